@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Confab's one entry point on a Debian 12 machine, run as root:
+#   scripts/dev.sh start   install what is missing, build, start Confab
+#   scripts/dev.sh test    install what is missing, build, run the whole test suite (ctest)
+#   scripts/dev.sh deps    only install;  scripts/dev.sh build   only build
+# Idempotent and quick when everything is already there. CONFAB_BUILD_DIR picks the build folder.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${CONFAB_BUILD_DIR:-$ROOT/build}
+JOBS=${CONFAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+# Build tools, Qt 6.4, and the real Socket.IO peers the interop tests talk to.
+APT_PACKAGES=(
+    ca-certificates git cmake ninja-build g++ pkg-config
+    qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools
+    libqt6sql6-sqlite libhttp-parser-dev libgl-dev
+    qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
+    qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform
+    qml6-module-qtcore qml6-module-qt-labs-settings
+    python3 python3-socketio python3-aiohttp python3-requests python3-websocket
+    nodejs npm
+)
+
+log() { printf '\033[1m[confab]\033[0m %s\n' "$*" >&2; }
+
+need_root() {
+    if [ "$(id -u)" -ne 0 ]; then
+        log "installing packages needs root: run as root (or with sudo)"
+        exit 1
+    fi
+}
+
+deps() {
+    local missing=()
+    for pkg in "${APT_PACKAGES[@]}"; do
+        # node and npm may come from elsewhere (e.g. NodeSource); any working one will do.
+        if [ "$pkg" = nodejs ] && command -v node >/dev/null; then continue; fi
+        if [ "$pkg" = npm ] && command -v npm >/dev/null; then continue; fi
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        need_root
+        log "installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    local interop="$ROOT/tests/interop"
+    if [ ! -d "$interop/node_modules/socket.io" ] || [ ! -d "$interop/node_modules/socket.io-client" ] \
+        || [ "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]; then
+        log "installing the Node peers (socket.io, socket.io-client) for the interop tests"
+        (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
+
+build() {
+    log "building in $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$BUILD" --parallel "$JOBS"
+}
+
+start() {
+    local port=${CONFAB_PORT:-3000}
+    if [ -x "$BUILD/app/confab" ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+        log "starting the Confab desktop app"
+        exec "$BUILD/app/confab" "$@"
+    fi
+    log "no display: starting the headless host on port $port (Ctrl+C stops it)"
+    exec "$BUILD/server/confab-server" --host 0.0.0.0 --port "$port" "$@"
+}
+
+run_tests() {
+    cd "$BUILD"
+    ctest --output-on-failure --timeout 600 "$@"
+}
+
+case "${1:-}" in
+    deps) deps ;;
+    build) deps; build ;;
+    start) shift; deps; build; start "$@" ;;
+    test) shift; deps; build; run_tests "$@" ;;
+    *)
+        echo "usage: $0 start|test|build|deps" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include "adapter.h"
+
+namespace Confab {
+
+void InMemoryAdapter::addAll(const QString &sid, const QStringList &rooms)
+{
+    QSet<QString> &own = m_sids[sid];
+    for (const QString &room : rooms) {
+        own.insert(room);
+        m_rooms[room].insert(sid);
+    }
+}
+
+void InMemoryAdapter::remove(const QString &sid, const QString &room)
+{
+    auto it = m_sids.find(sid);
+    if (it != m_sids.end())
+        it->remove(room);
+    auto members = m_rooms.find(room);
+    if (members != m_rooms.end()) {
+        members->remove(sid);
+        if (members->isEmpty())
+            m_rooms.erase(members);
+    }
+}
+
+void InMemoryAdapter::removeAll(const QString &sid)
+{
+    const QSet<QString> rooms = m_sids.take(sid);
+    for (const QString &room : rooms) {
+        auto members = m_rooms.find(room);
+        if (members == m_rooms.end())
+            continue;
+        members->remove(sid);
+        if (members->isEmpty())
+            m_rooms.erase(members);
+    }
+}
+
+QStringList InMemoryAdapter::socketRooms(const QString &sid) const
+{
+    QStringList rooms = m_sids.value(sid).values();
+    rooms.sort();
+    return rooms;
+}
+
+QSet<QString> InMemoryAdapter::sockets(const QStringList &rooms) const
+{
+    if (rooms.isEmpty()) {
+        QSet<QString> all;
+        all.reserve(m_sids.size());
+        for (auto it = m_sids.cbegin(); it != m_sids.cend(); ++it)
+            all.insert(it.key());
+        return all;
+    }
+    QSet<QString> result;
+    for (const QString &room : rooms)
+        result.unite(m_rooms.value(room));
+    return result;
+}
+
+QStringList InMemoryAdapter::rooms() const
+{
+    QStringList rooms = m_rooms.keys();
+    rooms.sort();
+    return rooms;
+}
+
+int InMemoryAdapter::broadcast(const QList<EngineIo::Packet> &frames, const BroadcastTarget &target)
+{
+    QSet<QString> except;
+    for (const QString &room : target.except)
+        except.unite(m_rooms.value(room)); // a sid is a room of its own
+    int delivered = 0;
+    const auto deliver = [&](const QString &sid) {
+        if (except.contains(sid))
+            return;
+        m_deliver(sid, frames);
+        ++delivered;
+    };
+    if (target.rooms.isEmpty()) {
+        for (auto it = m_sids.cbegin(); it != m_sids.cend(); ++it)
+            deliver(it.key());
+    } else if (target.rooms.size() == 1) {
+        for (const QString &sid : m_rooms.value(target.rooms.first()))
+            deliver(sid);
+    } else {
+        for (const QString &sid : sockets(target.rooms))
+            deliver(sid);
+    }
+    return delivered;
+}
+
+} // namespace Confab

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+#include "engineioserver.h"
+
+#include "http/httpconnection.h"
+#include "http/httplistener.h"
+#include "serverlogging.h"
+
+#include <QtCore/QRandomGenerator>
+#include <QtCore/QUrl>
+#include <QtNetwork/QTcpSocket>
+#include <QtWebSockets/QWebSocket>
+#include <QtWebSockets/QWebSocketServer>
+
+using namespace Qt::StringLiterals;
+
+namespace Confab {
+
+namespace {
+
+// The reference server's error codes and messages (engine.io Server.errorMessages).
+enum ErrorCode {
+    UnknownTransport = 0,
+    UnknownSid = 1,
+    BadHandshakeMethod = 2,
+    BadRequest = 3,
+    Forbidden = 4,
+    UnsupportedProtocolVersion = 5,
+};
+
+QByteArray errorMessage(int code)
+{
+    switch (code) {
+    case UnknownTransport: return "Transport unknown";
+    case UnknownSid: return "Session ID unknown";
+    case BadHandshakeMethod: return "Bad handshake method";
+    case BadRequest: return "Bad request";
+    case Forbidden: return "Forbidden";
+    case UnsupportedProtocolVersion: return "Unsupported protocol version";
+    }
+    return "Bad request";
+}
+
+QPair<QString, quint16> peerKey(const QHostAddress &address, quint16 port)
+{
+    return {address.toString(), port};
+}
+
+} // namespace
+
+struct EngineIoServer::Checked
+{
+    EngineIo::Version version = EngineIo::Version::V4;
+    QString transport;
+    QString sid;
+};
+
+EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_listener(std::make_unique<HttpListener>())
+    , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s,
+                                                      QWebSocketServer::NonSecureMode))
+{
+    HttpConnectionSettings settings = m_listener->connectionSettings();
+    settings.maxBodySize = m_options.maxPayload;
+    m_listener->setConnectionSettings(settings);
+    m_listener->setMaxConnections(m_options.maxConnections);
+    connect(m_listener.get(), &HttpListener::requestReceived, this, &EngineIoServer::onRequest);
+    connect(m_listener.get(), &HttpListener::webSocketUpgradeRequested, this,
+            &EngineIoServer::onUpgradeRequest);
+    connect(m_webSockets.get(), &QWebSocketServer::newConnection, this,
+            &EngineIoServer::onNewWebSocket);
+}
+
+EngineIoServer::~EngineIoServer()
+{
+    // Sessions are children; close them first so nothing reaches a half-destroyed server.
+    const auto sessions = m_sessions.values();
+    for (EngineIoSession *session : sessions)
+        session->disconnect(this);
+    qDeleteAll(sessions);
+    m_sessions.clear();
+}
+
+bool EngineIoServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_listener->listen(address, port)) {
+        m_errorString = u"cannot listen on %1:%2"_s.arg(address.toString()).arg(port);
+        return false;
+    }
+    m_errorString.clear();
+    qCInfo(lcServer) << "listening on" << address.toString() << serverPort();
+    return true;
+}
+
+void EngineIoServer::close()
+{
+    m_listener->close();
+    const auto sessions = m_sessions.values();
+    for (EngineIoSession *session : sessions)
+        session->close(EngineIoSession::CloseReason::ServerClose);
+}
+
+bool EngineIoServer::isListening() const
+{
+    return m_listener->isListening();
+}
+
+quint16 EngineIoServer::serverPort() const
+{
+    return m_listener->serverPort();
+}
+
+QHostAddress EngineIoServer::serverAddress() const
+{
+    return m_listener->serverAddress();
+}
+
+void EngineIoServer::setOptions(const EngineIoOptions &options)
+{
+    m_options = options;
+    HttpConnectionSettings settings = m_listener->connectionSettings();
+    settings.maxBodySize = m_options.maxPayload;
+    m_listener->setConnectionSettings(settings);
+    m_listener->setMaxConnections(m_options.maxConnections);
+}
+
+HttpResponse EngineIoServer::errorResponse(int code, int status)
+{
+    QByteArray body = "{\"code\":" + QByteArray::number(code) + ",\"message\":\""
+            + errorMessage(code) + "\"}";
+    return HttpResponse::json(status, std::move(body));
+}
+
+bool EngineIoServer::isOriginAllowed(const HttpRequest &request) const
+{
+    const QByteArray origin = request.header("origin");
+    if (origin.isEmpty())
+        return true; // not a browser's cross-origin request
+    if (m_options.corsOrigins.contains(u"*"_s))
+        return true;
+    const QString originText = QString::fromUtf8(origin);
+    if (m_options.corsOrigins.contains(originText))
+        return true;
+    // Same origin: a page served by this host (the future web client) may always connect.
+    const QUrl url(originText);
+    const QByteArray host = request.header("host");
+    const QString authority = url.port() >= 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port())
+                                              : url.host();
+    return !host.isEmpty() && QString::fromUtf8(host).compare(authority, Qt::CaseInsensitive) == 0;
+}
+
+bool EngineIoServer::applyCors(const HttpRequest &request, HttpResponse &response) const
+{
+    const QByteArray origin = request.header("origin");
+    if (origin.isEmpty())
+        return true;
+    if (!isOriginAllowed(request))
+        return false;
+    const bool wildcard = m_options.corsOrigins.contains(u"*"_s) && !m_options.corsCredentials;
+    response.setHeader("Access-Control-Allow-Origin", wildcard ? "*"_ba : origin);
+    if (!wildcard)
+        response.addHeader("Vary", "Origin");
+    if (m_options.corsCredentials)
+        response.setHeader("Access-Control-Allow-Credentials", "true");
+    return true;
+}
+
+std::optional<HttpResponse> EngineIoServer::check(const HttpRequest &request, Checked &out) const
+{
+    if (!isOriginAllowed(request))
+        return errorResponse(Forbidden, 403);
+    const QString eio = request.query.queryItemValue(u"EIO"_s);
+    if (eio == u"4")
+        out.version = EngineIo::Version::V4;
+    else if (eio == u"3" && m_options.allowEio3)
+        out.version = EngineIo::Version::V3;
+    else
+        return errorResponse(UnsupportedProtocolVersion);
+    out.transport = request.query.queryItemValue(u"transport"_s);
+    if (!m_options.transports.contains(out.transport)
+        || (out.transport != u"polling" && out.transport != u"websocket"))
+        return errorResponse(UnknownTransport);
+    out.sid = request.query.queryItemValue(u"sid"_s, QUrl::FullyDecoded);
+    return std::nullopt;
+}
+
+void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &request)
+{
+    QString path = m_options.path;
+    if (request.path != path && !(path.endsWith(u'/') && request.path == path.chopped(1))) {
+        bool handled = false;
+        Q_EMIT otherRequest(connection, request, &handled);
+        if (!handled)
+            connection->respond(HttpResponse::error(404));
+        return;
+    }
+
+    if (request.method == HttpRequest::Method::Options) {
+        // CORS preflight.
+        HttpResponse response(204);
+        if (!applyCors(request, response)) {
+            connection->respond(errorResponse(Forbidden, 403));
+            return;
+        }
+        response.setHeader("Access-Control-Allow-Methods", "GET, POST");
+        const QByteArray requested = request.header("access-control-request-headers");
+        if (!requested.isEmpty())
+            response.setHeader("Access-Control-Allow-Headers", requested);
+        response.setHeader("Access-Control-Max-Age", "86400");
+        connection->respond(response);
+        return;
+    }
+
+    Checked checked;
+    std::optional<HttpResponse> error = check(request, checked);
+    if (!error && checked.transport != u"polling")
+        error = errorResponse(BadRequest); // a WebSocket transport requested without Upgrade
+    if (error) {
+        applyCors(request, *error);
+        connection->respond(*error);
+        return;
+    }
+
+    if (checked.sid.isEmpty()) {
+        if (request.method != HttpRequest::Method::Get) {
+            HttpResponse response = errorResponse(BadHandshakeMethod);
+            applyCors(request, response);
+            connection->respond(response);
+            return;
+        }
+        EngineIoSession *session =
+                createSession(checked.version, request, EngineIoSession::Transport::Polling);
+        session->sendOpenPacket();
+        session->handlePoll(connection, request);
+        return;
+    }
+
+    EngineIoSession *session = m_sessions.value(checked.sid);
+    int code = -1;
+    if (!session)
+        code = UnknownSid;
+    else if (session->transport() != EngineIoSession::Transport::Polling
+             || session->version() != checked.version)
+        code = BadRequest; // e.g. a poll after the upgrade
+    else if (request.method != HttpRequest::Method::Get
+             && request.method != HttpRequest::Method::Post)
+        code = BadRequest;
+    if (code >= 0) {
+        HttpResponse response = errorResponse(code);
+        applyCors(request, response);
+        connection->respond(response);
+        return;
+    }
+    if (request.method == HttpRequest::Method::Get)
+        session->handlePoll(connection, request);
+    else
+        session->handlePost(connection, request);
+}
+
+void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &head)
+{
+    QString path = m_options.path;
+    if (head.path != path && !(path.endsWith(u'/') && head.path == path.chopped(1))) {
+        HttpConnection::respondAndClose(socket, HttpResponse::error(404));
+        return;
+    }
+    Checked checked;
+    std::optional<HttpResponse> error = check(head, checked);
+    if (!error && checked.transport != u"websocket")
+        error = errorResponse(BadRequest);
+    if (!error && !checked.sid.isEmpty()) {
+        EngineIoSession *session = m_sessions.value(checked.sid);
+        if (!session)
+            error = errorResponse(UnknownSid);
+        else if (!m_options.allowUpgrades || session->version() != checked.version)
+            error = errorResponse(BadRequest);
+        // A second WebSocket for a session that has one is accepted and then closed at once
+        // (see EngineIoSession::probeWebSocket), as the reference server does.
+    }
+    if (error) {
+        qCDebug(lcEngineIo) << "refusing upgrade" << head.target << error->statusCode;
+        HttpConnection::respondAndClose(socket, *error);
+        return;
+    }
+    // QWebSocketServer re-reads the head from the socket; keep our parse for the environ.
+    if (m_pendingUpgrades.size() > 4096)
+        m_pendingUpgrades.clear(); // handshakes that never completed; bounded, not leaked
+    m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), head);
+    m_webSockets->handleConnection(socket);
+}
+
+void EngineIoServer::onNewWebSocket()
+{
+    while (m_webSockets->hasPendingConnections()) {
+        QWebSocket *socket = m_webSockets->nextPendingConnection();
+        const HttpRequest head =
+                m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        Checked checked;
+        if (head.target.isEmpty() || check(head, checked)) {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
+            socket->deleteLater();
+            continue;
+        }
+        if (checked.sid.isEmpty()) {
+            EngineIoSession *session =
+                    createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
+            session->attachWebSocket(socket);
+            continue;
+        }
+        EngineIoSession *session = m_sessions.value(checked.sid);
+        if (!session) {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
+            socket->deleteLater();
+            continue;
+        }
+        session->probeWebSocket(socket);
+    }
+}
+
+QString EngineIoServer::generateSid() const
+{
+    for (;;) {
+        quint32 words[4];
+        QRandomGenerator::system()->fillRange(words);
+        const QByteArray bytes(reinterpret_cast<const char *>(words), 15);
+        QString sid = QString::fromLatin1(
+                bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        if (!m_sessions.contains(sid))
+            return sid;
+    }
+}
+
+EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
+                                               const HttpRequest &request,
+                                               EngineIoSession::Transport transport)
+{
+    auto *session = new EngineIoSession(generateSid(), version, request, this);
+    session->m_transport = transport;
+    m_sessions.insert(session->sid(), session);
+    connect(session, &EngineIoSession::closed, this,
+            [this, session] { onSessionClosed(session); });
+    qCDebug(lcEngineIo) << "session" << session->sid() << "opened on" << session->transportName()
+                        << "from" << request.remoteAddress.toString();
+    Q_EMIT sessionOpened(session);
+    return session;
+}
+
+void EngineIoServer::onSessionClosed(EngineIoSession *session)
+{
+    m_sessions.remove(session->sid());
+    Q_EMIT sessionClosed(session);
+    session->deleteLater();
+}
+
+} // namespace Confab

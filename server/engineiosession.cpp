@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: MIT
+#include "engineiosession.h"
+
+#include "engineiohandshake.h"
+#include "engineioserver.h"
+#include "engineiopayload.h"
+#include "http/httpconnection.h"
+#include "serverlogging.h"
+
+#include <QtWebSockets/QWebSocket>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace Confab {
+
+using EngineIo::Packet;
+using EngineIo::PacketType;
+
+namespace {
+constexpr auto textContentType = "text/plain; charset=UTF-8";
+} // namespace
+
+EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
+                                 const HttpRequest &handshake, EngineIoServer *server)
+    : QObject(server)
+    , m_server(server)
+    , m_sid(sid)
+    , m_version(version)
+    , m_handshake(handshake)
+    , m_openedAt(QDateTime::currentDateTimeUtc())
+{
+    m_pingTimer.setSingleShot(true);
+    if (version == EngineIo::Version::V3) // the deadline is the heartbeat itself: keep it exact
+        m_pingTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_pingTimer, &QTimer::timeout, this, &EngineIoSession::onPingTimer);
+    m_upgradeTimer.setSingleShot(true);
+    connect(&m_upgradeTimer, &QTimer::timeout, this, [this] {
+        qCDebug(lcEngineIo) << m_sid << "upgrade timed out";
+        abandonProbe();
+    });
+    // Engine.IO: while a probed client finishes its upgrade, answer its polls with noops.
+    m_noopTimer.setInterval(100ms);
+    connect(&m_noopTimer, &QTimer::timeout, this, [this] {
+        if (m_heldPoll)
+            respondToPoll({Packet::of(PacketType::Noop)});
+    });
+    m_closeTimer.setSingleShot(true);
+    connect(&m_closeTimer, &QTimer::timeout, this,
+            [this] { finish(m_closeReason, u"closed while no poll was pending"_s); });
+}
+
+EngineIoSession::~EngineIoSession() = default;
+
+QString EngineIoSession::transportName() const
+{
+    return m_transport == Transport::Polling ? u"polling"_s : u"websocket"_s;
+}
+
+void EngineIoSession::sendOpenPacket()
+{
+    const EngineIoOptions &options = m_server->options();
+    EngineIo::Handshake handshake;
+    handshake.sid = m_sid;
+    if (m_transport == Transport::Polling && options.allowUpgrades
+        && options.transports.contains(u"websocket"_s))
+        handshake.upgrades = {u"websocket"_s};
+    handshake.pingInterval = int(options.pingInterval.count());
+    handshake.pingTimeout = int(options.pingTimeout.count());
+    handshake.maxPayload = options.maxPayload;
+    m_queue.prepend(Packet::of(PacketType::Open, handshake.toJson()));
+    schedulePing();
+}
+
+void EngineIoSession::send(const Packet &packet)
+{
+    if (m_state != State::Open)
+        return;
+    m_queue.append(packet);
+    flush();
+}
+
+void EngineIoSession::send(const QList<Packet> &packets)
+{
+    if (m_state != State::Open)
+        return;
+    m_queue.append(packets);
+    flush();
+}
+
+void EngineIoSession::close(CloseReason reason)
+{
+    if (m_state != State::Open)
+        return;
+    m_state = State::Closing;
+    m_closeReason = reason;
+    if (m_transport == Transport::WebSocket) {
+        flush(); // the WebSocket takes everything queued before it closes
+        finish(reason, {});
+        return;
+    }
+    if (m_heldPoll) {
+        flush(); // answers the poll with what is queued and the close packet
+        return;
+    }
+    // Wait for the client's next poll to hand it the rest and the close packet.
+    m_closeTimer.start(m_server->options().pingTimeout);
+}
+
+void EngineIoSession::flush()
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_transport == Transport::WebSocket) {
+        if (!m_webSocket)
+            return;
+        const QList<Packet> queue = std::exchange(m_queue, {});
+        for (const Packet &packet : queue)
+            writeToWebSocket(m_webSocket, packet);
+        return;
+    }
+    if (!m_heldPoll || m_probed)
+        return;
+    if (m_queue.isEmpty() && m_state != State::Closing)
+        return;
+    const int max = qMax(1, m_server->options().maxPacketsPerPoll);
+    QList<Packet> batch;
+    if (m_queue.size() <= max) {
+        batch = std::exchange(m_queue, {});
+    } else {
+        batch = m_queue.first(max);
+        m_queue.remove(0, max);
+    }
+    const bool last = m_state == State::Closing && m_queue.isEmpty() && batch.size() < max;
+    if (last)
+        batch.append(Packet::of(PacketType::Close));
+    respondToPoll(std::move(batch));
+    if (last)
+        finish(m_closeReason, {});
+}
+
+void EngineIoSession::respondToPoll(QList<Packet> packets)
+{
+    HttpConnection *connection = m_heldPoll;
+    m_heldPoll = nullptr;
+    QObject::disconnect(m_heldPollAborted);
+    if (!connection)
+        return;
+    HttpResponse response;
+    if (m_version == EngineIo::Version::V4) {
+        response = HttpResponse(200, EngineIo::Payload::encode(packets), textContentType);
+    } else if (EngineIo::Payload::needsV3Binary(packets)
+               && m_handshake.query.queryItemValue(u"b64"_s).isEmpty()) {
+        // v3 clients that cannot take binary (b64=1 at the handshake) get base64 instead.
+        response = HttpResponse(200, EngineIo::Payload::encodeV3Binary(packets),
+                                "application/octet-stream");
+    } else {
+        response = HttpResponse(200, EngineIo::Payload::encodeV3Text(packets), textContentType);
+    }
+    m_server->applyCors(m_heldPollRequest, response);
+    m_packetsOut += packets.size();
+    m_server->m_bytesOut += response.body.size();
+    connection->respond(response);
+}
+
+void EngineIoSession::handlePoll(HttpConnection *connection, const HttpRequest &request)
+{
+    if (m_heldPoll) {
+        // Two concurrent polls: the reference answers the first with close and refuses the
+        // second, and the session is over.
+        qCDebug(lcEngineIo) << m_sid << "duplicate poll";
+        HttpResponse response = EngineIoServer::errorResponse(3);
+        m_server->applyCors(request, response);
+        connection->respond(response);
+        finish(CloseReason::TransportError, u"overlapping polls"_s);
+        return;
+    }
+    m_heldPoll = connection;
+    m_heldPollRequest = request;
+    m_heldPollAborted = connect(connection, &HttpConnection::requestAborted, this, [this] {
+        // Engine.IO clients never abort a poll unless they are gone.
+        finish(CloseReason::TransportError, u"poll connection closed prematurely"_s);
+    });
+    if (m_probed) {
+        respondToPoll({Packet::of(PacketType::Noop)});
+        return;
+    }
+    flush();
+}
+
+void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &request)
+{
+    Protocol::Limits limits;
+    limits.maxPayload = m_server->options().maxPayload;
+    const bool binaryBody = request.header("content-type").startsWith("application/octet-stream");
+    Protocol::Result<QList<Packet>> packets = QList<Packet>();
+    if (m_version == EngineIo::Version::V4) {
+        if (binaryBody)
+            packets = Protocol::Error{Protocol::ErrorCode::MalformedPayload,
+                                      u"binary POST body in Engine.IO v4"_s};
+        else
+            packets = EngineIo::Payload::decode(request.body, limits);
+    } else {
+        packets = binaryBody ? EngineIo::Payload::decodeV3Binary(request.body, limits)
+                             : EngineIo::Payload::decodeV3Text(request.body, limits);
+    }
+    m_server->m_bytesIn += request.body.size();
+    if (!packets) {
+        qCInfo(lcEngineIo) << m_sid << "closing: bad POST payload:" << packets.error().toString();
+        HttpResponse response = EngineIoServer::errorResponse(3);
+        m_server->applyCors(request, response);
+        connection->respond(response);
+        finish(CloseReason::ParseError, packets.error().toString());
+        return;
+    }
+    // Answer first: handling a close packet may end the session.
+    HttpResponse response(200, "ok", "text/html");
+    m_server->applyCors(request, response);
+    connection->respond(response);
+    QPointer<EngineIoSession> self(this);
+    for (const Packet &packet : *packets) {
+        if (!self || m_state == State::Closed)
+            return;
+        handlePacket(packet, false);
+    }
+}
+
+void EngineIoSession::attachWebSocket(QWebSocket *socket)
+{
+    m_transport = Transport::WebSocket;
+    m_webSocket = socket;
+    wireWebSocket(socket);
+    sendOpenPacket();
+    flush();
+}
+
+void EngineIoSession::probeWebSocket(QWebSocket *socket)
+{
+    if (m_probe || m_transport == Transport::WebSocket || m_state != State::Open) {
+        socket->close();
+        socket->deleteLater();
+        return;
+    }
+    m_probe = socket;
+    m_probed = false;
+    wireWebSocket(socket);
+    m_upgradeTimer.start(m_server->options().upgradeTimeout);
+}
+
+void EngineIoSession::wireWebSocket(QWebSocket *socket)
+{
+    socket->setParent(this);
+    const qint64 max = m_server->options().maxPayload;
+    socket->setMaxAllowedIncomingMessageSize(quint64(max));
+    socket->setMaxAllowedIncomingFrameSize(quint64(max));
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, socket](const QString &text) { onWebSocketText(text, socket); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this,
+            [this, socket](const QByteArray &bytes) { onWebSocketBinary(bytes, socket); });
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+        if (socket == m_probe) {
+            abandonProbe();
+        } else if (socket == m_webSocket) {
+            const auto code = socket->closeCode();
+            if (code == QWebSocketProtocol::CloseCodeTooMuchData)
+                finish(CloseReason::TransportError, u"message over maxPayload"_s);
+            else
+                finish(CloseReason::TransportClose, socket->closeReason());
+        }
+        socket->deleteLater();
+    });
+}
+
+void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
+{
+    const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
+    ++m_packetsOut;
+    m_server->m_bytesOut += frame.bytes.size();
+    if (frame.binary)
+        socket->sendBinaryMessage(frame.bytes);
+    else
+        socket->sendTextMessage(QString::fromUtf8(frame.bytes));
+}
+
+void EngineIoSession::onWebSocketText(const QString &text, QWebSocket *socket)
+{
+    if (m_state == State::Closed)
+        return;
+    const QByteArray utf8 = text.toUtf8();
+    m_server->m_bytesIn += utf8.size();
+    Protocol::Limits limits;
+    limits.maxPayload = m_server->options().maxPayload;
+    auto packet = EngineIo::decodeText(utf8, limits);
+    if (socket == m_probe) {
+        if (packet && packet->type == PacketType::Ping && packet->data == "probe") {
+            writeToWebSocket(socket, Packet::of(PacketType::Pong, "probe"));
+            m_probed = true;
+            if (m_heldPoll)
+                respondToPoll({Packet::of(PacketType::Noop)});
+            m_noopTimer.start();
+        } else if (packet && packet->type == PacketType::Upgrade && m_probed) {
+            completeUpgrade();
+        } else {
+            qCDebug(lcEngineIo) << m_sid << "invalid upgrade packet";
+            abandonProbe();
+        }
+        return;
+    }
+    if (socket != m_webSocket)
+        return;
+    if (!packet) {
+        qCInfo(lcEngineIo) << m_sid << "closing: bad frame:" << packet.error().toString();
+        finish(CloseReason::ParseError, packet.error().toString());
+        return;
+    }
+    handlePacket(*packet, false);
+}
+
+void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, QWebSocket *socket)
+{
+    if (m_state == State::Closed || socket != m_webSocket)
+        return;
+    m_server->m_bytesIn += bytes.size();
+    Protocol::Limits limits;
+    limits.maxPayload = m_server->options().maxPayload;
+    auto packet = EngineIo::decodeBinary(bytes, m_version, limits);
+    if (!packet) {
+        finish(CloseReason::ParseError, packet.error().toString());
+        return;
+    }
+    handlePacket(*packet, false);
+}
+
+void EngineIoSession::handlePacket(const Packet &packet, bool)
+{
+    ++m_packetsIn;
+    const bool v3 = m_version == EngineIo::Version::V3;
+    if (v3)
+        schedulePing(); // v3: any packet shows the client is alive
+    switch (packet.type) {
+    case PacketType::Message:
+        Q_EMIT messageReceived(packet);
+        return;
+    case PacketType::Pong:
+        if (!v3 && m_awaitingPong)
+            schedulePing();
+        return;
+    case PacketType::Ping:
+        if (v3) {
+            send(Packet::of(PacketType::Pong, packet.data));
+            return;
+        }
+        finish(CloseReason::ParseError, u"invalid heartbeat direction"_s);
+        return;
+    case PacketType::Close:
+        finish(CloseReason::ClientClose, {});
+        return;
+    case PacketType::Noop:
+        return;
+    case PacketType::Open:
+    case PacketType::Upgrade:
+        finish(CloseReason::ParseError,
+               u"unexpected %1 packet"_s.arg(packet.type == PacketType::Open ? "open"_L1
+                                                                              : "upgrade"_L1));
+        return;
+    }
+}
+
+void EngineIoSession::completeUpgrade()
+{
+    m_upgradeTimer.stop();
+    m_noopTimer.stop();
+    if (m_heldPoll)
+        respondToPoll({Packet::of(PacketType::Noop)});
+    m_webSocket = m_probe;
+    m_probe = nullptr;
+    m_probed = false;
+    m_transport = Transport::WebSocket;
+    qCDebug(lcEngineIo) << m_sid << "upgraded to websocket";
+    Q_EMIT transportChanged(m_transport);
+    flush();
+    if (m_state == State::Closing)
+        finish(m_closeReason, {});
+}
+
+void EngineIoSession::abandonProbe()
+{
+    m_upgradeTimer.stop();
+    m_noopTimer.stop();
+    m_probed = false;
+    if (QWebSocket *probe = m_probe) {
+        m_probe = nullptr;
+        probe->disconnect(this);
+        probe->close();
+        probe->deleteLater();
+    }
+    flush(); // polling resumes: the next poll takes what was queued meanwhile
+}
+
+void EngineIoSession::schedulePing()
+{
+    m_awaitingPong = false;
+    const EngineIoOptions &options = m_server->options();
+    if (m_version == EngineIo::Version::V3)
+        m_pingTimer.start(options.pingInterval + options.pingTimeout);
+    else
+        m_pingTimer.start(options.pingInterval);
+}
+
+void EngineIoSession::onPingTimer()
+{
+    if (m_version == EngineIo::Version::V3 || m_awaitingPong) {
+        finish(CloseReason::PingTimeout, {});
+        return;
+    }
+    m_awaitingPong = true;
+    m_pingTimer.start(m_server->options().pingTimeout);
+    send(Packet::of(PacketType::Ping));
+}
+
+void EngineIoSession::finish(CloseReason reason, const QString &detail)
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    m_pingTimer.stop();
+    m_upgradeTimer.stop();
+    m_noopTimer.stop();
+    m_closeTimer.stop();
+    if (m_heldPoll) {
+        // A client that closed gets a noop for its poll; otherwise the poll carries the close.
+        const Packet last = Packet::of(reason == CloseReason::ClientClose ? PacketType::Noop
+                                                                          : PacketType::Close);
+        respondToPoll({last});
+    }
+    for (QWebSocket *socket : {m_webSocket.data(), m_probe.data()}) {
+        if (!socket)
+            continue;
+        socket->disconnect(this);
+        socket->close(reason == CloseReason::ParseError ? QWebSocketProtocol::CloseCodeProtocolError
+                                                        : QWebSocketProtocol::CloseCodeNormal);
+        socket->deleteLater();
+    }
+    m_queue.clear();
+    qCDebug(lcEngineIo) << m_sid << "closed:" << reason << detail;
+    Q_EMIT closed(reason, detail);
+}
+
+} // namespace Confab

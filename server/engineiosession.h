@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "engineiooptions.h"
+#include "engineiopacket.h"
+#include "http/httprequest.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+QT_END_NAMESPACE
+class HttpConnection;
+
+namespace Confab {
+
+class EngineIoServer;
+
+//! \brief One client's Engine.IO session: its transport, heartbeat, upgrade and send queue.
+//!
+//! Created by EngineIoServer on a handshake. The session starts on long-polling or on a
+//! WebSocket; a polling session may be upgraded (probe "2probe"/"3probe", then "5"). Messages
+//! sent while no transport can carry them wait in a queue. The session ends once, with
+//! closed(); the server deletes it afterwards.
+class EngineIoSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Transport { Polling, WebSocket };
+    Q_ENUM(Transport)
+
+    //! \brief Why a session ended; mapped to Socket.IO's disconnect reasons.
+    enum class CloseReason {
+        ServerClose, //!< close() was called (server-side disconnect, shutdown)
+        ClientClose, //!< the client sent the close packet
+        TransportClose, //!< the WebSocket or TCP connection went away
+        TransportError, //!< a held poll was aborted, or another transport failure
+        PingTimeout, //!< the client did not answer a ping in time
+        ParseError, //!< the client sent something that does not decode
+    };
+    Q_ENUM(CloseReason)
+
+    EngineIoSession(const QString &sid, EngineIo::Version version, const HttpRequest &handshake,
+                    EngineIoServer *server);
+    ~EngineIoSession() override;
+
+    QString sid() const { return m_sid; }
+    EngineIo::Version version() const { return m_version; }
+    Transport transport() const { return m_transport; }
+    QString transportName() const;
+    //! \brief The request that opened the session: headers, query, remote address.
+    const HttpRequest &handshakeRequest() const { return m_handshake; }
+    QDateTime openedAt() const { return m_openedAt; }
+    bool isOpen() const { return m_state != State::Closed; }
+    bool isUpgrading() const { return !m_probe.isNull(); }
+
+    //! \brief Queues packets and sends them as soon as the transport allows.
+    void send(const EngineIo::Packet &packet);
+    void send(const QList<EngineIo::Packet> &packets);
+
+    //! \brief Ends the session: queued packets are still delivered, then the close packet.
+    void close(CloseReason reason = CloseReason::ServerClose);
+    //! \brief Ends the session at once, dropping what is queued (e.g. on a protocol error).
+    void abort(CloseReason reason, const QString &detail = {}) { finish(reason, detail); }
+
+    quint64 packetsReceived() const { return m_packetsIn; }
+    quint64 packetsSent() const { return m_packetsOut; }
+
+Q_SIGNALS:
+    //! \brief A message packet (text or binary) arrived.
+    void messageReceived(const Confab::EngineIo::Packet &packet);
+    //! \brief The session moved to another transport (an upgrade completed).
+    void transportChanged(Confab::EngineIoSession::Transport transport);
+    //! \brief The session is over; emitted once. No signal follows.
+    void closed(Confab::EngineIoSession::CloseReason reason, const QString &detail);
+
+private:
+    friend class EngineIoServer;
+    enum class State { Open, Closing, Closed };
+
+    // Entry points for EngineIoServer.
+    void handlePoll(HttpConnection *connection, const HttpRequest &request);
+    void handlePost(HttpConnection *connection, const HttpRequest &request);
+    void attachWebSocket(QWebSocket *socket); // the session's first transport
+    void probeWebSocket(QWebSocket *socket); // an upgrade attempt
+
+    void sendOpenPacket();
+    void flush();
+    void respondToPoll(QList<EngineIo::Packet> packets);
+    void handlePacket(const EngineIo::Packet &packet, bool fromProbe);
+    void onWebSocketText(const QString &text, QWebSocket *socket);
+    void onWebSocketBinary(const QByteArray &bytes, QWebSocket *socket);
+    void completeUpgrade();
+    void abandonProbe();
+    void schedulePing();
+    void onPingTimer();
+    void finish(CloseReason reason, const QString &detail);
+    void wireWebSocket(QWebSocket *socket);
+    void writeToWebSocket(QWebSocket *socket, const EngineIo::Packet &packet);
+
+    EngineIoServer *m_server;
+    const QString m_sid;
+    const EngineIo::Version m_version;
+    const HttpRequest m_handshake;
+    const QDateTime m_openedAt;
+    Transport m_transport = Transport::Polling;
+    State m_state = State::Open;
+
+    QList<EngineIo::Packet> m_queue;
+    QPointer<HttpConnection> m_heldPoll;
+    HttpRequest m_heldPollRequest;
+    QMetaObject::Connection m_heldPollAborted;
+    QPointer<QWebSocket> m_webSocket;
+    QPointer<QWebSocket> m_probe;
+    bool m_probed = false; //!< the probe answered "3probe": polling is paused
+
+    QTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
+    bool m_awaitingPong = false;
+    QTimer m_upgradeTimer;
+    QTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
+    QTimer m_closeTimer; //!< a polling session closing waits this long for its last GET
+    CloseReason m_closeReason = CloseReason::ServerClose;
+
+    quint64 m_packetsIn = 0;
+    quint64 m_packetsOut = 0;
+};
+
+} // namespace Confab

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: MIT
+#include "socketioserver.h"
+
+#include "adapter.h"
+#include "engineioserver.h"
+#include "engineiosession.h"
+#include "serverlogging.h"
+#include "socketiopacket.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QRandomGenerator>
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace Confab {
+
+using SocketIo::PacketType;
+
+// One client in one namespace.
+struct SocketIoServer::Socket
+{
+    QString sid;
+    QString nsp;
+    Client *client = nullptr;
+    QDateTime connectedAt;
+    QVariantMap session;
+    //! While the connect handler runs: packets for this socket wait behind the CONNECT ack.
+    bool connecting = true;
+    QList<EngineIo::Packet> heldBack;
+    qint64 nextAckId = 0;
+    QHash<qint64, AckCallback> pendingAcks;
+};
+
+// One Engine.IO session and the namespaces it joined.
+struct SocketIoServer::Client
+{
+    QPointer<EngineIoSession> session;
+    SocketIo::Decoder decoder;
+    QHash<QString, Socket *> sockets; // nsp → socket
+    QTimer connectTimer;
+};
+
+struct SocketIoServer::Namespace
+{
+    QString name;
+    ConnectHandler onConnect;
+    DisconnectHandler onDisconnect;
+    QHash<QString, EventHandler> handlers;
+    QHash<QString, AsyncEventHandler> asyncHandlers;
+    CatchAllHandler catchAll;
+    std::unique_ptr<Adapter> adapter;
+    QHash<QString, Socket *> sockets; // sid → socket (owned)
+};
+
+struct Ack::State
+{
+    QPointer<SocketIoServer> server;
+    QString sid;
+    QString nsp;
+    std::optional<qint64> id;
+    bool sent = false;
+};
+
+bool Ack::isRequested() const
+{
+    return m_state && m_state->id.has_value();
+}
+
+void Ack::operator()(const QVariantList &args) const
+{
+    if (!m_state || !m_state->id || m_state->sent || !m_state->server)
+        return;
+    m_state->sent = true;
+    m_state->server->sendAck(m_state->sid, m_state->nsp, *m_state->id, args);
+}
+
+namespace {
+
+QList<EngineIo::Packet> toFrames(const SocketIo::Packet &packet)
+{
+    const SocketIo::Encoded encoded = SocketIo::encode(packet);
+    QList<EngineIo::Packet> frames;
+    frames.reserve(1 + encoded.attachments.size());
+    frames.append(EngineIo::Packet::message(encoded.text));
+    for (const QByteArray &attachment : encoded.attachments)
+        frames.append(EngineIo::Packet::binaryMessage(attachment));
+    return frames;
+}
+
+SocketIoServer::DisconnectReason reasonFor(EngineIoSession::CloseReason reason)
+{
+    using R = EngineIoSession::CloseReason;
+    switch (reason) {
+    case R::ServerClose: return SocketIoServer::DisconnectReason::ServerShutdown;
+    case R::ClientClose: return SocketIoServer::DisconnectReason::TransportClose;
+    case R::TransportClose: return SocketIoServer::DisconnectReason::TransportClose;
+    case R::TransportError: return SocketIoServer::DisconnectReason::TransportError;
+    case R::PingTimeout: return SocketIoServer::DisconnectReason::PingTimeout;
+    case R::ParseError: return SocketIoServer::DisconnectReason::ParseError;
+    }
+    return SocketIoServer::DisconnectReason::TransportClose;
+}
+
+} // namespace
+
+QString SocketIoServer::reasonText(DisconnectReason reason)
+{
+    switch (reason) {
+    case DisconnectReason::ClientNamespaceDisconnect: return u"client namespace disconnect"_s;
+    case DisconnectReason::ServerNamespaceDisconnect: return u"server namespace disconnect"_s;
+    case DisconnectReason::ServerShutdown: return u"server shutting down"_s;
+    case DisconnectReason::PingTimeout: return u"ping timeout"_s;
+    case DisconnectReason::TransportClose: return u"transport close"_s;
+    case DisconnectReason::TransportError: return u"transport error"_s;
+    case DisconnectReason::ParseError: return u"parse error"_s;
+    }
+    return {};
+}
+
+SocketIoServer::SocketIoServer(const SocketIoOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_engine(std::make_unique<EngineIoServer>(options.engine))
+{
+    qRegisterMetaType<ClientInfo>();
+    ensureNamespace(u"/"_s);
+    connect(m_engine.get(), &EngineIoServer::sessionOpened, this,
+            &SocketIoServer::onSessionOpened);
+}
+
+SocketIoServer::~SocketIoServer()
+{
+    // Tear down quietly: no handlers or signals while half destroyed.
+    m_closing = true;
+    for (EngineIoSession *session : m_engine->sessions())
+        session->disconnect(this);
+    for (Client *client : std::as_const(m_clients))
+        delete client;
+    m_clients.clear();
+    for (auto &ns : m_namespaceStore) {
+        qDeleteAll(ns->sockets);
+        ns->sockets.clear();
+    }
+    m_engine.reset();
+}
+
+bool SocketIoServer::listen(const QHostAddress &address, quint16 port)
+{
+    return m_engine->listen(address, port);
+}
+
+void SocketIoServer::close()
+{
+    m_engine->close();
+}
+
+bool SocketIoServer::isListening() const
+{
+    return m_engine->isListening();
+}
+
+quint16 SocketIoServer::serverPort() const
+{
+    return m_engine->serverPort();
+}
+
+QUrl SocketIoServer::serverUrl() const
+{
+    QHostAddress address = m_engine->serverAddress();
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    QUrl url;
+    url.setScheme(u"http"_s);
+    url.setHost(address.toString());
+    url.setPort(serverPort());
+    url.setPath(u"/"_s);
+    return url;
+}
+
+QString SocketIoServer::errorString() const
+{
+    return m_engine->errorString();
+}
+
+quint64 SocketIoServer::bytesReceived() const
+{
+    return m_engine->bytesReceived();
+}
+
+quint64 SocketIoServer::bytesSent() const
+{
+    return m_engine->bytesSent();
+}
+
+// ---- namespaces and handlers ----
+
+SocketIoServer::Namespace *SocketIoServer::findNamespace(const QString &nsp) const
+{
+    return m_namespaces.value(nsp.isEmpty() ? u"/"_s : nsp);
+}
+
+SocketIoServer::Namespace *SocketIoServer::ensureNamespace(const QString &name)
+{
+    const QString nsp = name.isEmpty() ? u"/"_s : name;
+    if (Namespace *existing = m_namespaces.value(nsp))
+        return existing;
+    auto ns = std::make_unique<Namespace>();
+    ns->name = nsp;
+    Namespace *raw = ns.get();
+    ns->adapter = std::make_unique<InMemoryAdapter>(
+            [this, raw](const QString &sid, const QList<EngineIo::Packet> &frames) {
+                if (Socket *socket = raw->sockets.value(sid))
+                    deliver(socket, frames);
+            });
+    m_namespaces.insert(nsp, raw);
+    m_namespaceStore.push_back(std::move(ns));
+    return raw;
+}
+
+void SocketIoServer::addNamespace(const QString &nsp)
+{
+    ensureNamespace(nsp);
+}
+
+void SocketIoServer::allowNamespaces(const QRegularExpression &pattern)
+{
+    m_namespacePatterns.append(pattern);
+}
+
+QStringList SocketIoServer::namespaces() const
+{
+    QStringList names = m_namespaces.keys();
+    names.sort();
+    return names;
+}
+
+void SocketIoServer::onConnect(ConnectHandler handler, const QString &nsp)
+{
+    ensureNamespace(nsp)->onConnect = std::move(handler);
+}
+
+void SocketIoServer::onDisconnect(DisconnectHandler handler, const QString &nsp)
+{
+    ensureNamespace(nsp)->onDisconnect = std::move(handler);
+}
+
+void SocketIoServer::on(const QString &event, EventHandler handler, const QString &nsp)
+{
+    ensureNamespace(nsp)->handlers.insert(event, std::move(handler));
+}
+
+void SocketIoServer::onAsync(const QString &event, AsyncEventHandler handler, const QString &nsp)
+{
+    ensureNamespace(nsp)->asyncHandlers.insert(event, std::move(handler));
+}
+
+void SocketIoServer::onAny(CatchAllHandler handler, const QString &nsp)
+{
+    ensureNamespace(nsp)->catchAll = std::move(handler);
+}
+
+// ---- sessions and packets ----
+
+void SocketIoServer::onSessionOpened(EngineIoSession *session)
+{
+    auto *client = new Client;
+    client->session = session;
+    Protocol::Limits limits;
+    limits.maxPayload = m_options.engine.maxPayload;
+    client->decoder = SocketIo::Decoder(limits);
+    m_clients.insert(session, client);
+
+    client->connectTimer.setSingleShot(true);
+    connect(&client->connectTimer, &QTimer::timeout, session, [this, client] {
+        if (client->sockets.isEmpty() && client->session) {
+            qCDebug(lcSocketIo) << client->session->sid() << "sent no CONNECT in time";
+            client->session->close(EngineIoSession::CloseReason::ServerClose);
+        }
+    });
+    client->connectTimer.start(m_options.connectTimeout);
+
+    connect(session, &EngineIoSession::messageReceived, this,
+            [this, client](const EngineIo::Packet &packet) {
+                onEnginePacket(client, packet.data, packet.binary);
+            });
+    connect(session, &EngineIoSession::closed, this,
+            [this, client](EngineIoSession::CloseReason reason) {
+                onSessionClosed(client, int(reason));
+            });
+    connect(session, &EngineIoSession::transportChanged, this, [this, client] {
+        const QString transport = client->session ? client->session->transportName() : QString();
+        for (Socket *socket : std::as_const(client->sockets))
+            Q_EMIT transportChanged(socket->sid, socket->nsp, transport);
+    });
+
+    if (session->version() == EngineIo::Version::V3) {
+        // Socket.IO v2 clients are connected to "/" without asking (protocol v4).
+        handleConnect(client, u"/"_s, QVariantMap{});
+    }
+}
+
+void SocketIoServer::onSessionClosed(Client *client, int reason)
+{
+    const DisconnectReason why = reasonFor(EngineIoSession::CloseReason(reason));
+    const auto sockets = client->sockets.values();
+    for (Socket *socket : sockets)
+        removeSocket(socket, why);
+    m_clients.remove(m_clients.key(client));
+    client->connectTimer.stop();
+    delete client;
+}
+
+void SocketIoServer::protocolViolation(Client *client, const QString &detail)
+{
+    if (!client->session)
+        return;
+    qCInfo(lcSocketIo) << client->session->sid() << "closing:" << detail;
+    client->session->abort(EngineIoSession::CloseReason::ParseError, detail);
+}
+
+void SocketIoServer::onEnginePacket(Client *client, const QByteArray &data, bool binary)
+{
+    auto step = binary ? client->decoder.addBinary(data) : client->decoder.addText(data);
+    if (!step) {
+        protocolViolation(client, step.error().toString());
+        return;
+    }
+    if (!step->has_value())
+        return; // waiting for attachments
+    ++m_packetsIn;
+    noteStats();
+    SocketIo::Packet packet = std::move(**step);
+    const bool v3 = client->session && client->session->version() == EngineIo::Version::V3;
+    if (v3) {
+        // Protocol v4 clients put a query in the namespace: "/admin?token=1".
+        const qsizetype query = packet.nsp.indexOf(u'?');
+        if (query >= 0)
+            packet.nsp.truncate(query);
+    }
+
+    if (packet.type == PacketType::Connect) {
+        if (client->sockets.contains(packet.nsp)) {
+            protocolViolation(client, u"second CONNECT to %1"_s.arg(packet.nsp));
+            return;
+        }
+        QVariant auth = packet.data;
+        if (auth.typeId() != QMetaType::QVariantMap)
+            auth = QVariantMap{}; // as the reference: no payload means {}
+        handleConnect(client, packet.nsp, auth);
+        return;
+    }
+
+    Socket *socket = client->sockets.value(packet.nsp);
+    if (!socket) {
+        protocolViolation(client, u"packet for namespace %1, which the client has not joined"_s.arg(
+                                          packet.nsp));
+        return;
+    }
+    switch (packet.type) {
+    case PacketType::Disconnect:
+        removeSocket(socket, DisconnectReason::ClientNamespaceDisconnect);
+        return;
+    case PacketType::Event:
+    case PacketType::BinaryEvent:
+        handleEvent(socket, packet.eventName(), packet.arguments(), packet.id);
+        return;
+    case PacketType::Ack:
+    case PacketType::BinaryAck:
+        handleAck(socket, packet.id.value_or(-1), packet.arguments());
+        return;
+    case PacketType::ConnectError:
+    case PacketType::Connect:
+        protocolViolation(client, u"CONNECT_ERROR from a client"_s);
+        return;
+    }
+}
+
+void SocketIoServer::handleConnect(Client *client, const QString &nspName, const QVariant &auth)
+{
+    EngineIoSession *session = client->session;
+    const bool v3 = session->version() == EngineIo::Version::V3;
+    Namespace *ns = findNamespace(nspName);
+    if (!ns) {
+        const bool allowed = std::any_of(
+                m_namespacePatterns.cbegin(), m_namespacePatterns.cend(),
+                [&](const QRegularExpression &re) { return re.match(nspName).hasMatch(); });
+        if (allowed)
+            ns = ensureNamespace(nspName);
+    }
+    if (!ns) {
+        SocketIo::Packet error = SocketIo::Packet::connectError(nspName, u"Invalid namespace"_s);
+        if (v3)
+            error.data = u"Invalid namespace"_s; // protocol v4 errors are strings
+        session->send(toFrames(error));
+        ++m_packetsOut;
+        return;
+    }
+
+    auto *socket = new Socket;
+    socket->sid = generateSid();
+    socket->nsp = ns->name;
+    socket->client = client;
+    socket->connectedAt = QDateTime::currentDateTimeUtc();
+    ns->sockets.insert(socket->sid, socket);
+    client->sockets.insert(ns->name, socket);
+    ns->adapter->addAll(socket->sid, {socket->sid});
+
+    ConnectResult result;
+    if (ns->onConnect) {
+        Environ environ{session->handshakeRequest(), session->transportName()};
+        QPointer<EngineIoSession> guard(session);
+        result = ns->onConnect(socket->sid, environ, auth);
+        if (!guard || !ns->sockets.contains(socket->sid))
+            return; // the handler disconnected the client itself
+    }
+    if (!result.accepted) {
+        ns->adapter->removeAll(socket->sid);
+        ns->sockets.remove(socket->sid);
+        client->sockets.remove(ns->name);
+        delete socket;
+        SocketIo::Packet error = SocketIo::Packet::connectError(ns->name, result.message, result.data);
+        if (v3)
+            error.data = result.message;
+        session->send(toFrames(error));
+        ++m_packetsOut;
+        return;
+    }
+
+    client->connectTimer.stop();
+    SocketIo::Packet ack = SocketIo::Packet::connect(ns->name);
+    if (!v3)
+        ack.data = QVariantMap{{u"sid"_s, socket->sid}};
+    else if (ns->name == u"/")
+        ack.nsp = u"/"_s; // v4 protocol: "40" for the main namespace
+    // The CONNECT ack goes first; what the handler emitted follows it.
+    QList<EngineIo::Packet> frames = toFrames(ack);
+    frames.append(std::exchange(socket->heldBack, {}));
+    socket->connecting = false;
+    session->send(frames);
+    ++m_packetsOut;
+    noteStats();
+    qCDebug(lcSocketIo) << "connected" << socket->sid << "to" << ns->name;
+    Q_EMIT clientConnected(infoOf(socket));
+    Q_EMIT clientCountChanged();
+}
+
+void SocketIoServer::handleEvent(Socket *socket, const QString &event, const QVariantList &args,
+                                 std::optional<qint64> id)
+{
+    Namespace *ns = findNamespace(socket->nsp);
+    const QString sid = socket->sid;
+    Q_EMIT eventReceived(sid, socket->nsp, event, args);
+    if (!ns->sockets.contains(sid))
+        return; // a slot disconnected it
+
+    Ack ack;
+    ack.m_state = QSharedPointer<Ack::State>::create();
+    ack.m_state->server = this;
+    ack.m_state->sid = sid;
+    ack.m_state->nsp = socket->nsp;
+    ack.m_state->id = id;
+
+    if (auto it = ns->handlers.constFind(event); it != ns->handlers.cend()) {
+        const EventHandler handler = *it; // the handler may re-register handlers
+        const QVariantList reply = handler(sid, args);
+        ack(reply);
+    } else if (auto async = ns->asyncHandlers.constFind(event); async != ns->asyncHandlers.cend()) {
+        const AsyncEventHandler handler = *async;
+        handler(sid, args, ack);
+    } else if (ns->catchAll) {
+        const CatchAllHandler handler = ns->catchAll;
+        handler(sid, event, args, ack);
+    } else {
+        qCDebug(lcSocketIo) << "no handler for" << event << "in" << ns->name;
+    }
+}
+
+void SocketIoServer::handleAck(Socket *socket, qint64 id, const QVariantList &args)
+{
+    AckCallback callback = socket->pendingAcks.take(id);
+    if (!callback) {
+        qCDebug(lcSocketIo) << socket->sid << "sent an ack nobody waits for:" << id;
+        return;
+    }
+    callback(false, args);
+}
+
+void SocketIoServer::sendAck(const QString &sid, const QString &nsp, qint64 id,
+                             const QVariantList &args)
+{
+    Socket *socket = findSocket(sid, nsp);
+    if (!socket)
+        return;
+    deliver(socket, toFrames(SocketIo::Packet::ack(id, args, nsp)));
+}
+
+void SocketIoServer::deliver(Socket *socket, const QList<EngineIo::Packet> &frames)
+{
+    ++m_packetsOut;
+    noteStats();
+    if (socket->connecting) {
+        socket->heldBack.append(frames);
+        return;
+    }
+    if (socket->client->session)
+        socket->client->session->send(frames);
+}
+
+void SocketIoServer::removeSocket(Socket *socket, DisconnectReason reason)
+{
+    Namespace *ns = findNamespace(socket->nsp);
+    const QString sid = socket->sid;
+    const bool wasConnected = !socket->connecting;
+    ns->adapter->removeAll(sid);
+    ns->sockets.remove(sid);
+    socket->client->sockets.remove(socket->nsp);
+    const auto acks = std::exchange(socket->pendingAcks, {});
+    delete socket;
+
+    for (const AckCallback &callback : acks)
+        callback(true, {});
+    if (!wasConnected)
+        return;
+    qCDebug(lcSocketIo) << "disconnected" << sid << "from" << ns->name << reasonText(reason);
+    if (ns->onDisconnect && !m_closing)
+        ns->onDisconnect(sid, reason);
+    if (m_closing)
+        return;
+    Q_EMIT clientDisconnected(sid, ns->name, reason);
+    Q_EMIT clientCountChanged();
+}
+
+SocketIoServer::Socket *SocketIoServer::findSocket(const QString &sid, const QString &nsp) const
+{
+    const Namespace *ns = findNamespace(nsp);
+    return ns ? ns->sockets.value(sid) : nullptr;
+}
+
+// ---- sending ----
+
+int SocketIoServer::emitEvent(const QString &event, const QVariantList &args,
+                              const EmitOptions &options)
+{
+    Namespace *ns = findNamespace(options.nsp);
+    if (!ns)
+        return 0;
+    const QList<EngineIo::Packet> frames =
+            toFrames(SocketIo::Packet::event(event, args, ns->name));
+    return ns->adapter->broadcast(frames, {options.to, options.skipSids});
+}
+
+int SocketIoServer::send(const QVariant &data, const EmitOptions &options)
+{
+    return emitEvent(u"message"_s, {data}, options);
+}
+
+void SocketIoServer::emitWithAck(const QString &sid, const QString &event,
+                                 const QVariantList &args, AckCallback callback,
+                                 std::optional<std::chrono::milliseconds> timeout,
+                                 const QString &nsp)
+{
+    Socket *socket = findSocket(sid, nsp);
+    if (!socket) {
+        if (callback)
+            QTimer::singleShot(0, this, [callback] { callback(true, {}); });
+        return;
+    }
+    const qint64 id = socket->nextAckId++;
+    if (callback)
+        socket->pendingAcks.insert(id, std::move(callback));
+    deliver(socket, toFrames(SocketIo::Packet::event(event, args, socket->nsp, id)));
+    QTimer::singleShot(timeout.value_or(m_options.ackTimeout), this, [this, sid, nsp, id] {
+        if (Socket *s = findSocket(sid, nsp)) {
+            if (AckCallback cb = s->pendingAcks.take(id))
+                cb(true, {});
+        }
+    });
+}
+
+// ---- rooms ----
+
+void SocketIoServer::enterRoom(const QString &sid, const QString &room, const QString &nsp)
+{
+    Namespace *ns = findNamespace(nsp);
+    if (!ns || !ns->sockets.contains(sid))
+        return;
+    if (ns->adapter->socketRooms(sid).contains(room))
+        return;
+    ns->adapter->addAll(sid, {room});
+    Q_EMIT roomsChanged(sid, ns->name, ns->adapter->socketRooms(sid));
+}
+
+void SocketIoServer::leaveRoom(const QString &sid, const QString &room, const QString &nsp)
+{
+    Namespace *ns = findNamespace(nsp);
+    if (!ns || !ns->sockets.contains(sid) || !ns->adapter->socketRooms(sid).contains(room))
+        return;
+    ns->adapter->remove(sid, room);
+    Q_EMIT roomsChanged(sid, ns->name, ns->adapter->socketRooms(sid));
+}
+
+void SocketIoServer::closeRoom(const QString &room, const QString &nsp)
+{
+    Namespace *ns = findNamespace(nsp);
+    if (!ns)
+        return;
+    for (const QString &sid : ns->adapter->sockets({room}))
+        leaveRoom(sid, room, nsp);
+}
+
+QStringList SocketIoServer::rooms(const QString &sid, const QString &nsp) const
+{
+    const Namespace *ns = findNamespace(nsp);
+    return ns && ns->sockets.contains(sid) ? ns->adapter->socketRooms(sid) : QStringList();
+}
+
+QStringList SocketIoServer::participants(const QString &room, const QString &nsp) const
+{
+    const Namespace *ns = findNamespace(nsp);
+    if (!ns)
+        return {};
+    QStringList sids = ns->adapter->sockets({room}).values();
+    sids.sort();
+    return sids;
+}
+
+QStringList SocketIoServer::allRooms(const QString &nsp) const
+{
+    const Namespace *ns = findNamespace(nsp);
+    return ns ? ns->adapter->rooms() : QStringList();
+}
+
+// ---- clients ----
+
+void SocketIoServer::disconnectClient(const QString &sid, const QString &nsp, bool closeConnection)
+{
+    Socket *socket = findSocket(sid, nsp);
+    if (!socket)
+        return;
+    QPointer<EngineIoSession> session = socket->client->session;
+    if (session && !socket->connecting)
+        session->send(toFrames(SocketIo::Packet::disconnect(socket->nsp)));
+    removeSocket(socket, DisconnectReason::ServerNamespaceDisconnect);
+    if (closeConnection && session)
+        session->close(EngineIoSession::CloseReason::ServerClose);
+}
+
+bool SocketIoServer::isConnected(const QString &sid, const QString &nsp) const
+{
+    const Socket *socket = findSocket(sid, nsp);
+    return socket && !socket->connecting;
+}
+
+ClientInfo SocketIoServer::infoOf(const Socket *socket) const
+{
+    ClientInfo info;
+    info.sid = socket->sid;
+    info.nsp = socket->nsp;
+    info.connectedAt = socket->connectedAt;
+    if (const EngineIoSession *session = socket->client->session) {
+        const HttpRequest &request = session->handshakeRequest();
+        info.engineSid = session->sid();
+        info.address = request.remoteAddress;
+        info.port = request.remotePort;
+        info.transport = session->transportName();
+        info.userAgent = QString::fromUtf8(request.header("user-agent"));
+    }
+    info.rooms = findNamespace(socket->nsp)->adapter->socketRooms(socket->sid);
+    return info;
+}
+
+std::optional<ClientInfo> SocketIoServer::client(const QString &sid, const QString &nsp) const
+{
+    const Socket *socket = findSocket(sid, nsp);
+    if (!socket || socket->connecting)
+        return std::nullopt;
+    return infoOf(socket);
+}
+
+QList<ClientInfo> SocketIoServer::clients(const QString &nsp) const
+{
+    QList<ClientInfo> result;
+    for (const Namespace *ns : m_namespaces) {
+        if (!nsp.isEmpty() && ns->name != nsp)
+            continue;
+        for (const Socket *socket : ns->sockets) {
+            if (!socket->connecting)
+                result.append(infoOf(socket));
+        }
+    }
+    std::sort(result.begin(), result.end(), [](const ClientInfo &a, const ClientInfo &b) {
+        return a.connectedAt < b.connectedAt || (a.connectedAt == b.connectedAt && a.sid < b.sid);
+    });
+    return result;
+}
+
+int SocketIoServer::clientCount() const
+{
+    int count = 0;
+    for (const Namespace *ns : m_namespaces)
+        count += int(ns->sockets.size());
+    return count;
+}
+
+QVariantMap SocketIoServer::session(const QString &sid, const QString &nsp) const
+{
+    const Socket *socket = findSocket(sid, nsp);
+    return socket ? socket->session : QVariantMap();
+}
+
+void SocketIoServer::saveSession(const QString &sid, const QVariantMap &session,
+                                 const QString &nsp)
+{
+    if (Socket *socket = findSocket(sid, nsp))
+        socket->session = session;
+}
+
+QString SocketIoServer::generateSid() const
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    const QByteArray bytes(reinterpret_cast<const char *>(words), 15);
+    return QString::fromLatin1(
+            bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+void SocketIoServer::noteStats()
+{
+    if (m_statsPending)
+        return;
+    m_statsPending = true;
+    QTimer::singleShot(250ms, this, [this] {
+        m_statsPending = false;
+        Q_EMIT statsChanged();
+    });
+}
+
+} // namespace Confab
