@@ -34,6 +34,9 @@ struct EngineIoOptions
     int maxPacketsPerPoll = 16;
     //! Simultaneous TCP connections the host accepts.
     int maxConnections = 20000;
+    //! A connection must deliver a request head this soon after opening (slowloris guard),
+    //! and an idle keep-alive connection is closed after as long.
+    std::chrono::milliseconds httpTimeout{30000};
 };
 
 } // namespace Confab

@@ -61,15 +61,22 @@ EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s,
                                                       QWebSocketServer::NonSecureMode))
 {
-    HttpConnectionSettings settings = m_listener->connectionSettings();
-    settings.maxBodySize = m_options.maxPayload;
-    m_listener->setConnectionSettings(settings);
-    m_listener->setMaxConnections(m_options.maxConnections);
+    applyListenerSettings();
     connect(m_listener.get(), &HttpListener::requestReceived, this, &EngineIoServer::onRequest);
     connect(m_listener.get(), &HttpListener::webSocketUpgradeRequested, this,
             &EngineIoServer::onUpgradeRequest);
     connect(m_webSockets.get(), &QWebSocketServer::newConnection, this,
             &EngineIoServer::onNewWebSocket);
+}
+
+void EngineIoServer::applyListenerSettings()
+{
+    HttpConnectionSettings settings = m_listener->connectionSettings();
+    settings.maxBodySize = m_options.maxPayload;
+    settings.headTimeout = m_options.httpTimeout;
+    settings.idleTimeout = m_options.httpTimeout;
+    m_listener->setConnectionSettings(settings);
+    m_listener->setMaxConnections(m_options.maxConnections);
 }
 
 EngineIoServer::~EngineIoServer()
@@ -119,10 +126,7 @@ QHostAddress EngineIoServer::serverAddress() const
 void EngineIoServer::setOptions(const EngineIoOptions &options)
 {
     m_options = options;
-    HttpConnectionSettings settings = m_listener->connectionSettings();
-    settings.maxBodySize = m_options.maxPayload;
-    m_listener->setConnectionSettings(settings);
-    m_listener->setMaxConnections(m_options.maxConnections);
+    applyListenerSettings();
 }
 
 HttpResponse EngineIoServer::errorResponse(int code, int status)

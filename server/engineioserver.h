@@ -66,6 +66,7 @@ private:
     friend class EngineIoSession;
     struct Checked;
 
+    void applyListenerSettings();
     void onRequest(HttpConnection *connection, const HttpRequest &request);
     void onUpgradeRequest(QTcpSocket *socket, const HttpRequest &head);
     void onNewWebSocket();

@@ -22,7 +22,8 @@ int main(int argc, char *argv[])
     Confab::HostCommandLine commandLine;
     const auto parsed = commandLine.parse(app.arguments());
     if (!parsed.ok) {
-        std::fprintf(stderr, "%s\n", qPrintable(parsed.message));
+        // --help and --version answer on stdout; usage errors go to stderr.
+        std::fprintf(parsed.exitCode == 0 ? stdout : stderr, "%s\n", qPrintable(parsed.message));
         return parsed.exitCode;
     }
 

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+// confab-server as a person runs it: command line, readiness line, relaying, clean shutdown.
+#include "hostcommandline.h"
+#include "servertestutil.h"
+
+#include <QtCore/QProcess>
+#include <QtNetwork/QTcpServer>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using namespace Confab;
+using namespace TestUtil;
+
+class tst_ConfabServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void commandLine_data();
+    void commandLine();
+    void options();
+    void versionAndHelp();
+    void relaysAndStopsCleanly_data();
+    void relaysAndStopsCleanly();
+    void portInUse();
+
+private:
+    static QString binary() { return QStringLiteral(CONFAB_SERVER_BINARY); }
+};
+
+void tst_ConfabServer::commandLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<int>("exitCode");
+
+    QTest::addRow("defaults") << QStringList{} << true << 0;
+    QTest::addRow("host and port") << QStringList{u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"4000"_s}
+                                   << true << 0;
+    QTest::addRow("bad port") << QStringList{u"--port"_s, u"70000"_s} << false << 2;
+    QTest::addRow("port zero") << QStringList{u"--port"_s, u"0"_s} << false << 2;
+    QTest::addRow("bad host") << QStringList{u"--host"_s, u"not-an-ip"_s} << false << 2;
+    QTest::addRow("unknown option") << QStringList{u"--frobnicate"_s} << false << 2;
+    QTest::addRow("stray argument") << QStringList{u"extra"_s} << false << 2;
+    QTest::addRow("bad transport") << QStringList{u"--transports"_s, u"carrier-pigeon"_s} << false
+                                   << 2;
+    QTest::addRow("help") << QStringList{u"--help"_s} << false << 0;
+    QTest::addRow("version") << QStringList{u"--version"_s} << false << 0;
+}
+
+void tst_ConfabServer::commandLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, ok);
+    QFETCH(int, exitCode);
+    HostCommandLine commandLine;
+    const auto parsed = commandLine.parse(QStringList{u"confab-server"_s} + arguments);
+    QCOMPARE(parsed.ok, ok);
+    QCOMPARE(parsed.exitCode, exitCode);
+    if (!ok)
+        QVERIFY(!parsed.message.isEmpty());
+}
+
+void tst_ConfabServer::options()
+{
+    HostCommandLine commandLine;
+    QVERIFY(commandLine
+                    .parse({u"confab-server"_s, u"--port"_s, u"4001"_s, u"--ping-interval"_s,
+                            u"1000"_s, u"--ping-timeout"_s, u"500"_s, u"--max-payload"_s,
+                            u"2048"_s, u"--cors"_s, u"http://a.example"_s, u"--cors"_s,
+                            u"http://b.example"_s, u"--transports"_s, u"websocket"_s,
+                            u"--allow-eio3"_s, u"--path"_s, u"/chat/"_s})
+                    .ok);
+    const SocketIoOptions options = commandLine.options();
+    QCOMPARE(commandLine.port(), 4001);
+    QCOMPARE(options.engine.pingInterval.count(), 1000);
+    QCOMPARE(options.engine.pingTimeout.count(), 500);
+    QCOMPARE(options.engine.maxPayload, 2048);
+    QCOMPARE(options.engine.corsOrigins, (QStringList{u"http://a.example"_s, u"http://b.example"_s}));
+    QCOMPARE(options.engine.transports, QStringList{u"websocket"_s});
+    QVERIFY(options.engine.allowEio3);
+    QCOMPARE(options.engine.path, u"/chat/"_s);
+    QCOMPARE(commandLine.joinUrls(4001).last(), u"http://127.0.0.1:4001/"_s);
+}
+
+void tst_ConfabServer::versionAndHelp()
+{
+    QProcess process;
+    process.start(binary(), {u"--version"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(process.readAllStandardOutput().trimmed(), "confab-server " CONFAB_VERSION ""_ba);
+    process.start(binary(), {u"--help"_s});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY(process.readAllStandardOutput().contains("--port"));
+}
+
+void tst_ConfabServer::relaysAndStopsCleanly_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::addRow("SIGTERM") << int(SIGTERM);
+    QTest::addRow("SIGINT") << int(SIGINT);
+}
+
+void tst_ConfabServer::relaysAndStopsCleanly()
+{
+    QFETCH(int, signalNumber);
+    // Find a free port, then hand it to the server.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+
+    QProcess server;
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    server.start(binary(), {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port)});
+    QVERIFY(server.waitForStarted());
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += server.readAllStandardOutput())
+                                     .contains("join at http://127.0.0.1:"),
+                             10000);
+
+    // Two clients: what one emits reaches the other, and the host acks it.
+    const QUrl wsUrl = url(port, u"EIO=4&transport=websocket"_s, u"/socket.io/"_s, u"ws"_s);
+    RawSocket a, b;
+    for (RawSocket *ws : {&a, &b}) {
+        QVERIFY(ws->open(wsUrl));
+        QVERIFY(ws->nextText().startsWith('0'));
+        ws->sendText("40");
+        QVERIFY(ws->nextText().startsWith("40{"));
+    }
+    a.sendText(R"(421["chat","hi"])");
+    QCOMPARE(a.nextText(), R"(431[{"delivered":1,"ok":true}])"_ba);
+    QCOMPARE(b.nextText(), R"(42["chat","hi"])"_ba);
+
+    ::kill(pid_t(server.processId()), signalNumber);
+    QVERIFY(server.waitForFinished(5000));
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.exitCode(), 0);
+    QVERIFY(a.waitClosed());
+    QVERIFY(b.waitClosed());
+}
+
+void tst_ConfabServer::portInUse()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    QProcess server;
+    server.start(binary(), {u"--host"_s, u"127.0.0.1"_s, u"--port"_s,
+                            QString::number(squatter.serverPort())});
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 3);
+    QVERIFY(server.readAllStandardError().contains("cannot listen"));
+}
+
+QTEST_MAIN(tst_ConfabServer)
+#include "tst_confabserver.moc"

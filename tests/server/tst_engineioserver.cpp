@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: MIT
+// The Engine.IO layer of the host, over real loopback HTTP and WebSocket connections.
+#include "engineioserver.h"
+#include "servertestutil.h"
+
+#include <QtCore/QJsonArray>
+#include <QtNetwork/QTcpSocket>
+
+#include <sys/resource.h>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using namespace Confab;
+using namespace TestUtil;
+
+using CloseReason = EngineIoSession::CloseReason;
+Q_DECLARE_METATYPE(Confab::EngineIoSession::CloseReason)
+
+class tst_EngineIoServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void handshakePolling();
+    void handshakeWebSocket();
+    void badRequests_data();
+    void badRequests();
+    void otherPathIs404();
+    void pollingEcho();
+    void pollingBinary();
+    void pollingBatchesAtMost16();
+    void pingTimeoutPolling();
+    void pingPongWebSocket();
+    void pingTimeoutWebSocket();
+    void upgrade();
+    void upgradeTimeout();
+    void duplicatePoll();
+    void invalidPostClosesSession();
+    void clientCloseReleasesPoll();
+    void oversizedPost();
+    void oversizedWebSocketMessage();
+    void invalidWebSocketFrame();
+    void abortedPollClosesSession();
+    void cors_data();
+    void cors();
+    void eio3Handshake();
+    void transportsAllowList();
+    void upgradesDisabled();
+    void manyConnectionsDropped();
+    void halfOpenConnectionsAreClosed();
+
+private:
+    void start(EngineIoOptions options = {});
+    QString openPollingSession();
+    std::unique_ptr<EngineIoServer> m_server;
+    Http m_http;
+    QList<QPair<EngineIoSession *, CloseReason>> m_closed;
+};
+
+void tst_EngineIoServer::start(EngineIoOptions options)
+{
+    m_server = std::make_unique<EngineIoServer>(options);
+    // Echo every message back, like the compliance suites' reference server.
+    connect(m_server.get(), &EngineIoServer::sessionOpened, this, [this](EngineIoSession *s) {
+        connect(s, &EngineIoSession::messageReceived, s,
+                [s](const EngineIo::Packet &packet) { s->send(packet); });
+        connect(s, &EngineIoSession::closed, this,
+                [this, s](CloseReason reason) { m_closed.append({s, reason}); });
+    });
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+}
+
+void tst_EngineIoServer::init()
+{
+    m_closed.clear();
+    EngineIoOptions options;
+    options.pingInterval = 300ms;
+    options.pingTimeout = 200ms;
+    start(options);
+}
+
+void tst_EngineIoServer::cleanup()
+{
+    m_server.reset();
+}
+
+QString tst_EngineIoServer::openPollingSession()
+{
+    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s));
+    if (r.status != 200 || !r.body.startsWith('0'))
+        return {};
+    return openSid(r.body);
+}
+
+void tst_EngineIoServer::handshakePolling()
+{
+    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling&t=x"_s));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.header("content-type").startsWith("text/plain"));
+    QVERIFY(r.body.startsWith('0'));
+    const QJsonObject open = QJsonDocument::fromJson(r.body.mid(1)).object();
+    // Exactly these keys, as the compliance suite requires.
+    QCOMPARE(open.keys(), (QStringList{u"maxPayload"_s, u"pingInterval"_s, u"pingTimeout"_s,
+                                       u"sid"_s, u"upgrades"_s}));
+    QVERIFY(!open.value(u"sid"_s).toString().isEmpty());
+    QCOMPARE(open.value(u"upgrades"_s).toArray(), QJsonArray{u"websocket"_s});
+    QCOMPARE(open.value(u"pingInterval"_s).toInt(), 300);
+    QCOMPARE(open.value(u"pingTimeout"_s).toInt(), 200);
+    QCOMPARE(open.value(u"maxPayload"_s).toInt(), 1000000);
+    QCOMPARE(m_server->sessionCount(), 1);
+    QVERIFY(m_server->session(open.value(u"sid"_s).toString()));
+}
+
+void tst_EngineIoServer::handshakeWebSocket()
+{
+    RawSocket ws;
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    const QByteArray open = ws.nextText();
+    QVERIFY(open.startsWith('0'));
+    const QJsonObject json = QJsonDocument::fromJson(open.mid(1)).object();
+    QCOMPARE(json.value(u"upgrades"_s).toArray(), QJsonArray{});
+    QCOMPARE(m_server->session(openSid(open))->transport(), EngineIoSession::Transport::WebSocket);
+}
+
+void tst_EngineIoServer::badRequests_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("code");
+
+    QTest::addRow("no EIO") << "GET"_ba << u"transport=polling"_s << 400 << 5;
+    QTest::addRow("EIO=abc") << "GET"_ba << u"EIO=abc&transport=polling"_s << 400 << 5;
+    QTest::addRow("EIO=3 not allowed") << "GET"_ba << u"EIO=3&transport=polling"_s << 400 << 5;
+    QTest::addRow("no transport") << "GET"_ba << u"EIO=4"_s << 400 << 0;
+    QTest::addRow("transport=abc") << "GET"_ba << u"EIO=4&transport=abc"_s << 400 << 0;
+    QTest::addRow("websocket without upgrade") << "GET"_ba << u"EIO=4&transport=websocket"_s
+                                               << 400 << 3;
+    QTest::addRow("POST handshake") << "POST"_ba << u"EIO=4&transport=polling"_s << 400 << 2;
+    QTest::addRow("PUT handshake") << "PUT"_ba << u"EIO=4&transport=polling"_s << 400 << 2;
+    QTest::addRow("unknown sid GET") << "GET"_ba << u"EIO=4&transport=polling&sid=nope"_s << 400
+                                     << 1;
+    QTest::addRow("unknown sid POST") << "POST"_ba << u"EIO=4&transport=polling&sid=nope"_s
+                                      << 400 << 1;
+}
+
+void tst_EngineIoServer::badRequests()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, query);
+    QFETCH(int, status);
+    QFETCH(int, code);
+    const HttpResult r =
+            Http::finish(m_http.start(method, url(m_server->serverPort(), query), "4x"));
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("content-type"), "application/json"_ba);
+    QCOMPARE(r.json().value(u"code"_s).toInt(), code);
+    QVERIFY(!r.json().value(u"message"_s).toString().isEmpty());
+    QCOMPARE(m_server->sessionCount(), 0);
+}
+
+void tst_EngineIoServer::otherPathIs404()
+{
+    QCOMPARE(m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s, u"/other"_s))
+                     .status,
+             404);
+    // The path also matches without its trailing slash.
+    QCOMPARE(m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s,
+                            u"/socket.io"_s))
+                     .status,
+             200);
+}
+
+void tst_EngineIoServer::pollingEcho()
+{
+    const QString sid = openPollingSession();
+    QVERIFY(!sid.isEmpty());
+    const QUrl session = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    const HttpResult post = m_http.post(session, "4hello\x1e" "4wor\xe2\x82\xac" "ld");
+    QCOMPARE(post.status, 200);
+    QCOMPARE(post.body, "ok"_ba);
+    const HttpResult get = m_http.get(session);
+    QCOMPARE(get.status, 200);
+    QCOMPARE(get.body, "4hello\x1e" "4wor\xe2\x82\xac" "ld"_ba);
+}
+
+void tst_EngineIoServer::pollingBinary()
+{
+    const QString sid = openPollingSession();
+    const QUrl session = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    QCOMPARE(m_http.post(session, "4hello\x1e" "bAQIDBA==").body, "ok"_ba);
+    QCOMPARE(m_http.get(session).body, "4hello\x1e" "bAQIDBA=="_ba);
+}
+
+void tst_EngineIoServer::pollingBatchesAtMost16()
+{
+    // python-engineio clients refuse payloads of more than 16 packets.
+    const QString sid = openPollingSession();
+    EngineIoSession *session = m_server->session(sid);
+    QList<EngineIo::Packet> packets;
+    for (int i = 0; i < 40; ++i)
+        packets.append(EngineIo::Packet::message(QByteArray::number(i)));
+    session->send(packets);
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    QList<QByteArray> received;
+    while (received.size() < 40) {
+        const HttpResult r = m_http.get(poll);
+        QCOMPARE(r.status, 200);
+        const QList<QByteArray> batch = r.body.split('\x1e');
+        QVERIFY(batch.size() <= 16);
+        received.append(batch);
+    }
+    QCOMPARE(received.first(), "40"_ba);
+    QCOMPARE(received.last(), "439"_ba); // in order, none lost
+}
+
+void tst_EngineIoServer::pingTimeoutPolling()
+{
+    const QString sid = openPollingSession();
+    QVERIFY(!sid.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_closed.size(), 1, 3000);
+    QCOMPARE(m_closed.first().second, CloseReason::PingTimeout);
+    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.json().value(u"code"_s).toInt(), 1);
+}
+
+void tst_EngineIoServer::pingPongWebSocket()
+{
+    RawSocket ws(false);
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(ws.nextText(2000), "2"_ba);
+        ws.sendText("3");
+    }
+    QVERIFY(m_closed.isEmpty());
+    QCOMPARE(m_server->sessionCount(), 1);
+}
+
+void tst_EngineIoServer::pingTimeoutWebSocket()
+{
+    RawSocket ws(false);
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+    QCOMPARE(ws.nextText(2000), "2"_ba); // never answered
+    QVERIFY(ws.waitClosed(3000));
+    QCOMPARE(m_closed.size(), 1);
+    QCOMPARE(m_closed.first().second, CloseReason::PingTimeout);
+}
+
+void tst_EngineIoServer::upgrade()
+{
+    const QString sid = openPollingSession();
+    EngineIoSession *session = m_server->session(sid);
+    QSignalSpy upgraded(session, &EngineIoSession::transportChanged);
+    const quint16 port = m_server->serverPort();
+    const QUrl poll = url(port, u"EIO=4&transport=polling&sid="_s + sid);
+    QNetworkReply *heldPoll = m_http.start("GET", poll);
+
+    RawSocket ws;
+    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s)));
+    ws.sendText("2probe");
+    QCOMPARE(ws.nextText(), "3probe"_ba);
+    // The held poll is released with a noop so that the client can pause polling.
+    const HttpResult released = Http::finish(heldPoll);
+    QCOMPARE(released.status, 200);
+    QCOMPARE(released.body, "6"_ba);
+    ws.sendText("5");
+    QVERIFY(upgraded.wait(2000));
+    QCOMPARE(session->transport(), EngineIoSession::Transport::WebSocket);
+
+    ws.sendText("4over websocket");
+    QCOMPARE(ws.nextText(), "4over websocket"_ba);
+
+    // After the upgrade: polling with that sid is refused, and a second WebSocket is closed.
+    const HttpResult late = m_http.get(poll);
+    QCOMPARE(late.status, 400);
+    QCOMPARE(late.json().value(u"code"_s).toInt(), 3);
+    RawSocket second;
+    second.open(url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s));
+    QVERIFY(second.waitClosed());
+    ws.sendText("4still here");
+    QCOMPARE(ws.nextText(), "4still here"_ba);
+}
+
+void tst_EngineIoServer::upgradeTimeout()
+{
+    EngineIoOptions options = m_server->options();
+    options.upgradeTimeout = 200ms;
+    options.pingInterval = 5000ms;
+    start(options);
+    const QString sid = openPollingSession();
+    const quint16 port = m_server->serverPort();
+    RawSocket ws;
+    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s)));
+    ws.sendText("2probe");
+    QCOMPARE(ws.nextText(), "3probe"_ba);
+    // No "5": the probe is dropped and the session goes on polling.
+    QVERIFY(ws.waitClosed(2000));
+    const QUrl poll = url(port, u"EIO=4&transport=polling&sid="_s + sid);
+    QCOMPARE(m_http.post(poll, "4after").body, "ok"_ba);
+    QCOMPARE(m_http.get(poll).body, "4after"_ba);
+}
+
+void tst_EngineIoServer::duplicatePoll()
+{
+    const QString sid = openPollingSession();
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    QNetworkReply *first = m_http.start("GET", poll);
+    QTRY_VERIFY(m_server->session(sid) && m_server->session(sid)->isOpen());
+    // Make sure the first GET is held before the second one arrives.
+    QTest::qWait(50);
+    const HttpResult second = Http::finish(m_http.start("GET", poll));
+    const HttpResult firstResult = Http::finish(first);
+    QCOMPARE(firstResult.status, 200);
+    QCOMPARE(firstResult.body, "1"_ba);
+    QCOMPARE(second.status, 400);
+    QCOMPARE(m_http.get(poll).status, 400);
+}
+
+void tst_EngineIoServer::invalidPostClosesSession()
+{
+    const QString sid = openPollingSession();
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    QCOMPARE(m_http.post(poll, "abc").status, 400);
+    QCOMPARE(m_closed.size(), 1);
+    QCOMPARE(m_closed.first().second, CloseReason::ParseError);
+    QCOMPARE(m_http.get(poll).status, 400);
+}
+
+void tst_EngineIoServer::clientCloseReleasesPoll()
+{
+    const QString sid = openPollingSession();
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    QNetworkReply *held = m_http.start("GET", poll);
+    QTest::qWait(50);
+    QCOMPARE(m_http.post(poll, "1").body, "ok"_ba);
+    const HttpResult released = Http::finish(held);
+    QCOMPARE(released.body, "6"_ba);
+    QCOMPARE(m_closed.first().second, CloseReason::ClientClose);
+    QCOMPARE(m_http.get(poll).status, 400);
+}
+
+void tst_EngineIoServer::oversizedPost()
+{
+    EngineIoOptions options = m_server->options();
+    options.maxPayload = 1000;
+    options.pingInterval = 5000ms;
+    start(options);
+    const QString sid = openPollingSession();
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    const HttpResult big = m_http.post(poll, "4" + QByteArray(5000, 'x'));
+    QCOMPARE(big.status, 413);
+    // Other sessions are unaffected.
+    const QString other = openPollingSession();
+    QVERIFY(!other.isEmpty());
+    const QUrl otherPoll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + other);
+    QCOMPARE(m_http.post(otherPoll, "4fine").body, "ok"_ba);
+    QCOMPARE(m_http.get(otherPoll).body, "4fine"_ba);
+}
+
+void tst_EngineIoServer::oversizedWebSocketMessage()
+{
+    EngineIoOptions options = m_server->options();
+    options.maxPayload = 1000;
+    options.pingInterval = 5000ms;
+    start(options);
+    RawSocket ws;
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+    ws.sendText("4" + QByteArray(5000, 'x'));
+    QVERIFY(ws.waitClosed());
+    QCOMPARE(ws.socket.closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+    QTRY_COMPARE(m_closed.size(), 1);
+    QCOMPARE(m_server->sessionCount(), 0);
+}
+
+void tst_EngineIoServer::invalidWebSocketFrame()
+{
+    RawSocket ws;
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+    ws.sendText("abc");
+    QVERIFY(ws.waitClosed());
+    QCOMPARE(m_closed.first().second, CloseReason::ParseError);
+}
+
+void tst_EngineIoServer::abortedPollClosesSession()
+{
+    const QString sid = openPollingSession();
+    QNetworkReply *held =
+            m_http.start("GET", url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
+    QTest::qWait(50);
+    held->abort();
+    held->deleteLater();
+    QTRY_COMPARE(m_closed.size(), 1);
+    QCOMPARE(m_closed.first().second, CloseReason::TransportError);
+}
+
+void tst_EngineIoServer::cors_data()
+{
+    QTest::addColumn<QStringList>("allowed");
+    QTest::addColumn<QByteArray>("origin");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("allowOrigin");
+
+    QTest::addRow("no origin header") << QStringList{} << QByteArray() << 200 << QByteArray();
+    QTest::addRow("listed origin") << QStringList{u"http://app.example"_s}
+                                   << "http://app.example"_ba << 200 << "http://app.example"_ba;
+    QTest::addRow("unlisted origin") << QStringList{u"http://app.example"_s}
+                                     << "http://evil.example"_ba << 403 << QByteArray();
+    QTest::addRow("none allowed by default") << QStringList{} << "http://app.example"_ba << 403
+                                             << QByteArray();
+    QTest::addRow("wildcard") << QStringList{u"*"_s} << "http://any.example"_ba << 200 << "*"_ba;
+}
+
+void tst_EngineIoServer::cors()
+{
+    QFETCH(QStringList, allowed);
+    QFETCH(QByteArray, origin);
+    QFETCH(int, status);
+    QFETCH(QByteArray, allowOrigin);
+    EngineIoOptions options = m_server->options();
+    options.corsOrigins = allowed;
+    start(options);
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!origin.isEmpty())
+        headers.append(qMakePair("Origin"_ba, origin));
+    const QUrl handshake = url(m_server->serverPort(), u"EIO=4&transport=polling"_s);
+    const HttpResult r = m_http.get(handshake, headers);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("access-control-allow-origin"), allowOrigin);
+
+    // The preflight answers the same way.
+    headers.append(qMakePair("Access-Control-Request-Method"_ba, "POST"_ba));
+    headers.append(qMakePair("Access-Control-Request-Headers"_ba, "content-type"_ba));
+    const HttpResult preflight = Http::finish(m_http.start("OPTIONS", handshake, {}, headers));
+    if (status == 200) {
+        QCOMPARE(preflight.status, 204);
+        QCOMPARE(preflight.header("access-control-allow-origin"), allowOrigin);
+        if (!origin.isEmpty())
+            QCOMPARE(preflight.header("access-control-allow-headers"), "content-type"_ba);
+    } else {
+        QCOMPARE(preflight.status, 403);
+    }
+}
+
+void tst_EngineIoServer::eio3Handshake()
+{
+    EngineIoOptions options = m_server->options();
+    options.allowEio3 = true;
+    start(options);
+    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=3&transport=polling&b64=1"_s));
+    QCOMPARE(r.status, 200);
+    // v3 payloads carry a length prefix.
+    const qsizetype colon = r.body.indexOf(':');
+    QVERIFY(colon > 0);
+    QCOMPARE(r.body.left(colon).toInt(), r.body.size() - colon - 1);
+    QVERIFY(r.body.mid(colon + 1).startsWith("0{"));
+    QCOMPARE(m_server->sessions().first()->version(), EngineIo::Version::V3);
+}
+
+void tst_EngineIoServer::transportsAllowList()
+{
+    EngineIoOptions options = m_server->options();
+    options.transports = {u"websocket"_s};
+    start(options);
+    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.json().value(u"code"_s).toInt(), 0);
+    RawSocket ws;
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+}
+
+void tst_EngineIoServer::upgradesDisabled()
+{
+    EngineIoOptions options = m_server->options();
+    options.allowUpgrades = false;
+    options.pingInterval = 5000ms;
+    start(options);
+    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s));
+    QCOMPARE(QJsonDocument::fromJson(r.body.mid(1)).object().value(u"upgrades"_s).toArray(),
+             QJsonArray{});
+    RawSocket ws;
+    ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket&sid="_s + openSid(r.body),
+                u"/socket.io/"_s, u"ws"_s));
+    QVERIFY(ws.waitClosed());
+    QCOMPARE(m_server->session(openSid(r.body))->transport(), EngineIoSession::Transport::Polling);
+}
+
+void tst_EngineIoServer::manyConnectionsDropped()
+{
+    // A thousand clients open a session at once and vanish; the host keeps serving.
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+
+    const quint16 port = m_server->serverPort();
+    QSignalSpy opened(m_server.get(), &EngineIoServer::sessionOpened);
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    const QByteArray request = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (int i = 0; i < 1000; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        socket->write(i % 2 ? request : request.left(20)); // half of them send half a request
+        sockets.push_back(std::move(socket));
+    }
+    // Every complete handshake got its session (the others are half-sent requests).
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 500, 30000);
+    for (auto &socket : sockets)
+        socket->abort();
+    sockets.clear();
+
+    const QString sid = openPollingSession();
+    QVERIFY(!sid.isEmpty());
+    const QUrl poll = url(port, u"EIO=4&transport=polling&sid="_s + sid);
+    QCOMPARE(m_http.post(poll, "4alive").body, "ok"_ba);
+    QCOMPARE(m_http.get(poll).body, "4alive"_ba);
+    // The abandoned sessions time out (ping 300 ms + 200 ms) and are gone.
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->sessionCount(), 0, 10000);
+}
+
+void tst_EngineIoServer::halfOpenConnectionsAreClosed()
+{
+    EngineIoOptions options = m_server->options();
+    options.httpTimeout = 300ms;
+    start(options);
+    QTcpSocket idle;
+    idle.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+    QVERIFY(idle.waitForConnected(2000));
+    idle.write("GET /socket.io/?EIO=4"); // and then nothing
+    QSignalSpy closed(&idle, &QTcpSocket::disconnected);
+    QVERIFY(closed.wait(3000));
+}
+
+QTEST_MAIN(tst_EngineIoServer)
+#include "tst_engineioserver.moc"
