@@ -96,7 +96,6 @@ bool EngineIoServer::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     m_errorString.clear();
-    qCInfo(lcServer) << "listening on" << address.toString() << serverPort();
     return true;
 }
 

@@ -21,8 +21,8 @@ private Q_SLOTS:
     void commandLine();
     void options();
     void versionAndHelp();
-    void relaysAndStopsCleanly_data();
-    void relaysAndStopsCleanly();
+    void chatsAndStopsCleanly_data();
+    void chatsAndStopsCleanly();
     void portInUse();
 
 private:
@@ -39,7 +39,8 @@ void tst_ConfabServer::commandLine_data()
     QTest::addRow("host and port") << QStringList{u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"4000"_s}
                                    << true << 0;
     QTest::addRow("bad port") << QStringList{u"--port"_s, u"70000"_s} << false << 2;
-    QTest::addRow("port zero") << QStringList{u"--port"_s, u"0"_s} << false << 2;
+    QTest::addRow("port zero picks a free one") << QStringList{u"--port"_s, u"0"_s} << true << 0;
+    QTest::addRow("negative port") << QStringList{u"--port"_s, u"-1"_s} << false << 2;
     QTest::addRow("bad host") << QStringList{u"--host"_s, u"not-an-ip"_s} << false << 2;
     QTest::addRow("unknown option") << QStringList{u"--frobnicate"_s} << false << 2;
     QTest::addRow("stray argument") << QStringList{u"extra"_s} << false << 2;
@@ -70,10 +71,12 @@ void tst_ConfabServer::options()
                             u"1000"_s, u"--ping-timeout"_s, u"500"_s, u"--max-payload"_s,
                             u"2048"_s, u"--cors"_s, u"http://a.example"_s, u"--cors"_s,
                             u"http://b.example"_s, u"--transports"_s, u"websocket"_s,
-                            u"--allow-eio3"_s, u"--path"_s, u"/chat/"_s})
+                            u"--allow-eio3"_s, u"--path"_s, u"/chat/"_s, u"--password"_s,
+                            u"pw"_s, u"--rate-limit"_s, u"5"_s, u"--data"_s, u":memory:"_s,
+                            u"--show-addresses"_s, u"--name"_s, u"Lab"_s})
                     .ok);
-    const SocketIoOptions options = commandLine.options();
-    QCOMPARE(commandLine.port(), 4001);
+    const SocketIoOptions options = commandLine.config().socketIo;
+    QCOMPARE(commandLine.config().port, 4001);
     QCOMPARE(options.engine.pingInterval.count(), 1000);
     QCOMPARE(options.engine.pingTimeout.count(), 500);
     QCOMPARE(options.engine.maxPayload, 2048);
@@ -81,7 +84,13 @@ void tst_ConfabServer::options()
     QCOMPARE(options.engine.transports, QStringList{u"websocket"_s});
     QVERIFY(options.engine.allowEio3);
     QCOMPARE(options.engine.path, u"/chat/"_s);
-    QCOMPARE(commandLine.joinUrls(4001).last(), u"http://127.0.0.1:4001/"_s);
+    const ChatOptions chat = commandLine.config().chat;
+    QCOMPARE(chat.password, u"pw"_s);
+    QCOMPARE(chat.rateLimit, 5.0);
+    QCOMPARE(chat.rateBurst, 10);
+    QVERIFY(chat.showAddresses);
+    QCOMPARE(chat.serverName, u"Lab"_s);
+    QCOMPARE(commandLine.config().dataLocation, u":memory:"_s);
 }
 
 void tst_ConfabServer::versionAndHelp()
@@ -97,14 +106,14 @@ void tst_ConfabServer::versionAndHelp()
     QVERIFY(process.readAllStandardOutput().contains("--port"));
 }
 
-void tst_ConfabServer::relaysAndStopsCleanly_data()
+void tst_ConfabServer::chatsAndStopsCleanly_data()
 {
     QTest::addColumn<int>("signalNumber");
     QTest::addRow("SIGTERM") << int(SIGTERM);
     QTest::addRow("SIGINT") << int(SIGINT);
 }
 
-void tst_ConfabServer::relaysAndStopsCleanly()
+void tst_ConfabServer::chatsAndStopsCleanly()
 {
     QFETCH(int, signalNumber);
     // Find a free port, then hand it to the server.
@@ -115,25 +124,38 @@ void tst_ConfabServer::relaysAndStopsCleanly()
 
     QProcess server;
     server.setProcessChannelMode(QProcess::SeparateChannels);
-    server.start(binary(), {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port)});
+    server.start(binary(), {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port),
+                            u"--data"_s, u":memory:"_s});
     QVERIFY(server.waitForStarted());
     QByteArray output;
     QTRY_VERIFY_WITH_TIMEOUT((output += server.readAllStandardOutput())
                                      .contains("join at http://127.0.0.1:"),
                              10000);
 
-    // Two clients: what one emits reaches the other, and the host acks it.
+    // Two clients join a room; what one says reaches both, after the host stored and acked it.
     const QUrl wsUrl = url(port, u"EIO=4&transport=websocket"_s, u"/socket.io/"_s, u"ws"_s);
     RawSocket a, b;
+    int n = 0;
     for (RawSocket *ws : {&a, &b}) {
         QVERIFY(ws->open(wsUrl));
         QVERIFY(ws->nextText().startsWith('0'));
-        ws->sendText("40");
+        ws->sendText(R"(40{"name":"user)" + QByteArray::number(++n) + R"("})");
         QVERIFY(ws->nextText().startsWith("40{"));
+        QVERIFY(ws->nextText().startsWith(R"(42["welcome",)"));
+        ws->sendText(R"(421["join",{"room":"lobby"}])");
+        QVERIFY(waitUntil([ws] {
+            return std::any_of(ws->frames.cbegin(), ws->frames.cend(),
+                               [](const auto &f) { return f.first.startsWith("431[{"); });
+        }));
+        ws->frames.clear();
     }
-    a.sendText(R"(421["chat","hi"])");
-    QCOMPARE(a.nextText(), R"(431[{"delivered":1,"ok":true}])"_ba);
-    QCOMPARE(b.nextText(), R"(42["chat","hi"])"_ba);
+    QVERIFY(a.nextText().startsWith(R"(42["joined",{"name":"user2")"));
+    a.sendText(R"(422["message",{"room":"lobby","text":"hi"}])");
+    const QByteArray ack = a.nextText();
+    QVERIFY2(ack.startsWith(R"(432[{"id":1,"ok":true,"ts":)"), ack.constData());
+    QVERIFY(a.nextText().contains(R"("text":"hi")"));
+    const QByteArray relayed = b.nextText();
+    QVERIFY(relayed.startsWith(R"(42["message",{"clientId":null,"id":1,"name":"user1")"));
 
     ::kill(pid_t(server.processId()), signalNumber);
     QVERIFY(server.waitForFinished(5000));

@@ -2,7 +2,6 @@
 #include "hostcommandline.h"
 
 #include <QtCore/QLoggingCategory>
-#include <QtNetwork/QNetworkInterface>
 
 using namespace Qt::StringLiterals;
 
@@ -12,8 +11,24 @@ namespace {
 const QCommandLineOption hostOption({u"H"_s, u"host"_s},
                                     u"Address to listen on (default: all interfaces)."_s,
                                     u"address"_s, u"0.0.0.0"_s);
-const QCommandLineOption portOption({u"p"_s, u"port"_s}, u"TCP port (default: 3000)."_s,
-                                    u"port"_s, u"3000"_s);
+const QCommandLineOption portOption({u"p"_s, u"port"_s},
+                                    u"TCP port (default: 3000; 0 picks a free one)."_s, u"port"_s,
+                                    u"3000"_s);
+const QCommandLineOption dataOption(u"data"_s,
+                                    u"Folder for the message store, or :memory: to keep "
+                                    "nothing (default: the user's data folder)."_s,
+                                    u"dir"_s);
+const QCommandLineOption passwordOption(u"password"_s,
+                                        u"Only clients that send this password may join."_s,
+                                        u"password"_s);
+const QCommandLineOption nameOption(u"name"_s, u"The host's name, shown to clients."_s,
+                                    u"name"_s, u"Confab"_s);
+const QCommandLineOption rateOption(u"rate-limit"_s,
+                                    u"Messages per second each client may send (default: 20; "
+                                    "bursts of twice as many)."_s,
+                                    u"n"_s, u"20"_s);
+const QCommandLineOption addressesOption(u"show-addresses"_s,
+                                         u"Tell clients each other's addresses in 'who'."_s);
 const QCommandLineOption pathOption(u"path"_s, u"Endpoint path (default: /socket.io/)."_s,
                                     u"path"_s, u"/socket.io/"_s);
 const QCommandLineOption pingIntervalOption(u"ping-interval"_s,
@@ -52,12 +67,13 @@ bool toPositive(const QString &text, qint64 max, qint64 &out)
 HostCommandLine::HostCommandLine()
 {
     m_parser.setApplicationDescription(
-            u"Confab host: a Socket.IO server for chat on your network."_s);
+            u"Confab host: a Socket.IO chat server for your network."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption, portOption, pathOption, pingIntervalOption, pingTimeoutOption,
-                         maxPayloadOption, corsOption, transportsOption, eio3Option,
-                         verboseOption});
+    m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, nameOption,
+                         rateOption, addressesOption, pathOption, pingIntervalOption,
+                         pingTimeoutOption, maxPayloadOption, corsOption, transportsOption,
+                         eio3Option, verboseOption});
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
@@ -71,14 +87,26 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     if (!m_parser.positionalArguments().isEmpty())
         return {false, 2, u"unexpected argument: %1"_s.arg(m_parser.positionalArguments().first())};
 
-    if (!m_address.setAddress(m_parser.value(hostOption)))
+    if (!m_config.address.setAddress(m_parser.value(hostOption)))
         return {false, 2, u"--host: not an IP address: %1"_s.arg(m_parser.value(hostOption))};
-    qint64 value = 0;
-    if (!toPositive(m_parser.value(portOption), 65535, value))
-        return {false, 2, u"--port: expected 1-65535, got %1"_s.arg(m_parser.value(portOption))};
-    m_port = quint16(value);
+    bool portOk = false;
+    const uint port = m_parser.value(portOption).toUInt(&portOk);
+    if (!portOk || port > 65535)
+        return {false, 2, u"--port: expected 0-65535, got %1"_s.arg(m_parser.value(portOption))};
+    m_config.port = quint16(port);
+    m_config.dataLocation = m_parser.value(dataOption);
 
-    EngineIoOptions &engine = m_options.engine;
+    ChatOptions &chat = m_config.chat;
+    chat.password = m_parser.value(passwordOption);
+    chat.serverName = m_parser.value(nameOption);
+    chat.showAddresses = m_parser.isSet(addressesOption);
+    qint64 value = 0;
+    if (!toPositive(m_parser.value(rateOption), 100000, value))
+        return {false, 2, u"--rate-limit: expected messages per second"_s};
+    chat.rateLimit = double(value);
+    chat.rateBurst = int(2 * value);
+
+    EngineIoOptions &engine = m_config.socketIo.engine;
     engine.path = m_parser.value(pathOption);
     if (!engine.path.startsWith(u'/'))
         return {false, 2, u"--path must start with /"_s};
@@ -103,37 +131,6 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
     return {};
-}
-
-void HostCommandLine::installHandlers(SocketIoServer &server) const
-{
-    server.onAny([&server](const QString &sid, const QString &event, const QVariantList &args,
-                           const Ack &ack) {
-        SocketIoServer::EmitOptions options;
-        options.skipSids = {sid};
-        const int delivered = server.emitEvent(event, args, options);
-        ack({QVariantMap{{u"ok"_s, true}, {u"delivered"_s, delivered}}});
-    });
-}
-
-QStringList HostCommandLine::joinUrls(quint16 port) const
-{
-    QStringList urls;
-    const auto url = [&](const QHostAddress &address) {
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                ? u"[%1]"_s.arg(address.toString())
-                : address.toString();
-        return u"http://%1:%2/"_s.arg(host).arg(port);
-    };
-    if (m_address != QHostAddress::Any && m_address != QHostAddress::AnyIPv4
-        && m_address != QHostAddress::AnyIPv6)
-        return {url(m_address)};
-    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
-        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback())
-            urls.append(url(address));
-    }
-    urls.append(url(QHostAddress::LocalHost));
-    return urls;
 }
 
 } // namespace Confab

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// confab-server: the Confab host without a screen. Parses the command line, starts the host,
-// and stops it cleanly on SIGINT or SIGTERM; everything else lives in the libraries.
+// confab-server: the Confab chat host without a screen. Parses the command line, starts the
+// host, and stops it cleanly on SIGINT or SIGTERM; everything else lives in the libraries.
+#include "chathost.h"
+#include "chatlogging.h"
 #include "hostcommandline.h"
-#include "serverlogging.h"
-#include "socketioserver.h"
 #include "unixsignals.h"
 
 #include <QtCore/QCoreApplication>
@@ -27,20 +27,19 @@ int main(int argc, char *argv[])
         return parsed.exitCode;
     }
 
-    Confab::SocketIoServer server(commandLine.options());
-    commandLine.installHandlers(server);
-    if (!server.listen(commandLine.address(), commandLine.port())) {
-        std::fprintf(stderr, "confab-server: %s\n", qPrintable(server.errorString()));
+    Confab::ChatHost host(commandLine.config());
+    if (!host.start()) {
+        std::fprintf(stderr, "confab-server: %s\n", qPrintable(host.errorString()));
         return 3;
     }
-    for (const QString &url : commandLine.joinUrls(server.serverPort()))
+    for (const QString &url : host.joinUrls())
         std::printf("Confab host ready: join at %s\n", qPrintable(url));
     std::fflush(stdout);
 
     Confab::UnixSignals signals_({SIGINT, SIGTERM});
     QObject::connect(&signals_, &Confab::UnixSignals::received, &app, [&](int signal) {
-        qCInfo(lcServer) << "signal" << signal << "received: shutting down";
-        server.close();
+        qCInfo(lcChat) << "signal" << signal << "received: shutting down";
+        host.stop();
         QCoreApplication::quit();
     });
     return app.exec();

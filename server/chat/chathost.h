@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatservice.h"
+#include "socketioserver.h"
+
+#include <QtNetwork/QHostAddress>
+
+#include <memory>
+
+namespace Confab {
+
+//! \brief Everything a chat host is configured with.
+struct HostConfig
+{
+    QHostAddress address = QHostAddress::Any;
+    quint16 port = 3000; //!< 0 picks a free one
+    SocketIoOptions socketIo;
+    ChatOptions chat;
+    //! A folder for the message store, or ":memory:"; empty means the app's data folder.
+    QString dataLocation;
+};
+
+//! \brief A running chat host: the Socket.IO server, the chat service and its store.
+//!
+//! What confab-server runs, and what the desktop app embeds when a person hosts.
+class ChatHost : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatHost(const HostConfig &config, QObject *parent = nullptr);
+    ~ChatHost() override;
+
+    //! \brief Opens the store and starts listening; false with errorString() on failure.
+    bool start();
+    //! \brief Disconnects everyone, stops listening and commits what is pending.
+    void stop();
+    QString errorString() const { return m_error; }
+
+    quint16 port() const;
+    //! \brief URLs a person can join: one per non-loopback IPv4 address when listening on
+    //! all of them, loopback last.
+    QStringList joinUrls() const;
+    static QString defaultDataLocation();
+
+    const HostConfig &config() const { return m_config; }
+    SocketIoServer *server() const { return m_server.get(); }
+    ChatStore *store() const { return m_store.get(); }
+    ChatService *service() const { return m_service.get(); }
+
+private:
+    HostConfig m_config;
+    std::unique_ptr<SocketIoServer> m_server;
+    std::unique_ptr<ChatStore> m_store;
+    std::unique_ptr<ChatService> m_service;
+    QString m_error;
+};
+
+} // namespace Confab

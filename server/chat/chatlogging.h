@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+//! The chat service and its message store.
+Q_DECLARE_LOGGING_CATEGORY(lcChat)

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: MIT
+#include "chatservice.h"
+
+#include "chatlogging.h"
+#include "socketioserver.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+namespace Confab {
+
+namespace {
+
+QVariantList failure(const QString &error)
+{
+    return {QVariantMap{{u"ok"_s, false}, {u"error"_s, error}}};
+}
+
+QVariantList success(QVariantMap fields = {})
+{
+    fields.insert(u"ok"_s, true);
+    return {fields};
+}
+
+//! The event's payload object, or nullptr when the client sent something else.
+const QVariantMap *payload(const QVariantList &args)
+{
+    if (args.isEmpty() || args.first().typeId() != QMetaType::QVariantMap)
+        return nullptr;
+    return static_cast<const QVariantMap *>(args.first().constData());
+}
+
+//! A string field, trimmed; nullopt when missing or not a string.
+std::optional<QString> stringField(const QVariantMap &map, const QString &key)
+{
+    const QVariant value = map.value(key);
+    if (value.typeId() != QMetaType::QString)
+        return std::nullopt;
+    return value.toString().trimmed();
+}
+
+//! At most \a max UTF-16 units, without splitting a surrogate pair.
+QString cut(const QString &text, int max)
+{
+    if (text.size() <= max)
+        return text;
+    int end = max;
+    if (text.at(end - 1).isHighSurrogate())
+        --end;
+    return text.left(end);
+}
+
+std::optional<QString> validRoom(const QVariantMap &map)
+{
+    const auto room = stringField(map, u"room"_s);
+    if (!room || room->isEmpty() || room->size() > ChatService::MaxRoomLength)
+        return std::nullopt;
+    return room;
+}
+
+const QString badRoom = u"room must be a string of 1-64 characters"_s;
+const QString badPayload = u"payload must be an object"_s;
+
+} // namespace
+
+ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOptions &options,
+                         QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_store(store)
+    , m_options(options)
+{
+    server->onConnect([this](const QString &sid, const Environ &, const QVariant &auth) {
+        const QVariantMap map = auth.toMap();
+        if (!m_options.password.isEmpty()
+            && map.value(u"password"_s).toString() != m_options.password)
+            return ConnectResult::refuse(u"unauthorized"_s);
+        QString wanted = cut(map.value(u"name"_s).toString().trimmed(), MaxNameLength);
+        if (wanted.isEmpty())
+            wanted = u"guest-%1"_s.arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
+                                       QChar(u'0'));
+        Member member;
+        member.sid = sid;
+        member.name = uniqueName(wanted);
+        member.since = QDateTime::currentDateTimeUtc();
+        member.tokens = m_options.rateBurst;
+        member.refill.start();
+        m_names.insert(member.name.toCaseFolded(), sid);
+        m_members.insert(sid, member);
+        // Sent after the CONNECT ack (the server holds it back until then).
+        m_server->emitEvent(u"welcome"_s,
+                            {QVariantMap{{u"sid"_s, sid},
+                                         {u"name"_s, member.name},
+                                         {u"server"_s,
+                                          QVariantMap{{u"name"_s, m_options.serverName},
+                                                      {u"version"_s, QStringLiteral(CONFAB_VERSION)}}},
+                                         {u"rooms"_s, roomList()}}},
+                            {{sid}, {}, u"/"_s});
+        return ConnectResult::accept();
+    });
+    server->onDisconnect(
+            [this](const QString &sid, SocketIoServer::DisconnectReason) { onDisconnected(sid); });
+
+    const auto bind = [this](const QString &event,
+                             QVariantList (ChatService::*handler)(const QString &,
+                                                                   const QVariantList &)) {
+        m_server->on(event, [this, handler](const QString &sid, const QVariantList &args) {
+            if (!m_members.contains(sid))
+                return failure(u"not connected"_s);
+            return (this->*handler)(sid, args);
+        });
+    };
+    bind(u"join"_s, &ChatService::onJoin);
+    bind(u"leave"_s, &ChatService::onLeave);
+    bind(u"history"_s, &ChatService::onHistory);
+    bind(u"typing"_s, &ChatService::onTyping);
+    bind(u"rename"_s, &ChatService::onRename);
+    bind(u"who"_s, &ChatService::onWho);
+
+    server->onAsync(u"message"_s, [this](const QString &sid, const QVariantList &args,
+                                         const Ack &ack) {
+        auto member = m_members.find(sid);
+        const QVariantMap *map = payload(args);
+        if (member == m_members.end() || !map) {
+            ack(failure(badPayload));
+            return;
+        }
+        const auto room = validRoom(*map);
+        if (!room) {
+            ack(failure(badRoom));
+            return;
+        }
+        if (!member->rooms.contains(*room)) {
+            ack(failure(u"not a member of %1"_s.arg(*room)));
+            return;
+        }
+        const auto text = stringField(*map, u"text"_s);
+        if (!text || text->isEmpty() || text->size() > MaxTextLength) {
+            ack(failure(u"text must be 1-16000 characters"_s));
+            return;
+        }
+        QString clientId;
+        const QVariant id = map->value(u"id"_s);
+        if (id.typeId() == QMetaType::QString)
+            clientId = id.toString();
+        else if (id.typeId() == QMetaType::LongLong || id.typeId() == QMetaType::Double)
+            clientId = id.toString(); // numeric ids from JavaScript clients
+        else if (id.isValid() && id.typeId() != QMetaType::Nullptr) {
+            ack(failure(u"id must be a string"_s));
+            return;
+        }
+        if (clientId.size() > MaxClientIdLength) {
+            ack(failure(u"id must be at most 64 characters"_s));
+            return;
+        }
+        if (!takeToken(*member)) {
+            ack(failure(u"rate limit exceeded"_s));
+            return;
+        }
+        ChatMessage draft;
+        draft.room = *room;
+        draft.sid = sid;
+        draft.name = member->name;
+        draft.text = *text;
+        draft.clientId = clientId;
+        QPointer<ChatService> self(this);
+        m_store->append(draft, [self, ack](const ChatMessage &stored, bool duplicate,
+                                           const QString &error) {
+            if (!self)
+                return;
+            if (!error.isEmpty()) {
+                ack(failure(u"storage failed"_s));
+                return;
+            }
+            ack(success({{u"id"_s, stored.id}, {u"ts"_s, stored.ts}}));
+            if (duplicate)
+                return; // the room got it the first time
+            self->m_server->emitEvent(u"message"_s, {stored.toVariant()},
+                                      {{roomKey(stored.room)}, {}, u"/"_s});
+            Q_EMIT self->messageStored(stored);
+        });
+    });
+
+    server->onAny([](const QString &, const QString &event, const QVariantList &, const Ack &ack) {
+        ack(failure(u"unknown event %1"_s.arg(event)));
+    });
+}
+
+ChatService::~ChatService() = default;
+
+QString ChatService::nameOf(const QString &sid) const
+{
+    return m_members.value(sid).name;
+}
+
+QHash<QString, int> ChatService::activeRooms() const
+{
+    QHash<QString, int> rooms;
+    for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it)
+        rooms.insert(it.key(), int(it->size()));
+    return rooms;
+}
+
+QVariantList ChatService::roomList() const
+{
+    QStringList names = m_store->rooms();
+    for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it) {
+        if (!names.contains(it.key()))
+            names.append(it.key());
+    }
+    names.sort();
+    QVariantList rooms;
+    for (const QString &name : std::as_const(names))
+        rooms.append(QVariantMap{{u"name"_s, name}, {u"members"_s, int(m_rooms.value(name).size())}});
+    return rooms;
+}
+
+QString ChatService::uniqueName(const QString &wanted, const QString &exceptSid) const
+{
+    const auto taken = [&](const QString &name) {
+        const QString owner = m_names.value(name.toCaseFolded());
+        return !owner.isEmpty() && owner != exceptSid;
+    };
+    if (!taken(wanted))
+        return wanted;
+    for (int n = 2;; ++n) {
+        const QString suffix = u" (%1)"_s.arg(n);
+        const QString candidate = cut(wanted, MaxNameLength - int(suffix.size())) + suffix;
+        if (!taken(candidate))
+            return candidate;
+    }
+}
+
+bool ChatService::takeToken(Member &member)
+{
+    // Token bucket: rateLimit tokens a second, at most rateBurst saved up.
+    const double elapsed = member.refill.restart() / 1000.0;
+    member.tokens = qMin(double(m_options.rateBurst), member.tokens + elapsed * m_options.rateLimit);
+    if (member.tokens < 1)
+        return false;
+    member.tokens -= 1;
+    return true;
+}
+
+QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
+{
+    const QVariantMap *map = payload(args);
+    if (!map)
+        return failure(badPayload);
+    const auto room = validRoom(*map);
+    if (!room)
+        return failure(badRoom);
+    Member &member = m_members[sid];
+    if (!member.rooms.contains(*room)) {
+        member.rooms.insert(*room);
+        m_rooms[*room].insert(sid);
+        m_server->enterRoom(sid, roomKey(*room));
+        m_server->emitEvent(u"joined"_s,
+                            {QVariantMap{{u"room"_s, *room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
+                            {{roomKey(*room)}, {}, u"/"_s});
+    }
+    QVariantList members;
+    for (const QString &other : m_rooms.value(*room))
+        members.append(QVariantMap{{u"sid"_s, other}, {u"name"_s, m_members.value(other).name}});
+    std::sort(members.begin(), members.end(), [](const QVariant &a, const QVariant &b) {
+        return a.toMap().value(u"name"_s).toString() < b.toMap().value(u"name"_s).toString();
+    });
+    QVariantList history;
+    for (const ChatMessage &m : m_store->history(*room, 0, m_options.historyOnJoin))
+        history.append(m.toVariant());
+    return success({{u"room"_s, *room}, {u"members"_s, members}, {u"history"_s, history}});
+}
+
+void ChatService::leave(Member &member, const QString &room)
+{
+    member.rooms.remove(room);
+    auto it = m_rooms.find(room);
+    if (it != m_rooms.end()) {
+        it->remove(member.sid);
+        if (it->isEmpty())
+            m_rooms.erase(it);
+    }
+    m_server->leaveRoom(member.sid, roomKey(room));
+    m_server->emitEvent(u"left"_s,
+                        {QVariantMap{{u"room"_s, room}, {u"sid"_s, member.sid}, {u"name"_s, member.name}}},
+                        {{roomKey(room)}, {}, u"/"_s});
+}
+
+QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)
+{
+    const QVariantMap *map = payload(args);
+    if (!map)
+        return failure(badPayload);
+    const auto room = validRoom(*map);
+    if (!room)
+        return failure(badRoom);
+    Member &member = m_members[sid];
+    if (!member.rooms.contains(*room))
+        return failure(u"not a member of %1"_s.arg(*room));
+    leave(member, *room);
+    return success();
+}
+
+QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
+{
+    const QVariantMap *map = payload(args);
+    if (!map)
+        return failure(badPayload);
+    const auto room = validRoom(*map);
+    if (!room)
+        return failure(badRoom);
+    qint64 before = 0;
+    if (map->contains(u"before"_s) && map->value(u"before"_s).typeId() != QMetaType::Nullptr) {
+        bool ok = false;
+        before = map->value(u"before"_s).toLongLong(&ok);
+        const auto type = map->value(u"before"_s).typeId();
+        if (!ok || (type != QMetaType::LongLong && type != QMetaType::Double) || before < 0)
+            return failure(u"before must be a message id"_s);
+    }
+    int limit = m_options.historyOnJoin;
+    if (map->contains(u"limit"_s)) {
+        const QVariant value = map->value(u"limit"_s);
+        if (value.typeId() != QMetaType::LongLong && value.typeId() != QMetaType::Double)
+            return failure(u"limit must be a number"_s);
+        limit = int(qBound<qint64>(0, value.toLongLong(), qint64(m_options.maxHistory)));
+        if (limit < 1)
+            return failure(u"limit must be at least 1"_s);
+    }
+    QVariantList messages;
+    for (const ChatMessage &m : m_store->history(*room, before, limit))
+        messages.append(m.toVariant());
+    return success({{u"messages"_s, messages}});
+}
+
+QVariantList ChatService::onTyping(const QString &sid, const QVariantList &args)
+{
+    const QVariantMap *map = payload(args);
+    if (!map)
+        return failure(badPayload);
+    const auto room = validRoom(*map);
+    if (!room)
+        return failure(badRoom);
+    if (map->value(u"typing"_s).typeId() != QMetaType::Bool)
+        return failure(u"typing must be true or false"_s);
+    const Member &member = m_members[sid];
+    if (!member.rooms.contains(*room))
+        return failure(u"not a member of %1"_s.arg(*room));
+    m_server->emitEvent(u"typing"_s,
+                        {QVariantMap{{u"room"_s, *room},
+                                     {u"sid"_s, sid},
+                                     {u"name"_s, member.name},
+                                     {u"typing"_s, map->value(u"typing"_s).toBool()}}},
+                        {{roomKey(*room)}, {sid}, u"/"_s});
+    return success();
+}
+
+QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
+{
+    const QVariantMap *map = payload(args);
+    if (!map)
+        return failure(badPayload);
+    const auto wanted = stringField(*map, u"name"_s);
+    if (!wanted || wanted->isEmpty())
+        return failure(u"name must be 1-32 characters"_s);
+    Member &member = m_members[sid];
+    const QString old = member.name;
+    const QString name = uniqueName(cut(*wanted, MaxNameLength), sid);
+    if (name != old) {
+        m_names.remove(old.toCaseFolded());
+        m_names.insert(name.toCaseFolded(), sid);
+        member.name = name;
+        QStringList rooms;
+        for (const QString &room : std::as_const(member.rooms))
+            rooms.append(roomKey(room));
+        if (!rooms.isEmpty())
+            m_server->emitEvent(u"renamed"_s,
+                                {QVariantMap{{u"sid"_s, sid}, {u"old"_s, old}, {u"name"_s, name}}},
+                                {rooms, {}, u"/"_s});
+    }
+    return success({{u"name"_s, name}});
+}
+
+QVariantList ChatService::onWho(const QString &, const QVariantList &)
+{
+    QVariantList sids;
+    for (const Member &member : std::as_const(m_members)) {
+        const auto info = m_server->client(member.sid);
+        QStringList rooms = member.rooms.values();
+        rooms.sort();
+        QVariantMap entry{{u"sid"_s, member.sid},
+                          {u"name"_s, member.name},
+                          {u"rooms"_s, rooms},
+                          {u"transport"_s, info ? info->transport : QString()},
+                          {u"since"_s, member.since.toMSecsSinceEpoch()}};
+        if (m_options.showAddresses && info)
+            entry.insert(u"address"_s, info->address.toString());
+        sids.append(entry);
+    }
+    std::sort(sids.begin(), sids.end(), [](const QVariant &a, const QVariant &b) {
+        return a.toMap().value(u"since"_s).toLongLong() < b.toMap().value(u"since"_s).toLongLong();
+    });
+    return success({{u"sids"_s, sids}});
+}
+
+void ChatService::onDisconnected(const QString &sid)
+{
+    auto it = m_members.find(sid);
+    if (it == m_members.end())
+        return;
+    const auto rooms = it->rooms;
+    for (const QString &room : rooms)
+        leave(*it, room);
+    m_names.remove(it->name.toCaseFolded());
+    m_members.erase(it);
+}
+
+} // namespace Confab

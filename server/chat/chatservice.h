@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatstore.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+
+namespace Confab {
+
+class SocketIoServer;
+
+//! \brief Settings of the chat service (see server/chat/README.md for the protocol).
+struct ChatOptions
+{
+    QString serverName = QStringLiteral("Confab");
+    //! Empty: anyone may join. Otherwise CONNECT auth must carry this password.
+    QString password;
+    //! Messages per second each sid may send on average, and in a burst.
+    double rateLimit = 20;
+    int rateBurst = 40;
+    //! Whether `who` tells remote clients each other's addresses.
+    bool showAddresses = false;
+    int historyOnJoin = 50;
+    int maxHistory = 200;
+};
+
+//! \brief Turns a SocketIoServer into a chat host: names, rooms, messages, presence.
+//!
+//! Registers its handlers on namespace "/" of \a server and keeps who is where. Messages go
+//! to \a store; each is acknowledged after its commit and then sent to its room.
+class ChatService : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int MaxNameLength = 32;
+    static constexpr int MaxRoomLength = 64;
+    static constexpr int MaxTextLength = 16000;
+    static constexpr int MaxClientIdLength = 64;
+
+    ChatService(SocketIoServer *server, ChatStore *store, const ChatOptions &options = {},
+                QObject *parent = nullptr);
+    ~ChatService() override;
+
+    const ChatOptions &options() const { return m_options; }
+    //! \brief The name \a sid goes by, or empty.
+    QString nameOf(const QString &sid) const;
+    //! \brief Chat rooms with at least one member, with their member counts.
+    QHash<QString, int> activeRooms() const;
+
+Q_SIGNALS:
+    void messageStored(const Confab::ChatMessage &message);
+
+private:
+    struct Member
+    {
+        QString sid;
+        QString name;
+        QSet<QString> rooms;
+        QDateTime since;
+        double tokens = 0;
+        QElapsedTimer refill;
+    };
+
+    QVariantList onJoin(const QString &sid, const QVariantList &args);
+    QVariantList onLeave(const QString &sid, const QVariantList &args);
+    QVariantList onHistory(const QString &sid, const QVariantList &args);
+    QVariantList onTyping(const QString &sid, const QVariantList &args);
+    QVariantList onRename(const QString &sid, const QVariantList &args);
+    QVariantList onWho(const QString &sid, const QVariantList &args);
+    void onDisconnected(const QString &sid);
+
+    QString uniqueName(const QString &wanted, const QString &exceptSid = {}) const;
+    void leave(Member &member, const QString &room);
+    bool takeToken(Member &member);
+    QVariantList roomList() const;
+    static QString roomKey(const QString &room) { return u"room/" + room; }
+
+    SocketIoServer *m_server;
+    ChatStore *m_store;
+    ChatOptions m_options;
+    QHash<QString, Member> m_members; //!< by sid
+    QHash<QString, QString> m_names; //!< case-folded name → sid
+    QHash<QString, QSet<QString>> m_rooms; //!< room → member sids
+};
+
+} // namespace Confab
