@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "httpconnection.h"
+#include "httprequest.h"
+
+#include <QtCore/QObject>
+#include <QtNetwork/QHostAddress>
+
+class QTcpServer;
+class QTcpSocket;
+
+//! \brief Accepts TCP connections on one port and serves HTTP/1.1 on each (HttpConnection).
+//!
+//! Plain requests are reported with the connection to answer them on; WebSocket upgrade
+//! requests are handed over with their socket, untouched, typically to
+//! QWebSocketServer::handleConnection(). Connections are children of the listener and are
+//! deleted (deleteLater()) once closed, so keep them in a QPointer when answering later.
+class HttpListener : public QObject
+{
+    Q_OBJECT
+public:
+    //! \brief Cheap counters since construction, for logs and tests.
+    struct Statistics
+    {
+        quint64 connectionsAccepted = 0;
+        quint64 connectionsRejected = 0; //!< turned away with 503 over maxConnections()
+        quint64 requestsReceived = 0;
+        quint64 requestsAborted = 0;
+        quint64 webSocketUpgrades = 0;
+    };
+
+    explicit HttpListener(QObject *parent = nullptr);
+    ~HttpListener() override;
+
+    //! \brief Starts listening; \a port 0 picks a free port (read it back with serverPort()).
+    bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    //! \brief Stops accepting; connections already open carry on.
+    void close();
+    bool isListening() const;
+    QHostAddress serverAddress() const;
+    quint16 serverPort() const;
+    QString errorString() const;
+
+    //! \brief Limits and timeouts for connections accepted from now on.
+    void setConnectionSettings(const HttpConnectionSettings &settings);
+    HttpConnectionSettings connectionSettings() const { return m_settings; }
+
+    //! \brief Cap on simultaneous connections (default 1024); beyond it a new connection gets
+    //! "503 Service Unavailable" and is closed. WebSocket connections handed over no longer
+    //! count: they belong to their new owner.
+    void setMaxConnections(int count);
+    int maxConnections() const { return m_maxConnections; }
+    int connectionCount() const { return m_connectionCount; }
+
+    const Statistics &statistics() const { return m_statistics; }
+
+Q_SIGNALS:
+    //! \brief A request arrived on \a connection; answer with connection->respond(), now or
+    //! later. Until then the connection reads nothing more and has no timeout.
+    void requestReceived(HttpConnection *connection, const HttpRequest &request);
+    //! \brief The client of \a connection went away while its request was pending.
+    void requestAborted(HttpConnection *connection);
+    //! \brief See HttpConnection::webSocketUpgradeRequested(); the receiver owns \a socket.
+    //! If nothing is connected, upgrade requests are answered 501.
+    void webSocketUpgradeRequested(QTcpSocket *socket, const HttpRequest &head);
+
+private:
+    void acceptConnections();
+    void adopt(QTcpSocket *socket);
+
+    QTcpServer *m_server = nullptr; // child
+    HttpConnectionSettings m_settings;
+    int m_maxConnections = 1024;
+    int m_connectionCount = 0;
+    Statistics m_statistics;
+};

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+//! \brief "confab.server.http": connection lifecycle at info/warning, per-request detail at debug.
+//! Enable the wire trace with QT_LOGGING_RULES="confab.server.http.debug=true".
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
