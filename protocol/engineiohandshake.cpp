@@ -61,8 +61,9 @@ Result<Handshake> Handshake::fromJson(QByteArrayView json)
     for (const QJsonValue &upgrade : object.value("upgrades"_L1).toArray())
         h.upgrades.append(upgrade.toString());
     const QJsonValue maxPayload = object.value("maxPayload"_L1);
-    if (maxPayload.isDouble() && maxPayload.toDouble() > 0)
-        h.maxPayload = qint64(maxPayload.toDouble());
+    // Whole bytes; an absurd value is clamped to 2^53 rather than overflowing qint64.
+    if (maxPayload.isDouble() && maxPayload.toDouble() >= 1)
+        h.maxPayload = qint64(qMin(maxPayload.toDouble(), 9007199254740992.0));
     else
         h.maxPayload.reset();
     return h;

@@ -37,8 +37,8 @@ Result<Packet> decodeText(QByteArrayView text, const Protocol::Limits &limits)
         return {ErrorCode::Empty, u"empty Engine.IO packet"_s};
     if (text.size() > limits.maxPayload)
         return {ErrorCode::PayloadTooLarge,
-                u"packet of %1 bytes exceeds the limit of %2"_s.arg(text.size()).arg(
-                        limits.maxPayload)};
+                u"packet of %1 bytes exceeds the limit of %2"_s.arg(text.size())
+                        .arg(limits.maxPayload)};
     const char digit = text.front();
     if (digit < '0' || digit > '6')
         return {ErrorCode::UnknownPacketType,
@@ -53,8 +53,8 @@ Result<Packet> decodeBinary(QByteArrayView bytes, Version version, const Protoco
 {
     if (bytes.size() > limits.maxPayload)
         return {ErrorCode::PayloadTooLarge,
-                u"binary packet of %1 bytes exceeds the limit of %2"_s.arg(bytes.size()).arg(
-                        limits.maxPayload)};
+                u"binary packet of %1 bytes exceeds the limit of %2"_s.arg(bytes.size())
+                        .arg(limits.maxPayload)};
     if (version == Version::V4)
         return Packet::binaryMessage(bytes.toByteArray());
     if (bytes.isEmpty())

@@ -40,7 +40,10 @@ struct Packet
     {
         return {PacketType::Message, std::move(bytes), true};
     }
-    static Packet of(PacketType type, QByteArray data = {}) { return {type, std::move(data), false}; }
+    static Packet of(PacketType type, QByteArray data = {})
+    {
+        return {type, std::move(data), false};
+    }
 
     bool operator==(const Packet &other) const = default;
 };

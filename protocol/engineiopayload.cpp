@@ -11,8 +11,7 @@ using Protocol::Result;
 
 namespace {
 
-constexpr auto base64Options =
-        QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors;
+constexpr auto base64Options = QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors;
 
 Result<Packet> decodeBase64(QByteArrayView base64)
 {
@@ -22,10 +21,18 @@ Result<Packet> decodeBase64(QByteArrayView base64)
     return Packet::binaryMessage(std::move(*decoded));
 }
 
-Result<QList<Packet>> tooLarge(qsizetype size, const Limits &limits)
+// What every payload decoder checks first; text payloads must also be UTF-8.
+std::optional<Protocol::Error> checkBody(QByteArrayView body, const Limits &limits, bool text)
 {
-    return {ErrorCode::PayloadTooLarge,
-            u"payload of %1 bytes exceeds the limit of %2"_s.arg(size).arg(limits.maxPayload)};
+    if (body.isEmpty())
+        return Protocol::Error{ErrorCode::Empty, u"empty payload"_s};
+    if (body.size() > limits.maxPayload)
+        return Protocol::Error{ErrorCode::PayloadTooLarge,
+                               u"payload of %1 bytes exceeds the limit of %2"_s.arg(body.size())
+                                       .arg(limits.maxPayload)};
+    if (text && !body.isValidUtf8())
+        return Protocol::Error{ErrorCode::InvalidUtf8, u"payload is not valid UTF-8"_s};
+    return std::nullopt;
 }
 
 // Length in UTF-16 code units of well-formed UTF-8: v3 counts lengths the way JavaScript
@@ -103,12 +110,8 @@ QByteArray encode(const QList<Packet> &packets)
 
 Result<QList<Packet>> decode(QByteArrayView body, const Limits &limits)
 {
-    if (body.isEmpty())
-        return {ErrorCode::Empty, u"empty payload"_s};
-    if (body.size() > limits.maxPayload)
-        return tooLarge(body.size(), limits);
-    if (!body.isValidUtf8())
-        return {ErrorCode::InvalidUtf8, u"payload is not valid UTF-8"_s};
+    if (auto error = checkBody(body, limits, true))
+        return *error;
     QList<Packet> packets;
     qsizetype start = 0;
     while (start <= body.size()) {
@@ -166,12 +169,8 @@ QByteArray encodeV3Binary(const QList<Packet> &packets)
 
 Result<QList<Packet>> decodeV3Text(QByteArrayView body, const Limits &limits)
 {
-    if (body.isEmpty())
-        return {ErrorCode::Empty, u"empty payload"_s};
-    if (body.size() > limits.maxPayload)
-        return tooLarge(body.size(), limits);
-    if (!body.isValidUtf8())
-        return {ErrorCode::InvalidUtf8, u"payload is not valid UTF-8"_s};
+    if (auto error = checkBody(body, limits, true))
+        return *error;
     QList<Packet> packets;
     qsizetype pos = 0;
     while (pos < body.size()) {
@@ -208,10 +207,8 @@ Result<QList<Packet>> decodeV3Text(QByteArrayView body, const Limits &limits)
 
 Result<QList<Packet>> decodeV3Binary(QByteArrayView body, const Limits &limits)
 {
-    if (body.isEmpty())
-        return {ErrorCode::Empty, u"empty payload"_s};
-    if (body.size() > limits.maxPayload)
-        return tooLarge(body.size(), limits);
+    if (auto error = checkBody(body, limits, false))
+        return *error;
     QList<Packet> packets;
     qsizetype pos = 0;
     while (pos < body.size()) {
@@ -219,16 +216,15 @@ Result<QList<Packet>> decodeV3Binary(QByteArrayView body, const Limits &limits)
         const auto kind = quint8(body[pos++]);
         if (kind > 1)
             return {ErrorCode::MalformedPayload,
-                    u"bad packet kind %1 at offset %2 of a binary payload"_s.arg(kind).arg(
-                            kindAt)};
+                    u"bad packet kind %1 at offset %2 of a binary payload"_s.arg(kind).arg(kindAt)};
         const qsizetype length = readLength(body, pos, char(0xff), true);
         if (length < 0 || length > body.size() - pos)
             return {ErrorCode::MalformedPayload,
                     u"bad length at offset %1 of a binary payload"_s.arg(kindAt)};
         const QByteArrayView bytes = body.sliced(pos, length);
         pos += length;
-        auto packet = kind == 1 ? decodeBinary(bytes, Version::V3, limits)
-                                : decodeText(bytes, limits);
+        auto packet
+                = kind == 1 ? decodeBinary(bytes, Version::V3, limits) : decodeText(bytes, limits);
         if (!packet)
             return packet.error();
         packets.append(std::move(packet).value());

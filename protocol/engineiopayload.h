@@ -5,7 +5,6 @@
 
 #include <QtCore/QList>
 
-
 namespace Confab::EngineIo {
 
 //! \brief HTTP long-polling payloads: several packets in one request or response body.

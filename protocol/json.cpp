@@ -127,13 +127,27 @@ void writeString(QByteArray &out, QStringView text)
         const char16_t c = *p++;
         if (c < 0x80) {
             switch (c) {
-            case u'"': out.append("\\\"", 2); break;
-            case u'\\': out.append("\\\\", 2); break;
-            case u'\b': out.append("\\b", 2); break;
-            case u'\f': out.append("\\f", 2); break;
-            case u'\n': out.append("\\n", 2); break;
-            case u'\r': out.append("\\r", 2); break;
-            case u'\t': out.append("\\t", 2); break;
+            case u'"':
+                out.append("\\\"", 2);
+                break;
+            case u'\\':
+                out.append("\\\\", 2);
+                break;
+            case u'\b':
+                out.append("\\b", 2);
+                break;
+            case u'\f':
+                out.append("\\f", 2);
+                break;
+            case u'\n':
+                out.append("\\n", 2);
+                break;
+            case u'\r':
+                out.append("\\r", 2);
+                break;
+            case u'\t':
+                out.append("\\t", 2);
+                break;
             default:
                 if (c < 0x20)
                     writeUnicodeEscape(out, c);
@@ -328,9 +342,10 @@ Result<QVariant> convert(const QJsonValue &value, const Protocol::Limits &limits
             const qsizetype count = attachments->bytes->size();
             if (!num.isDouble() || n != std::floor(n) || n < 0 || n >= count)
                 return {ErrorCode::InvalidPlaceholder,
-                        u"placeholder num %1 does not index one of %2 attachments"_s.arg(
-                                QString::fromUtf8(QJsonDocument(QJsonArray{num}).toJson(
-                                        QJsonDocument::Compact))).arg(count)};
+                        u"placeholder num %1 does not index one of %2 attachments"_s
+                                .arg(QString::fromUtf8(QJsonDocument(QJsonArray{num})
+                                                               .toJson(QJsonDocument::Compact)))
+                                .arg(count)};
             // One use each: repeated references would multiply the data when re-sent
             // (a few kilobytes in, gigabytes out through a relay).
             const qsizetype index = qsizetype(n);

@@ -66,9 +66,15 @@ template<typename T>
 class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) { }
-    Result(Error error) : m_value(std::move(error)) { }
-    Result(ErrorCode code, QString detail) : m_value(Error{code, std::move(detail)}) { }
+    Result(T value)
+        : m_value(std::move(value))
+    { }
+    Result(Error error)
+        : m_value(std::move(error))
+    { }
+    Result(ErrorCode code, QString detail)
+        : m_value(Error{code, std::move(detail)})
+    { }
 
     bool ok() const { return m_value.index() == 0; }
     explicit operator bool() const { return ok(); }

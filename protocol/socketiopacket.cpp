@@ -65,9 +65,8 @@ QVariantList Packet::arguments() const
 
 bool Packet::operator==(const Packet &other) const
 {
-    const auto isNull = [](const QVariant &v) {
-        return !v.isValid() || v.typeId() == QMetaType::Nullptr;
-    };
+    const auto isNull
+            = [](const QVariant &v) { return !v.isValid() || v.typeId() == QMetaType::Nullptr; };
     return type == other.type && nsp == other.nsp && id == other.id
             && (data == other.data || (isNull(data) && isNull(other.data)));
 }
@@ -96,9 +95,9 @@ bool hasBinary(const QVariant &value)
 
 bool isReservedEventName(QStringView name)
 {
-    static constexpr QStringView reserved[] = {u"connect", u"connect_error", u"disconnect",
-                                               u"disconnecting", u"newListener",
-                                               u"removeListener"};
+    static constexpr QStringView reserved[]
+            = {u"connect",       u"connect_error", u"disconnect",
+               u"disconnecting", u"newListener",   u"removeListener"};
     return std::find(std::begin(reserved), std::end(reserved), name) != std::end(reserved);
 }
 
@@ -203,8 +202,8 @@ Result<Header> decodeHeader(QByteArrayView text, const Limits &limits)
         return {ErrorCode::Empty, u"empty Socket.IO packet"_s};
     if (text.size() > limits.maxPayload)
         return {ErrorCode::PayloadTooLarge,
-                u"packet of %1 bytes exceeds the limit of %2"_s.arg(text.size()).arg(
-                        limits.maxPayload)};
+                u"packet of %1 bytes exceeds the limit of %2"_s.arg(text.size())
+                        .arg(limits.maxPayload)};
     if (!text.isValidUtf8())
         return {ErrorCode::InvalidUtf8, u"Socket.IO packet is not valid UTF-8"_s};
     Header h;
@@ -225,8 +224,7 @@ Result<Header> decodeHeader(QByteArrayView text, const Limits &limits)
                     u"binary packet without a valid \"<count>-\" prefix"_s};
         const int count = text.sliced(start, i - start).toInt();
         if (count < 1)
-            return {ErrorCode::InvalidAttachmentCount,
-                    u"binary packet announces no attachments"_s};
+            return {ErrorCode::InvalidAttachmentCount, u"binary packet announces no attachments"_s};
         if (count > limits.maxAttachments)
             return {ErrorCode::TooManyAttachments,
                     u"%1 attachments; at most %2 are allowed"_s.arg(count).arg(
@@ -255,8 +253,8 @@ Result<Header> decodeHeader(QByteArrayView text, const Limits &limits)
         const qint64 id = text.sliced(start, i - start).toLongLong(&ok);
         if (!ok || i - start > 16 || id > limits.maxAckId)
             return {ErrorCode::InvalidAckId,
-                    u"ack id %1 is out of range"_s.arg(
-                            QString::fromLatin1(text.sliced(start, qMin<qsizetype>(i - start, 24))))};
+                    u"ack id %1 is out of range"_s.arg(QString::fromLatin1(
+                            text.sliced(start, qMin<qsizetype>(i - start, 24))))};
         h.id = id;
     }
 
@@ -296,8 +294,8 @@ Result<Packet> decode(QByteArrayView text, const QList<QByteArray> &attachments,
         return header.error();
     if (header->attachments != attachments.size())
         return {ErrorCode::InvalidAttachmentCount,
-                u"packet announces %1 attachments, %2 given"_s.arg(header->attachments).arg(
-                        attachments.size())};
+                u"packet announces %1 attachments, %2 given"_s.arg(header->attachments)
+                        .arg(attachments.size())};
     return finish(std::move(header).value(), limits, attachments);
 }
 
@@ -339,8 +337,8 @@ Result<std::optional<Packet>> Decoder::addBinary(const QByteArray &bytes)
     if (bytes.size() > m_limits.maxPayload) {
         reset();
         return {ErrorCode::PayloadTooLarge,
-                u"attachment of %1 bytes exceeds the limit of %2"_s.arg(bytes.size()).arg(
-                        m_limits.maxPayload)};
+                u"attachment of %1 bytes exceeds the limit of %2"_s.arg(bytes.size())
+                        .arg(m_limits.maxPayload)};
     }
     m_attachments.append(bytes);
     if (m_attachments.size() < m_expected)

@@ -57,7 +57,10 @@ struct Packet
     //! For Event packets: data without the name; for Ack packets: data.
     QVariantList arguments() const;
     //! True for BinaryEvent / BinaryAck, or when data holds a QByteArray anywhere.
-    bool isEventLike() const { return type == PacketType::Event || type == PacketType::BinaryEvent; }
+    bool isEventLike() const
+    {
+        return type == PacketType::Event || type == PacketType::BinaryEvent;
+    }
     bool isAckLike() const { return type == PacketType::Ack || type == PacketType::BinaryAck; }
 
     bool operator==(const Packet &other) const;
@@ -89,7 +92,9 @@ bool isReservedEventName(QStringView name);
 class Decoder
 {
 public:
-    explicit Decoder(const Protocol::Limits &limits = {}) : m_limits(limits) { }
+    explicit Decoder(const Protocol::Limits &limits = {})
+        : m_limits(limits)
+    { }
 
     //! A complete packet, std::nullopt while attachments are awaited, or an error.
     Protocol::Result<std::optional<Packet>> addText(QByteArrayView text);

@@ -29,7 +29,9 @@ public:
     //! Hands already-encoded Engine.IO packets to one local socket.
     using Deliver = std::function<void(const QString &sid, const QList<EngineIo::Packet> &frames)>;
 
-    explicit Adapter(Deliver deliver) : m_deliver(std::move(deliver)) { }
+    explicit Adapter(Deliver deliver)
+        : m_deliver(std::move(deliver))
+    { }
     virtual ~Adapter() = default;
     Q_DISABLE_COPY_MOVE(Adapter)
 

@@ -30,12 +30,18 @@ enum ErrorCode {
 QByteArray errorMessage(int code)
 {
     switch (code) {
-    case UnknownTransport: return "Transport unknown";
-    case UnknownSid: return "Session ID unknown";
-    case BadHandshakeMethod: return "Bad handshake method";
-    case BadRequest: return "Bad request";
-    case Forbidden: return "Forbidden";
-    case UnsupportedProtocolVersion: return "Unsupported protocol version";
+    case UnknownTransport:
+        return "Transport unknown";
+    case UnknownSid:
+        return "Session ID unknown";
+    case BadHandshakeMethod:
+        return "Bad handshake method";
+    case BadRequest:
+        return "Bad request";
+    case Forbidden:
+        return "Forbidden";
+    case UnsupportedProtocolVersion:
+        return "Unsupported protocol version";
     }
     return "Bad request";
 }
@@ -58,8 +64,7 @@ EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_listener(std::make_unique<HttpListener>())
-    , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s,
-                                                      QWebSocketServer::NonSecureMode))
+    , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s, QWebSocketServer::NonSecureMode))
 {
     applyListenerSettings();
     connect(m_listener.get(), &HttpListener::requestReceived, this, &EngineIoServer::onRequest);
@@ -148,8 +153,8 @@ bool EngineIoServer::isOriginAllowed(const HttpRequest &request) const
     // Same origin: a page served by this host (the future web client) may always connect.
     const QUrl url(originText);
     const QByteArray host = request.header("host");
-    const QString authority = url.port() >= 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port())
-                                              : url.host();
+    const QString authority
+            = url.port() >= 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port()) : url.host();
     return !host.isEmpty() && QString::fromUtf8(host).compare(authority, Qt::CaseInsensitive) == 0;
 }
 
@@ -232,8 +237,8 @@ void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &re
             connection->respond(response);
             return;
         }
-        EngineIoSession *session =
-                createSession(checked.version, request, EngineIoSession::Transport::Polling);
+        EngineIoSession *session
+                = createSession(checked.version, request, EngineIoSession::Transport::Polling);
         session->sendOpenPacket();
         session->handlePoll(connection, request);
         return;
@@ -290,6 +295,9 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
     if (m_pendingUpgrades.size() > 4096)
         m_pendingUpgrades.clear(); // handshakes that never completed; bounded, not leaked
     m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), head);
+    // QWebSocketServer deletes a socket that disconnects during the handshake only if it
+    // is the parent; otherwise an abandoned handshake would leak the socket.
+    socket->setParent(m_webSockets.get());
     m_webSockets->handleConnection(socket);
 }
 
@@ -297,8 +305,8 @@ void EngineIoServer::onNewWebSocket()
 {
     while (m_webSockets->hasPendingConnections()) {
         QWebSocket *socket = m_webSockets->nextPendingConnection();
-        const HttpRequest head =
-                m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        const HttpRequest head
+                = m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
         Checked checked;
         if (head.target.isEmpty() || check(head, checked)) {
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
@@ -306,8 +314,8 @@ void EngineIoServer::onNewWebSocket()
             continue;
         }
         if (checked.sid.isEmpty()) {
-            EngineIoSession *session =
-                    createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
+            EngineIoSession *session
+                    = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
             session->attachWebSocket(socket);
             continue;
         }
@@ -341,8 +349,7 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
     auto *session = new EngineIoSession(generateSid(), version, request, this);
     session->m_transport = transport;
     m_sessions.insert(session->sid(), session);
-    connect(session, &EngineIoSession::closed, this,
-            [this, session] { onSessionClosed(session); });
+    connect(session, &EngineIoSession::closed, this, [this, session] { onSessionClosed(session); });
     qCDebug(lcEngineIo) << "session" << session->sid() << "opened on" << session->transportName()
                         << "from" << request.remoteAddress.toString();
     Q_EMIT sessionOpened(session);

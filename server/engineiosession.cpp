@@ -2,8 +2,8 @@
 #include "engineiosession.h"
 
 #include "engineiohandshake.h"
-#include "engineioserver.h"
 #include "engineiopayload.h"
+#include "engineioserver.h"
 #include "http/httpconnection.h"
 #include "serverlogging.h"
 
@@ -361,7 +361,7 @@ void EngineIoSession::handlePacket(const Packet &packet, bool)
     case PacketType::Upgrade:
         finish(CloseReason::ParseError,
                u"unexpected %1 packet"_s.arg(packet.type == PacketType::Open ? "open"_L1
-                                                                              : "upgrade"_L1));
+                                                                             : "upgrade"_L1));
         return;
     }
 }

@@ -93,12 +93,18 @@ SocketIoServer::DisconnectReason reasonFor(EngineIoSession::CloseReason reason)
 {
     using R = EngineIoSession::CloseReason;
     switch (reason) {
-    case R::ServerClose: return SocketIoServer::DisconnectReason::ServerShutdown;
-    case R::ClientClose: return SocketIoServer::DisconnectReason::TransportClose;
-    case R::TransportClose: return SocketIoServer::DisconnectReason::TransportClose;
-    case R::TransportError: return SocketIoServer::DisconnectReason::TransportError;
-    case R::PingTimeout: return SocketIoServer::DisconnectReason::PingTimeout;
-    case R::ParseError: return SocketIoServer::DisconnectReason::ParseError;
+    case R::ServerClose:
+        return SocketIoServer::DisconnectReason::ServerShutdown;
+    case R::ClientClose:
+        return SocketIoServer::DisconnectReason::TransportClose;
+    case R::TransportClose:
+        return SocketIoServer::DisconnectReason::TransportClose;
+    case R::TransportError:
+        return SocketIoServer::DisconnectReason::TransportError;
+    case R::PingTimeout:
+        return SocketIoServer::DisconnectReason::PingTimeout;
+    case R::ParseError:
+        return SocketIoServer::DisconnectReason::ParseError;
     }
     return SocketIoServer::DisconnectReason::TransportClose;
 }
@@ -108,13 +114,20 @@ SocketIoServer::DisconnectReason reasonFor(EngineIoSession::CloseReason reason)
 QString SocketIoServer::reasonText(DisconnectReason reason)
 {
     switch (reason) {
-    case DisconnectReason::ClientNamespaceDisconnect: return u"client namespace disconnect"_s;
-    case DisconnectReason::ServerNamespaceDisconnect: return u"server namespace disconnect"_s;
-    case DisconnectReason::ServerShutdown: return u"server shutting down"_s;
-    case DisconnectReason::PingTimeout: return u"ping timeout"_s;
-    case DisconnectReason::TransportClose: return u"transport close"_s;
-    case DisconnectReason::TransportError: return u"transport error"_s;
-    case DisconnectReason::ParseError: return u"parse error"_s;
+    case DisconnectReason::ClientNamespaceDisconnect:
+        return u"client namespace disconnect"_s;
+    case DisconnectReason::ServerNamespaceDisconnect:
+        return u"server namespace disconnect"_s;
+    case DisconnectReason::ServerShutdown:
+        return u"server shutting down"_s;
+    case DisconnectReason::PingTimeout:
+        return u"ping timeout"_s;
+    case DisconnectReason::TransportClose:
+        return u"transport close"_s;
+    case DisconnectReason::TransportError:
+        return u"transport error"_s;
+    case DisconnectReason::ParseError:
+        return u"parse error"_s;
     }
     return {};
 }
@@ -126,8 +139,7 @@ SocketIoServer::SocketIoServer(const SocketIoOptions &options, QObject *parent)
 {
     qRegisterMetaType<ClientInfo>();
     ensureNamespace(u"/"_s);
-    connect(m_engine.get(), &EngineIoServer::sessionOpened, this,
-            &SocketIoServer::onSessionOpened);
+    connect(m_engine.get(), &EngineIoServer::sessionOpened, this, &SocketIoServer::onSessionOpened);
 }
 
 SocketIoServer::~SocketIoServer()
@@ -356,8 +368,9 @@ void SocketIoServer::onEnginePacket(Client *client, const QByteArray &data, bool
 
     Socket *socket = client->sockets.value(packet.nsp);
     if (!socket) {
-        protocolViolation(client, u"packet for namespace %1, which the client has not joined"_s.arg(
-                                          packet.nsp));
+        protocolViolation(
+                client,
+                u"packet for namespace %1, which the client has not joined"_s.arg(packet.nsp));
         return;
     }
     switch (packet.type) {
@@ -422,7 +435,8 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
         ns->sockets.remove(socket->sid);
         client->sockets.remove(ns->name);
         delete socket;
-        SocketIo::Packet error = SocketIo::Packet::connectError(ns->name, result.message, result.data);
+        SocketIo::Packet error
+                = SocketIo::Packet::connectError(ns->name, result.message, result.data);
         if (v3)
             error.data = result.message;
         session->send(toFrames(error));
@@ -548,8 +562,7 @@ int SocketIoServer::emitEvent(const QString &event, const QVariantList &args,
     Namespace *ns = findNamespace(options.nsp);
     if (!ns)
         return 0;
-    const QList<EngineIo::Packet> frames =
-            toFrames(SocketIo::Packet::event(event, args, ns->name));
+    const QList<EngineIo::Packet> frames = toFrames(SocketIo::Packet::event(event, args, ns->name));
     return ns->adapter->broadcast(frames, {options.to, options.skipSids});
 }
 
@@ -558,8 +571,8 @@ int SocketIoServer::send(const QVariant &data, const EmitOptions &options)
     return emitEvent(u"message"_s, {data}, options);
 }
 
-void SocketIoServer::emitWithAck(const QString &sid, const QString &event,
-                                 const QVariantList &args, AckCallback callback,
+void SocketIoServer::emitWithAck(const QString &sid, const QString &event, const QVariantList &args,
+                                 AckCallback callback,
                                  std::optional<std::chrono::milliseconds> timeout,
                                  const QString &nsp)
 {
@@ -712,8 +725,7 @@ QVariantMap SocketIoServer::session(const QString &sid, const QString &nsp) cons
     return socket ? socket->session : QVariantMap();
 }
 
-void SocketIoServer::saveSession(const QString &sid, const QVariantMap &session,
-                                 const QString &nsp)
+void SocketIoServer::saveSession(const QString &sid, const QVariantMap &session, const QString &nsp)
 {
     if (Socket *socket = findSocket(sid, nsp))
         socket->session = session;

@@ -131,8 +131,8 @@ public:
     //! Returns the ack's arguments (sent only if the client asked for an ack).
     using EventHandler = std::function<QVariantList(const QString &sid, const QVariantList &args)>;
     //! Answers later (or never) through \a ack.
-    using AsyncEventHandler =
-            std::function<void(const QString &sid, const QVariantList &args, const Ack &ack)>;
+    using AsyncEventHandler
+            = std::function<void(const QString &sid, const QVariantList &args, const Ack &ack)>;
     //! Receives the events that have no handler of their own.
     using CatchAllHandler = std::function<void(const QString &sid, const QString &event,
                                                const QVariantList &args, const Ack &ack)>;
@@ -181,8 +181,10 @@ public:
                      const QString &nsp = QStringLiteral("/"));
 
     // Rooms.
-    void enterRoom(const QString &sid, const QString &room, const QString &nsp = QStringLiteral("/"));
-    void leaveRoom(const QString &sid, const QString &room, const QString &nsp = QStringLiteral("/"));
+    void enterRoom(const QString &sid, const QString &room,
+                   const QString &nsp = QStringLiteral("/"));
+    void leaveRoom(const QString &sid, const QString &room,
+                   const QString &nsp = QStringLiteral("/"));
     //! \brief Removes every socket from \a room.
     void closeRoom(const QString &room, const QString &nsp = QStringLiteral("/"));
     //! \brief The rooms \a sid is in, its own room included.

@@ -63,6 +63,31 @@ std::optional<QString> validRoom(const QVariantMap &map)
 const QString badRoom = u"room must be a string of 1-64 characters"_s;
 const QString badPayload = u"payload must be an object"_s;
 
+//! What the room events share: an object payload naming a valid room.
+struct RoomRequest
+{
+    const QVariantMap *map = nullptr;
+    QString room;
+    QVariantList failure; //!< the ack to answer with when the request is not valid
+    bool ok() const { return failure.isEmpty(); }
+};
+
+RoomRequest roomRequest(const QVariantList &args)
+{
+    RoomRequest request;
+    request.map = payload(args);
+    if (!request.map) {
+        request.failure = failure(badPayload);
+        return request;
+    }
+    const auto room = validRoom(*request.map);
+    if (!room)
+        request.failure = failure(badRoom);
+    else
+        request.room = *room;
+    return request;
+}
+
 } // namespace
 
 ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOptions &options,
@@ -90,28 +115,29 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         m_names.insert(member.name.toCaseFolded(), sid);
         m_members.insert(sid, member);
         // Sent after the CONNECT ack (the server holds it back until then).
-        m_server->emitEvent(u"welcome"_s,
-                            {QVariantMap{{u"sid"_s, sid},
-                                         {u"name"_s, member.name},
-                                         {u"server"_s,
-                                          QVariantMap{{u"name"_s, m_options.serverName},
-                                                      {u"version"_s, QStringLiteral(CONFAB_VERSION)}}},
-                                         {u"rooms"_s, roomList()}}},
-                            {{sid}, {}, u"/"_s});
+        m_server->emitEvent(
+                u"welcome"_s,
+                {QVariantMap{{u"sid"_s, sid},
+                             {u"name"_s, member.name},
+                             {u"server"_s,
+                              QVariantMap{{u"name"_s, m_options.serverName},
+                                          {u"version"_s, QStringLiteral(CONFAB_VERSION)}}},
+                             {u"rooms"_s, roomList()}}},
+                {{sid}, {}, u"/"_s});
         return ConnectResult::accept();
     });
     server->onDisconnect(
             [this](const QString &sid, SocketIoServer::DisconnectReason) { onDisconnected(sid); });
 
-    const auto bind = [this](const QString &event,
-                             QVariantList (ChatService::*handler)(const QString &,
-                                                                   const QVariantList &)) {
-        m_server->on(event, [this, handler](const QString &sid, const QVariantList &args) {
-            if (!m_members.contains(sid))
-                return failure(u"not connected"_s);
-            return (this->*handler)(sid, args);
-        });
-    };
+    const auto bind =
+            [this](const QString &event,
+                   QVariantList (ChatService::*handler)(const QString &, const QVariantList &)) {
+                m_server->on(event, [this, handler](const QString &sid, const QVariantList &args) {
+                    if (!m_members.contains(sid))
+                        return failure(u"not connected"_s);
+                    return (this->*handler)(sid, args);
+                });
+            };
     bind(u"join"_s, &ChatService::onJoin);
     bind(u"leave"_s, &ChatService::onLeave);
     bind(u"history"_s, &ChatService::onHistory);
@@ -119,69 +145,70 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
     bind(u"rename"_s, &ChatService::onRename);
     bind(u"who"_s, &ChatService::onWho);
 
-    server->onAsync(u"message"_s, [this](const QString &sid, const QVariantList &args,
-                                         const Ack &ack) {
-        auto member = m_members.find(sid);
-        const QVariantMap *map = payload(args);
-        if (member == m_members.end() || !map) {
-            ack(failure(badPayload));
-            return;
-        }
-        const auto room = validRoom(*map);
-        if (!room) {
-            ack(failure(badRoom));
-            return;
-        }
-        if (!member->rooms.contains(*room)) {
-            ack(failure(u"not a member of %1"_s.arg(*room)));
-            return;
-        }
-        const auto text = stringField(*map, u"text"_s);
-        if (!text || text->isEmpty() || text->size() > MaxTextLength) {
-            ack(failure(u"text must be 1-16000 characters"_s));
-            return;
-        }
-        QString clientId;
-        const QVariant id = map->value(u"id"_s);
-        if (id.typeId() == QMetaType::QString)
-            clientId = id.toString();
-        else if (id.typeId() == QMetaType::LongLong || id.typeId() == QMetaType::Double)
-            clientId = id.toString(); // numeric ids from JavaScript clients
-        else if (id.isValid() && id.typeId() != QMetaType::Nullptr) {
-            ack(failure(u"id must be a string"_s));
-            return;
-        }
-        if (clientId.size() > MaxClientIdLength) {
-            ack(failure(u"id must be at most 64 characters"_s));
-            return;
-        }
-        if (!takeToken(*member)) {
-            ack(failure(u"rate limit exceeded"_s));
-            return;
-        }
-        ChatMessage draft;
-        draft.room = *room;
-        draft.sid = sid;
-        draft.name = member->name;
-        draft.text = *text;
-        draft.clientId = clientId;
-        QPointer<ChatService> self(this);
-        m_store->append(draft, [self, ack](const ChatMessage &stored, bool duplicate,
-                                           const QString &error) {
-            if (!self)
-                return;
-            if (!error.isEmpty()) {
-                ack(failure(u"storage failed"_s));
-                return;
-            }
-            ack(success({{u"id"_s, stored.id}, {u"ts"_s, stored.ts}}));
-            if (duplicate)
-                return; // the room got it the first time
-            self->m_server->emitEvent(u"message"_s, {stored.toVariant()},
-                                      {{roomKey(stored.room)}, {}, u"/"_s});
-            Q_EMIT self->messageStored(stored);
-        });
-    });
+    server->onAsync(
+            u"message"_s, [this](const QString &sid, const QVariantList &args, const Ack &ack) {
+                auto member = m_members.find(sid);
+                const QVariantMap *map = payload(args);
+                if (member == m_members.end() || !map) {
+                    ack(failure(badPayload));
+                    return;
+                }
+                const auto room = validRoom(*map);
+                if (!room) {
+                    ack(failure(badRoom));
+                    return;
+                }
+                if (!member->rooms.contains(*room)) {
+                    ack(failure(u"not a member of %1"_s.arg(*room)));
+                    return;
+                }
+                const auto text = stringField(*map, u"text"_s);
+                if (!text || text->isEmpty() || text->size() > MaxTextLength) {
+                    ack(failure(u"text must be 1-16000 characters"_s));
+                    return;
+                }
+                QString clientId;
+                const QVariant id = map->value(u"id"_s);
+                if (id.typeId() == QMetaType::QString)
+                    clientId = id.toString();
+                else if (id.typeId() == QMetaType::LongLong || id.typeId() == QMetaType::Double)
+                    clientId = id.toString(); // numeric ids from JavaScript clients
+                else if (id.isValid() && id.typeId() != QMetaType::Nullptr) {
+                    ack(failure(u"id must be a string"_s));
+                    return;
+                }
+                if (clientId.size() > MaxClientIdLength) {
+                    ack(failure(u"id must be at most 64 characters"_s));
+                    return;
+                }
+                if (!takeToken(*member)) {
+                    ack(failure(u"rate limit exceeded"_s));
+                    return;
+                }
+                ChatMessage draft;
+                draft.room = *room;
+                draft.sid = sid;
+                draft.name = member->name;
+                draft.text = *text;
+                draft.clientId = clientId;
+                QPointer<ChatService> self(this);
+                m_store->append(draft,
+                                [self, ack](const ChatMessage &stored, bool duplicate,
+                                            const QString &error) {
+                                    if (!self)
+                                        return;
+                                    if (!error.isEmpty()) {
+                                        ack(failure(u"storage failed"_s));
+                                        return;
+                                    }
+                                    ack(success({{u"id"_s, stored.id}, {u"ts"_s, stored.ts}}));
+                                    if (duplicate)
+                                        return; // the room got it the first time
+                                    self->m_server->emitEvent(u"message"_s, {stored.toVariant()},
+                                                              {{roomKey(stored.room)}, {}, u"/"_s});
+                                    Q_EMIT self->messageStored(stored);
+                                });
+            });
 
     server->onAny([](const QString &, const QString &event, const QVariantList &, const Ack &ack) {
         ack(failure(u"unknown event %1"_s.arg(event)));
@@ -213,7 +240,8 @@ QVariantList ChatService::roomList() const
     names.sort();
     QVariantList rooms;
     for (const QString &name : std::as_const(names))
-        rooms.append(QVariantMap{{u"name"_s, name}, {u"members"_s, int(m_rooms.value(name).size())}});
+        rooms.append(
+                QVariantMap{{u"name"_s, name}, {u"members"_s, int(m_rooms.value(name).size())}});
     return rooms;
 }
 
@@ -237,7 +265,8 @@ bool ChatService::takeToken(Member &member)
 {
     // Token bucket: rateLimit tokens a second, at most rateBurst saved up.
     const double elapsed = member.refill.restart() / 1000.0;
-    member.tokens = qMin(double(m_options.rateBurst), member.tokens + elapsed * m_options.rateLimit);
+    member.tokens
+            = qMin(double(m_options.rateBurst), member.tokens + elapsed * m_options.rateLimit);
     if (member.tokens < 1)
         return false;
     member.tokens -= 1;
@@ -246,31 +275,29 @@ bool ChatService::takeToken(Member &member)
 
 QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
 {
-    const QVariantMap *map = payload(args);
-    if (!map)
-        return failure(badPayload);
-    const auto room = validRoom(*map);
-    if (!room)
-        return failure(badRoom);
+    const RoomRequest request = roomRequest(args);
+    if (!request.ok())
+        return request.failure;
     Member &member = m_members[sid];
-    if (!member.rooms.contains(*room)) {
-        member.rooms.insert(*room);
-        m_rooms[*room].insert(sid);
-        m_server->enterRoom(sid, roomKey(*room));
-        m_server->emitEvent(u"joined"_s,
-                            {QVariantMap{{u"room"_s, *room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
-                            {{roomKey(*room)}, {}, u"/"_s});
+    if (!member.rooms.contains(request.room)) {
+        member.rooms.insert(request.room);
+        m_rooms[request.room].insert(sid);
+        m_server->enterRoom(sid, roomKey(request.room));
+        m_server->emitEvent(
+                u"joined"_s,
+                {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
+                {{roomKey(request.room)}, {}, u"/"_s});
     }
     QVariantList members;
-    for (const QString &other : m_rooms.value(*room))
+    for (const QString &other : m_rooms.value(request.room))
         members.append(QVariantMap{{u"sid"_s, other}, {u"name"_s, m_members.value(other).name}});
     std::sort(members.begin(), members.end(), [](const QVariant &a, const QVariant &b) {
         return a.toMap().value(u"name"_s).toString() < b.toMap().value(u"name"_s).toString();
     });
     QVariantList history;
-    for (const ChatMessage &m : m_store->history(*room, 0, m_options.historyOnJoin))
+    for (const ChatMessage &m : m_store->history(request.room, 0, m_options.historyOnJoin))
         history.append(m.toVariant());
-    return success({{u"room"_s, *room}, {u"members"_s, members}, {u"history"_s, history}});
+    return success({{u"room"_s, request.room}, {u"members"_s, members}, {u"history"_s, history}});
 }
 
 void ChatService::leave(Member &member, const QString &room)
@@ -283,45 +310,41 @@ void ChatService::leave(Member &member, const QString &room)
             m_rooms.erase(it);
     }
     m_server->leaveRoom(member.sid, roomKey(room));
-    m_server->emitEvent(u"left"_s,
-                        {QVariantMap{{u"room"_s, room}, {u"sid"_s, member.sid}, {u"name"_s, member.name}}},
-                        {{roomKey(room)}, {}, u"/"_s});
+    m_server->emitEvent(
+            u"left"_s,
+            {QVariantMap{{u"room"_s, room}, {u"sid"_s, member.sid}, {u"name"_s, member.name}}},
+            {{roomKey(room)}, {}, u"/"_s});
 }
 
 QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)
 {
-    const QVariantMap *map = payload(args);
-    if (!map)
-        return failure(badPayload);
-    const auto room = validRoom(*map);
-    if (!room)
-        return failure(badRoom);
+    const RoomRequest request = roomRequest(args);
+    if (!request.ok())
+        return request.failure;
     Member &member = m_members[sid];
-    if (!member.rooms.contains(*room))
-        return failure(u"not a member of %1"_s.arg(*room));
-    leave(member, *room);
+    if (!member.rooms.contains(request.room))
+        return failure(u"not a member of %1"_s.arg(request.room));
+    leave(member, request.room);
     return success();
 }
 
 QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
 {
-    const QVariantMap *map = payload(args);
-    if (!map)
-        return failure(badPayload);
-    const auto room = validRoom(*map);
-    if (!room)
-        return failure(badRoom);
+    const RoomRequest request = roomRequest(args);
+    if (!request.ok())
+        return request.failure;
     qint64 before = 0;
-    if (map->contains(u"before"_s) && map->value(u"before"_s).typeId() != QMetaType::Nullptr) {
+    if (request.map->contains(u"before"_s)
+        && request.map->value(u"before"_s).typeId() != QMetaType::Nullptr) {
         bool ok = false;
-        before = map->value(u"before"_s).toLongLong(&ok);
-        const auto type = map->value(u"before"_s).typeId();
+        before = request.map->value(u"before"_s).toLongLong(&ok);
+        const auto type = request.map->value(u"before"_s).typeId();
         if (!ok || (type != QMetaType::LongLong && type != QMetaType::Double) || before < 0)
             return failure(u"before must be a message id"_s);
     }
     int limit = m_options.historyOnJoin;
-    if (map->contains(u"limit"_s)) {
-        const QVariant value = map->value(u"limit"_s);
+    if (request.map->contains(u"limit"_s)) {
+        const QVariant value = request.map->value(u"limit"_s);
         if (value.typeId() != QMetaType::LongLong && value.typeId() != QMetaType::Double)
             return failure(u"limit must be a number"_s);
         limit = int(qBound<qint64>(0, value.toLongLong(), qint64(m_options.maxHistory)));
@@ -329,30 +352,27 @@ QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
             return failure(u"limit must be at least 1"_s);
     }
     QVariantList messages;
-    for (const ChatMessage &m : m_store->history(*room, before, limit))
+    for (const ChatMessage &m : m_store->history(request.room, before, limit))
         messages.append(m.toVariant());
     return success({{u"messages"_s, messages}});
 }
 
 QVariantList ChatService::onTyping(const QString &sid, const QVariantList &args)
 {
-    const QVariantMap *map = payload(args);
-    if (!map)
-        return failure(badPayload);
-    const auto room = validRoom(*map);
-    if (!room)
-        return failure(badRoom);
-    if (map->value(u"typing"_s).typeId() != QMetaType::Bool)
+    const RoomRequest request = roomRequest(args);
+    if (!request.ok())
+        return request.failure;
+    if (request.map->value(u"typing"_s).typeId() != QMetaType::Bool)
         return failure(u"typing must be true or false"_s);
     const Member &member = m_members[sid];
-    if (!member.rooms.contains(*room))
-        return failure(u"not a member of %1"_s.arg(*room));
+    if (!member.rooms.contains(request.room))
+        return failure(u"not a member of %1"_s.arg(request.room));
     m_server->emitEvent(u"typing"_s,
-                        {QVariantMap{{u"room"_s, *room},
+                        {QVariantMap{{u"room"_s, request.room},
                                      {u"sid"_s, sid},
                                      {u"name"_s, member.name},
-                                     {u"typing"_s, map->value(u"typing"_s).toBool()}}},
-                        {{roomKey(*room)}, {sid}, u"/"_s});
+                                     {u"typing"_s, request.map->value(u"typing"_s).toBool()}}},
+                        {{roomKey(request.room)}, {sid}, u"/"_s});
     return success();
 }
 

@@ -23,16 +23,16 @@ std::atomic<int> s_instances{0};
 // Migrations, one per schema version; each runs inside the transaction that bumps
 // PRAGMA user_version, so a file is never left half-migrated.
 const QList<QStringList> migrations = {
-    // 1: rooms with their last message id, and messages keyed by (room, id).
-    {
-        u"CREATE TABLE rooms (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL DEFAULT 0, "
-        "created_at INTEGER NOT NULL)"_s,
-        u"CREATE TABLE messages (room TEXT NOT NULL REFERENCES rooms(name), "
-        "id INTEGER NOT NULL, sid TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL, "
-        "ts INTEGER NOT NULL, client_id TEXT, PRIMARY KEY (room, id)) WITHOUT ROWID"_s,
-        u"CREATE UNIQUE INDEX messages_client_id ON messages (room, name, client_id) "
-        "WHERE client_id IS NOT NULL"_s,
-    },
+        // 1: rooms with their last message id, and messages keyed by (room, id).
+        {
+                u"CREATE TABLE rooms (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL DEFAULT 0, "
+                "created_at INTEGER NOT NULL)"_s,
+                u"CREATE TABLE messages (room TEXT NOT NULL REFERENCES rooms(name), "
+                "id INTEGER NOT NULL, sid TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL, "
+                "ts INTEGER NOT NULL, client_id TEXT, PRIMARY KEY (room, id)) WITHOUT ROWID"_s,
+                u"CREATE UNIQUE INDEX messages_client_id ON messages (room, name, client_id) "
+                "WHERE client_id IS NOT NULL"_s,
+        },
 };
 
 ChatMessage readMessage(const QSqlQuery &query)
@@ -58,14 +58,14 @@ QVariantMap ChatMessage::toVariant() const
             {u"name"_s, name},
             {u"text"_s, text},
             {u"ts"_s, ts},
-            {u"clientId"_s, clientId.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(clientId)}};
+            {u"clientId"_s,
+             clientId.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(clientId)}};
 }
 
 ChatStore::ChatStore(QObject *parent)
     : QObject(parent)
     , m_connection(u"confab-chat-%1"_s.arg(s_instances.fetch_add(1)))
-{
-}
+{ }
 
 ChatStore::~ChatStore()
 {
@@ -199,7 +199,8 @@ void ChatStore::flush()
         QSqlQuery findDuplicate(db), insertRoom(db), insertMessage(db), updateRoom(db);
         findDuplicate.prepare(u"SELECT room, id, sid, name, text, ts, client_id FROM messages "
                               "WHERE room = ? AND name = ? AND client_id = ?"_s);
-        insertRoom.prepare(u"INSERT OR IGNORE INTO rooms (name, last_id, created_at) VALUES (?, 0, ?)"_s);
+        insertRoom.prepare(
+                u"INSERT OR IGNORE INTO rooms (name, last_id, created_at) VALUES (?, 0, ?)"_s);
         insertMessage.prepare(u"INSERT INTO messages (room, id, sid, name, text, ts, client_id) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
         updateRoom.prepare(u"UPDATE rooms SET last_id = ? WHERE name = ?"_s);

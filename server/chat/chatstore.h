@@ -52,8 +52,8 @@ public:
     //! \param stored the message with its id and ts; for a duplicate (same room, name and
     //! clientId as an earlier one) the earlier message.
     //! \param error empty on success.
-    using AppendCallback =
-            std::function<void(const ChatMessage &stored, bool duplicate, const QString &error)>;
+    using AppendCallback
+            = std::function<void(const ChatMessage &stored, bool duplicate, const QString &error)>;
     //! \brief Stores \a draft (room, sid, name, text, clientId; id and ts are assigned).
     void append(const ChatMessage &draft, AppendCallback done);
     //! \brief Commits what is queued now instead of at the end of this event-loop pass.

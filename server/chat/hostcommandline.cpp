@@ -21,8 +21,8 @@ const QCommandLineOption dataOption(u"data"_s,
 const QCommandLineOption passwordOption(u"password"_s,
                                         u"Only clients that send this password may join."_s,
                                         u"password"_s);
-const QCommandLineOption nameOption(u"name"_s, u"The host's name, shown to clients."_s,
-                                    u"name"_s, u"Confab"_s);
+const QCommandLineOption nameOption(u"name"_s, u"The host's name, shown to clients."_s, u"name"_s,
+                                    u"Confab"_s);
 const QCommandLineOption rateOption(u"rate-limit"_s,
                                     u"Messages per second each client may send (default: 20; "
                                     "bursts of twice as many)."_s,
@@ -50,8 +50,7 @@ const QCommandLineOption transportsOption(u"transports"_s,
                                           u"list"_s, u"polling,websocket"_s);
 const QCommandLineOption eio3Option(u"allow-eio3"_s,
                                     u"Also serve Socket.IO 2 clients (Engine.IO v3)."_s);
-const QCommandLineOption verboseOption(u"verbose"_s,
-                                       u"Log every packet (confab.*.debug=true)."_s);
+const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
 bool toPositive(const QString &text, qint64 max, qint64 &out)
 {
@@ -66,14 +65,13 @@ bool toPositive(const QString &text, qint64 max, qint64 &out)
 
 HostCommandLine::HostCommandLine()
 {
-    m_parser.setApplicationDescription(
-            u"Confab host: a Socket.IO chat server for your network."_s);
+    m_parser.setApplicationDescription(u"Confab host: a Socket.IO chat server for your network."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, nameOption,
-                         rateOption, addressesOption, pathOption, pingIntervalOption,
-                         pingTimeoutOption, maxPayloadOption, corsOption, transportsOption,
-                         eio3Option, verboseOption});
+    m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, nameOption, rateOption,
+                         addressesOption, pathOption, pingIntervalOption, pingTimeoutOption,
+                         maxPayloadOption, corsOption, transportsOption, eio3Option,
+                         verboseOption});
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)

@@ -35,8 +35,8 @@ void tst_EngineIoPacket::textPackets_data()
     QTest::addColumn<Packet>("packet");
     QTest::addColumn<QByteArray>("wire");
 
-    const QByteArray open =
-            R"({"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})"_ba;
+    const QByteArray open
+            = R"({"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})"_ba;
     QTest::addRow("open") << Packet::of(PacketType::Open, open) << "0"_ba + open;
     QTest::addRow("close") << Packet::of(PacketType::Close) << "1"_ba;
     QTest::addRow("ping") << Packet::of(PacketType::Ping) << "2"_ba;
@@ -45,10 +45,10 @@ void tst_EngineIoPacket::textPackets_data()
     QTest::addRow("pong probe") << Packet::of(PacketType::Pong, "probe"_ba) << "3probe"_ba;
     QTest::addRow("message") << Packet::message("hello"_ba) << "4hello"_ba;
     QTest::addRow("empty message") << Packet::message({}) << "4"_ba;
-    QTest::addRow("socket.io event") << Packet::message(R"(2["hey","Jude"])"_ba)
-                                     << R"(42["hey","Jude"])"_ba;
-    QTest::addRow("utf-8 message") << Packet::message(u"€ 中文 😀"_s.toUtf8())
-                                   << "4"_ba + u"€ 中文 😀"_s.toUtf8();
+    QTest::addRow("socket.io event")
+            << Packet::message(R"(2["hey","Jude"])"_ba) << R"(42["hey","Jude"])"_ba;
+    QTest::addRow("utf-8 message")
+            << Packet::message(u"€ 中文 😀"_s.toUtf8()) << "4"_ba + u"€ 中文 😀"_s.toUtf8();
     QTest::addRow("upgrade") << Packet::of(PacketType::Upgrade) << "5"_ba;
     QTest::addRow("noop") << Packet::of(PacketType::Noop) << "6"_ba;
 }
@@ -113,8 +113,7 @@ void tst_EngineIoPacket::invalidText_data()
     QTest::addRow("invalid utf-8") << "4\xff\xfe"_ba << ErrorCode::InvalidUtf8;
     QTest::addRow("truncated utf-8") << "4\xe2\x82"_ba << ErrorCode::InvalidUtf8;
     QTest::addRow("utf-16 surrogate in utf-8") << "4\xed\xa0\x80"_ba << ErrorCode::InvalidUtf8;
-    QTest::addRow("oversized") << "4"_ba + QByteArray(1'000'000, 'x')
-                               << ErrorCode::PayloadTooLarge;
+    QTest::addRow("oversized") << "4"_ba + QByteArray(1'000'000, 'x') << ErrorCode::PayloadTooLarge;
 }
 
 void tst_EngineIoPacket::invalidText()
@@ -134,8 +133,7 @@ void tst_EngineIoPacket::invalidBinary_data()
     QTest::addColumn<ErrorCode>("code");
 
     QTest::addRow("v3 empty") << QByteArray() << Version::V3 << ErrorCode::Empty;
-    QTest::addRow("v3 ping type") << "\x02probe"_ba << Version::V3
-                                  << ErrorCode::UnknownPacketType;
+    QTest::addRow("v3 ping type") << "\x02probe"_ba << Version::V3 << ErrorCode::UnknownPacketType;
     QTest::addRow("v4 oversized") << QByteArray(1'000'001, '\0') << Version::V4
                                   << ErrorCode::PayloadTooLarge;
 }
@@ -185,6 +183,12 @@ void tst_EngineIoPacket::handshakeFromJson_data()
     QTest::addRow("python-engineio")
             << R"({"sid": "x1", "upgrades": ["websocket"], "pingTimeout": 200, "pingInterval": 300})"_ba
             << Handshake{u"x1"_s, {u"websocket"_s}, 300, 200, std::nullopt};
+    QTest::addRow("huge maxPayload is clamped (found by the fuzzer)")
+            << R"({"sid":"x","pingInterval":1,"pingTimeout":2,"maxPayload":1e300})"_ba
+            << Handshake{u"x"_s, {}, 1, 2, 9007199254740992LL};
+    QTest::addRow("fractional maxPayload is truncated")
+            << R"({"sid":"x","pingInterval":1,"pingTimeout":2,"maxPayload":10.5})"_ba
+            << Handshake{u"x"_s, {}, 1, 2, 10};
     QTest::addRow("extra keys ignored")
             << R"({"sid":"x","pingInterval":1,"pingTimeout":2,"extra":true})"_ba
             << Handshake{u"x"_s, {}, 1, 2, std::nullopt};

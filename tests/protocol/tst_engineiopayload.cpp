@@ -41,21 +41,27 @@ void tst_EngineIoPayload::v4_data()
     QTest::addRow("several text packets")
             << PacketList{Packet::message("test1"_ba), Packet::message("test2"_ba),
                           Packet::message("test3"_ba)}
-            << "4test1\x1e" "4test2\x1e" "4test3"_ba;
+            << "4test1\x1e"
+               "4test2\x1e"
+               "4test3"_ba;
     QTest::addRow("text and binary")
             << PacketList{Packet::message("hello"_ba), Packet::binaryMessage("\x01\x02\x03\x04"_ba)}
-            << "4hello\x1e" "bAQIDBA=="_ba;
-    QTest::addRow("ping and message") << PacketList{Packet::of(PacketType::Ping),
-                                                    Packet::message(u"€"_s.toUtf8())}
-                                      << "2\x1e" "4\xe2\x82\xac"_ba;
+            << "4hello\x1e"
+               "bAQIDBA=="_ba;
+    QTest::addRow("ping and message")
+            << PacketList{Packet::of(PacketType::Ping), Packet::message(u"€"_s.toUtf8())}
+            << "2\x1e"
+               "4\xe2\x82\xac"_ba;
     QTest::addRow("noop") << PacketList{Packet::of(PacketType::Noop)} << "6"_ba;
     QTest::addRow("close") << PacketList{Packet::of(PacketType::Close)} << "1"_ba;
     QTest::addRow("empty binary") << PacketList{Packet::binaryMessage({})} << "b"_ba;
     QTest::addRow("socket.io over polling")
             << PacketList{Packet::message(R"(2["hello"])"_ba), Packet::message(R"(2["world"])"_ba)}
-            << R"(42["hello"])" "\x1e" R"(42["world"])"_ba;
-    QTest::addRow("emoji and CJK") << PacketList{Packet::message(u"😀中文"_s.toUtf8())}
-                                   << "4"_ba + u"😀中文"_s.toUtf8();
+            << R"(42["hello"])"
+               "\x1e"
+               R"(42["world"])"_ba;
+    QTest::addRow("emoji and CJK")
+            << PacketList{Packet::message(u"😀中文"_s.toUtf8())} << "4"_ba + u"😀中文"_s.toUtf8();
 }
 
 void tst_EngineIoPayload::v4()
@@ -75,13 +81,19 @@ void tst_EngineIoPayload::v4Invalid_data()
 
     QTest::addRow("empty") << QByteArray() << ErrorCode::Empty;
     QTest::addRow("invalid packet") << "abc"_ba << ErrorCode::UnknownPacketType;
-    QTest::addRow("empty record") << "4a\x1e\x1e" "4b"_ba << ErrorCode::MalformedPayload;
+    QTest::addRow("empty record") << "4a\x1e\x1e"
+                                     "4b"_ba
+                                  << ErrorCode::MalformedPayload;
     QTest::addRow("trailing separator") << "4a\x1e"_ba << ErrorCode::MalformedPayload;
-    QTest::addRow("leading separator") << "\x1e" "4a"_ba << ErrorCode::MalformedPayload;
+    QTest::addRow("leading separator") << "\x1e"
+                                          "4a"_ba
+                                       << ErrorCode::MalformedPayload;
     QTest::addRow("bad base64") << "bAQ!D"_ba << ErrorCode::InvalidBase64;
     QTest::addRow("space in base64") << "bAQ ID"_ba << ErrorCode::InvalidBase64;
     QTest::addRow("invalid utf-8") << "4\xc3\x28"_ba << ErrorCode::InvalidUtf8;
-    QTest::addRow("second packet invalid") << "4ok\x1e" "9"_ba << ErrorCode::UnknownPacketType;
+    QTest::addRow("second packet invalid") << "4ok\x1e"
+                                              "9"_ba
+                                           << ErrorCode::UnknownPacketType;
     QTest::addRow("oversized") << QByteArray(1'000'001, '4') << ErrorCode::PayloadTooLarge;
 }
 
@@ -101,7 +113,8 @@ void tst_EngineIoPayload::v3Text_data()
 
     QTest::addRow("one") << PacketList{Packet::message("hello"_ba)} << "6:4hello"_ba;
     // Lengths count UTF-16 code units: "4€" is 2, "4😀" is 3 (a surrogate pair).
-    QTest::addRow("euro") << PacketList{Packet::message("hello"_ba), Packet::message(u"€"_s.toUtf8())}
+    QTest::addRow("euro") << PacketList{Packet::message("hello"_ba),
+                                        Packet::message(u"€"_s.toUtf8())}
                           << "6:4hello2:4\xe2\x82\xac"_ba;
     QTest::addRow("emoji") << PacketList{Packet::message(u"😀"_s.toUtf8())}
                            << "3:4\xf0\x9f\x98\x80"_ba;
@@ -110,7 +123,8 @@ void tst_EngineIoPayload::v3Text_data()
     QTest::addRow("noop") << PacketList{Packet::of(PacketType::Noop)} << "1:6"_ba;
     QTest::addRow("close") << PacketList{Packet::of(PacketType::Close)} << "1:1"_ba;
     QTest::addRow("open and connect")
-            << PacketList{Packet::of(PacketType::Open, R"({"sid":"a"})"_ba), Packet::message("0"_ba)}
+            << PacketList{Packet::of(PacketType::Open, R"({"sid":"a"})"_ba),
+                          Packet::message("0"_ba)}
             << R"(12:0{"sid":"a"}2:40)"_ba;
 }
 
@@ -135,8 +149,8 @@ void tst_EngineIoPayload::v3TextInvalid_data()
     QTest::addRow("letter in length") << "6a:4hello"_ba << ErrorCode::MalformedPayload;
     QTest::addRow("too short") << "7:4hello"_ba << ErrorCode::MalformedPayload;
     QTest::addRow("huge length") << "99999999999:4"_ba << ErrorCode::MalformedPayload;
-    QTest::addRow("splits a surrogate pair") << "2:4\xf0\x9f\x98\x80"_ba
-                                             << ErrorCode::MalformedPayload;
+    QTest::addRow("splits a surrogate pair")
+            << "2:4\xf0\x9f\x98\x80"_ba << ErrorCode::MalformedPayload;
     QTest::addRow("bad type") << "1:9"_ba << ErrorCode::UnknownPacketType;
     QTest::addRow("b without type") << "1:b"_ba << ErrorCode::UnknownPacketType;
     QTest::addRow("bad base64") << "4:b4A!"_ba << ErrorCode::InvalidBase64;
@@ -172,8 +186,9 @@ void tst_EngineIoPayload::v3Binary()
 {
     QFETCH(PacketList, packets);
     QFETCH(QByteArray, wire);
-    QVERIFY(Payload::needsV3Binary(packets) == std::any_of(packets.cbegin(), packets.cend(),
-                                                           [](const Packet &p) { return p.binary; }));
+    QVERIFY(Payload::needsV3Binary(packets)
+            == std::any_of(packets.cbegin(), packets.cend(),
+                           [](const Packet &p) { return p.binary; }));
     QCOMPARE(Payload::encodeV3Binary(packets), wire);
     const auto decoded = Payload::decodeV3Binary(wire);
     QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().toString()));
@@ -189,12 +204,12 @@ void tst_EngineIoPayload::v3BinaryInvalid_data()
     QTest::addRow("bad kind") << QByteArray::fromHex("0201ff34") << ErrorCode::MalformedPayload;
     QTest::addRow("no terminator") << QByteArray::fromHex("000601") << ErrorCode::MalformedPayload;
     QTest::addRow("digit over 9") << QByteArray::fromHex("000aff34") << ErrorCode::MalformedPayload;
-    QTest::addRow("longer than body") << QByteArray::fromHex("0009ff3468")
-                                      << ErrorCode::MalformedPayload;
+    QTest::addRow("longer than body")
+            << QByteArray::fromHex("0009ff3468") << ErrorCode::MalformedPayload;
     QTest::addRow("no digits") << QByteArray::fromHex("00ff34") << ErrorCode::MalformedPayload;
     QTest::addRow("binary ping") << QByteArray::fromHex("0101ff02") << ErrorCode::UnknownPacketType;
-    QTest::addRow("text invalid utf-8") << QByteArray::fromHex("0002ff34ff")
-                                        << ErrorCode::InvalidUtf8;
+    QTest::addRow("text invalid utf-8")
+            << QByteArray::fromHex("0002ff34ff") << ErrorCode::InvalidUtf8;
 }
 
 void tst_EngineIoPayload::v3BinaryInvalid()
@@ -213,7 +228,8 @@ void tst_EngineIoPayload::largePayload()
     limits.maxPayload = 4096;
     const QByteArray atLimit = "4"_ba + QByteArray(4095, 'x');
     QVERIFY(Payload::decode(atLimit, limits).ok());
-    QCOMPARE(Payload::decode(QByteArray(atLimit + "x"), limits).error().code, ErrorCode::PayloadTooLarge);
+    QCOMPARE(Payload::decode(QByteArray(atLimit + "x"), limits).error().code,
+             ErrorCode::PayloadTooLarge);
     const QByteArray v3 = "4096:"_ba + atLimit;
     QCOMPARE(Payload::decodeV3Text(v3, limits).error().code, ErrorCode::PayloadTooLarge);
 
@@ -230,8 +246,9 @@ void tst_EngineIoPayload::fixtures()
     QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
     const auto decoded = Payload::decode(file.readAll());
     QVERIFY(decoded.ok());
-    QCOMPARE(*decoded, (PacketList{Packet::of(PacketType::Ping), Packet::message(R"(2["a",1])"_ba),
-                                   Packet::binaryMessage("\x00\xff"_ba), Packet::of(PacketType::Noop)}));
+    QCOMPARE(*decoded,
+             (PacketList{Packet::of(PacketType::Ping), Packet::message(R"(2["a",1])"_ba),
+                         Packet::binaryMessage("\x00\xff"_ba), Packet::of(PacketType::Noop)}));
 }
 
 QTEST_APPLESS_MAIN(tst_EngineIoPayload)

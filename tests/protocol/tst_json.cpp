@@ -49,10 +49,9 @@ void tst_Json::stringify_data()
     QTest::addRow("1.23e-18") << QVariant(123e-20) << "1.23e-18"_ba;
     QTest::addRow("-2.5e-10") << QVariant(-2.5e-10) << "-2.5e-10"_ba;
     QTest::addRow("2^53") << QVariant(9007199254740992.0) << "9007199254740992"_ba;
-    QTest::addRow("large integral") << QVariant(123456789012345680000.0)
-                                    << "123456789012345680000"_ba;
-    QTest::addRow("max double") << QVariant(1.7976931348623157e308)
-                                << "1.7976931348623157e+308"_ba;
+    QTest::addRow("large integral")
+            << QVariant(123456789012345680000.0) << "123456789012345680000"_ba;
+    QTest::addRow("max double") << QVariant(1.7976931348623157e308) << "1.7976931348623157e+308"_ba;
     QTest::addRow("min denormal") << QVariant(5e-324) << "5e-324"_ba;
     QTest::addRow("NaN") << QVariant(std::numeric_limits<double>::quiet_NaN()) << "null"_ba;
     QTest::addRow("Infinity") << QVariant(std::numeric_limits<double>::infinity()) << "null"_ba;
@@ -63,8 +62,8 @@ void tst_Json::stringify_data()
                              << "\"\\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\""_ba;
     QTest::addRow("utf-8") << QVariant(u"€ 中文 😀"_s)
                            << "\"\xe2\x82\xac \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80\""_ba;
-    QTest::addRow("lone surrogate") << QVariant(QString(QChar(0xd800)) + u"x"_s)
-                                    << "\"\\ud800x\""_ba;
+    QTest::addRow("lone surrogate")
+            << QVariant(QString(QChar(0xd800)) + u"x"_s) << "\"\\ud800x\""_ba;
 
     // Others.
     QTest::addRow("true") << QVariant(true) << "true"_ba;
@@ -73,10 +72,11 @@ void tst_Json::stringify_data()
     QTest::addRow("invalid is null") << QVariant() << "null"_ba;
     QTest::addRow("empty list") << QVariant(QVariantList{}) << "[]"_ba;
     QTest::addRow("empty map") << QVariant(QVariantMap{}) << "{}"_ba;
-    QTest::addRow("nested") << QVariant(QVariantList{1, u"2"_s, QVariantMap{{u"3"_s, QVariantList{true}}}})
+    QTest::addRow("nested") << QVariant(
+            QVariantList{1, u"2"_s, QVariantMap{{u"3"_s, QVariantList{true}}}})
                             << R"([1,"2",{"3":[true]}])"_ba;
-    QTest::addRow("map keys sorted") << QVariant(QVariantMap{{u"b"_s, 1}, {u"a"_s, 2}})
-                                     << R"({"a":2,"b":1})"_ba;
+    QTest::addRow("map keys sorted")
+            << QVariant(QVariantMap{{u"b"_s, 1}, {u"a"_s, 2}}) << R"({"a":2,"b":1})"_ba;
     QTest::addRow("string list") << QVariant(QStringList{u"a"_s, u"b"_s}) << R"(["a","b"])"_ba;
     QTest::addRow("bytes without attachments are base64")
             << QVariant(QByteArray("\x01\x02\x03\x04", 4)) << "\"AQIDBA==\""_ba;
@@ -115,8 +115,8 @@ void tst_Json::parse_data()
     QTest::addRow("whitespace") << " [ 1 ] "_ba << QVariant(QVariantList{qint64(1)});
     QTest::addRow("utf-8") << "[\"\xe4\xb8\xad\xf0\x9f\x98\x80\"]"_ba
                            << QVariant(QVariantList{u"中😀"_s});
-    QTest::addRow("escaped surrogate pair") << R"(["\ud83d\ude00"])"_ba
-                                            << QVariant(QVariantList{u"😀"_s});
+    QTest::addRow("escaped surrogate pair")
+            << R"(["\ud83d\ude00"])"_ba << QVariant(QVariantList{u"😀"_s});
 }
 
 void tst_Json::parse()
@@ -144,8 +144,8 @@ void tst_Json::parseErrors_data()
     QTest::addRow("overlong utf-8") << "[\"\xc0\xaf\"]"_ba << 64 << ErrorCode::InvalidUtf8;
     QTest::addRow("too deep") << "[[[[1]]]]"_ba << 3 << ErrorCode::TooDeep;
     QTest::addRow("too deep objects") << R"({"a":{"b":{"c":1}}})"_ba << 2 << ErrorCode::TooDeep;
-    QTest::addRow("beyond Qt's own limit") << QByteArray(2000, '[') + QByteArray(2000, ']') << 64
-                                           << ErrorCode::TooDeep;
+    QTest::addRow("beyond Qt's own limit")
+            << QByteArray(2000, '[') + QByteArray(2000, ']') << 64 << ErrorCode::TooDeep;
 }
 
 void tst_Json::parseErrors()

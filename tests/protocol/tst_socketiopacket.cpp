@@ -54,9 +54,8 @@ void tst_SocketIoPacket::encodeDecode_data()
     QTest::addRow("connect reply /admin")
             << Packet::connect(u"/admin"_s, QVariantMap{{u"sid"_s, u"oSO0OpakMV_3jnilAAAA"_s}})
             << R"(0/admin,{"sid":"oSO0OpakMV_3jnilAAAA"})"_ba << ByteList{};
-    QTest::addRow("connect_error")
-            << Packet::connectError(u"/"_s, u"Not authorized"_s)
-            << R"(4{"message":"Not authorized"})"_ba << ByteList{};
+    QTest::addRow("connect_error") << Packet::connectError(u"/"_s, u"Not authorized"_s)
+                                   << R"(4{"message":"Not authorized"})"_ba << ByteList{};
     QTest::addRow("connect_error invalid namespace")
             << Packet::connectError(u"/random"_s, u"Invalid namespace"_s)
             << R"(4/random,{"message":"Invalid namespace"})"_ba << ByteList{};
@@ -67,31 +66,30 @@ void tst_SocketIoPacket::encodeDecode_data()
             << Packet{PacketType::ConnectError, u"/random"_s, {}, u"Unable to connect"_s}
             << R"(4/random,"Unable to connect")"_ba << ByteList{};
     QTest::addRow("disconnect") << Packet::disconnect() << "1"_ba << ByteList{};
-    QTest::addRow("disconnect /admin") << Packet::disconnect(u"/admin"_s) << "1/admin,"_ba
-                                       << ByteList{};
+    QTest::addRow("disconnect /admin")
+            << Packet::disconnect(u"/admin"_s) << "1/admin,"_ba << ByteList{};
     QTest::addRow("event") << Packet::event(u"hey"_s, {u"Jude"_s}) << R"(2["hey","Jude"])"_ba
                            << ByteList{};
     QTest::addRow("event /admin") << Packet::event(u"bar"_s, {}, u"/admin"_s)
                                   << R"(2/admin,["bar"])"_ba << ByteList{};
-    QTest::addRow("event with ack id") << Packet::event(u"foo"_s, {}, u"/"_s, 12)
-                                       << R"(212["foo"])"_ba << ByteList{};
-    QTest::addRow("event with ack id 0") << Packet::event(u"x"_s, {}, u"/"_s, 0)
-                                         << R"(20["x"])"_ba << ByteList{};
+    QTest::addRow("event with ack id")
+            << Packet::event(u"foo"_s, {}, u"/"_s, 12) << R"(212["foo"])"_ba << ByteList{};
+    QTest::addRow("event with ack id 0")
+            << Packet::event(u"x"_s, {}, u"/"_s, 0) << R"(20["x"])"_ba << ByteList{};
     QTest::addRow("event /admin with ack id") << Packet::event(u"tellme"_s, {}, u"/admin"_s, 1)
                                               << R"(2/admin,1["tellme"])"_ba << ByteList{};
-    QTest::addRow("event with mixed args")
-            << Packet::event(u"message"_s,
-                             {qint64(1), u"2"_s, QVariantMap{{u"3"_s, QVariantList{true}}}})
-            << R"(2["message",1,"2",{"3":[true]}])"_ba << ByteList{};
+    QTest::addRow("event with mixed args") << Packet::event(
+            u"message"_s, {qint64(1), u"2"_s, QVariantMap{{u"3"_s, QVariantList{true}}}})
+                                           << R"(2["message",1,"2",{"3":[true]}])"_ba << ByteList{};
     QTest::addRow("ack /admin") << Packet::ack(13, {u"bar"_s}, u"/admin"_s)
                                 << R"(3/admin,13["bar"])"_ba << ByteList{};
     QTest::addRow("ack without args") << Packet::ack(456, {}) << R"(3456[])"_ba << ByteList{};
     QTest::addRow("ack with mixed args")
             << Packet::ack(456, {qint64(1), u"2"_s, QVariantMap{{u"3"_s, QVariantList{false}}}})
             << R"(3456[1,"2",{"3":[false]}])"_ba << ByteList{};
-    QTest::addRow("binary event")
-            << Packet::event(u"baz"_s, {bin1234})
-            << R"(51-["baz",{"_placeholder":true,"num":0}])"_ba << ByteList{bin1234};
+    QTest::addRow("binary event") << Packet::event(u"baz"_s, {bin1234})
+                                  << R"(51-["baz",{"_placeholder":true,"num":0}])"_ba
+                                  << ByteList{bin1234};
     QTest::addRow("binary event /admin, two attachments")
             << Packet::event(u"baz"_s, {"\x01"_ba, "\x02"_ba}, u"/admin"_s)
             << R"(52-/admin,["baz",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])"_ba
@@ -101,9 +99,9 @@ void tst_SocketIoPacket::encodeDecode_data()
                              789)
             << R"(52-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])"_ba
             << ByteList{"\x01\x02\x03"_ba, "\x04\x05\x06"_ba};
-    QTest::addRow("binary ack")
-            << Packet::ack(15, {u"bar"_s, bin1234})
-            << R"(61-15["bar",{"_placeholder":true,"num":0}])"_ba << ByteList{bin1234};
+    QTest::addRow("binary ack") << Packet::ack(15, {u"bar"_s, bin1234})
+                                << R"(61-15["bar",{"_placeholder":true,"num":0}])"_ba
+                                << ByteList{bin1234};
     QTest::addRow("binary ack /admin")
             << Packet::ack(1, {bin1234}, u"/admin"_s)
             << R"(61-/admin,1[{"_placeholder":true,"num":0}])"_ba << ByteList{bin1234};
@@ -114,14 +112,15 @@ void tst_SocketIoPacket::encodeDecode_data()
     QTest::addRow("empty binary") << Packet::event(u"x"_s, {QByteArray()})
                                   << R"(51-["x",{"_placeholder":true,"num":0}])"_ba
                                   << ByteList{QByteArray()};
-    QTest::addRow("utf-8") << Packet::event(u"message"_s, {u"€ 中文 😀"_s})
-                           << "2[\"message\",\"\xe2\x82\xac \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80\"]"_ba
-                           << ByteList{};
+    QTest::addRow("utf-8")
+            << Packet::event(u"message"_s, {u"€ 中文 😀"_s})
+            << "2[\"message\",\"\xe2\x82\xac \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80\"]"_ba
+            << ByteList{};
     QTest::addRow("numeric event name")
             << Packet{PacketType::Event, u"/"_s, {}, QVariantList{qint64(5), u"x"_s}}
             << R"(2[5,"x"])"_ba << ByteList{};
-    QTest::addRow("null argument") << Packet::event(u"x"_s, {Json::null()})
-                                   << R"(2["x",null])"_ba << ByteList{};
+    QTest::addRow("null argument")
+            << Packet::event(u"x"_s, {Json::null()}) << R"(2["x",null])"_ba << ByteList{};
 }
 
 void tst_SocketIoPacket::encodeDecode()
@@ -165,23 +164,24 @@ void tst_SocketIoPacket::decodeOnly_data()
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<Packet>("packet");
 
-    // The namespace also ends at the end of the packet (the reference parser; the suite sends these).
-    QTest::addRow("connect namespace without comma") << "0/custom"_ba
-                                                     << Packet::connect(u"/custom"_s);
-    QTest::addRow("disconnect namespace without comma") << "1/custom"_ba
-                                                        << Packet::disconnect(u"/custom"_s);
-    QTest::addRow("python client connect") << "0{}"_ba
-                                           << Packet::connect(u"/"_s, QVariantMap{});
-    QTest::addRow("python client connect /chat") << "0/chat,{}"_ba
-                                                 << Packet::connect(u"/chat"_s, QVariantMap{});
-    QTest::addRow("whitespace in JSON") << R"(2[ "a" , 1 ])"_ba
-                                        << Packet::event(u"a"_s, {qint64(1)});
+    // The namespace also ends at the end of the packet (the reference parser; the suite sends
+    // these).
+    QTest::addRow("connect namespace without comma")
+            << "0/custom"_ba << Packet::connect(u"/custom"_s);
+    QTest::addRow("disconnect namespace without comma")
+            << "1/custom"_ba << Packet::disconnect(u"/custom"_s);
+    QTest::addRow("python client connect") << "0{}"_ba << Packet::connect(u"/"_s, QVariantMap{});
+    QTest::addRow("python client connect /chat")
+            << "0/chat,{}"_ba << Packet::connect(u"/chat"_s, QVariantMap{});
+    QTest::addRow("whitespace in JSON")
+            << R"(2[ "a" , 1 ])"_ba << Packet::event(u"a"_s, {qint64(1)});
     QTest::addRow("namespace with query (v4 clients)")
             << "0/admin?token=1234,"_ba << Packet::connect(u"/admin?token=1234"_s);
     QTest::addRow("float argument") << R"(2["a",1.5])"_ba << Packet::event(u"a"_s, {1.5});
     QTest::addRow("placeholder in a text packet stays an object")
             << R"(2["a",{"_placeholder":true,"num":0}])"_ba
-            << Packet::event(u"a"_s, {QVariantMap{{u"_placeholder"_s, true}, {u"num"_s, qint64(0)}}});
+            << Packet::event(u"a"_s,
+                             {QVariantMap{{u"_placeholder"_s, true}, {u"num"_s, qint64(0)}}});
     QTest::addRow("max ack id") << R"(29007199254740991["a"])"_ba
                                 << Packet::event(u"a"_s, {}, u"/"_s, 9007199254740991LL);
 }
@@ -207,8 +207,8 @@ void tst_SocketIoPacket::invalid_data()
     QTest::addRow("invalid utf-8") << "2[\"\xff\"]"_ba << ErrorCode::InvalidUtf8;
     QTest::addRow("invalid utf-8 in namespace") << "0/\xc0,"_ba << ErrorCode::InvalidUtf8;
     // Bad JSON.
-    QTest::addRow("bad JSON (suite: 42abc[...])") << R"(2abc["message-with-ack",1])"_ba
-                                                  << ErrorCode::InvalidJson;
+    QTest::addRow("bad JSON (suite: 42abc[...])")
+            << R"(2abc["message-with-ack",1])"_ba << ErrorCode::InvalidJson;
     QTest::addRow("truncated JSON") << R"(2["a")"_ba << ErrorCode::InvalidJson;
     QTest::addRow("trailing data") << R"(2["a"]])"_ba << ErrorCode::InvalidJson;
     QTest::addRow("two values") << R"(2["a"],["b"])"_ba << ErrorCode::InvalidJson;
@@ -219,8 +219,8 @@ void tst_SocketIoPacket::invalid_data()
     QTest::addRow("event name boolean") << "2[true]"_ba << ErrorCode::InvalidPayload;
     QTest::addRow("event name object") << R"(2[{}])"_ba << ErrorCode::InvalidPayload;
     QTest::addRow("reserved event connect") << R"(2["connect"])"_ba << ErrorCode::InvalidPayload;
-    QTest::addRow("reserved event disconnecting") << R"(2["disconnecting"])"_ba
-                                                  << ErrorCode::InvalidPayload;
+    QTest::addRow("reserved event disconnecting")
+            << R"(2["disconnecting"])"_ba << ErrorCode::InvalidPayload;
     QTest::addRow("connect with array") << "0[1]"_ba << ErrorCode::InvalidPayload;
     QTest::addRow("connect with string") << R"(0"x")"_ba << ErrorCode::InvalidPayload;
     QTest::addRow("disconnect with payload") << "1{}"_ba << ErrorCode::InvalidPayload;
@@ -230,10 +230,10 @@ void tst_SocketIoPacket::invalid_data()
     // Ack ids.
     QTest::addRow("ack without id") << R"(3["x"])"_ba << ErrorCode::InvalidAckId;
     QTest::addRow("negative ack id") << R"(2-1["x"])"_ba << ErrorCode::InvalidAckId;
-    QTest::addRow("negative ack id after namespace") << R"(2/a,-5["x"])"_ba
-                                                     << ErrorCode::InvalidAckId;
-    QTest::addRow("ack id over 2^53-1") << R"(29007199254740992["x"])"_ba
-                                        << ErrorCode::InvalidAckId;
+    QTest::addRow("negative ack id after namespace")
+            << R"(2/a,-5["x"])"_ba << ErrorCode::InvalidAckId;
+    QTest::addRow("ack id over 2^53-1")
+            << R"(29007199254740992["x"])"_ba << ErrorCode::InvalidAckId;
     QTest::addRow("huge ack id") << R"(299999999999999999999999999["x"])"_ba
                                  << ErrorCode::InvalidAckId;
     // Attachment counts.
@@ -241,18 +241,17 @@ void tst_SocketIoPacket::invalid_data()
     QTest::addRow("binary without dash") << R"(51["x"])"_ba << ErrorCode::InvalidAttachmentCount;
     QTest::addRow("binary count zero") << R"(50-["x"])"_ba << ErrorCode::InvalidAttachmentCount;
     QTest::addRow("binary count letters") << R"(5a-["x"])"_ba << ErrorCode::InvalidAttachmentCount;
-    QTest::addRow("binary count huge") << R"(599999-["x"])"_ba
-                                       << ErrorCode::InvalidAttachmentCount;
+    QTest::addRow("binary count huge") << R"(599999-["x"])"_ba << ErrorCode::InvalidAttachmentCount;
     QTest::addRow("too many attachments") << R"(511-["x"])"_ba << ErrorCode::TooManyAttachments;
-    QTest::addRow("binary ack without count") << R"(6["x"])"_ba
-                                              << ErrorCode::InvalidAttachmentCount;
+    QTest::addRow("binary ack without count")
+            << R"(6["x"])"_ba << ErrorCode::InvalidAttachmentCount;
     // Limits.
     QTest::addRow("too deep") << "2[\"x\"," + QByteArray(100, '[') + QByteArray(100, ']') + "]"
                               << ErrorCode::TooDeep;
     QTest::addRow("oversized") << "2[\"" + QByteArray(1'000'000, 'x') + "\"]"
                                << ErrorCode::PayloadTooLarge;
-    QTest::addRow("attachment count mismatch") << R"(51-["x",{"_placeholder":true,"num":0}])"_ba
-                                               << ErrorCode::InvalidAttachmentCount;
+    QTest::addRow("attachment count mismatch")
+            << R"(51-["x",{"_placeholder":true,"num":0}])"_ba << ErrorCode::InvalidAttachmentCount;
 }
 
 void tst_SocketIoPacket::invalid()
@@ -308,8 +307,8 @@ void tst_SocketIoPacket::incrementalErrors_data()
     QTest::addColumn<ByteList>("frames"); // "T:..." text, otherwise binary
     QTest::addColumn<ErrorCode>("code");
 
-    QTest::addRow("binary with nothing pending") << QByteArray() << ByteList{"\x01"_ba}
-                                                 << ErrorCode::UnexpectedBinary;
+    QTest::addRow("binary with nothing pending")
+            << QByteArray() << ByteList{"\x01"_ba} << ErrorCode::UnexpectedBinary;
     QTest::addRow("text while awaiting attachments")
             << R"(51-["x",{"_placeholder":true,"num":0}])"_ba << ByteList{"T:2[\"y\"]"_ba}
             << ErrorCode::MissingAttachment;
@@ -322,9 +321,8 @@ void tst_SocketIoPacket::incrementalErrors_data()
     QTest::addRow("placeholder num fractional")
             << R"(51-["x",{"_placeholder":true,"num":0.5}])"_ba << ByteList{"\x01"_ba}
             << ErrorCode::InvalidPlaceholder;
-    QTest::addRow("placeholder num string")
-            << R"(51-["x",{"_placeholder":true,"num":"0"}])"_ba << ByteList{"\x01"_ba}
-            << ErrorCode::InvalidPlaceholder;
+    QTest::addRow("placeholder num string") << R"(51-["x",{"_placeholder":true,"num":"0"}])"_ba
+                                            << ByteList{"\x01"_ba} << ErrorCode::InvalidPlaceholder;
     QTest::addRow("attachment referenced twice (found by the fuzzer)")
             << R"(51-["x",{"_placeholder":true,"num":0},{"_placeholder":true,"num":0}])"_ba
             << ByteList{"\x01"_ba} << ErrorCode::InvalidPlaceholder;
@@ -332,8 +330,8 @@ void tst_SocketIoPacket::incrementalErrors_data()
             << R"(51-["x",{"_placeholder":true}])"_ba << ByteList{"\x01"_ba}
             << ErrorCode::InvalidPlaceholder;
     QTest::addRow("attachment too large")
-            << R"(51-["x",{"_placeholder":true,"num":0}])"_ba << ByteList{QByteArray(1'000'001, 'x')}
-            << ErrorCode::PayloadTooLarge;
+            << R"(51-["x",{"_placeholder":true,"num":0}])"_ba
+            << ByteList{QByteArray(1'000'001, 'x')} << ErrorCode::PayloadTooLarge;
 }
 
 void tst_SocketIoPacket::incrementalErrors()

@@ -111,7 +111,8 @@ bool waitUntil(Predicate done, int timeoutMs = 5000)
 class RawSocket : public QObject
 {
 public:
-    explicit RawSocket(bool answerPings = true) : m_answerPings(answerPings)
+    explicit RawSocket(bool answerPings = true)
+        : m_answerPings(answerPings)
     {
         QObject::connect(&socket, &QWebSocket::textMessageReceived, this,
                          [this](const QString &text) {
@@ -123,13 +124,16 @@ public:
                              frames.append({text.toUtf8(), false});
                          });
         QObject::connect(&socket, &QWebSocket::binaryMessageReceived, this,
-                         [this](const QByteArray &bytes) { frames.append({bytes, true}); });
+                         [this](const QByteArray &bytes) {
+                             frames.append({bytes, true});
+                         });
         QObject::connect(&socket, &QWebSocket::disconnected, this, [this] { closed = true; });
         // A refused handshake never connects, so it never disconnects either.
-        QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
-            if (socket.state() != QAbstractSocket::ConnectedState)
-                closed = true;
-        });
+        QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+                         [this] {
+                             if (socket.state() != QAbstractSocket::ConnectedState)
+                                 closed = true;
+                         });
     }
 
     bool open(const QUrl &url, int timeoutMs = 5000)

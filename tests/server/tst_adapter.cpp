@@ -46,14 +46,14 @@ void tst_Adapter::broadcastTargets_data()
                               << QStringList{u"a"_s, u"b"_s, u"c"_s};
     QTest::addRow("one room") << QStringList{u"r"_s} << QStringList{}
                               << QStringList{u"a"_s, u"b"_s};
-    QTest::addRow("room skipping a sid") << QStringList{u"r"_s} << QStringList{u"a"_s}
-                                         << QStringList{u"b"_s};
-    QTest::addRow("two rooms, no duplicates") << QStringList{u"r"_s, u"s"_s, u"a"_s}
-                                              << QStringList{}
-                                              << QStringList{u"a"_s, u"b"_s, u"c"_s};
+    QTest::addRow("room skipping a sid")
+            << QStringList{u"r"_s} << QStringList{u"a"_s} << QStringList{u"b"_s};
+    QTest::addRow("two rooms, no duplicates")
+            << QStringList{u"r"_s, u"s"_s, u"a"_s} << QStringList{}
+            << QStringList{u"a"_s, u"b"_s, u"c"_s};
     QTest::addRow("one sid") << QStringList{u"c"_s} << QStringList{} << QStringList{u"c"_s};
-    QTest::addRow("everyone but a room") << QStringList{} << QStringList{u"r"_s}
-                                         << QStringList{u"c"_s};
+    QTest::addRow("everyone but a room")
+            << QStringList{} << QStringList{u"r"_s} << QStringList{u"c"_s};
     QTest::addRow("unknown room") << QStringList{u"nowhere"_s} << QStringList{} << QStringList{};
     QTest::addRow("skip several") << QStringList{} << QStringList{u"a"_s, u"c"_s}
                                   << QStringList{u"b"_s};
@@ -64,8 +64,8 @@ void tst_Adapter::broadcastTargets()
     QFETCH(QStringList, rooms);
     QFETCH(QStringList, except);
     QFETCH(QStringList, reached);
-    const int count =
-            m_adapter->broadcast({EngineIo::Packet::message("2[\"x\"]"_ba)}, {rooms, except});
+    const int count
+            = m_adapter->broadcast({EngineIo::Packet::message("2[\"x\"]"_ba)}, {rooms, except});
     QCOMPARE(count, reached.size());
     QCOMPARE(m_delivered.keys(), reached);
 }

@@ -36,16 +36,16 @@ void tst_ConfabServer::commandLine_data()
     QTest::addColumn<int>("exitCode");
 
     QTest::addRow("defaults") << QStringList{} << true << 0;
-    QTest::addRow("host and port") << QStringList{u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"4000"_s}
-                                   << true << 0;
+    QTest::addRow("host and port")
+            << QStringList{u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"4000"_s} << true << 0;
     QTest::addRow("bad port") << QStringList{u"--port"_s, u"70000"_s} << false << 2;
     QTest::addRow("port zero picks a free one") << QStringList{u"--port"_s, u"0"_s} << true << 0;
     QTest::addRow("negative port") << QStringList{u"--port"_s, u"-1"_s} << false << 2;
     QTest::addRow("bad host") << QStringList{u"--host"_s, u"not-an-ip"_s} << false << 2;
     QTest::addRow("unknown option") << QStringList{u"--frobnicate"_s} << false << 2;
     QTest::addRow("stray argument") << QStringList{u"extra"_s} << false << 2;
-    QTest::addRow("bad transport") << QStringList{u"--transports"_s, u"carrier-pigeon"_s} << false
-                                   << 2;
+    QTest::addRow("bad transport")
+            << QStringList{u"--transports"_s, u"carrier-pigeon"_s} << false << 2;
     QTest::addRow("help") << QStringList{u"--help"_s} << false << 0;
     QTest::addRow("version") << QStringList{u"--version"_s} << false << 0;
 }
@@ -67,20 +67,41 @@ void tst_ConfabServer::options()
 {
     HostCommandLine commandLine;
     QVERIFY(commandLine
-                    .parse({u"confab-server"_s, u"--port"_s, u"4001"_s, u"--ping-interval"_s,
-                            u"1000"_s, u"--ping-timeout"_s, u"500"_s, u"--max-payload"_s,
-                            u"2048"_s, u"--cors"_s, u"http://a.example"_s, u"--cors"_s,
-                            u"http://b.example"_s, u"--transports"_s, u"websocket"_s,
-                            u"--allow-eio3"_s, u"--path"_s, u"/chat/"_s, u"--password"_s,
-                            u"pw"_s, u"--rate-limit"_s, u"5"_s, u"--data"_s, u":memory:"_s,
-                            u"--show-addresses"_s, u"--name"_s, u"Lab"_s})
+                    .parse({u"confab-server"_s,
+                            u"--port"_s,
+                            u"4001"_s,
+                            u"--ping-interval"_s,
+                            u"1000"_s,
+                            u"--ping-timeout"_s,
+                            u"500"_s,
+                            u"--max-payload"_s,
+                            u"2048"_s,
+                            u"--cors"_s,
+                            u"http://a.example"_s,
+                            u"--cors"_s,
+                            u"http://b.example"_s,
+                            u"--transports"_s,
+                            u"websocket"_s,
+                            u"--allow-eio3"_s,
+                            u"--path"_s,
+                            u"/chat/"_s,
+                            u"--password"_s,
+                            u"pw"_s,
+                            u"--rate-limit"_s,
+                            u"5"_s,
+                            u"--data"_s,
+                            u":memory:"_s,
+                            u"--show-addresses"_s,
+                            u"--name"_s,
+                            u"Lab"_s})
                     .ok);
     const SocketIoOptions options = commandLine.config().socketIo;
     QCOMPARE(commandLine.config().port, 4001);
     QCOMPARE(options.engine.pingInterval.count(), 1000);
     QCOMPARE(options.engine.pingTimeout.count(), 500);
     QCOMPARE(options.engine.maxPayload, 2048);
-    QCOMPARE(options.engine.corsOrigins, (QStringList{u"http://a.example"_s, u"http://b.example"_s}));
+    QCOMPARE(options.engine.corsOrigins,
+             (QStringList{u"http://a.example"_s, u"http://b.example"_s}));
     QCOMPARE(options.engine.transports, QStringList{u"websocket"_s});
     QVERIFY(options.engine.allowEio3);
     QCOMPARE(options.engine.path, u"/chat/"_s);
@@ -124,13 +145,14 @@ void tst_ConfabServer::chatsAndStopsCleanly()
 
     QProcess server;
     server.setProcessChannelMode(QProcess::SeparateChannels);
-    server.start(binary(), {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port),
-                            u"--data"_s, u":memory:"_s});
+    server.start(binary(),
+                 {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port), u"--data"_s,
+                  u":memory:"_s});
     QVERIFY(server.waitForStarted());
     QByteArray output;
-    QTRY_VERIFY_WITH_TIMEOUT((output += server.readAllStandardOutput())
-                                     .contains("join at http://127.0.0.1:"),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (output += server.readAllStandardOutput()).contains("join at http://127.0.0.1:"),
+            10000);
 
     // Two clients join a room; what one says reaches both, after the host stored and acked it.
     const QUrl wsUrl = url(port, u"EIO=4&transport=websocket"_s, u"/socket.io/"_s, u"ws"_s);
@@ -170,8 +192,9 @@ void tst_ConfabServer::portInUse()
     QTcpServer squatter;
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
     QProcess server;
-    server.start(binary(), {u"--host"_s, u"127.0.0.1"_s, u"--port"_s,
-                            QString::number(squatter.serverPort())});
+    server.start(
+            binary(),
+            {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(squatter.serverPort())});
     QVERIFY(server.waitForFinished(10000));
     QCOMPARE(server.exitCode(), 3);
     QVERIFY(server.readAllStandardError().contains("cannot listen"));

@@ -67,8 +67,9 @@ void tst_EngineIoServer::start(EngineIoOptions options)
     connect(m_server.get(), &EngineIoServer::sessionOpened, this, [this](EngineIoSession *s) {
         connect(s, &EngineIoSession::messageReceived, s,
                 [s](const EngineIo::Packet &packet) { s->send(packet); });
-        connect(s, &EngineIoSession::closed, this,
-                [this, s](CloseReason reason) { m_closed.append({s, reason}); });
+        connect(s, &EngineIoSession::closed, this, [this, s](CloseReason reason) {
+            m_closed.append({s, reason});
+        });
     });
     QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
 }
@@ -103,8 +104,9 @@ void tst_EngineIoServer::handshakePolling()
     QVERIFY(r.body.startsWith('0'));
     const QJsonObject open = QJsonDocument::fromJson(r.body.mid(1)).object();
     // Exactly these keys, as the compliance suite requires.
-    QCOMPARE(open.keys(), (QStringList{u"maxPayload"_s, u"pingInterval"_s, u"pingTimeout"_s,
-                                       u"sid"_s, u"upgrades"_s}));
+    QCOMPARE(open.keys(),
+             (QStringList{u"maxPayload"_s, u"pingInterval"_s, u"pingTimeout"_s, u"sid"_s,
+                          u"upgrades"_s}));
     QVERIFY(!open.value(u"sid"_s).toString().isEmpty());
     QCOMPARE(open.value(u"upgrades"_s).toArray(), QJsonArray{u"websocket"_s});
     QCOMPARE(open.value(u"pingInterval"_s).toInt(), 300);
@@ -138,14 +140,14 @@ void tst_EngineIoServer::badRequests_data()
     QTest::addRow("EIO=3 not allowed") << "GET"_ba << u"EIO=3&transport=polling"_s << 400 << 5;
     QTest::addRow("no transport") << "GET"_ba << u"EIO=4"_s << 400 << 0;
     QTest::addRow("transport=abc") << "GET"_ba << u"EIO=4&transport=abc"_s << 400 << 0;
-    QTest::addRow("websocket without upgrade") << "GET"_ba << u"EIO=4&transport=websocket"_s
-                                               << 400 << 3;
+    QTest::addRow("websocket without upgrade")
+            << "GET"_ba << u"EIO=4&transport=websocket"_s << 400 << 3;
     QTest::addRow("POST handshake") << "POST"_ba << u"EIO=4&transport=polling"_s << 400 << 2;
     QTest::addRow("PUT handshake") << "PUT"_ba << u"EIO=4&transport=polling"_s << 400 << 2;
-    QTest::addRow("unknown sid GET") << "GET"_ba << u"EIO=4&transport=polling&sid=nope"_s << 400
-                                     << 1;
-    QTest::addRow("unknown sid POST") << "POST"_ba << u"EIO=4&transport=polling&sid=nope"_s
-                                      << 400 << 1;
+    QTest::addRow("unknown sid GET")
+            << "GET"_ba << u"EIO=4&transport=polling&sid=nope"_s << 400 << 1;
+    QTest::addRow("unknown sid POST")
+            << "POST"_ba << u"EIO=4&transport=polling&sid=nope"_s << 400 << 1;
 }
 
 void tst_EngineIoServer::badRequests()
@@ -154,8 +156,8 @@ void tst_EngineIoServer::badRequests()
     QFETCH(QString, query);
     QFETCH(int, status);
     QFETCH(int, code);
-    const HttpResult r =
-            Http::finish(m_http.start(method, url(m_server->serverPort(), query), "4x"));
+    const HttpResult r
+            = Http::finish(m_http.start(method, url(m_server->serverPort(), query), "4x"));
     QCOMPARE(r.status, status);
     QCOMPARE(r.header("content-type"), "application/json"_ba);
     QCOMPARE(r.json().value(u"code"_s).toInt(), code);
@@ -169,8 +171,7 @@ void tst_EngineIoServer::otherPathIs404()
                      .status,
              404);
     // The path also matches without its trailing slash.
-    QCOMPARE(m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s,
-                            u"/socket.io"_s))
+    QCOMPARE(m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling"_s, u"/socket.io"_s))
                      .status,
              200);
 }
@@ -180,20 +181,32 @@ void tst_EngineIoServer::pollingEcho()
     const QString sid = openPollingSession();
     QVERIFY(!sid.isEmpty());
     const QUrl session = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
-    const HttpResult post = m_http.post(session, "4hello\x1e" "4wor\xe2\x82\xac" "ld");
+    const HttpResult post = m_http.post(session,
+                                        "4hello\x1e"
+                                        "4wor\xe2\x82\xac"
+                                        "ld");
     QCOMPARE(post.status, 200);
     QCOMPARE(post.body, "ok"_ba);
     const HttpResult get = m_http.get(session);
     QCOMPARE(get.status, 200);
-    QCOMPARE(get.body, "4hello\x1e" "4wor\xe2\x82\xac" "ld"_ba);
+    QCOMPARE(get.body,
+             "4hello\x1e"
+             "4wor\xe2\x82\xac"
+             "ld"_ba);
 }
 
 void tst_EngineIoServer::pollingBinary()
 {
     const QString sid = openPollingSession();
     const QUrl session = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
-    QCOMPARE(m_http.post(session, "4hello\x1e" "bAQIDBA==").body, "ok"_ba);
-    QCOMPARE(m_http.get(session).body, "4hello\x1e" "bAQIDBA=="_ba);
+    QCOMPARE(m_http.post(session,
+                         "4hello\x1e"
+                         "bAQIDBA==")
+                     .body,
+             "ok"_ba);
+    QCOMPARE(m_http.get(session).body,
+             "4hello\x1e"
+             "bAQIDBA=="_ba);
 }
 
 void tst_EngineIoServer::pollingBatchesAtMost16()
@@ -224,7 +237,8 @@ void tst_EngineIoServer::pingTimeoutPolling()
     QVERIFY(!sid.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_closed.size(), 1, 3000);
     QCOMPARE(m_closed.first().second, CloseReason::PingTimeout);
-    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
+    const HttpResult r
+            = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
     QCOMPARE(r.status, 400);
     QCOMPARE(r.json().value(u"code"_s).toInt(), 1);
 }
@@ -265,7 +279,8 @@ void tst_EngineIoServer::upgrade()
     QNetworkReply *heldPoll = m_http.start("GET", poll);
 
     RawSocket ws;
-    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s)));
+    QVERIFY(ws.open(
+            url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s)));
     ws.sendText("2probe");
     QCOMPARE(ws.nextText(), "3probe"_ba);
     // The held poll is released with a noop so that the client can pause polling.
@@ -299,7 +314,8 @@ void tst_EngineIoServer::upgradeTimeout()
     const QString sid = openPollingSession();
     const quint16 port = m_server->serverPort();
     RawSocket ws;
-    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s)));
+    QVERIFY(ws.open(
+            url(port, u"EIO=4&transport=websocket&sid="_s + sid, u"/socket.io/"_s, u"ws"_s)));
     ws.sendText("2probe");
     QCOMPARE(ws.nextText(), "3probe"_ba);
     // No "5": the probe is dropped and the session goes on polling.
@@ -397,8 +413,8 @@ void tst_EngineIoServer::invalidWebSocketFrame()
 void tst_EngineIoServer::abortedPollClosesSession()
 {
     const QString sid = openPollingSession();
-    QNetworkReply *held =
-            m_http.start("GET", url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
+    QNetworkReply *held = m_http.start(
+            "GET", url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
     QTest::qWait(50);
     held->abort();
     held->deleteLater();
@@ -418,8 +434,8 @@ void tst_EngineIoServer::cors_data()
                                    << "http://app.example"_ba << 200 << "http://app.example"_ba;
     QTest::addRow("unlisted origin") << QStringList{u"http://app.example"_s}
                                      << "http://evil.example"_ba << 403 << QByteArray();
-    QTest::addRow("none allowed by default") << QStringList{} << "http://app.example"_ba << 403
-                                             << QByteArray();
+    QTest::addRow("none allowed by default")
+            << QStringList{} << "http://app.example"_ba << 403 << QByteArray();
     QTest::addRow("wildcard") << QStringList{u"*"_s} << "http://any.example"_ba << 200 << "*"_ba;
 }
 
@@ -459,7 +475,8 @@ void tst_EngineIoServer::eio3Handshake()
     EngineIoOptions options = m_server->options();
     options.allowEio3 = true;
     start(options);
-    const HttpResult r = m_http.get(url(m_server->serverPort(), u"EIO=3&transport=polling&b64=1"_s));
+    const HttpResult r
+            = m_http.get(url(m_server->serverPort(), u"EIO=3&transport=polling&b64=1"_s));
     QCOMPARE(r.status, 200);
     // v3 payloads carry a length prefix.
     const qsizetype colon = r.body.indexOf(':');
@@ -510,7 +527,8 @@ void tst_EngineIoServer::manyConnectionsDropped()
     const quint16 port = m_server->serverPort();
     QSignalSpy opened(m_server.get(), &EngineIoServer::sessionOpened);
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
-    const QByteArray request = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
+    const QByteArray request
+            = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
     for (int i = 0; i < 1000; ++i) {
         auto socket = std::make_unique<QTcpSocket>();
         socket->connectToHost(QHostAddress::LocalHost, port);

@@ -126,9 +126,11 @@ void tst_SocketIoServer::connectWithAuthAndRefusal_data()
     QTest::addColumn<QByteArray>("reply");
 
     QTest::addRow("no payload means {}") << QByteArray() << "40{\"sid\""_ba;
-    QTest::addRow("good token") << R"({"token":"secret"})"_ba << "40{\"sid\""_ba;
-    QTest::addRow("bad token") << R"({"token":"wrong"})"_ba
-                               << R"(44{"data":{"reason":"bad token"},"message":"unauthorized"})"_ba;
+    QTest::addRow("good token") << R"({"token":"secret"})"_ba
+                                << "40{\"sid\""_ba;
+    QTest::addRow("bad token")
+            << R"({"token":"wrong"})"_ba
+            << R"(44{"data":{"reason":"bad token"},"message":"unauthorized"})"_ba;
 }
 
 void tst_SocketIoServer::connectWithAuthAndRefusal()
@@ -234,8 +236,9 @@ void tst_SocketIoServer::eventsAndAcks()
 void tst_SocketIoServer::asyncAckAnswersLater()
 {
     Ack pending;
-    m_server->onAsync(u"slow"_s,
-                      [&](const QString &, const QVariantList &, const Ack &ack) { pending = ack; });
+    m_server->onAsync(u"slow"_s, [&](const QString &, const QVariantList &, const Ack &ack) {
+        pending = ack;
+    });
     RawSocket ws;
     join(ws);
     ws.sendText(R"(427["slow"])");
@@ -253,10 +256,11 @@ void tst_SocketIoServer::catchAll()
 {
     QStringList events;
     m_server->on(u"known"_s, [](const QString &, const QVariantList &) { return QVariantList(); });
-    m_server->onAny([&](const QString &, const QString &event, const QVariantList &, const Ack &ack) {
-        events.append(event);
-        ack({event});
-    });
+    m_server->onAny(
+            [&](const QString &, const QString &event, const QVariantList &, const Ack &ack) {
+                events.append(event);
+                ack({event});
+            });
     RawSocket ws;
     join(ws);
     ws.sendText(R"(421["known"])");
@@ -284,8 +288,8 @@ void tst_SocketIoServer::serverAckRoundTripAndTimeout()
     QCOMPARE(answer, (QVariantList{u"answer"_s, qint64(42)}));
 
     bool timedOut = false;
-    m_server->emitWithAck(sid, u"ignored"_s, {},
-                          [&](bool t, const QVariantList &) { timedOut = t; }, 100ms);
+    m_server->emitWithAck(
+            sid, u"ignored"_s, {}, [&](bool t, const QVariantList &) { timedOut = t; }, 100ms);
     QCOMPARE(ws.nextText(), R"(421["ignored"])"_ba);
     QTRY_VERIFY(timedOut);
     ws.sendText(R"(431["too late"])"); // a late ack is ignored, and nothing breaks
@@ -321,8 +325,9 @@ void tst_SocketIoServer::binaryBothWays()
 
     m_server->emitEvent(u"file"_s, {u"a.bin"_s, QVariantList{QByteArray(1, '\0'), "\xff"_ba}},
                         {{sid}, {}, u"/"_s});
-    QCOMPARE(ws.nextText(),
-             R"(452-["file","a.bin",[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]])"_ba);
+    QCOMPARE(
+            ws.nextText(),
+            R"(452-["file","a.bin",[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]])"_ba);
     QCOMPARE(ws.next().first, QByteArray(1, '\0'));
     QCOMPARE(ws.next().first, "\xff"_ba);
 }
@@ -382,7 +387,8 @@ void tst_SocketIoServer::roomBookkeeping()
     QCOMPARE(m_server->emitEvent(u"x"_s, {}, {{u"nobody"_s}, {}, u"/"_s}), 0);
     m_server->disconnectClient(u"nobody"_s);
     bool called = false;
-    m_server->emitWithAck(u"nobody"_s, u"x"_s, {}, [&](bool t, const QVariantList &) { called = t; });
+    m_server->emitWithAck(u"nobody"_s, u"x"_s, {},
+                          [&](bool t, const QVariantList &) { called = t; });
     QTRY_VERIFY(called);
 }
 
@@ -514,9 +520,8 @@ void tst_SocketIoServer::floodFromOneSid()
         ++handled;
         return QVariantList();
     });
-    m_server->on(u"ping"_s, [](const QString &, const QVariantList &) {
-        return QVariantList{u"pong"_s};
-    });
+    m_server->on(u"ping"_s,
+                 [](const QString &, const QVariantList &) { return QVariantList{u"pong"_s}; });
     RawSocket flooder, quiet;
     join(flooder);
     join(quiet);
@@ -556,8 +561,8 @@ void tst_SocketIoServer::transportChangedOnUpgrade()
     QCOMPARE(m_server->client(sid)->transport, u"polling"_s);
 
     RawSocket ws;
-    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket&sid="_s + eioSid, u"/socket.io/"_s,
-                        u"ws"_s)));
+    QVERIFY(ws.open(
+            url(port, u"EIO=4&transport=websocket&sid="_s + eioSid, u"/socket.io/"_s, u"ws"_s)));
     ws.sendText("2probe");
     QCOMPARE(ws.nextText(), "3probe"_ba);
     ws.sendText("5");
