@@ -53,7 +53,12 @@ deps() {
     if [ ! -d "$interop/node_modules/socket.io" ] || [ ! -d "$interop/node_modules/socket.io-client" ] \
         || [ "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]; then
         log "installing the Node peers (socket.io, socket.io-client) for the interop tests"
-        (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error)
+        # Trust the machine's CA store too (Node otherwise uses only its bundled roots), so
+        # a registry reached through a TLS-inspecting proxy the admin trusts still works.
+        local cafile=/etc/ssl/certs/ca-certificates.crt
+        (cd "$interop" && if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$cafile" ]; then
+                export NODE_EXTRA_CA_CERTS=$cafile
+            fi && npm ci --no-audit --no-fund --loglevel=error)
     fi
 }
 
