@@ -171,8 +171,6 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                 const QVariant id = map->value(u"id"_s);
                 if (id.typeId() == QMetaType::QString)
                     clientId = id.toString();
-                else if (id.typeId() == QMetaType::LongLong || id.typeId() == QMetaType::Double)
-                    clientId = id.toString(); // numeric ids from JavaScript clients
                 else if (id.isValid() && id.typeId() != QMetaType::Nullptr) {
                     ack(failure(u"id must be a string"_s));
                     return;
