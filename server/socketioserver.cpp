@@ -28,6 +28,9 @@ struct SocketIoServer::Socket
     QVariantMap session;
     //! While the connect handler runs: packets for this socket wait behind the CONNECT ack.
     bool connecting = true;
+    //! disconnectClient() was called from the connect handler: done once the handler returns.
+    bool disconnectRequested = false;
+    bool closeRequested = false;
     QList<EngineIo::Packet> heldBack;
     qint64 nextAckId = 0;
     QHash<qint64, AckCallback> pendingAcks;
@@ -426,9 +429,10 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
     if (ns->onConnect) {
         Environ environ{session->handshakeRequest(), session->transportName()};
         QPointer<EngineIoSession> guard(session);
-        result = ns->onConnect(socket->sid, environ, auth);
-        if (!guard || !ns->sockets.contains(socket->sid))
-            return; // the handler disconnected the client itself
+        const QString sid = socket->sid;
+        result = ns->onConnect(sid, environ, auth);
+        if (!guard || ns->sockets.value(sid) != socket)
+            return; // the session ended inside the handler
     }
     if (!result.accepted) {
         ns->adapter->removeAll(socket->sid);
@@ -460,6 +464,10 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
     qCDebug(lcSocketIo) << "connected" << socket->sid << "to" << ns->name;
     Q_EMIT clientConnected(infoOf(socket));
     Q_EMIT clientCountChanged();
+    // A handler that disconnected the client: it gets CONNECT, then DISCONNECT, as from
+    // the reference server.
+    if (socket->disconnectRequested)
+        disconnectClient(socket->sid, socket->nsp, socket->closeRequested);
 }
 
 void SocketIoServer::handleEvent(Socket *socket, const QString &event, const QVariantList &args,
@@ -654,10 +662,22 @@ void SocketIoServer::disconnectClient(const QString &sid, const QString &nsp, bo
     Socket *socket = findSocket(sid, nsp);
     if (!socket)
         return;
-    QPointer<EngineIoSession> session = socket->client->session;
-    if (session && !socket->connecting)
-        session->send(toFrames(SocketIo::Packet::disconnect(socket->nsp)));
-    removeSocket(socket, DisconnectReason::ServerNamespaceDisconnect);
+    if (socket->connecting) {
+        // Inside the connect handler: finish connecting first (see handleConnect()).
+        socket->disconnectRequested = true;
+        socket->closeRequested = socket->closeRequested || closeConnection;
+        return;
+    }
+    Client *client = socket->client;
+    QPointer<EngineIoSession> session = client->session;
+    // Closing the connection leaves every namespace, each told so, so that no client
+    // reconnects a namespace it was thrown out of.
+    const QList<Socket *> leaving = closeConnection ? client->sockets.values() : QList{socket};
+    for (Socket *s : leaving) {
+        if (session && !s->connecting)
+            session->send(toFrames(SocketIo::Packet::disconnect(s->nsp)));
+        removeSocket(s, DisconnectReason::ServerNamespaceDisconnect);
+    }
     if (closeConnection && session)
         session->close(EngineIoSession::CloseReason::ServerClose);
 }

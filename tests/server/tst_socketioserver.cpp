@@ -46,6 +46,8 @@ private Q_SLOTS:
     void disconnectReasons_data();
     void disconnectReasons();
     void serverDisconnect();
+    void closeConnectionLeavesEveryNamespace();
+    void disconnectInsideConnectHandler();
     void malformedPacketsClose_data();
     void malformedPacketsClose();
     void connectTimeout();
@@ -464,6 +466,44 @@ void tst_SocketIoServer::serverDisconnect()
     m_server->disconnectClient(sid, u"/"_s, true);
     QCOMPARE(ws.nextText(), "41"_ba);
     QVERIFY(ws.waitClosed());
+}
+
+void tst_SocketIoServer::closeConnectionLeavesEveryNamespace()
+{
+    m_server->addNamespace(u"/admin"_s);
+    RawSocket ws;
+    const QString sid = join(ws);
+    const QString admin = join(ws, u"/admin"_s);
+    QSignalSpy disconnected(m_server.get(), &SocketIoServer::clientDisconnected);
+    m_server->disconnectClient(sid, u"/"_s, true);
+    // Each namespace is told, so that the client does not reconnect the other one.
+    QStringList packets{QString::fromUtf8(ws.nextText()), QString::fromUtf8(ws.nextText())};
+    packets.sort();
+    QCOMPARE(packets, (QStringList{u"41"_s, u"41/admin,"_s}));
+    QVERIFY(ws.waitClosed());
+    QCOMPARE(disconnected.size(), 2);
+    for (const auto &args : disconnected)
+        QCOMPARE(args.at(2).value<Reason>(), Reason::ServerNamespaceDisconnect);
+}
+
+void tst_SocketIoServer::disconnectInsideConnectHandler()
+{
+    // Found by the interop tests: this used to read a deleted socket.
+    m_server->onConnect([this](const QString &sid, const Environ &, const QVariant &) {
+        m_server->emitEvent(u"bye"_s, {}, {{sid}, {}, u"/"_s});
+        m_server->disconnectClient(sid);
+        return ConnectResult::accept();
+    });
+    QSignalSpy disconnected(m_server.get(), &SocketIoServer::clientDisconnected);
+    RawSocket ws;
+    QVERIFY(ws.open(m_wsUrl));
+    ws.nextText();
+    ws.sendText("40");
+    QVERIFY(ws.nextText().startsWith("40{\"sid\""));
+    QCOMPARE(ws.nextText(), R"(42["bye"])"_ba);
+    QCOMPARE(ws.nextText(), "41"_ba);
+    QTRY_COMPARE(disconnected.size(), 1);
+    QCOMPARE(m_server->clientCount(), 0);
 }
 
 void tst_SocketIoServer::malformedPacketsClose_data()
