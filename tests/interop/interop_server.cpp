@@ -368,7 +368,9 @@ int main(int argc, char *argv[])
                                                u"500"_s);
     const QCommandLineOption eofOption(u"quit-on-eof"_s, u"Exit when stdin closes."_s);
     const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet."_s);
-    parser.addOptions({portOption, pingIntervalOption, pingTimeoutOption, eofOption, verboseOption});
+    const QCommandLineOption eio3Option(u"allow-eio3"_s, u"Serve Socket.IO 2 clients too."_s);
+    parser.addOptions({portOption, pingIntervalOption, pingTimeoutOption, eofOption, verboseOption,
+                       eio3Option});
     parser.process(app);
     if (parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
@@ -377,6 +379,7 @@ int main(int argc, char *argv[])
     options.engine.pingInterval = std::chrono::milliseconds(parser.value(pingIntervalOption).toInt());
     options.engine.pingTimeout = std::chrono::milliseconds(parser.value(pingTimeoutOption).toInt());
     options.engine.maxPayload = 10'000'000;
+    options.engine.allowEio3 = parser.isSet(eio3Option);
     options.connectTimeout = 5s;
     options.ackTimeout = 2s;
 
