@@ -13,7 +13,7 @@ JOBS=${CONFAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Build tools, Qt 6.4, and the real Socket.IO peers the interop tests talk to.
 APT_PACKAGES=(
-    ca-certificates git cmake ninja-build g++ pkg-config
+    ca-certificates git openssl cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools
     libqt6sql6-sqlite libhttp-parser-dev libgl-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts

@@ -2,12 +2,13 @@
 // A Node socket.io 4 server for Confab's client interop tests (node client_node_server.js).
 // Listens on 127.0.0.1 only and prints "PORT <n>" once it accepts connections.
 //
-// Options: --port N, --ping-interval ms, --ping-timeout ms, --tls-cert FILE --tls-key FILE
-// (https/wss with that certificate).
+// Options: --port N, --ping-interval ms, --ping-timeout ms, --max-payload bytes,
+// --tls-cert FILE --tls-key FILE (https/wss with that certificate).
 //
 // Handlers (on "/" and "/chat"), the same as client_python_server.py:
 //   auth middleware refuses {token: <anything but "secret">} with "invalid token" and
-//   data {reason: "bad token"}; on connection emits "welcome" {nsp, auth}
+//   data {reason: "bad token"}; on connection emits "welcome" {nsp, auth, query, header} (the
+//   "extra" query parameter and the X-Confab-Test header of the handshake)
 //   echo -> ack with the arguments; message -> "message-back" with the arguments;
 //   ask -> "question" with an ack callback whose arguments come back as "answer";
 //   slow [ms] -> ack "late" after ms; server-binary -> "binary" (bytes 00..04, {nested: 00 ff});
@@ -32,7 +33,7 @@ const httpServer = certFile
 const io = new Server(httpServer, {
     pingInterval: Number(option('ping-interval', '1000')),
     pingTimeout: Number(option('ping-timeout', '2000')),
-    maxHttpBufferSize: 1e7,
+    maxHttpBufferSize: Number(option('max-payload', '1e7')),
 });
 
 function setup(nsp) {
@@ -46,7 +47,12 @@ function setup(nsp) {
         next();
     });
     nsp.on('connection', (socket) => {
-        socket.emit('welcome', { nsp: nsp.name, auth: socket.handshake.auth });
+        socket.emit('welcome', {
+            nsp: nsp.name,
+            auth: socket.handshake.auth,
+            query: socket.handshake.query.extra ?? null,
+            header: socket.handshake.headers['x-confab-test'] ?? null,
+        });
         socket.on('echo', (...args) => {
             const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
             if (ack) ack(...args);

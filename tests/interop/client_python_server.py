@@ -7,8 +7,9 @@ Listens on 127.0.0.1 only and prints "PORT <n>" once it accepts connections.
 
 Handlers (on "/" and "/chat"):
   connect         refuses {"token": <anything but "secret">} with message "invalid token" and
-                  data {"reason": "bad token"}; otherwise emits "welcome" {"nsp", "auth"} (which
-                  python-socketio sends *before* the CONNECT ack)
+                  data {"reason": "bad token"}; otherwise emits "welcome" {"nsp", "auth",
+                  "query", "header"} (the "extra" query parameter and the X-Confab-Test header;
+                  python-socketio sends it *before* the CONNECT ack)
   echo            acks with its arguments
   message         emits "message-back" with its arguments
   ask             emits "question" with its arguments and an ack callback; the client's ack
@@ -19,8 +20,10 @@ Handlers (on "/" and "/chat"):
 """
 import argparse
 import asyncio
+import logging
 import socket
 import sys
+import urllib.parse
 
 import socketio
 from aiohttp import web
@@ -32,6 +35,8 @@ def main():
     parser.add_argument('--ping-interval', type=int, default=1000, help='ms')
     parser.add_argument('--ping-timeout', type=int, default=2000, help='ms')
     args = parser.parse_args()
+    # Clients that the tests destroy mid-handshake make aiohttp log tracebacks; they are expected.
+    logging.getLogger('aiohttp.server').setLevel(logging.CRITICAL)
 
     sio = socketio.AsyncServer(async_mode='aiohttp',
                                ping_interval=args.ping_interval / 1000,
@@ -46,7 +51,11 @@ def main():
             if isinstance(auth, dict) and 'token' in auth and auth['token'] != 'secret':
                 raise socketio.exceptions.ConnectionRefusedError(
                     'invalid token', {'reason': 'bad token'})
-            await sio.emit('welcome', {'nsp': nsp, 'auth': auth}, to=sid, namespace=nsp)
+            query = urllib.parse.parse_qs(environ.get('QUERY_STRING', ''))
+            await sio.emit('welcome', {'nsp': nsp, 'auth': auth,
+                                       'query': query.get('extra', [None])[0],
+                                       'header': environ.get('HTTP_X_CONFAB_TEST')},
+                           to=sid, namespace=nsp)
 
         @sio.on('echo', namespace=nsp)
         async def echo(sid, *data):

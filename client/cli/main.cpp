@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// confab-cli: QCoreApplication + argument parsing; the logic is in CliSession.
+#include "clisession.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QFile>
+#include <QtCore/QLoggingCategory>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"confab-cli"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
+
+    QCommandLineParser parser;
+    Confab::Cli::CliSession::setupParser(parser);
+    parser.process(app);
+
+    QString error;
+    const auto config = Confab::Cli::CliSession::configFromParser(parser, &error);
+    if (!config) {
+        std::fprintf(stderr, "confab-cli: %s\nTry 'confab-cli --help'.\n",
+                     error.toLocal8Bit().constData());
+        return Confab::Cli::ExitUsage;
+    }
+
+    // The library's own log lines would garble stderr's one-line messages; --verbose keeps them.
+    if (!config->verbose)
+        QLoggingCategory::setFilterRules(u"confab.*.info=false"_s);
+
+    // The file descriptor, not the FILE*: stdio would hold lines back when stdout is a pipe.
+    QFile out;
+    if (!out.open(1, QIODevice::WriteOnly | QIODevice::Unbuffered))
+        return 1;
+    Confab::Cli::CliSession session(*config, &out);
+    QObject::connect(&session, &Confab::Cli::CliSession::finished, &app, &QCoreApplication::exit,
+                     Qt::QueuedConnection);
+    session.start();
+    return app.exec();
+}

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+#include "clientlogging.h"
+
+Q_LOGGING_CATEGORY(lcClient, "confab.client", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcClientTransport, "confab.client.transport", QtInfoMsg)

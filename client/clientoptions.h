@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <protocolerror.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPair>
+#include <QtCore/QStringList>
+#include <QtCore/QUrl>
+#include <QtCore/QUrlQuery>
+#include <QtCore/QVariant>
+
+#include <functional>
+#include <optional>
+
+namespace Confab::Client {
+Q_NAMESPACE
+
+//! \brief Which Engine.IO transports a client uses.
+enum class TransportMode {
+    //! Long-polling first, then the upgrade to WebSocket when the server offers it (the
+    //! official JavaScript client's default; works through proxies that block WebSockets).
+    Auto,
+    //! A WebSocket from the start, no polling.
+    WebSocket,
+    //! HTTP long-polling only, never upgraded.
+    Polling,
+};
+Q_ENUM_NS(TransportMode)
+
+//! "auto" / "websocket" / "polling" (case-insensitive); std::nullopt for anything else.
+std::optional<TransportMode> transportModeFromString(QStringView name);
+QString transportModeName(TransportMode mode);
+
+//! \brief Everything that configures a SocketIoClient; every field has the official clients'
+//! default.
+struct ClientOptions
+{
+    //! http(s):// or ws(s)://host:port[/path]. A path that ends in "/socket.io" or
+    //! "/socket.io/" is the Engine.IO endpoint; any other path names the namespace to join
+    //! (as in the JavaScript client, where io("http://host/chat") joins "/chat").
+    QUrl url;
+    //! The Engine.IO endpoint, used unless the URL carries one.
+    QString path = QStringLiteral("/socket.io/");
+    //! Extra query parameters, sent on every Engine.IO request.
+    QUrlQuery query;
+    //! Extra HTTP headers, sent on every polling request and on the WebSocket handshake.
+    QList<QPair<QByteArray, QByteArray>> headers;
+    TransportMode transports = TransportMode::Auto;
+
+    //! Namespaces joined by open(); empty means the URL's namespace, or "/".
+    QStringList namespaces;
+    //! The CONNECT payload (a QVariantMap, or null for none), unless authProvider is set.
+    QVariant auth;
+    //! Evaluated again for every CONNECT, so each reconnection can carry fresh credentials.
+    std::function<QVariant(const QString &nsp)> authProvider;
+
+    //! Reconnect after a lost or failed connection.
+    bool reconnection = true;
+    //! Attempts before giving up; negative means unlimited.
+    int reconnectionAttempts = -1;
+    int reconnectionDelay = 1000; //!< ms, first delay
+    int reconnectionDelayMax = 5000; //!< ms, the delay doubles up to this
+    double randomizationFactor = 0.5; //!< each delay varies by ± this fraction
+    //! ms to wait for the Engine.IO handshake of one attempt.
+    int connectTimeout = 20000;
+
+    //! Emits kept while a namespace is not connected; further emits are refused.
+    qsizetype maxBufferedEmits = 1000;
+
+    //! Trust a server certificate whose SHA-256 digest (raw 32 bytes) is this, even if it is
+    //! self-signed or names another host. Verification stays on for every other certificate.
+    QByteArray trustedCertificateSha256;
+
+    //! Bounds on what the server may send (one payload, frame or packet).
+    Protocol::Limits limits = defaultLimits();
+
+    static Protocol::Limits defaultLimits()
+    {
+        Protocol::Limits l;
+        l.maxPayload = 100 * 1000 * 1000;
+        return l;
+    }
+};
+
+//! \brief Where an options' URL points: the Engine.IO endpoint and the URL's namespace.
+struct ResolvedEndpoint
+{
+    QUrl httpUrl; //!< http(s)://host:port/path/ without query
+    QUrl wsUrl; //!< ws(s)://host:port/path/ without query
+    QString nsp; //!< "/" unless the URL's path names a namespace
+    QString error; //!< non-empty when the URL cannot be used
+};
+ResolvedEndpoint resolveEndpoint(const ClientOptions &options);
+
+//! Parses "AB:CD:..." or "abcd..." (64 hex digits, colons optional) into 32 bytes; empty on error.
+QByteArray parseSha256Fingerprint(QStringView text);
+
+} // namespace Confab::Client

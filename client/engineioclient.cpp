@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: MIT
+#include "engineioclient.h"
+
+#include "clientlogging.h"
+
+#include <engineiopayload.h>
+
+#include <QtCore/QRandomGenerator>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
+#include <QtWebSockets/QWebSocket>
+#if QT_CONFIG(ssl)
+#    include <QtNetwork/QSslCertificate>
+#    include <QtNetwork/QSslError>
+#endif
+
+using namespace Qt::StringLiterals;
+
+namespace Confab::Client {
+
+using EngineIo::Packet;
+using EngineIo::PacketType;
+
+namespace {
+
+// python-engineio 4.3 refuses polling payloads of more than 16 packets (PROTOCOL.md §4.6).
+constexpr int MaxPacketsPerPost = 16;
+// Several packets share a POST only up to this many bytes: python-engineio 4.3's aiohttp driver
+// reads a body with one StreamReader.read(), which returns only the bytes that have arrived, so
+// big bodies get cut. One packet still goes alone, however large.
+constexpr qsizetype SoftPostBytes = 16 * 1024;
+// How long a graceful close over polling may wait for its last POST.
+constexpr int CloseGraceMs = 3000;
+
+QByteArray truncated(QByteArrayView bytes)
+{
+    constexpr qsizetype max = 120;
+    return bytes.size() <= max ? bytes.toByteArray() : bytes.first(max).toByteArray() + "…";
+}
+
+// Bytes a packet takes in a v4 polling payload: type digit + text, or 'b' + base64.
+qsizetype payloadSize(const Packet &packet)
+{
+    if (packet.binary)
+        return 1 + (packet.data.size() + 2) / 3 * 4;
+    return 1 + packet.data.size();
+}
+
+QString replyError(QNetworkReply *reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QString detail = reply->errorString();
+    if (status != 0) {
+        const QByteArray body = reply->readAll().trimmed();
+        detail = u"HTTP %1"_s.arg(status);
+        if (!body.isEmpty())
+            detail += u": "_s + QString::fromUtf8(truncated(body));
+    }
+    return detail;
+}
+
+bool isTlsError(QNetworkReply::NetworkError error)
+{
+    return error == QNetworkReply::SslHandshakeFailedError;
+}
+
+} // namespace
+
+EngineIoClient::EngineIoClient(QObject *parent)
+    : QObject(parent)
+    , m_nam(new QNetworkAccessManager(this))
+{
+    // Parented so that moveToThread() takes the timers along.
+    m_watchdog.setParent(this);
+    m_connectTimer.setParent(this);
+    m_closeTimer.setParent(this);
+    m_watchdog.setSingleShot(true);
+    m_connectTimer.setSingleShot(true);
+    m_closeTimer.setSingleShot(true);
+    connect(&m_watchdog, &QTimer::timeout, this, [this] {
+        const int ms = m_handshake.pingInterval + m_handshake.pingTimeout;
+        qCInfo(lcClientTransport) << "no ping within" << ms << "ms; the server is gone";
+        fail(CloseReason::PingTimeout, u"no ping from the server within %1 ms"_s.arg(ms));
+    });
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        fail(CloseReason::TransportError,
+             u"no handshake within %1 ms"_s.arg(m_options.connectTimeout));
+    });
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] {
+        qCDebug(lcClientTransport) << "close: giving up waiting for the last POST";
+        fail(CloseReason::ClientClose, u"closed by the client"_s);
+    });
+}
+
+EngineIoClient::~EngineIoClient()
+{
+    // No signal may reach anyone from a half-destroyed object: drop everything silently.
+    blockSignals(true);
+    teardown(false);
+}
+
+QString EngineIoClient::transportName() const
+{
+    switch (m_transport) {
+    case Transport::Polling:
+        return u"polling"_s;
+    case Transport::WebSocket:
+        return u"websocket"_s;
+    case Transport::None:
+        break;
+    }
+    return {};
+}
+
+void EngineIoClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void EngineIoClient::open(const Options &options)
+{
+    if (m_state != State::Closed)
+        abort();
+    m_options = options;
+    m_handshake = {};
+    m_writeQueue.clear();
+    setState(State::Opening);
+    m_connectTimer.start(qMax(1, options.connectTimeout));
+    qCDebug(lcClientTransport) << "opening" << options.httpUrl << "with"
+                               << transportModeName(options.transports);
+    if (options.transports == TransportMode::WebSocket)
+        startWebSocket();
+    else
+        startPollingHandshake();
+}
+
+void EngineIoClient::close()
+{
+    switch (m_state) {
+    case State::Closed:
+    case State::Closing:
+        return;
+    case State::Opening:
+        fail(CloseReason::ClientClose, u"closed by the client"_s);
+        return;
+    case State::Open:
+        break;
+    }
+    setState(State::Closing);
+    m_writeQueue.append(Packet::of(PacketType::Close));
+    if (m_transport == Transport::WebSocket) {
+        flush();
+        fail(CloseReason::ClientClose, u"closed by the client"_s);
+        return;
+    }
+    // Polling: the close packet must reach the server in a POST before the session ends.
+    discardWebSocket(m_probe, false);
+    m_pausing = false;
+    m_closeTimer.start(CloseGraceMs);
+    flushPolling();
+}
+
+void EngineIoClient::abort()
+{
+    fail(CloseReason::ClientClose, u"aborted by the client"_s);
+}
+
+bool EngineIoClient::send(const QList<Packet> &packets)
+{
+    if (m_state != State::Open)
+        return false;
+    if (m_handshake.maxPayload) {
+        for (const Packet &packet : packets) {
+            // A WebSocket message carries binary as is; a polling payload as base64.
+            const qsizetype size = m_transport == Transport::WebSocket
+                    ? packet.data.size() + (packet.binary ? 0 : 1)
+                    : payloadSize(packet);
+            if (size > *m_handshake.maxPayload) {
+                qCWarning(lcClientTransport)
+                        << "not sending a packet of" << size << "bytes: the server accepts at most"
+                        << *m_handshake.maxPayload;
+                return false;
+            }
+        }
+    }
+    m_writeQueue.append(packets);
+    flush();
+    return true;
+}
+
+QUrl EngineIoClient::requestUrl(bool websocket) const
+{
+    QUrl url = websocket ? m_options.wsUrl : m_options.httpUrl;
+    QUrlQuery query = m_options.query;
+    query.addQueryItem(u"EIO"_s, u"4"_s);
+    query.addQueryItem(u"transport"_s, websocket ? u"websocket"_s : u"polling"_s);
+    if (!websocket) {
+        // A cache buster, as every official client sends; servers ignore its value.
+        const auto self = const_cast<EngineIoClient *>(this);
+        query.addQueryItem(u"t"_s,
+                           QString::number(QRandomGenerator::global()->generate(), 36)
+                                   + QString::number(++self->m_cacheBuster, 36));
+    }
+    if (!m_handshake.sid.isEmpty())
+        query.addQueryItem(u"sid"_s, m_handshake.sid);
+    url.setQuery(query);
+    return url;
+}
+
+QNetworkRequest EngineIoClient::httpRequest() const
+{
+    QNetworkRequest request(requestUrl(false));
+    for (const auto &[name, value] : m_options.headers)
+        request.setRawHeader(name, value);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    // Engine.IO servers speak HTTP/1.1; h2 over TLS only adds ways to fail.
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    return request;
+}
+
+bool EngineIoClient::certificateTrusted(const QList<QSslError> &errors) const
+{
+#if QT_CONFIG(ssl)
+    if (m_options.trustedCertificateSha256.isEmpty() || errors.isEmpty())
+        return false;
+    // Every complaint must be about the one pinned certificate (self-signed, wrong host...).
+    for (const QSslError &error : errors) {
+        const QSslCertificate cert = error.certificate();
+        if (cert.isNull()
+            || cert.digest(QCryptographicHash::Sha256) != m_options.trustedCertificateSha256)
+            return false;
+    }
+    return true;
+#else
+    Q_UNUSED(errors);
+    return false;
+#endif
+}
+
+void EngineIoClient::connectSslHandling(QNetworkReply *reply)
+{
+#if QT_CONFIG(ssl)
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        if (certificateTrusted(errors)) {
+            qCDebug(lcClientTransport) << "trusting the pinned certificate";
+            reply->ignoreSslErrors();
+        } else {
+            qCInfo(lcClientTransport) << "TLS errors:" << errors;
+        }
+    });
+#else
+    Q_UNUSED(reply);
+#endif
+}
+
+// --- polling -----------------------------------------------------------------------------
+
+void EngineIoClient::startPollingHandshake()
+{
+    QNetworkRequest request = httpRequest();
+    request.setTransferTimeout(m_options.connectTimeout);
+    qCDebug(lcClientTransport) << "GET" << request.url();
+    m_handshakeReply = m_nam->get(request);
+    connectSslHandling(m_handshakeReply);
+    connect(m_handshakeReply, &QNetworkReply::finished, this, &EngineIoClient::onHandshakeFinished);
+}
+
+void EngineIoClient::onHandshakeFinished()
+{
+    QNetworkReply *reply = m_handshakeReply;
+    m_handshakeReply = nullptr;
+    if (!reply)
+        return;
+    reply->deleteLater();
+    if (m_state != State::Opening)
+        return;
+    if (reply->error() != QNetworkReply::NoError) {
+        const QString detail = replyError(reply);
+        qCInfo(lcClientTransport) << "handshake failed:" << detail;
+        fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
+             detail);
+        return;
+    }
+    const QByteArray body = reply->readAll();
+    qCDebug(lcClientTransport) << "handshake <" << truncated(body);
+    auto packets = EngineIo::Payload::decode(body, m_options.limits);
+    if (!packets || packets->isEmpty()) {
+        fail(CloseReason::ProtocolError,
+             u"bad handshake: "_s + (packets ? u"empty payload"_s : packets.error().toString()));
+        return;
+    }
+    QPointer<EngineIoClient> self(this);
+    onOpenPacket(packets->first(), Transport::Polling);
+    for (qsizetype i = 1; self && m_state == State::Open && i < packets->size(); ++i)
+        handlePacket(packets->at(i));
+    if (!self || m_state != State::Open)
+        return;
+    poll();
+    if (m_options.transports == TransportMode::Auto
+        && m_handshake.upgrades.contains("websocket"_L1))
+        startProbe();
+    flush();
+}
+
+void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
+{
+    if (packet.type != PacketType::Open) {
+        fail(CloseReason::ProtocolError, u"the server did not start with an open packet"_s);
+        return;
+    }
+    auto handshake = EngineIo::Handshake::fromJson(packet.data);
+    if (!handshake) {
+        fail(CloseReason::ProtocolError, u"bad handshake: "_s + handshake.error().toString());
+        return;
+    }
+    m_handshake = *handshake;
+    m_transport = transport;
+    m_connectTimer.stop();
+    qCDebug(lcClientTransport) << "open: sid" << m_handshake.sid << "ping"
+                               << m_handshake.pingInterval << "+" << m_handshake.pingTimeout
+                               << "upgrades" << m_handshake.upgrades;
+    QPointer<EngineIoClient> self(this);
+    setState(State::Open);
+    resetWatchdog();
+    if (self)
+        Q_EMIT transportChanged(transportName());
+    if (self && m_state == State::Open)
+        Q_EMIT opened();
+}
+
+void EngineIoClient::poll()
+{
+    if (m_pollReply || m_transport != Transport::Polling || m_state != State::Open || m_pausing)
+        return;
+    QNetworkRequest request = httpRequest();
+    m_pollReply = m_nam->get(request);
+    connectSslHandling(m_pollReply);
+    connect(m_pollReply, &QNetworkReply::finished, this, &EngineIoClient::onPollFinished);
+}
+
+void EngineIoClient::onPollFinished()
+{
+    QNetworkReply *reply = m_pollReply;
+    m_pollReply = nullptr;
+    if (!reply)
+        return;
+    reply->deleteLater();
+    if (m_state != State::Open && m_state != State::Closing)
+        return;
+    if (reply->error() != QNetworkReply::NoError) {
+        if (m_state == State::Closing)
+            return;
+        const QString detail = replyError(reply);
+        qCInfo(lcClientTransport) << "poll failed:" << detail;
+        fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
+             detail);
+        return;
+    }
+    const QByteArray body = reply->readAll();
+    qCDebug(lcClientTransport) << "poll <" << truncated(body);
+    auto packets = EngineIo::Payload::decode(body, m_options.limits);
+    if (!packets) {
+        fail(CloseReason::ProtocolError, packets.error().toString());
+        return;
+    }
+    QPointer<EngineIoClient> self(this);
+    for (const Packet &packet : std::as_const(*packets)) {
+        if (!self || m_state != State::Open)
+            return;
+        handlePacket(packet);
+    }
+    if (!self || m_state != State::Open || m_transport != Transport::Polling)
+        return;
+    if (m_pausing)
+        maybeFinishPause();
+    else
+        poll();
+}
+
+void EngineIoClient::flush()
+{
+    if (m_state != State::Open && m_state != State::Closing)
+        return;
+    if (m_transport == Transport::WebSocket) {
+        if (!m_ws)
+            return;
+        const QList<Packet> queue = std::exchange(m_writeQueue, {});
+        for (const Packet &packet : queue) {
+            const EngineIo::Frame frame = EngineIo::encodeFrame(packet);
+            qCDebug(lcClientTransport)
+                    << "ws >" << (frame.binary ? "(binary)" : "") << truncated(frame.bytes);
+            if (frame.binary)
+                m_ws->sendBinaryMessage(frame.bytes);
+            else
+                m_ws->sendTextMessage(QString::fromUtf8(frame.bytes));
+        }
+    } else if (m_transport == Transport::Polling) {
+        flushPolling();
+    }
+}
+
+void EngineIoClient::flushPolling()
+{
+    if (m_postReply || m_pausing || m_writeQueue.isEmpty())
+        return;
+    const qsizetype maxBytes = m_handshake.maxPayload.value_or(0);
+    QList<Packet> batch;
+    qsizetype bytes = 0;
+    while (!m_writeQueue.isEmpty() && batch.size() < MaxPacketsPerPost) {
+        const qsizetype size = payloadSize(m_writeQueue.first()) + (batch.isEmpty() ? 0 : 1);
+        if (!batch.isEmpty()
+            && ((maxBytes > 0 && bytes + size > maxBytes) || bytes + size > SoftPostBytes))
+            break;
+        bytes += size;
+        batch.append(m_writeQueue.takeFirst());
+    }
+    const QByteArray body = EngineIo::Payload::encode(batch);
+    qCDebug(lcClientTransport) << "POST >" << truncated(body);
+    QNetworkRequest request = httpRequest();
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "text/plain;charset=UTF-8"_ba);
+    request.setTransferTimeout(qMax(m_options.connectTimeout, 1000));
+    m_postReply = m_nam->post(request, body);
+    connectSslHandling(m_postReply);
+    connect(m_postReply, &QNetworkReply::finished, this, &EngineIoClient::onPostFinished);
+}
+
+void EngineIoClient::onPostFinished()
+{
+    QNetworkReply *reply = m_postReply;
+    m_postReply = nullptr;
+    if (!reply)
+        return;
+    reply->deleteLater();
+    if (m_state != State::Open && m_state != State::Closing)
+        return;
+    if (reply->error() != QNetworkReply::NoError) {
+        const QString detail = replyError(reply);
+        qCInfo(lcClientTransport) << "POST failed:" << detail;
+        fail(m_state == State::Closing            ? CloseReason::ClientClose
+                     : isTlsError(reply->error()) ? CloseReason::TlsError
+                                                  : CloseReason::TransportError,
+             detail);
+        return;
+    }
+    // Node answers "ok", python-engineio "OK" (PROTOCOL.md §1.5).
+    const QByteArray body = reply->readAll().trimmed();
+    if (body.compare("ok", Qt::CaseInsensitive) != 0)
+        qCDebug(lcClientTransport) << "unexpected POST answer" << truncated(body);
+    if (m_state == State::Closing) {
+        if (m_writeQueue.isEmpty())
+            fail(CloseReason::ClientClose, u"closed by the client"_s);
+        else
+            flushPolling();
+        return;
+    }
+    if (m_pausing)
+        maybeFinishPause();
+    else
+        flushPolling();
+}
+
+// --- WebSocket ---------------------------------------------------------------------------
+
+QWebSocket *EngineIoClient::createWebSocket()
+{
+    // No Origin header: python-engineio rejects origins it cannot match (PROTOCOL.md §4.7).
+    auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    // Each handler checks the socket's current role: a probe becomes the main socket.
+    connect(ws, &QWebSocket::connected, this, [this, ws] {
+        if (ws == m_probe) {
+            qCDebug(lcClientTransport) << "probe > 2probe";
+            ws->sendTextMessage(u"2probe"_s);
+        }
+    });
+    connect(ws, &QWebSocket::textMessageReceived, this, [this, ws](const QString &text) {
+        if (ws == m_ws)
+            onWebSocketText(text);
+        else if (ws == m_probe)
+            onProbeText(text);
+    });
+    connect(ws, &QWebSocket::binaryMessageReceived, this, [this, ws](const QByteArray &bytes) {
+        if (ws == m_ws)
+            onWebSocketBinary(bytes);
+    });
+    // Qt may report a failed connection as disconnected() before error(): both ask the socket.
+    auto failure = [ws]() -> std::pair<QString, bool> {
+        const QAbstractSocket::SocketError error = ws->error();
+        if (error != QAbstractSocket::UnknownSocketError)
+            return {ws->errorString(), error == QAbstractSocket::SslHandshakeFailedError};
+        if (!ws->closeReason().isEmpty())
+            return {u"WebSocket closed: "_s + ws->closeReason(), false};
+        return {u"WebSocket closed (%1)"_s.arg(int(ws->closeCode())), false};
+    };
+    connect(ws, &QWebSocket::disconnected, this, [this, ws, failure] {
+        const auto [why, tls] = failure();
+        if (ws == m_ws)
+            onWebSocketGone(why, tls);
+        else if (ws == m_probe)
+            dropProbe(why);
+    });
+    // Qt 6.4 still calls the signal error(); errorOccurred() arrives in 6.5.
+    connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this, ws, failure](QAbstractSocket::SocketError) {
+                const auto [why, tls] = failure();
+                if (ws == m_ws)
+                    onWebSocketGone(why, tls);
+                else if (ws == m_probe)
+                    dropProbe(why);
+            });
+#if QT_CONFIG(ssl)
+    connect(ws, &QWebSocket::sslErrors, this, [this, ws](const QList<QSslError> &errors) {
+        if (certificateTrusted(errors)) {
+            qCDebug(lcClientTransport) << "trusting the pinned certificate";
+            ws->ignoreSslErrors();
+        } else {
+            qCInfo(lcClientTransport) << "TLS errors:" << errors;
+        }
+    });
+#endif
+    return ws;
+}
+
+void EngineIoClient::startWebSocket()
+{
+    m_ws = createWebSocket();
+    QNetworkRequest request(requestUrl(true));
+    for (const auto &[name, value] : m_options.headers)
+        request.setRawHeader(name, value);
+    qCDebug(lcClientTransport) << "WebSocket" << request.url();
+    m_ws->open(request);
+}
+
+void EngineIoClient::onWebSocketText(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    qCDebug(lcClientTransport) << "ws <" << truncated(bytes);
+    auto packet = EngineIo::decodeText(bytes, m_options.limits);
+    if (!packet) {
+        fail(CloseReason::ProtocolError, packet.error().toString());
+        return;
+    }
+    if (m_state == State::Opening)
+        onOpenPacket(*packet, Transport::WebSocket);
+    else if (m_state == State::Open)
+        handlePacket(*packet);
+}
+
+void EngineIoClient::onWebSocketBinary(const QByteArray &bytes)
+{
+    qCDebug(lcClientTransport) << "ws < (binary)" << bytes.size() << "bytes";
+    if (m_state != State::Open)
+        return;
+    auto packet = EngineIo::decodeBinary(bytes, EngineIo::Version::V4, m_options.limits);
+    if (!packet) {
+        fail(CloseReason::ProtocolError, packet.error().toString());
+        return;
+    }
+    handlePacket(*packet);
+}
+
+void EngineIoClient::onWebSocketGone(const QString &why, bool tls)
+{
+    if (m_state == State::Closed)
+        return;
+    qCInfo(lcClientTransport) << "WebSocket lost:" << why;
+    fail(tls ? CloseReason::TlsError : CloseReason::TransportError, why);
+}
+
+// --- upgrade (PROTOCOL.md §1.7) ------------------------------------------------------------
+
+void EngineIoClient::startProbe()
+{
+    m_probeAnswered = false;
+    m_probe = createWebSocket();
+    QNetworkRequest request(requestUrl(true));
+    for (const auto &[name, value] : m_options.headers)
+        request.setRawHeader(name, value);
+    qCDebug(lcClientTransport) << "probing" << request.url();
+    m_probe->open(request);
+}
+
+void EngineIoClient::onProbeText(const QString &text)
+{
+    qCDebug(lcClientTransport) << "probe <" << text.left(120);
+    if (text == "3probe"_L1 && !m_probeAnswered) {
+        m_probeAnswered = true;
+        pausePolling();
+    }
+}
+
+void EngineIoClient::dropProbe(const QString &why)
+{
+    if (!m_probe)
+        return;
+    qCInfo(lcClientTransport) << "upgrade to WebSocket failed, staying on polling:" << why;
+    discardWebSocket(m_probe, false);
+    if (m_pausing) {
+        m_pausing = false;
+        poll();
+        flush();
+    }
+}
+
+void EngineIoClient::pausePolling()
+{
+    // Polling must go quiet before "5": the server releases the held GET with a noop.
+    m_pausing = true;
+    maybeFinishPause();
+}
+
+void EngineIoClient::maybeFinishPause()
+{
+    if (!m_pausing || m_pollReply || m_postReply)
+        return;
+    finishUpgrade();
+}
+
+void EngineIoClient::finishUpgrade()
+{
+    m_pausing = false;
+    if (!m_probe || m_state != State::Open) {
+        poll();
+        flush();
+        return;
+    }
+    m_ws = m_probe;
+    m_probe = nullptr;
+    qCDebug(lcClientTransport) << "ws > 5 (upgrade)";
+    m_ws->sendTextMessage(u"5"_s);
+    m_transport = Transport::WebSocket;
+    QPointer<EngineIoClient> self(this);
+    Q_EMIT transportChanged(transportName());
+    if (self)
+        flush();
+}
+
+// --- packets -------------------------------------------------------------------------------
+
+void EngineIoClient::handlePacket(const Packet &packet)
+{
+    // Any packet proves the server alive, as in engine.io-client.
+    resetWatchdog();
+    switch (packet.type) {
+    case PacketType::Ping:
+        m_writeQueue.append(Packet::of(PacketType::Pong, packet.data));
+        flush();
+        break;
+    case PacketType::Close:
+        qCInfo(lcClientTransport) << "the server closed the session";
+        fail(CloseReason::ServerClose, u"the server closed the session"_s);
+        break;
+    case PacketType::Message:
+        Q_EMIT messageReceived(packet);
+        break;
+    case PacketType::Open:
+    case PacketType::Pong:
+    case PacketType::Upgrade:
+    case PacketType::Noop: // python-engineio even sends one over the new WebSocket
+        break;
+    }
+}
+
+void EngineIoClient::resetWatchdog()
+{
+    const int ms = m_handshake.pingInterval + m_handshake.pingTimeout;
+    if (ms > 0 && m_state == State::Open)
+        m_watchdog.start(ms);
+}
+
+// --- shutdown ------------------------------------------------------------------------------
+
+void EngineIoClient::fail(CloseReason reason, const QString &detail)
+{
+    if (m_state == State::Closed)
+        return;
+    const bool hadTransport = m_transport != Transport::None;
+    teardown(reason == CloseReason::ClientClose);
+    QPointer<EngineIoClient> self(this);
+    setState(State::Closed);
+    if (self && hadTransport)
+        Q_EMIT transportChanged(QString());
+    if (self)
+        Q_EMIT closed(reason, detail);
+    if (self && isDrained())
+        Q_EMIT drained();
+}
+
+void EngineIoClient::teardown(bool graceful)
+{
+    m_watchdog.stop();
+    m_connectTimer.stop();
+    m_closeTimer.stop();
+    discardReply(m_handshakeReply);
+    discardReply(m_pollReply);
+    discardReply(m_postReply);
+    discardWebSocket(m_ws, graceful);
+    discardWebSocket(m_probe, false);
+    m_writeQueue.clear();
+    m_pausing = false;
+    m_transport = Transport::None;
+}
+
+void EngineIoClient::discardReply(QPointer<QNetworkReply> &reply)
+{
+    if (!reply)
+        return;
+    QNetworkReply *r = reply;
+    reply = nullptr;
+    r->disconnect(this);
+    r->abort();
+    r->deleteLater();
+}
+
+void EngineIoClient::discardWebSocket(QPointer<QWebSocket> &socket, bool graceful)
+{
+    if (!socket)
+        return;
+    QWebSocket *ws = socket;
+    socket = nullptr;
+    ws->disconnect(this);
+    if (graceful && ws->state() == QAbstractSocket::ConnectedState) {
+        // Let the queued frames and the close handshake go out before the socket is deleted.
+        ++m_lingering;
+        connect(ws, &QObject::destroyed, this, [this] {
+            if (--m_lingering == 0 && m_state == State::Closed)
+                Q_EMIT drained();
+        });
+        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        QTimer::singleShot(CloseGraceMs, ws, &QObject::deleteLater);
+        ws->close();
+    } else {
+        ws->abort();
+        ws->deleteLater();
+    }
+}
+
+} // namespace Confab::Client

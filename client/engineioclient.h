@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "clientoptions.h"
+
+#include <engineiohandshake.h>
+#include <engineiopacket.h>
+
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+#include <QtCore/QUrl>
+#include <QtCore/QUrlQuery>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+class QWebSocket;
+class QSslError;
+
+namespace Confab::Client {
+
+//! \brief One Engine.IO v4 session over long-polling, WebSocket, or polling upgraded to
+//! WebSocket.
+//!
+//! Lives in the thread that creates it and reports through signals only. It answers pings,
+//! declares the server dead when no ping arrives within pingInterval + pingTimeout, batches
+//! polling writes within the server's maxPayload (and 16 packets, python-engineio's limit),
+//! and never abandons a pending long-poll except when shutting down. It does not reconnect:
+//! that is SocketIoClient's job.
+//!
+//! Signal order: opened() once per successful open(), then messageReceived() any number of
+//! times, then closed() exactly once per open() call (also when opening failed).
+class EngineIoClient : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString transport READ transportName NOTIFY transportChanged)
+public:
+    enum class State { Closed, Opening, Open, Closing };
+    Q_ENUM(State)
+
+    //! Why a session ended (or never began).
+    enum class CloseReason {
+        ClientClose, //!< close() or abort() was called
+        ServerClose, //!< the server sent a close packet
+        TransportError, //!< connection refused, reset, HTTP error, WebSocket closed...
+        TlsError, //!< the server's certificate was not trusted
+        PingTimeout, //!< no ping within pingInterval + pingTimeout
+        ProtocolError, //!< the server sent something that does not decode
+    };
+    Q_ENUM(CloseReason)
+
+    //! What one session needs; usually derived from ClientOptions.
+    struct Options
+    {
+        QUrl httpUrl; //!< http(s)://host:port/socket.io/
+        QUrl wsUrl; //!< ws(s)://host:port/socket.io/
+        QUrlQuery query;
+        QList<QPair<QByteArray, QByteArray>> headers;
+        TransportMode transports = TransportMode::Auto;
+        int connectTimeout = 20000;
+        QByteArray trustedCertificateSha256;
+        Protocol::Limits limits;
+    };
+
+    explicit EngineIoClient(QObject *parent = nullptr);
+    ~EngineIoClient() override;
+
+    //! Starts a new session; a session still open is aborted first.
+    void open(const Options &options);
+    //! Sends what is queued and a close packet, then ends the session; closed() follows.
+    void close();
+    //! Ends the session at once, without telling the server.
+    void abort();
+
+    //! Queues packets; they leave together and in order (a Socket.IO packet and its
+    //! attachments). False when one is larger than the server's maxPayload, or not open.
+    bool send(const QList<Confab::EngineIo::Packet> &packets);
+
+    State state() const { return m_state; }
+    //! "polling", "websocket", or empty when closed.
+    QString transportName() const;
+    const EngineIo::Handshake &handshake() const { return m_handshake; }
+    //! Closed, and the last bytes of a graceful close have left (or failed to).
+    bool isDrained() const { return m_state == State::Closed && m_lingering == 0; }
+    //! True once the polling→WebSocket upgrade (or a WebSocket-only open) has happened.
+    bool isWebSocket() const { return m_transport == Transport::WebSocket; }
+
+Q_SIGNALS:
+    void stateChanged(Confab::Client::EngineIoClient::State state);
+    //! The handshake succeeded; send() may be used.
+    void opened();
+    //! A message packet (text or binary) from the server.
+    void messageReceived(const Confab::EngineIo::Packet &packet);
+    void transportChanged(const QString &name);
+    //! The session is over; \a detail is a readable reason.
+    void closed(Confab::Client::EngineIoClient::CloseReason reason, const QString &detail);
+    //! After closed(): the last bytes have left; nothing of the session remains.
+    void drained();
+
+private:
+    enum class Transport { None, Polling, WebSocket };
+
+    void setState(State state);
+    QUrl requestUrl(bool websocket) const;
+    QNetworkRequest httpRequest() const;
+    void connectSslHandling(QNetworkReply *reply);
+    bool certificateTrusted(const QList<QSslError> &errors) const;
+
+    void startPollingHandshake();
+    void onHandshakeFinished();
+    void startWebSocket();
+    QWebSocket *createWebSocket();
+    void onOpenPacket(const EngineIo::Packet &packet, Transport transport);
+
+    void poll();
+    void onPollFinished();
+    void flush();
+    void flushPolling();
+    void onPostFinished();
+
+    void startProbe();
+    void onProbeText(const QString &text);
+    void dropProbe(const QString &why);
+    void pausePolling();
+    void maybeFinishPause();
+    void finishUpgrade();
+
+    void handlePacket(const EngineIo::Packet &packet);
+    void onWebSocketText(const QString &text);
+    void onWebSocketBinary(const QByteArray &bytes);
+    void onWebSocketGone(const QString &why, bool tls);
+    void resetWatchdog();
+
+    void fail(CloseReason reason, const QString &detail);
+    void teardown(bool graceful);
+    void discardReply(QPointer<QNetworkReply> &reply);
+    void discardWebSocket(QPointer<QWebSocket> &socket, bool graceful);
+
+    Options m_options;
+    State m_state = State::Closed;
+    Transport m_transport = Transport::None;
+    EngineIo::Handshake m_handshake;
+    QNetworkAccessManager *m_nam = nullptr;
+    QPointer<QNetworkReply> m_handshakeReply;
+    QPointer<QNetworkReply> m_pollReply;
+    QPointer<QNetworkReply> m_postReply;
+    QPointer<QWebSocket> m_ws;
+    QPointer<QWebSocket> m_probe;
+    QList<EngineIo::Packet> m_writeQueue;
+    bool m_pausing = false; //!< upgrade: waiting for the in-flight GET/POST to finish
+    bool m_probeAnswered = false;
+    QTimer m_watchdog;
+    QTimer m_connectTimer;
+    QTimer m_closeTimer;
+    quint64 m_cacheBuster = 0;
+    int m_lingering = 0; //!< WebSockets still sending their close handshake
+};
+
+} // namespace Confab::Client
