@@ -75,7 +75,7 @@ start() {
         exec "$BUILD/app/confab" "$@"
     fi
     log "no display: starting the headless host on port $port (Ctrl+C stops it)"
-    exec "$BUILD/server/confab-server" --host 0.0.0.0 --port "$port" "$@"
+    exec "$BUILD/server/chat/confab-server" --host 0.0.0.0 --port "$port" "$@"
 }
 
 run_tests() {
