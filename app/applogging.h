@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+//! "confab.app": the desktop app's modes, hosting, joining and what the UI asks for.
+Q_DECLARE_LOGGING_CATEGORY(lcApp)

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+#include "eventlogmodel.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QLocale>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+//! QJsonValue::fromVariant would turn a QByteArray into a string of raw bytes; the log shows
+//! its size instead.
+QJsonValue toJsonValue(const QVariant &value)
+{
+    switch (value.typeId()) {
+    case QMetaType::QByteArray:
+        return QJsonObject{{u"<binary>"_s, value.toByteArray().size()}};
+    case QMetaType::QVariantList: {
+        QJsonArray array;
+        const QVariantList list = value.toList();
+        for (const QVariant &item : list)
+            array.append(toJsonValue(item));
+        return array;
+    }
+    case QMetaType::QVariantMap: {
+        QJsonObject object;
+        const QVariantMap map = value.toMap();
+        for (auto it = map.cbegin(); it != map.cend(); ++it)
+            object.insert(it.key(), toJsonValue(it.value()));
+        return object;
+    }
+    default:
+        return QJsonValue::fromVariant(value);
+    }
+}
+
+} // namespace
+
+EventLogModel::EventLogModel(QObject *parent)
+    : QAbstractListModel(parent)
+{ }
+
+int EventLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+QVariant EventLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Entry &entry = m_entries.at(index.row());
+    switch (role) {
+    case TimeRole:
+        return entry.time;
+    case TimeTextRole:
+        return entry.time.toLocalTime().toString(u"HH:mm:ss.zzz"_s);
+    case DirectionRole:
+        return int(entry.direction);
+    case NamespaceRole:
+        return entry.nsp;
+    case Qt::DisplayRole:
+    case EventRole:
+        return entry.event;
+    case ArgsRole:
+        return entry.args;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> EventLogModel::roleNames() const
+{
+    return {
+            {TimeRole, "time"},     {TimeTextRole, "timeText"}, {DirectionRole, "direction"},
+            {NamespaceRole, "nsp"}, {EventRole, "event"},       {ArgsRole, "args"},
+    };
+}
+
+QString EventLogModel::toJson(const QVariantList &args)
+{
+    QJsonArray array;
+    for (const QVariant &arg : args)
+        array.append(toJsonValue(arg));
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+void EventLogModel::setMaxEntries(int max)
+{
+    m_maxEntries = qMax(1, max);
+    trim();
+}
+
+void EventLogModel::append(Direction direction, const QString &nsp, const QString &event,
+                           const QVariantList &args)
+{
+    const int row = int(m_entries.size());
+    beginInsertRows({}, row, row);
+    m_entries.append({QDateTime::currentDateTime(), direction, nsp, event, toJson(args)});
+    endInsertRows();
+    trim();
+    Q_EMIT countChanged();
+}
+
+void EventLogModel::clear()
+{
+    if (m_entries.isEmpty())
+        return;
+    beginRemoveRows({}, 0, int(m_entries.size()) - 1);
+    m_entries.clear();
+    endRemoveRows();
+    Q_EMIT countChanged();
+}
+
+void EventLogModel::trim()
+{
+    const int excess = int(m_entries.size()) - m_maxEntries;
+    if (excess <= 0)
+        return;
+    beginRemoveRows({}, 0, excess - 1);
+    m_entries.remove(0, excess);
+    endRemoveRows();
+    Q_EMIT countChanged();
+}
+
+EventLogFilterModel::EventLogFilterModel(EventLogModel *source, QObject *parent)
+    : QSortFilterProxyModel(parent)
+    , m_log(source)
+{
+    setSourceModel(source);
+    connect(this, &QAbstractItemModel::rowsInserted, this, &EventLogFilterModel::countChanged);
+    connect(this, &QAbstractItemModel::rowsRemoved, this, &EventLogFilterModel::countChanged);
+    connect(this, &QAbstractItemModel::modelReset, this, &EventLogFilterModel::countChanged);
+}
+
+void EventLogFilterModel::setFilterText(const QString &text)
+{
+    if (m_filterText == text)
+        return;
+    m_filterText = text;
+    invalidateFilter();
+    Q_EMIT filterTextChanged();
+    Q_EMIT countChanged();
+}
+
+bool EventLogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_filterText.isEmpty())
+        return true;
+    const QModelIndex idx = m_log->index(sourceRow, 0, sourceParent);
+    for (int role :
+         {EventLogModel::EventRole, EventLogModel::NamespaceRole, EventLogModel::ArgsRole}) {
+        if (idx.data(role).toString().contains(m_filterText, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QAbstractListModel>
+#include <QtCore/QDateTime>
+#include <QtCore/QSortFilterProxyModel>
+#include <QtQml/QQmlEngine>
+
+//! \brief The inspector's log: every Socket.IO event in and out of the app's connection, and
+//! the acks of the inspector's own emits, newest last.
+//!
+//! Bounded: past maxEntries the oldest rows are removed.
+class EventLogModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("The log comes from AppController.eventLog")
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+public:
+    enum Roles {
+        TimeRole = Qt::UserRole + 1,
+        TimeTextRole,
+        DirectionRole,
+        NamespaceRole,
+        EventRole,
+        ArgsRole, //!< the arguments as compact JSON
+    };
+    Q_ENUM(Roles)
+
+    enum Direction {
+        Incoming,
+        Outgoing,
+        AckReply, //!< the answer to an emit that asked for one
+    };
+    Q_ENUM(Direction)
+
+    struct Entry
+    {
+        QDateTime time;
+        Direction direction = Incoming;
+        QString nsp;
+        QString event;
+        QString args;
+    };
+
+    explicit EventLogModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    int count() const { return int(m_entries.size()); }
+    Entry entry(int row) const { return m_entries.at(row); }
+
+    int maxEntries() const { return m_maxEntries; }
+    void setMaxEntries(int max);
+
+    void append(Direction direction, const QString &nsp, const QString &event,
+                const QVariantList &args);
+    Q_INVOKABLE void clear();
+
+    //! \brief Arguments as compact JSON; binary leaves show as {"<binary>": size}.
+    static QString toJson(const QVariantList &args);
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    void trim();
+
+    QList<Entry> m_entries;
+    int m_maxEntries = 5000;
+};
+
+//! \brief The inspector's filter over an EventLogModel: rows whose event name, namespace or
+//! arguments contain filterText (case-insensitive).
+class EventLogFilterModel : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("The log comes from AppController.eventLog")
+    Q_PROPERTY(QString filterText READ filterText WRITE setFilterText NOTIFY filterTextChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+public:
+    explicit EventLogFilterModel(EventLogModel *source, QObject *parent = nullptr);
+
+    QString filterText() const { return m_filterText; }
+    void setFilterText(const QString &text);
+    int count() const { return rowCount(); }
+    EventLogModel *log() const { return m_log; }
+    Q_INVOKABLE void clear() { m_log->clear(); }
+
+Q_SIGNALS:
+    void filterTextChanged();
+    void countChanged();
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    EventLogModel *m_log;
+    QString m_filterText;
+};

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QtCore/QAbstractListModel>
+#include <QtQml/QQmlEngine>
+
+//! \brief The messages of one room, oldest first, as the chat view shows them.
+//!
+//! New messages are inserted (never a reset), older history is prepended, and a message of
+//! ours is updated in place as its delivery state changes. Server ids are unique per room, so
+//! a message that arrives twice (a join's history after a reconnection) is listed once.
+class MessageListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Messages come from AppController.messages")
+    Q_PROPERTY(QString room READ room CONSTANT)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    //! True once the host has no older messages to give.
+    Q_PROPERTY(bool historyComplete READ historyComplete NOTIFY historyCompleteChanged)
+public:
+    enum Roles {
+        MessageIdRole = Qt::UserRole + 1,
+        ClientIdRole,
+        SidRole,
+        NameRole,
+        TextRole,
+        TimeRole,
+        TimeTextRole,
+        OwnRole,
+        //! Same author as the message above, within a few minutes: the view drops the header.
+        GroupedRole,
+        DeliveryStateRole,
+        ErrorRole,
+    };
+    Q_ENUM(Roles)
+
+    //! Mirrors ChatMessage::DeliveryState for QML (MessageListModel.Failed, ...).
+    enum DeliveryState {
+        Sending = int(Confab::Client::ChatMessage::DeliveryState::Sending),
+        Sent = int(Confab::Client::ChatMessage::DeliveryState::Sent),
+        Failed = int(Confab::Client::ChatMessage::DeliveryState::Failed),
+    };
+    Q_ENUM(DeliveryState)
+
+    //! Messages further apart than this start a new run even from the same author.
+    static constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
+
+    explicit MessageListModel(const QString &room = {}, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    QString room() const { return m_room; }
+    int count() const { return int(m_messages.size()); }
+    const Confab::Client::ChatMessage &at(int row) const { return m_messages.at(row); }
+    bool historyComplete() const { return m_historyComplete; }
+    void setHistoryComplete(bool complete);
+    //! The smallest server id listed (0 when none): where older history continues.
+    qint64 oldestId() const;
+
+    //! \brief Appends \a message unless a message with its server id is listed already.
+    //! Returns false when it was a duplicate.
+    bool append(const Confab::Client::ChatMessage &message);
+    //! \brief Adds the messages of a join's history (oldest first): those newer than what is
+    //! listed go to the end, older ones to the start, known ones are skipped.
+    void merge(const QList<Confab::Client::ChatMessage> &history);
+    //! \brief Prepends older messages (oldest first), skipping known ids.
+    void prepend(const QList<Confab::Client::ChatMessage> &older);
+    //! \brief Replaces our message with the same client id; false when it is not listed.
+    bool update(const Confab::Client::ChatMessage &message);
+    //! The row of our message \a clientId, or -1.
+    int rowOfClientId(const QString &clientId) const;
+
+Q_SIGNALS:
+    void countChanged();
+    void historyCompleteChanged();
+
+private:
+    bool isGrouped(int row) const;
+    void insertAt(int row, const QList<Confab::Client::ChatMessage> &messages);
+    void refreshGrouping(int row);
+
+    QString m_room;
+    QList<Confab::Client::ChatMessage> m_messages;
+    QSet<qint64> m_ids;
+    bool m_historyComplete = false;
+};

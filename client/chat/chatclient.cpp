@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+#include "chatclient.h"
+
+#include "chatclientlogging.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace Confab::Client {
+
+namespace {
+
+// The chat protocol's event names (server/chat/README.md). Nothing else on the client side
+// spells them.
+const QString EventWelcome = u"welcome"_s;
+const QString EventJoin = u"join"_s;
+const QString EventJoined = u"joined"_s;
+const QString EventLeave = u"leave"_s;
+const QString EventLeft = u"left"_s;
+const QString EventMessage = u"message"_s;
+const QString EventHistory = u"history"_s;
+const QString EventTyping = u"typing"_s;
+const QString EventRename = u"rename"_s;
+const QString EventRenamed = u"renamed"_s;
+const QString EventWho = u"who"_s;
+
+const QString RootNamespace = u"/"_s;
+
+QVariantMap firstMap(const QVariantList &args)
+{
+    return args.isEmpty() ? QVariantMap() : args.constFirst().toMap();
+}
+
+//! The reply of an acked request: {"ok": true, ...} or {"ok": false, "error"}; \a error says
+//! why when it is not a success (including timeouts and lost connections).
+bool replyOk(const AckResult &result, QVariantMap *reply, QString *error)
+{
+    switch (result.status) {
+    case AckStatus::Acknowledged:
+        break;
+    case AckStatus::TimedOut:
+        *error = ChatClient::tr("No answer from the host");
+        return false;
+    case AckStatus::Disconnected:
+        *error = ChatClient::tr("The connection was lost");
+        return false;
+    case AckStatus::NotSent:
+        *error = ChatClient::tr("Not sent: not connected");
+        return false;
+    }
+    *reply = firstMap(result.args);
+    if (reply->value(u"ok"_s).toBool())
+        return true;
+    *error = reply->value(u"error"_s).toString();
+    if (error->isEmpty())
+        *error = ChatClient::tr("The host refused the request");
+    return false;
+}
+
+QList<ChatMessage> messagesFrom(const QVariant &list)
+{
+    QList<ChatMessage> messages;
+    const QVariantList items = list.toList();
+    messages.reserve(items.size());
+    for (const QVariant &item : items) {
+        bool ok = false;
+        ChatMessage message = ChatMessage::fromVariant(item, &ok);
+        if (ok)
+            messages.append(message);
+    }
+    return messages;
+}
+
+} // namespace
+
+ChatClient::ChatClient(SocketIoClient *socket, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+{
+    Q_ASSERT(socket);
+    connect(m_socket, &SocketIoClient::connected, this, &ChatClient::onConnected);
+    connect(m_socket, &SocketIoClient::disconnected, this,
+            [this](const QString &nsp, SocketIoClient::DisconnectReason) {
+                if (nsp != RootNamespace)
+                    return;
+                // The host forgets the sid's rooms and typing state with the connection.
+                m_joinedNow.clear();
+                m_typing.clear();
+            });
+    connect(m_socket, &SocketIoClient::eventReceived, this,
+            [this](const QString &nsp, const QString &event, const QVariantList &args,
+                   const AckHandle &) { onEvent(nsp, event, args); });
+}
+
+ChatClient::~ChatClient() = default;
+
+QStringList ChatClient::chatEventNames()
+{
+    return {EventWelcome, EventJoin,   EventJoined, EventLeave,   EventLeft, EventMessage,
+            EventHistory, EventTyping, EventRename, EventRenamed, EventWho};
+}
+
+void ChatClient::connectToHost(const QUrl &url, const QString &name, const QString &password)
+{
+    disconnectFromHost();
+    const QString wanted = name.trimmed();
+    if (wanted != m_name) {
+        m_name = wanted;
+        Q_EMIT nameChanged(m_name);
+    }
+    m_password = password;
+
+    ClientOptions options = m_socket->options();
+    options.url = url;
+    options.namespaces = {RootNamespace};
+    // Evaluated for every CONNECT: after a rename, a reconnection asks for the new name.
+    options.authProvider = [self = QPointer<ChatClient>(this)](const QString &) -> QVariant {
+        if (!self)
+            return {};
+        QVariantMap auth;
+        if (!self->m_name.isEmpty())
+            auth.insert(u"name"_s, self->m_name);
+        if (!self->m_password.isEmpty())
+            auth.insert(u"password"_s, self->m_password);
+        return auth;
+    };
+    m_socket->setOptions(options);
+    m_socket->open();
+}
+
+void ChatClient::disconnectFromHost()
+{
+    if (m_socket->state() != SocketIoClient::State::Disconnected)
+        m_socket->close();
+    m_rooms.clear();
+    m_joinedNow.clear();
+    m_typing.clear();
+    m_outgoing.clear();
+    m_outgoingOrder.clear();
+    m_failed.clear();
+    m_sid.clear();
+}
+
+bool ChatClient::isOnline() const
+{
+    return m_socket->isConnected(RootNamespace);
+}
+
+ChatMessage ChatClient::markOwn(ChatMessage message) const
+{
+    message.own = m_ownSids.contains(message.sid) || m_ownClientIds.contains(message.clientId);
+    return message;
+}
+
+void ChatClient::emitTracked(const QString &event, const QVariantList &args)
+{
+    if (m_socket->emitEvent(event, args, RootNamespace, SocketIoClient::Volatile))
+        Q_EMIT eventSent(RootNamespace, event, args);
+}
+
+void ChatClient::emitTrackedWithAck(const QString &event, const QVariantList &args,
+                                    std::function<void(const AckResult &)> callback)
+{
+    qCDebug(lcChatClient) << "emit" << event;
+    if (m_socket->emitWithAck(event, args, this, std::move(callback), AckTimeout, RootNamespace))
+        Q_EMIT eventSent(RootNamespace, event, args);
+}
+
+void ChatClient::onConnected(const QString &nsp, const QString &sid)
+{
+    if (nsp != RootNamespace)
+        return;
+    m_sid = sid;
+    m_ownSids.insert(sid);
+    // A new sid is in no room: join ours again. Queued messages follow each room's join ack,
+    // because the host refuses messages to rooms we are not in.
+    for (const QString &room : std::as_const(m_rooms))
+        sendJoin(room);
+    // Messages to rooms we never joined go now (the host will say why it refuses them).
+    for (const QString &clientId : std::as_const(m_outgoingOrder)) {
+        const auto it = m_outgoing.constFind(clientId);
+        if (it != m_outgoing.cend() && !it->inFlight && !m_rooms.contains(it->message.room))
+            sendOutgoing(clientId);
+    }
+}
+
+void ChatClient::onEvent(const QString &nsp, const QString &event, const QVariantList &args)
+{
+    if (nsp != RootNamespace)
+        return;
+    const QVariantMap payload = firstMap(args);
+    if (event == EventWelcome) {
+        onWelcome(payload);
+    } else if (event == EventMessage) {
+        onMessage(payload);
+    } else if (event == EventJoined) {
+        Q_EMIT memberJoined(payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
+                            payload.value(u"name"_s).toString());
+    } else if (event == EventLeft) {
+        Q_EMIT memberLeft(payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
+                          payload.value(u"name"_s).toString());
+    } else if (event == EventTyping) {
+        Q_EMIT typingChanged(
+                payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
+                payload.value(u"name"_s).toString(), payload.value(u"typing"_s).toBool());
+    } else if (event == EventRenamed) {
+        const QString sid = payload.value(u"sid"_s).toString();
+        const QString name = payload.value(u"name"_s).toString();
+        if (sid == m_sid && name != m_name) {
+            m_name = name;
+            Q_EMIT nameChanged(m_name);
+        }
+        Q_EMIT renamed(sid, payload.value(u"old"_s).toString(), name);
+    }
+}
+
+void ChatClient::onWelcome(const QVariantMap &payload)
+{
+    m_sid = payload.value(u"sid"_s).toString();
+    m_ownSids.insert(m_sid);
+    const QString name = payload.value(u"name"_s).toString();
+    if (name != m_name) {
+        m_name = name;
+        Q_EMIT nameChanged(m_name);
+    }
+    QList<ChatRoomSummary> rooms;
+    const QVariantList list = payload.value(u"rooms"_s).toList();
+    for (const QVariant &item : list) {
+        const QVariantMap room = item.toMap();
+        rooms.append({room.value(u"name"_s).toString(), room.value(u"members"_s).toInt()});
+    }
+    qCInfo(lcChatClient) << "welcomed as" << m_name << "sid" << m_sid;
+    Q_EMIT welcomed(m_name, m_sid, rooms);
+}
+
+void ChatClient::onMessage(const QVariantMap &payload)
+{
+    bool ok = false;
+    ChatMessage message = ChatMessage::fromVariant(payload, &ok);
+    if (!ok) {
+        qCWarning(lcChatClient) << "ignoring a malformed message event";
+        return;
+    }
+    if (!message.clientId.isEmpty() && m_ownClientIds.contains(message.clientId)) {
+        // The echo of one of ours. Its ack came first (the host acks, then broadcasts), so
+        // normally there is nothing left to do; if the ack was lost, the echo settles it.
+        const auto it = m_outgoing.find(message.clientId);
+        if (it != m_outgoing.end()) {
+            message.own = true;
+            message.deliveryState = ChatMessage::DeliveryState::Sent;
+            m_outgoing.erase(it);
+            m_outgoingOrder.removeOne(message.clientId);
+            Q_EMIT messageUpdated(message);
+        }
+        return;
+    }
+    Q_EMIT messageReceived(markOwn(message));
+}
+
+void ChatClient::joinRoom(const QString &room)
+{
+    const QString name = room.trimmed();
+    if (name.isEmpty())
+        return;
+    if (!m_rooms.contains(name))
+        m_rooms.append(name);
+    if (isOnline())
+        sendJoin(name);
+}
+
+void ChatClient::sendJoin(const QString &room)
+{
+    emitTrackedWithAck(
+            EventJoin, {QVariantMap{{u"room"_s, room}}}, [this, room](const AckResult &r) {
+                QVariantMap reply;
+                QString error;
+                if (!replyOk(r, &reply, &error)) {
+                    if (r.status == AckStatus::Disconnected)
+                        return; // joined again after the reconnection
+                    m_rooms.removeOne(room);
+                    Q_EMIT requestFailed(EventJoin, room, error);
+                    return;
+                }
+                if (!m_rooms.contains(room))
+                    return; // left meanwhile
+                m_joinedNow.insert(room);
+                QList<ChatMember> members;
+                const QVariantList list = reply.value(u"members"_s).toList();
+                for (const QVariant &item : list) {
+                    const QVariantMap member = item.toMap();
+                    members.append({member.value(u"sid"_s).toString(),
+                                    member.value(u"name"_s).toString()});
+                }
+                QList<ChatMessage> history = messagesFrom(reply.value(u"history"_s));
+                for (ChatMessage &message : history)
+                    message = markOwn(message);
+                Q_EMIT roomJoined(room, members, history);
+
+                for (const QString &clientId : std::as_const(m_outgoingOrder)) {
+                    const auto it = m_outgoing.constFind(clientId);
+                    if (it != m_outgoing.cend() && !it->inFlight && it->message.room == room)
+                        sendOutgoing(clientId);
+                }
+            });
+}
+
+void ChatClient::leaveRoom(const QString &room)
+{
+    if (!m_rooms.removeOne(room))
+        return;
+    m_joinedNow.remove(room);
+    m_typing.remove(room);
+    if (isOnline()) {
+        emitTrackedWithAck(
+                EventLeave, {QVariantMap{{u"room"_s, room}}}, [this, room](const AckResult &r) {
+                    QVariantMap reply;
+                    QString error;
+                    if (!replyOk(r, &reply, &error) && r.status == AckStatus::Acknowledged)
+                        Q_EMIT requestFailed(EventLeave, room, error);
+                });
+    }
+    Q_EMIT roomLeft(room);
+}
+
+QString ChatClient::sendMessage(const QString &room, const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || room.isEmpty())
+        return {};
+    ChatMessage message;
+    message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    message.room = room;
+    message.sid = m_sid;
+    message.name = m_name;
+    message.text = trimmed;
+    message.timestamp = QDateTime::currentDateTimeUtc();
+    message.own = true;
+    message.deliveryState = ChatMessage::DeliveryState::Sending;
+
+    m_ownClientIds.insert(message.clientId);
+    m_outgoing.insert(message.clientId, {message, false});
+    m_outgoingOrder.append(message.clientId);
+    Q_EMIT messageSent(message);
+
+    // Sending means we stopped typing; the host clears nothing by itself.
+    setTyping(room, false);
+    if (isOnline() && (m_joinedNow.contains(room) || !m_rooms.contains(room)))
+        sendOutgoing(message.clientId);
+    return message.clientId;
+}
+
+bool ChatClient::retry(const QString &clientId)
+{
+    auto it = m_failed.find(clientId);
+    if (it == m_failed.end())
+        return false;
+    ChatMessage message = *it;
+    m_failed.erase(it);
+    message.deliveryState = ChatMessage::DeliveryState::Sending;
+    message.error.clear();
+    m_outgoing.insert(clientId, {message, false});
+    m_outgoingOrder.append(clientId);
+    Q_EMIT messageUpdated(message);
+    if (isOnline() && (m_joinedNow.contains(message.room) || !m_rooms.contains(message.room)))
+        sendOutgoing(clientId);
+    return true;
+}
+
+void ChatClient::sendOutgoing(const QString &clientId)
+{
+    auto it = m_outgoing.find(clientId);
+    if (it == m_outgoing.end())
+        return;
+    it->inFlight = true;
+    const ChatMessage &message = it->message;
+    emitTrackedWithAck(
+            EventMessage,
+            {QVariantMap{{u"room"_s, message.room},
+                         {u"text"_s, message.text},
+                         {u"id"_s, message.clientId}}},
+            [this, clientId](const AckResult &result) { finishOutgoing(clientId, result); });
+}
+
+void ChatClient::finishOutgoing(const QString &clientId, const AckResult &result)
+{
+    auto it = m_outgoing.find(clientId);
+    if (it == m_outgoing.end())
+        return;
+    if (result.status == AckStatus::Disconnected) {
+        // It may have been stored. Send it again after the reconnection: the host recognises
+        // the client id and acks the stored copy instead of storing a second one.
+        it->inFlight = false;
+        qCInfo(lcChatClient) << "message" << clientId << "waits for the reconnection";
+        return;
+    }
+    ChatMessage message = it->message;
+    m_outgoing.erase(it);
+    m_outgoingOrder.removeOne(clientId);
+
+    QVariantMap reply;
+    QString error;
+    if (replyOk(result, &reply, &error)) {
+        message.id = reply.value(u"id"_s).toLongLong();
+        const qint64 ts = reply.value(u"ts"_s).toLongLong();
+        if (ts > 0)
+            message.timestamp = QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC);
+        message.deliveryState = ChatMessage::DeliveryState::Sent;
+    } else {
+        message.deliveryState = ChatMessage::DeliveryState::Failed;
+        message.error = error;
+        m_failed.insert(clientId, message);
+        qCInfo(lcChatClient) << "message" << clientId << "failed:" << error;
+    }
+    Q_EMIT messageUpdated(message);
+}
+
+void ChatClient::requestHistory(const QString &room, qint64 before, int limit)
+{
+    QVariantMap request{{u"room"_s, room}, {u"limit"_s, limit}};
+    if (before > 0)
+        request.insert(u"before"_s, before);
+    emitTrackedWithAck(EventHistory, {request}, [this, room](const AckResult &r) {
+        QVariantMap reply;
+        QString error;
+        if (!replyOk(r, &reply, &error)) {
+            Q_EMIT requestFailed(EventHistory, room, error);
+            return;
+        }
+        QList<ChatMessage> messages = messagesFrom(reply.value(u"messages"_s));
+        for (ChatMessage &message : messages)
+            message = markOwn(message);
+        Q_EMIT historyReceived(room, messages);
+    });
+}
+
+void ChatClient::setTyping(const QString &room, bool typing)
+{
+    if (m_typing.value(room, false) == typing || !isOnline())
+        return;
+    m_typing.insert(room, typing);
+    // Volatile: a typing notice that cannot leave now is worthless later.
+    emitTracked(EventTyping, {QVariantMap{{u"room"_s, room}, {u"typing"_s, typing}}});
+}
+
+void ChatClient::rename(const QString &name)
+{
+    const QString wanted = name.trimmed();
+    if (wanted.isEmpty() || wanted == m_name)
+        return;
+    emitTrackedWithAck(EventRename, {QVariantMap{{u"name"_s, wanted}}}, [this](const AckResult &r) {
+        QVariantMap reply;
+        QString error;
+        if (!replyOk(r, &reply, &error)) {
+            Q_EMIT requestFailed(EventRename, {}, error);
+            return;
+        }
+        const QString given = reply.value(u"name"_s).toString();
+        if (!given.isEmpty() && given != m_name) {
+            m_name = given;
+            Q_EMIT nameChanged(m_name);
+        }
+    });
+}
+
+void ChatClient::who()
+{
+    emitTrackedWithAck(EventWho, {}, [this](const AckResult &r) {
+        QVariantMap reply;
+        QString error;
+        if (!replyOk(r, &reply, &error)) {
+            Q_EMIT requestFailed(EventWho, {}, error);
+            return;
+        }
+        QList<ChatPeer> peers;
+        const QVariantList list = reply.value(u"sids"_s).toList();
+        for (const QVariant &item : list) {
+            const QVariantMap entry = item.toMap();
+            ChatPeer peer;
+            peer.sid = entry.value(u"sid"_s).toString();
+            peer.name = entry.value(u"name"_s).toString();
+            peer.rooms = entry.value(u"rooms"_s).toStringList();
+            peer.transport = entry.value(u"transport"_s).toString();
+            peer.since
+                    = QDateTime::fromMSecsSinceEpoch(entry.value(u"since"_s).toLongLong(), Qt::UTC);
+            peer.address = entry.value(u"address"_s).toString();
+            peers.append(peer);
+        }
+        Q_EMIT peersReceived(peers);
+    });
+}
+
+void ChatClient::emitRaw(const QString &event, const QVariantList &args, bool wantAck)
+{
+    if (!wantAck) {
+        if (m_socket->emitEvent(event, args, RootNamespace))
+            Q_EMIT eventSent(RootNamespace, event, args);
+        else
+            Q_EMIT rawReplyReceived(event, false, {}, tr("Not sent: not connected"));
+        return;
+    }
+    const bool sent = m_socket->emitWithAck(
+            event, args, this,
+            [this, event](const AckResult &r) {
+                QString error;
+                switch (r.status) {
+                case AckStatus::Acknowledged:
+                    break;
+                case AckStatus::TimedOut:
+                    error = tr("No answer within %1 s").arg(AckTimeout.count() / 1000);
+                    break;
+                case AckStatus::Disconnected:
+                    error = tr("The connection was lost");
+                    break;
+                case AckStatus::NotSent:
+                    error = tr("Not sent: not connected");
+                    break;
+                }
+                Q_EMIT rawReplyReceived(event, r.ok(), r.args, error);
+            },
+            AckTimeout, RootNamespace);
+    if (sent)
+        Q_EMIT eventSent(RootNamespace, event, args);
+}
+
+} // namespace Confab::Client

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+#include "socketioclient.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+#include <QtCore/QUrl>
+
+#include <chrono>
+
+namespace Confab::Client {
+
+//! \brief The client side of Confab's chat protocol: typed signals in, typed calls out.
+//!
+//! Wraps a SocketIoClient (not owned) and is the only client code that knows the chat's event
+//! names and payloads (server/chat/README.md). Everything above it deals in ChatMessage values
+//! and room names.
+//!
+//! Rooms joined with joinRoom() are joined again after every reconnection (the host gives the
+//! new sid no rooms), and roomJoined() is emitted again with the latest history, so a view can
+//! merge what it missed. Messages sent while the connection is down wait here and leave, with
+//! their original client id, once the rooms are joined again.
+//!
+//! Signal order for one of our messages: messageSent() (Sending) from inside sendMessage(),
+//! then exactly one messageUpdated() with Sent or Failed. The host's echo of a message we sent
+//! is folded into that update and never reported by messageReceived().
+class ChatClient : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString sid READ sid NOTIFY welcomed)
+    Q_PROPERTY(QString name READ name NOTIFY nameChanged)
+public:
+    //! How long a message waits for its ack before it is marked Failed.
+    static constexpr std::chrono::milliseconds AckTimeout{10000};
+
+    explicit ChatClient(SocketIoClient *socket, QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    SocketIoClient *socket() const { return m_socket; }
+
+    //! \brief Connects to \a url as \a name (the host may change it), with \a password if the
+    //! host needs one. Reconnections use the name the host gave last.
+    void connectToHost(const QUrl &url, const QString &name, const QString &password = {});
+    //! \brief Closes the connection and forgets rooms and queued messages.
+    void disconnectFromHost();
+
+    //! The sid the host gave this connection; empty before `welcome`.
+    QString sid() const { return m_sid; }
+    //! The name the host gave us (after trimming and de-duplication).
+    QString name() const { return m_name; }
+    //! Rooms joined (or being joined), in join order.
+    QStringList rooms() const { return m_rooms; }
+
+    void joinRoom(const QString &room);
+    void leaveRoom(const QString &room);
+    //! \brief Sends \a text to \a room and returns the client id generated for it (empty when
+    //! the text is blank). messageSent() has been emitted when this returns.
+    QString sendMessage(const QString &room, const QString &text);
+    //! \brief Sends a Failed message again with the same client id, so the host stores it once
+    //! even if the first attempt did arrive. False for unknown or not-failed ids.
+    bool retry(const QString &clientId);
+    //! \brief Asks for up to \a limit messages of \a room older than server id \a before
+    //! (the newest when 0); the answer arrives as historyReceived().
+    void requestHistory(const QString &room, qint64 before = 0, int limit = 50);
+    //! \brief Tells the room whether we are typing; repeated values are not sent again.
+    void setTyping(const QString &room, bool typing);
+    void rename(const QString &name);
+    //! \brief Asks who is connected; the answer arrives as peersReceived().
+    void who();
+
+    //! \brief Emits a raw event (the inspector's way to talk to any server). With \a wantAck
+    //! the reply arrives as rawReplyReceived().
+    void emitRaw(const QString &event, const QVariantList &args, bool wantAck);
+
+    //! The events this client understands, for inspectors that want to tell them apart.
+    static QStringList chatEventNames();
+
+Q_SIGNALS:
+    //! The host greeted us: the name it gave us, our sid, and the rooms that exist.
+    void welcomed(const QString &name, const QString &sid,
+                  const QList<Confab::Client::ChatRoomSummary> &rooms);
+    void nameChanged(const QString &name);
+    //! We are in \a room with \a members; \a history is the latest messages, oldest first.
+    //! Emitted again after each reconnection.
+    void roomJoined(const QString &room, const QList<Confab::Client::ChatMember> &members,
+                    const QList<Confab::Client::ChatMessage> &history);
+    void roomLeft(const QString &room);
+    void memberJoined(const QString &room, const QString &sid, const QString &name);
+    void memberLeft(const QString &room, const QString &sid, const QString &name);
+    //! A message from someone else, or one of ours sent by another session.
+    void messageReceived(const Confab::Client::ChatMessage &message);
+    //! One of ours, just created, in state Sending.
+    void messageSent(const Confab::Client::ChatMessage &message);
+    //! One of ours changed delivery state (and got its server id and time when Sent).
+    void messageUpdated(const Confab::Client::ChatMessage &message);
+    //! Older messages of \a room asked for with requestHistory(), oldest first.
+    void historyReceived(const QString &room, const QList<Confab::Client::ChatMessage> &messages);
+    void typingChanged(const QString &room, const QString &sid, const QString &name, bool typing);
+    void renamed(const QString &sid, const QString &oldName, const QString &name);
+    void peersReceived(const QList<Confab::Client::ChatPeer> &peers);
+    //! The host refused a request: \a event is the chat event, \a error the host's sentence.
+    void requestFailed(const QString &event, const QString &room, const QString &error);
+    //! Every event this client emitted (for the inspector); received ones are the socket's
+    //! eventReceived().
+    void eventSent(const QString &nsp, const QString &event, const QVariantList &args);
+    //! The ack of an emitRaw() with wantAck: \a ok false when it timed out or was not sent.
+    void rawReplyReceived(const QString &event, bool ok, const QVariantList &reply,
+                          const QString &error);
+
+private:
+    struct Outgoing
+    {
+        ChatMessage message;
+        bool inFlight = false; //!< emitted and waiting for its ack
+    };
+
+    void onConnected(const QString &nsp, const QString &sid);
+    void onEvent(const QString &nsp, const QString &event, const QVariantList &args);
+    void onWelcome(const QVariantMap &payload);
+    void onMessage(const QVariantMap &payload);
+    void sendJoin(const QString &room);
+    void sendOutgoing(const QString &clientId);
+    void finishOutgoing(const QString &clientId, const AckResult &result);
+    void emitTracked(const QString &event, const QVariantList &args);
+    void emitTrackedWithAck(const QString &event, const QVariantList &args,
+                            std::function<void(const AckResult &)> callback);
+    bool isOnline() const;
+    ChatMessage markOwn(ChatMessage message) const;
+
+    SocketIoClient *m_socket;
+    QString m_sid;
+    QString m_name;
+    QString m_password;
+    QStringList m_rooms;
+    QSet<QString> m_joinedNow; //!< rooms whose join ack arrived on this connection
+    QSet<QString> m_ownSids; //!< every sid this client had, to recognise our messages in history
+    QHash<QString, Outgoing> m_outgoing; //!< our messages without a final state, by client id
+    QStringList m_outgoingOrder; //!< send order, kept when they wait for a reconnection
+    QHash<QString, ChatMessage> m_failed; //!< by client id, for retry()
+    QSet<QString> m_ownClientIds;
+    QHash<QString, bool> m_typing; //!< what we last told each room
+};
+
+} // namespace Confab::Client

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+//! "confab.client.chat": chat events in and out, delivery states, rejoins after reconnection.
+Q_DECLARE_LOGGING_CATEGORY(lcChatClient)

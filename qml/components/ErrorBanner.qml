@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab.Ui
+
+//! A strip across the top of the window for the last error; hidden when there is none.
+Rectangle {
+    id: banner
+
+    property string text
+    signal dismissed
+
+    visible: text.length > 0
+    implicitHeight: visible ? row.implicitHeight + 2 * Theme.spacing : 0
+    color: Theme.errorBackground
+
+    RowLayout {
+        id: row
+        anchors.fill: parent
+        anchors.leftMargin: 2 * Theme.spacing
+        anchors.rightMargin: Theme.spacing
+        spacing: Theme.spacing
+
+        Label {
+            text: "⚠"
+            color: Theme.error
+            font.bold: true
+        }
+        Label {
+            objectName: "errorText"
+            Layout.fillWidth: true
+            text: banner.text
+            color: Theme.error
+            wrapMode: Text.Wrap
+        }
+        ToolButton {
+            text: qsTr("Dismiss")
+            onClicked: banner.dismissed()
+        }
+    }
+}

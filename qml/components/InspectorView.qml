@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab
+import Confab.Ui
+
+//! Every Socket.IO event in and out of this connection, filterable, and a form to emit any
+//! event with JSON arguments and see its ack.
+Pane {
+    id: inspector
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: Theme.spacing
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            TextField {
+                id: filterField
+                objectName: "filterField"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Filter by event, namespace or arguments")
+                text: AppController.eventLog.filterText
+                onTextChanged: AppController.eventLog.filterText = text
+            }
+            Label {
+                text: qsTr("%1 events").arg(AppController.eventLog.count)
+                color: Theme.mutedText
+            }
+            Button {
+                text: qsTr("Clear")
+                onClicked: AppController.eventLog.clear()
+            }
+        }
+
+        Frame {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            padding: 1
+
+            ListView {
+                id: log
+                objectName: "eventLogView"
+                anchors.fill: parent
+                clip: true
+                model: AppController.eventLog
+                ScrollBar.vertical: ScrollBar {}
+                onCountChanged: if (atYEnd || count < 3) Qt.callLater(log.positionViewAtEnd)
+
+                delegate: Rectangle {
+                    id: logRow
+                    required property int index
+                    required property string timeText
+                    required property int direction
+                    required property string nsp
+                    required property string event
+                    required property string args
+
+                    width: ListView.view.width
+                    implicitHeight: rowLayout.implicitHeight + 6
+                    color: index % 2 ? "transparent" : Theme.divider
+
+                    RowLayout {
+                        id: rowLayout
+                        anchors.fill: parent
+                        anchors.leftMargin: Theme.spacing
+                        anchors.rightMargin: Theme.spacing
+                        spacing: Theme.spacing
+                        Label {
+                            text: logRow.timeText
+                            color: Theme.mutedText
+                            font.family: Theme.monoFamily
+                            Layout.alignment: Qt.AlignTop
+                        }
+                        Label {
+                            Layout.preferredWidth: 28
+                            Layout.alignment: Qt.AlignTop
+                            text: logRow.direction === EventLogModel.Incoming ? "⬇"
+                                : logRow.direction === EventLogModel.Outgoing ? "⬆" : "↩"
+                            color: logRow.direction === EventLogModel.Incoming ? Theme.ok
+                                 : logRow.direction === EventLogModel.Outgoing ? Theme.accent : Theme.warning
+                            font.bold: true
+                            horizontalAlignment: Text.AlignHCenter
+                        }
+                        Label {
+                            Layout.preferredWidth: 140
+                            Layout.alignment: Qt.AlignTop
+                            text: (logRow.nsp === "/" ? "" : logRow.nsp + " ") + logRow.event
+                            font.family: Theme.monoFamily
+                            font.bold: true
+                            elide: Text.ElideRight
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            text: logRow.args
+                            font.family: Theme.monoFamily
+                            wrapMode: Text.WrapAnywhere
+                            maximumLineCount: 4
+                            elide: Text.ElideRight
+                        }
+                    }
+                }
+            }
+        }
+
+        GroupBox {
+            Layout.fillWidth: true
+            title: qsTr("Emit an event")
+
+            GridLayout {
+                anchors.fill: parent
+                columns: 4
+                columnSpacing: Theme.spacing
+
+                Label {
+                    text: qsTr("Event")
+                }
+                TextField {
+                    id: eventField
+                    objectName: "eventField"
+                    Layout.preferredWidth: 180
+                    placeholderText: "who"
+                }
+                Label {
+                    text: qsTr("Arguments (JSON, comma-separated)")
+                }
+                TextField {
+                    id: argsField
+                    objectName: "argsField"
+                    Layout.fillWidth: true
+                    placeholderText: "{\"room\": \"lobby\"}"
+                    font.family: Theme.monoFamily
+                    onAccepted: emitButton.clicked()
+                }
+                Item {
+                    implicitWidth: 1
+                }
+                CheckBox {
+                    id: ackBox
+                    objectName: "ackBox"
+                    text: qsTr("Ask for an ack")
+                    checked: true
+                }
+                Label {
+                    Layout.columnSpan: 1
+                    text: AppController.lastReply.length > 0 ? qsTr("Reply") : ""
+                    color: Theme.mutedText
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label {
+                        objectName: "replyLabel"
+                        Layout.fillWidth: true
+                        text: AppController.lastReply
+                        font.family: Theme.monoFamily
+                        wrapMode: Text.WrapAnywhere
+                        maximumLineCount: 3
+                        elide: Text.ElideRight
+                    }
+                    Button {
+                        id: emitButton
+                        objectName: "emitButton"
+                        text: qsTr("Emit")
+                        highlighted: true
+                        enabled: eventField.text.trim().length > 0 && AppController.connected
+                        onClicked: AppController.emitRaw(eventField.text, argsField.text, ackBox.checked)
+                    }
+                }
+            }
+        }
+    }
+}

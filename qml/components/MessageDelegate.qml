@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab
+import Confab.Ui
+
+//! One message: ours on the right in the accent colour, others on the left with their name;
+//! a run from the same person shows the name once.
+Item {
+    id: root
+
+    required property string name
+    required property string text
+    required property string timeText
+    required property string clientId
+    required property bool own
+    required property bool groupedWithPrevious
+    required property int deliveryState
+    required property string error
+
+    implicitHeight: column.implicitHeight + (groupedWithPrevious ? 0 : Theme.spacing)
+
+    ColumnLayout {
+        id: column
+        anchors.left: root.own ? undefined : parent.left
+        anchors.right: root.own ? parent.right : undefined
+        anchors.bottom: parent.bottom
+        anchors.leftMargin: 2 * Theme.spacing
+        anchors.rightMargin: 2 * Theme.spacing
+        width: Math.min(implicitWidth, root.width * 0.72)
+        spacing: 2
+
+        RowLayout {
+            visible: !root.groupedWithPrevious
+            Layout.alignment: root.own ? Qt.AlignRight : Qt.AlignLeft
+            spacing: Theme.spacing
+            Label {
+                objectName: "author"
+                text: root.own ? qsTr("You") : root.name
+                font.bold: true
+                color: root.own ? Theme.accent : Theme.text
+            }
+            Label {
+                text: root.timeText
+                color: Theme.mutedText
+                font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+            }
+        }
+
+        Rectangle {
+            Layout.alignment: root.own ? Qt.AlignRight : Qt.AlignLeft
+            Layout.maximumWidth: root.width * 0.72
+            implicitWidth: body.implicitWidth + 2 * Theme.spacing + 4
+            implicitHeight: body.implicitHeight + Theme.spacing + 4
+            radius: Theme.radius
+            color: root.own ? Theme.ownBubble : Theme.otherBubble
+            border.width: root.deliveryState === MessageListModel.Failed || !root.own ? 1 : 0
+            border.color: root.deliveryState === MessageListModel.Failed ? Theme.error : Theme.divider
+            opacity: root.deliveryState === MessageListModel.Sending ? 0.7 : 1
+
+            TextEdit {
+                id: body
+                objectName: "body"
+                anchors.fill: parent
+                anchors.margins: Theme.spacing / 2 + 2
+                anchors.leftMargin: Theme.spacing + 2
+                text: root.text
+                readOnly: true
+                selectByMouse: true
+                wrapMode: Text.Wrap
+                textFormat: TextEdit.PlainText
+                color: root.own ? Theme.ownBubbleText : Theme.text
+                selectionColor: Theme.accent
+            }
+        }
+
+        RowLayout {
+            visible: root.own && root.deliveryState !== MessageListModel.Sent
+            Layout.alignment: Qt.AlignRight
+            spacing: Theme.spacing
+            Label {
+                objectName: "deliveryLabel"
+                text: root.deliveryState === MessageListModel.Sending
+                      ? qsTr("Sending…")
+                      : qsTr("Not sent: %1").arg(root.error)
+                color: root.deliveryState === MessageListModel.Failed ? Theme.error : Theme.mutedText
+                font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+            }
+            Button {
+                visible: root.deliveryState === MessageListModel.Failed
+                text: qsTr("Retry")
+                flat: true
+                onClicked: AppController.retryMessage(root.clientId)
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab
+import Confab.Ui
+
+//! The current room's messages. Follows new messages while scrolled to the bottom, and asks
+//! for older ones when scrolled to the top.
+ColumnLayout {
+    id: root
+
+    readonly property alias count: view.count
+    //! The delegate at \a index, for tests.
+    function itemAtIndex(index) {
+        return view.itemAtIndex(index)
+    }
+
+    spacing: 0
+
+    // Outside the ListView: a header would be recreated with each room's model, and Qt 6.4
+    // fails to create it again ("Component is not ready").
+    Label {
+        Layout.fillWidth: true
+        Layout.preferredHeight: visible ? implicitHeight + Theme.spacing : 0
+        visible: AppController.loadingOlder || view.count === 0
+                 || (view.atYBeginning && AppController.messages.historyComplete)
+        horizontalAlignment: Text.AlignHCenter
+        text: AppController.loadingOlder ? qsTr("Loading older messages…")
+            : view.count === 0 ? qsTr("No messages yet. Say hello!")
+            : qsTr("This is the start of #%1").arg(AppController.currentRoom)
+        color: Theme.mutedText
+        font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+    }
+
+    ListView {
+        id: view
+        objectName: "messageList"
+
+        //! Whether new messages scroll the view: true unless the user scrolled up.
+        property bool followEnd: true
+
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        clip: true
+        spacing: 2
+        model: AppController.messages
+        bottomMargin: Theme.spacing
+        ScrollBar.vertical: ScrollBar {}
+
+        delegate: MessageDelegate {
+            width: ListView.view.width
+        }
+
+        onMovementEnded: followEnd = atYEnd
+        onCountChanged: if (followEnd) Qt.callLater(view.positionViewAtEnd)
+        onModelChanged: {
+            followEnd = true
+            Qt.callLater(view.positionViewAtEnd)
+        }
+        onContentYChanged: if (atYBeginning && (dragging || flicking)) AppController.loadOlder()
+    }
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab
+import Confab.Ui
+
+//! The rooms of the host with member counts and unread badges, and a field to join one.
+Rectangle {
+    id: pane
+    color: Theme.sidePane
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Label {
+            Layout.margins: 2 * Theme.spacing
+            Layout.bottomMargin: Theme.spacing
+            text: qsTr("ROOMS")
+            color: Theme.mutedText
+            font.bold: true
+            font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+        }
+
+        ListView {
+            id: list
+            objectName: "roomListView"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: AppController.rooms
+
+            delegate: ItemDelegate {
+                id: row
+                required property string name
+                required property int members
+                required property int unread
+                required property bool joined
+                required property bool current
+
+                width: ListView.view.width
+                highlighted: current
+                onClicked: AppController.joinRoom(name)
+
+                contentItem: RowLayout {
+                    spacing: Theme.spacing
+                    Label {
+                        Layout.fillWidth: true
+                        text: "# " + row.name
+                        elide: Text.ElideRight
+                        font.bold: row.unread > 0 || row.current
+                        opacity: row.joined ? 1 : 0.55
+                    }
+                    Label {
+                        text: row.members
+                        color: Theme.mutedText
+                        visible: row.members > 0
+                        font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+                    }
+                    Rectangle {
+                        objectName: "unreadBadge"
+                        visible: row.unread > 0
+                        implicitHeight: badgeText.implicitHeight + 4
+                        implicitWidth: Math.max(implicitHeight, badgeText.implicitWidth + 10)
+                        radius: implicitHeight / 2
+                        color: Theme.accent
+                        Label {
+                            id: badgeText
+                            anchors.centerIn: parent
+                            text: row.unread > 99 ? "99+" : row.unread
+                            color: Theme.accentText
+                            font.bold: true
+                            font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+                        }
+                    }
+                    ToolButton {
+                        visible: row.joined && (row.hovered || row.current)
+                        text: "×"
+                        implicitWidth: implicitHeight
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Leave %1").arg(row.name)
+                        onClicked: AppController.leaveRoom(row.name)
+                    }
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacing
+            spacing: Theme.spacing / 2
+            TextField {
+                id: roomField
+                objectName: "roomField"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Room name")
+                maximumLength: 64
+                onAccepted: joinButton.clicked()
+            }
+            Button {
+                id: joinButton
+                text: qsTr("Join")
+                enabled: roomField.text.trim().length > 0
+                onClicked: {
+                    AppController.joinRoom(roomField.text)
+                    roomField.clear()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab
+import Confab.Ui
+
+//! Every connected sid: name, sid, address, transport, rooms, since when. A host can
+//! disconnect anyone but itself.
+Pane {
+    id: panel
+    padding: 0
+
+    readonly property bool hosting: AppController.mode === AppController.Hosting
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: 2 * Theme.spacing
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Connected sids (%1)").arg(AppController.sids.count)
+                font.bold: true
+                font.pixelSize: 16
+            }
+            ToolButton {
+                visible: !panel.hosting
+                text: qsTr("Refresh")
+                onClicked: AppController.refreshSids()
+            }
+        }
+
+        ListView {
+            objectName: "sidListView"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: AppController.sids
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: ItemDelegate {
+                id: entry
+                required property string sid
+                required property string nsp
+                required property string name
+                required property string address
+                required property string transport
+                required property string roomsText
+                required property string sinceText
+                required property bool own
+
+                width: ListView.view.width
+                hoverEnabled: true
+
+                contentItem: RowLayout {
+                    spacing: Theme.spacing
+                    ColumnLayout {
+                        Layout.fillWidth: true
+                        spacing: 2
+                        Label {
+                            text: (entry.name.length > 0 ? entry.name : qsTr("(no name)"))
+                                  + (entry.own ? qsTr("  · you") : "")
+                            font.bold: true
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            text: entry.nsp === "/" ? entry.sid : entry.nsp + "  " + entry.sid
+                            font.family: Theme.monoFamily
+                            color: Theme.mutedText
+                            elide: Text.ElideRight
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            text: [entry.address, entry.transport, qsTr("since %1").arg(entry.sinceText)]
+                                  .filter(s => s.length > 0).join("  ·  ")
+                            color: Theme.mutedText
+                            font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            visible: entry.roomsText.length > 0
+                            text: qsTr("in %1").arg(entry.roomsText)
+                            wrapMode: Text.Wrap
+                            font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+                        }
+                    }
+                    Button {
+                        objectName: "disconnectButton"
+                        visible: panel.hosting && !entry.own
+                        text: qsTr("Disconnect")
+                        onClicked: AppController.disconnectSid(entry.sid, entry.nsp)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Confab
+import Confab.Ui
+
+//! The chat: rooms on the left, the current room's messages and the composer, the inspector
+//! on a second tab, and the connected sids in a drawer.
+Page {
+    id: page
+    objectName: "chatPage"
+
+    readonly property bool hosting: AppController.mode === AppController.Hosting
+
+    background: Rectangle {
+        color: Theme.window
+    }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Theme.spacing
+            anchors.rightMargin: Theme.spacing
+            spacing: Theme.spacing
+
+            Rectangle {
+                objectName: "stateDot"
+                implicitWidth: 10
+                implicitHeight: 10
+                radius: 5
+                color: AppController.connected ? Theme.ok : Theme.warning
+            }
+            ColumnLayout {
+                spacing: 0
+                Label {
+                    text: page.hosting ? qsTr("Hosting as %1").arg(AppController.myName)
+                                       : qsTr("%1 on %2").arg(AppController.myName)
+                                                         .arg(AppController.serverUrl.toString())
+                    font.bold: true
+                    elide: Text.ElideRight
+                }
+                Label {
+                    objectName: "connectionState"
+                    text: AppController.connectionState
+                    color: Theme.mutedText
+                    font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+                }
+            }
+            TabBar {
+                id: tabs
+                objectName: "tabs"
+                Layout.leftMargin: 3 * Theme.spacing
+                TabButton {
+                    text: qsTr("Chat")
+                    width: implicitWidth
+                }
+                TabButton {
+                    objectName: "inspectorTab"
+                    text: qsTr("Inspector")
+                    width: implicitWidth
+                }
+            }
+            Item {
+                Layout.fillWidth: true
+            }
+            ToolButton {
+                objectName: "peopleButton"
+                text: qsTr("Sids (%1)").arg(AppController.sids.count)
+                onClicked: sidDrawer.open()
+            }
+            ToolButton {
+                objectName: "leaveButton"
+                text: page.hosting ? qsTr("Stop hosting") : qsTr("Disconnect")
+                onClicked: AppController.leave()
+            }
+        }
+    }
+
+    StackLayout {
+        anchors.fill: parent
+        currentIndex: tabs.currentIndex
+
+        RowLayout {
+            spacing: 0
+
+            RoomList {
+                Layout.preferredWidth: Theme.sidePaneWidth
+                Layout.fillHeight: true
+            }
+            Rectangle {
+                Layout.fillHeight: true
+                implicitWidth: 1
+                color: Theme.divider
+            }
+            ColumnLayout {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                spacing: 0
+
+                // Where others join; only while hosting.
+                Rectangle {
+                    Layout.fillWidth: true
+                    visible: page.hosting
+                    implicitHeight: joinRow.implicitHeight + Theme.spacing
+                    color: Theme.sidePane
+                    RowLayout {
+                        id: joinRow
+                        anchors.fill: parent
+                        anchors.leftMargin: 2 * Theme.spacing
+                        anchors.rightMargin: 2 * Theme.spacing
+                        Label {
+                            text: qsTr("Others join at")
+                            color: Theme.mutedText
+                        }
+                        TextEdit {
+                            objectName: "hostUrls"
+                            Layout.fillWidth: true
+                            text: AppController.hostUrls.join("   ")
+                            readOnly: true
+                            selectByMouse: true
+                            color: Theme.text
+                            font.family: Theme.monoFamily
+                        }
+                    }
+                }
+
+                Label {
+                    Layout.fillWidth: true
+                    Layout.margins: 2 * Theme.spacing
+                    Layout.bottomMargin: Theme.spacing
+                    text: AppController.currentRoom.length > 0 ? "# " + AppController.currentRoom
+                                                                : qsTr("No room")
+                    font.pixelSize: 20
+                    font.bold: true
+                }
+
+                MessageView {
+                    objectName: "messageView"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                }
+
+                Label {
+                    objectName: "typingLine"
+                    Layout.fillWidth: true
+                    Layout.leftMargin: 2 * Theme.spacing
+                    Layout.preferredHeight: implicitHeight
+                    text: AppController.typingText.length > 0 ? AppController.typingText : " "
+                    color: Theme.mutedText
+                    font.italic: true
+                    font.pointSize: Qt.application.font.pointSize * Theme.smallFont
+                }
+
+                Composer {
+                    objectName: "composer"
+                    Layout.fillWidth: true
+                    Layout.margins: Theme.spacing
+                    enabled: AppController.currentRoom.length > 0
+                    onTextEdited: (text) => AppController.composerEdited(text)
+                    onSendRequested: (text) => AppController.sendMessage(text)
+                }
+            }
+        }
+
+        InspectorView {
+            objectName: "inspector"
+        }
+    }
+
+    Drawer {
+        id: sidDrawer
+        objectName: "sidDrawer"
+        edge: Qt.RightEdge
+        width: Math.min(420, page.width * 0.8)
+        height: page.height
+        y: page.header ? page.header.height : 0
+
+        SidPanel {
+            anchors.fill: parent
+        }
+    }
+}

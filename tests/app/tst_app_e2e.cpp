@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+// The whole app minus the window: an AppController hosting on a loopback port, joined by a
+// python-socketio client (Debian's /usr/bin/python3) and by a second AppController.
+#include "appcontroller.h"
+#include "chathost.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int Timeout = 15000;
+
+//! Why python-socketio cannot run here, or empty.
+QString pythonMissing()
+{
+    if (!QFileInfo::exists(u"/usr/bin/python3"_s))
+        return u"/usr/bin/python3 is missing"_s;
+    QProcess probe;
+    probe.start(u"/usr/bin/python3"_s, {u"-c"_s, u"import socketio, websocket"_s});
+    if (!probe.waitForFinished(20000) || probe.exitCode() != 0)
+        return u"python3-socketio / python3-websocket are not installed"_s;
+    return {};
+}
+
+//! A python-socketio peer whose JSON lines are collected as they come.
+class PythonPeer : public QObject
+{
+public:
+    PythonPeer(const QUrl &url, const QString &name)
+    {
+        connect(&process, &QProcess::readyReadStandardOutput, this, [this] {
+            while (process.canReadLine()) {
+                const QJsonObject line = QJsonDocument::fromJson(process.readLine()).object();
+                if (!line.isEmpty())
+                    lines.append(line);
+            }
+        });
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(u"/usr/bin/python3"_s,
+                      {QStringLiteral(CONFAB_SOURCE_DIR) + u"/tests/app/python_peer.py"_s,
+                       url.toString(), name});
+    }
+    ~PythonPeer() override
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished();
+        }
+    }
+    QJsonObject find(const QString &kind, const QString &text = {}) const
+    {
+        for (const QJsonObject &line : lines) {
+            if (line.value(u"kind"_s).toString() == kind
+                && (text.isEmpty() || line.value(u"text"_s).toString() == text))
+                return line;
+        }
+        return {};
+    }
+    bool has(const QString &kind, const QString &text = {}) const
+    {
+        return !find(kind, text).isEmpty();
+    }
+
+    QProcess process;
+    QList<QJsonObject> lines;
+};
+
+QStringList names(const SidListModel *model)
+{
+    QStringList result;
+    for (int row = 0; row < model->rowCount(); ++row)
+        result.append(model->index(row).data(SidListModel::NameRole).toString());
+    result.sort();
+    return result;
+}
+
+int rowWithText(const MessageListModel *model, const QString &text)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row).data(MessageListModel::TextRole).toString() == text)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+class tst_AppEndToEnd : public QObject
+{
+    Q_OBJECT
+
+private:
+    static std::unique_ptr<AppController> makeController(const QString &name)
+    {
+        auto controller = std::make_unique<AppController>(nullptr);
+        controller->setHostAddress(QHostAddress::LocalHost);
+        controller->setHostDataLocation(u":memory:"_s);
+        controller->setReconnectionDelays(50, 200);
+        controller->setUserName(name);
+        return controller;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"ConfabTest"_s);
+        QCoreApplication::setApplicationName(u"tst_app_e2e"_s);
+    }
+
+    void hostWithPythonPeer();
+    void joinedControllerSeesHost();
+    void hostPortTakenMovesOn();
+    void joinRefusedShowsReason();
+};
+
+void tst_AppEndToEnd::hostWithPythonPeer()
+{
+    const QString missing = pythonMissing();
+    if (!missing.isEmpty()) {
+        if (qEnvironmentVariableIntValue("CONFAB_REQUIRE_PEERS") == 1)
+            QFAIL(qPrintable(missing));
+        QSKIP(qPrintable(missing));
+    }
+
+    auto app = makeController(u"Alice"_s);
+    QSignalSpy modeChanged(app.get(), &AppController::modeChanged);
+    QVERIFY(app->hostChat(0));
+    QCOMPARE(app->mode(), AppController::Mode::Hosting);
+    QCOMPARE(modeChanged.size(), 1);
+    QVERIFY(app->hostPort() > 0);
+    QCOMPARE(app->hostUrls(), QStringList{u"http://127.0.0.1:%1/"_s.arg(app->hostPort())});
+
+    // The app's own client joins its host and lands in the lobby.
+    QTRY_COMPARE_WITH_TIMEOUT(app->currentRoom(), u"lobby"_s, Timeout);
+    QCOMPARE(app->connectionState(), u"Connected"_s);
+    QCOMPARE(app->myName(), u"Alice"_s);
+    MessageListModel *lobby = app->messages();
+    QCOMPARE(lobby->room(), u"lobby"_s);
+
+    PythonPeer python(QUrl(u"http://127.0.0.1:%1"_s.arg(app->hostPort())), u"Py"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(python.has(u"acked"_s), Timeout);
+    QCOMPARE(python.find(u"joined"_s).value(u"members"_s).toArray().size(), 2);
+
+    // Its message reaches the app's model, as someone else's.
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(lobby, u"hello from python"_s) >= 0, Timeout);
+    const QModelIndex fromPython = lobby->index(rowWithText(lobby, u"hello from python"_s));
+    QCOMPARE(fromPython.data(MessageListModel::NameRole).toString(), u"Py"_s);
+    QCOMPARE(fromPython.data(MessageListModel::OwnRole).toBool(), false);
+    QCOMPARE(app->rooms()->room(u"lobby"_s).members, 2);
+    QCOMPARE(app->rooms()->room(u"lobby"_s).unread, 0); // it is the room on screen
+
+    // The sids panel lists both, fed by the host.
+    QTRY_COMPARE_WITH_TIMEOUT(names(app->sids()), (QStringList{u"Alice"_s, u"Py"_s}), Timeout);
+    const QString pythonSid = python.find(u"welcome"_s).value(u"sid"_s).toString();
+    const int pythonRow = app->sids()->indexOf(pythonSid);
+    QVERIFY(pythonRow >= 0);
+    QCOMPARE(app->sids()->index(pythonRow).data(SidListModel::TransportRole).toString(),
+             u"websocket"_s);
+    // The host lists Socket.IO rooms as the server has them (the chat keeps its rooms apart).
+    QTRY_COMPARE_WITH_TIMEOUT(
+            app->sids()->index(pythonRow).data(SidListModel::RoomsRole).toStringList(),
+            QStringList{u"room/lobby"_s}, Timeout);
+    QVERIFY(app->sids()
+                    ->index(app->sids()->indexOf(app->mySid()))
+                    .data(SidListModel::OwnRole)
+                    .toBool());
+
+    // The app's message reaches python, and is marked sent in the app.
+    const QString clientId = app->sendMessage(u"hello from confab"_s);
+    QVERIFY(!clientId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(python.has(u"message"_s, u"hello from confab"_s), Timeout);
+    QCOMPARE(python.find(u"message"_s, u"hello from confab"_s).value(u"name"_s).toString(),
+             u"Alice"_s);
+    const int ownRow = lobby->rowOfClientId(clientId);
+    QVERIFY(ownRow >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(
+            lobby->index(ownRow).data(MessageListModel::DeliveryStateRole).toInt(),
+            int(MessageListModel::Sent), Timeout);
+    QVERIFY(lobby->index(ownRow).data(MessageListModel::OwnRole).toBool());
+    QCOMPARE(rowWithText(lobby, u"hello from confab"_s), ownRow); // listed once
+
+    // The inspector saw the traffic both ways.
+    EventLogModel *log = app->eventLogSource();
+    bool sawOut = false, sawIn = false;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const auto entry = log->entry(row);
+        sawOut |= entry.direction == EventLogModel::Outgoing
+                && entry.args.contains(u"hello from confab"_s);
+        sawIn |= entry.direction == EventLogModel::Incoming
+                && entry.args.contains(u"hello from python"_s);
+    }
+    QVERIFY(sawOut);
+    QVERIFY(sawIn);
+
+    // The host disconnects python: it hears it, and the panel drops it.
+    app->disconnectSid(pythonSid);
+    QTRY_VERIFY_WITH_TIMEOUT(python.has(u"disconnected"_s), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(names(app->sids()), QStringList{u"Alice"_s}, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(app->rooms()->room(u"lobby"_s).members, 1, Timeout);
+    // (waitForFinished() would fail if it has finished already.)
+    QTRY_COMPARE_WITH_TIMEOUT(python.process.state(), QProcess::NotRunning, Timeout);
+    QCOMPARE(python.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(python.process.exitCode(), 0);
+    QVERIFY(python.has(u"exit"_s));
+
+    app->leave();
+    QCOMPARE(app->mode(), AppController::Mode::Idle);
+    QVERIFY(!app->host());
+    QCOMPARE(app->sids()->rowCount(), 0);
+    QCOMPARE(app->rooms()->rowCount(), 0);
+}
+
+void tst_AppEndToEnd::joinedControllerSeesHost()
+{
+    auto host = makeController(u"Alice"_s);
+    QVERIFY(host->hostChat(0));
+    QTRY_COMPARE_WITH_TIMEOUT(host->currentRoom(), u"lobby"_s, Timeout);
+
+    auto guest = makeController(u"Bob"_s);
+    QVERIFY(guest->joinServer(u"127.0.0.1:%1"_s.arg(host->hostPort())));
+    QCOMPARE(guest->mode(), AppController::Mode::Joined);
+    QCOMPARE(guest->recentServers().value(0), u"http://127.0.0.1:%1"_s.arg(host->hostPort()));
+    QTRY_COMPARE_WITH_TIMEOUT(guest->currentRoom(), u"lobby"_s, Timeout);
+
+    // Joined mode: sids come from `who` and follow joins and renames.
+    QTRY_COMPARE_WITH_TIMEOUT(names(guest->sids()), (QStringList{u"Alice"_s, u"Bob"_s}), Timeout);
+    host->rename(u"Alicia"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(names(guest->sids()), (QStringList{u"Alicia"_s, u"Bob"_s}), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(names(host->sids()), (QStringList{u"Alicia"_s, u"Bob"_s}), Timeout);
+
+    // Typing shows on the other side, and ends with the message.
+    host->composerEdited(u"hel"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->typingText(), u"Alicia is typing…"_s, Timeout);
+    host->sendMessage(u"hello"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->typingText(), QString(), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guest->messages(), u"hello"_s) >= 0, Timeout);
+
+    // A message in a room the guest is in but not looking at counts as unread.
+    guest->joinRoom(u"side"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->currentRoom(), u"side"_s, Timeout);
+    host->sendMessage(u"in the lobby"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->rooms()->room(u"lobby"_s).unread, 1, Timeout);
+    guest->setCurrentRoom(u"lobby"_s);
+    QCOMPARE(guest->rooms()->room(u"lobby"_s).unread, 0);
+
+    // The inspector: a raw `who` with an ack shows the reply.
+    QSignalSpy reply(guest.get(), &AppController::lastReplyChanged);
+    QVERIFY(guest->emitRaw(u"who"_s, {}, true));
+    QTRY_VERIFY_WITH_TIMEOUT(guest->lastReply().startsWith(u"[{\"ok\":true"_s), Timeout);
+    QVERIFY(!guest->emitRaw(u"who"_s, u"{nope"_s, false));
+    QVERIFY(guest->lastError().contains(u"JSON"_s));
+
+    // The host goes away: the guest says it is reconnecting.
+    host.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(guest->connectionState().startsWith(u"Reconnecting"_s), Timeout);
+}
+
+void tst_AppEndToEnd::hostPortTakenMovesOn()
+{
+    auto first = makeController(u"A"_s);
+    QVERIFY(first->hostChat(0));
+    const int taken = first->hostPort();
+    auto second = makeController(u"B"_s);
+    QVERIFY(second->hostChat(taken));
+    QVERIFY(second->hostPort() != taken);
+    QVERIFY(second->hostPort() > taken && second->hostPort() < taken + AppController::PortAttempts);
+}
+
+void tst_AppEndToEnd::joinRefusedShowsReason()
+{
+    auto host = makeController(u"A"_s);
+    QVERIFY(host->hostChat(0, u"sesame"_s));
+    auto guest = makeController(u"B"_s);
+    QVERIFY(guest->joinServer(u"http://127.0.0.1:%1/"_s.arg(host->hostPort()), u"wrong"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(guest->connectionState(), u"Refused: unauthorized"_s, Timeout);
+    QVERIFY(guest->lastError().contains(u"unauthorized"_s));
+    guest->clearError();
+    QVERIFY(guest->lastError().isEmpty());
+    QVERIFY(!guest->joinServer(u"   "_s));
+    QVERIFY(!guest->lastError().isEmpty());
+}
+
+QTEST_MAIN(tst_AppEndToEnd)
+#include "tst_app_e2e.moc"

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+// The app's list models: each under a QAbstractItemModelTester created before it is filled,
+// and each role and update rule checked with concrete values.
+#include "eventlogmodel.h"
+#include "messagelistmodel.h"
+#include "roomlistmodel.h"
+#include "sidlistmodel.h"
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using Confab::Client::ChatMessage;
+
+namespace {
+
+ChatMessage message(qint64 id, const QString &name, const QString &text, qint64 ts,
+                    bool own = false)
+{
+    ChatMessage m;
+    m.id = id;
+    m.room = u"lobby"_s;
+    m.sid = name + u"-sid"_s;
+    m.name = name;
+    m.text = text;
+    m.timestamp = QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC);
+    m.own = own;
+    return m;
+}
+
+constexpr qint64 T0 = 1700000000000;
+constexpr qint64 Minute = 60 * 1000;
+
+QStringList texts(const MessageListModel &model)
+{
+    QStringList result;
+    for (int row = 0; row < model.rowCount(); ++row)
+        result.append(model.index(row).data(MessageListModel::TextRole).toString());
+    return result;
+}
+
+} // namespace
+
+class tst_AppModels : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void chatMessageVariantRoundTrip();
+    void chatMessageRejectsMalformed();
+
+    void roomsSortedAndCounted();
+    void roomsUnreadAndCurrent();
+
+    void messagesAppendAndDeduplicate();
+    void messagesGrouping();
+    void messagesGroupingUpdatedOnPrepend();
+    void messagesMergeAfterReconnect();
+    void messagesDeliveryUpdate();
+
+    void sidsUpsertRemoveReplace();
+    void sidsRooms();
+
+    void eventLogAppendTrimFilter();
+};
+
+void tst_AppModels::chatMessageVariantRoundTrip()
+{
+    ChatMessage m = message(7, u"bob"_s, u"hi"_s, T0);
+    m.clientId = u"c-1"_s;
+    const QVariantMap v = m.toVariant();
+    QCOMPARE(v.value(u"ts"_s).toLongLong(), T0);
+    QCOMPARE(v.value(u"clientId"_s).toString(), u"c-1"_s);
+    bool ok = false;
+    const ChatMessage back = ChatMessage::fromVariant(v, &ok);
+    QVERIFY(ok);
+    QCOMPARE(back, m);
+
+    m.clientId.clear();
+    QCOMPARE(m.toVariant().value(u"clientId"_s).typeId(), int(QMetaType::Nullptr));
+}
+
+void tst_AppModels::chatMessageRejectsMalformed()
+{
+    bool ok = true;
+    ChatMessage::fromVariant(QVariantMap{{u"id"_s, 1}, {u"room"_s, u"x"_s}}, &ok);
+    QVERIFY(!ok); // no text
+    ChatMessage::fromVariant(u"text"_s, &ok);
+    QVERIFY(!ok);
+    ChatMessage::fromVariant(
+            QVariantMap{{u"id"_s, 1}, {u"room"_s, u"x"_s}, {u"text"_s, QVariantList{}}}, &ok);
+    QVERIFY(!ok);
+}
+
+void tst_AppModels::roomsSortedAndCounted()
+{
+    RoomListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+
+    model.addRooms({{u"zeta"_s, 2}, {u"Alpha"_s, 1}, {u"lobby"_s, 5}});
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(inserted.size(), 3);
+    QCOMPARE(model.index(0).data(RoomListModel::NameRole).toString(), u"Alpha"_s);
+    QCOMPARE(model.index(1).data(RoomListModel::NameRole).toString(), u"lobby"_s);
+    QCOMPARE(model.index(2).data(RoomListModel::NameRole).toString(), u"zeta"_s);
+    QCOMPARE(model.index(1).data(RoomListModel::MembersRole).toInt(), 5);
+
+    // A joined room keeps its exact count when an older summary arrives.
+    model.setJoined(u"lobby"_s, true);
+    model.setMembers(u"lobby"_s, 2);
+    model.addRooms({{u"lobby"_s, 9}, {u"beta"_s, 0}});
+    QCOMPARE(model.room(u"lobby"_s).members, 2);
+    QCOMPARE(model.indexOf(u"beta"_s), 1);
+    QCOMPARE(model.count(), 4);
+}
+
+void tst_AppModels::roomsUnreadAndCurrent()
+{
+    RoomListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.ensure(u"a"_s);
+    model.ensure(u"b"_s);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+    model.addUnread(u"b"_s);
+    model.addUnread(u"b"_s);
+    QCOMPARE(model.index(1).data(RoomListModel::UnreadRole).toInt(), 2);
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(changed.last().at(2).value<QList<int>>(), QList<int>{RoomListModel::UnreadRole});
+
+    model.setCurrent(u"a"_s);
+    QVERIFY(model.index(0).data(RoomListModel::CurrentRole).toBool());
+    model.setCurrent(u"b"_s);
+    QVERIFY(!model.index(0).data(RoomListModel::CurrentRole).toBool());
+    QVERIFY(model.index(1).data(RoomListModel::CurrentRole).toBool());
+
+    model.clearUnread(u"b"_s);
+    QCOMPARE(model.index(1).data(RoomListModel::UnreadRole).toInt(), 0);
+
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void tst_AppModels::messagesAppendAndDeduplicate()
+{
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    QVERIFY(model.append(message(1, u"bob"_s, u"one"_s, T0)));
+    QVERIFY(model.append(message(2, u"bob"_s, u"two"_s, T0 + 1000)));
+    QVERIFY(!model.append(message(2, u"bob"_s, u"two again"_s, T0 + 2000)));
+    QCOMPARE(texts(model), (QStringList{u"one"_s, u"two"_s}));
+    QCOMPARE(inserted.size(), 2);
+    QCOMPARE(inserted.last().at(1).toInt(), 1); // appended at the end, one row
+    QCOMPARE(reset.size(), 0);
+
+    const QModelIndex first = model.index(0);
+    QCOMPARE(first.data(MessageListModel::NameRole).toString(), u"bob"_s);
+    QCOMPARE(first.data(MessageListModel::MessageIdRole).toLongLong(), 1);
+    QCOMPARE(first.data(MessageListModel::TimeRole).toDateTime().toMSecsSinceEpoch(), T0);
+    QVERIFY(!first.data(MessageListModel::TimeTextRole).toString().isEmpty());
+    QCOMPARE(first.data(MessageListModel::DeliveryStateRole).toInt(), int(MessageListModel::Sent));
+    QCOMPARE(model.oldestId(), 1);
+}
+
+void tst_AppModels::messagesGrouping()
+{
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.append(message(1, u"bob"_s, u"a"_s, T0));
+    model.append(message(2, u"bob"_s, u"b"_s, T0 + Minute)); // same run
+    model.append(message(3, u"bob"_s, u"c"_s, T0 + 10 * Minute)); // too late: new run
+    model.append(message(4, u"amy"_s, u"d"_s, T0 + 10 * Minute)); // someone else
+    model.append(message(5, u"amy"_s, u"e"_s, T0 + 10 * Minute, true)); // ours (own differs)
+
+    const auto grouped = [&](int row) {
+        return model.index(row).data(MessageListModel::GroupedRole).toBool();
+    };
+    QCOMPARE(grouped(0), false);
+    QCOMPARE(grouped(1), true);
+    QCOMPARE(grouped(2), false);
+    QCOMPARE(grouped(3), false);
+    QCOMPARE(grouped(4), false);
+}
+
+void tst_AppModels::messagesGroupingUpdatedOnPrepend()
+{
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.append(message(10, u"bob"_s, u"ten"_s, T0 + Minute));
+    QVERIFY(!model.index(0).data(MessageListModel::GroupedRole).toBool());
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.prepend({message(8, u"amy"_s, u"eight"_s, T0), message(9, u"bob"_s, u"nine"_s, T0),
+                   message(10, u"bob"_s, u"dup"_s, T0)});
+    QCOMPARE(texts(model), (QStringList{u"eight"_s, u"nine"_s, u"ten"_s}));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), 0);
+    QCOMPARE(inserted.first().at(2).toInt(), 1);
+    // "ten" now follows bob's "nine": the view must hear that its header goes away.
+    QVERIFY(model.index(2).data(MessageListModel::GroupedRole).toBool());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex().row(), 2);
+    QCOMPARE(model.oldestId(), 8);
+}
+
+void tst_AppModels::messagesMergeAfterReconnect()
+{
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.merge({message(5, u"a"_s, u"5"_s, T0), message(6, u"a"_s, u"6"_s, T0)});
+    QCOMPARE(texts(model), (QStringList{u"5"_s, u"6"_s}));
+    // The join after a reconnection repeats some, adds newer and older ones.
+    model.merge({message(4, u"a"_s, u"4"_s, T0), message(6, u"a"_s, u"6"_s, T0),
+                 message(7, u"a"_s, u"7"_s, T0)});
+    QCOMPARE(texts(model), (QStringList{u"4"_s, u"5"_s, u"6"_s, u"7"_s}));
+}
+
+void tst_AppModels::messagesDeliveryUpdate()
+{
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ChatMessage mine = message(0, u"me"_s, u"hello"_s, T0, true);
+    mine.clientId = u"c-1"_s;
+    mine.deliveryState = ChatMessage::DeliveryState::Sending;
+    model.append(mine);
+    // An id of 0 is not a server id: a second unacknowledged message is not a duplicate.
+    ChatMessage second = mine;
+    second.clientId = u"c-2"_s;
+    QVERIFY(model.append(second));
+    QCOMPARE(model.index(0).data(MessageListModel::DeliveryStateRole).toInt(),
+             int(MessageListModel::Sending));
+    QCOMPARE(model.oldestId(), 0);
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    mine.id = 41;
+    mine.deliveryState = ChatMessage::DeliveryState::Sent;
+    QVERIFY(model.update(mine));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.index(0).data(MessageListModel::DeliveryStateRole).toInt(),
+             int(MessageListModel::Sent));
+    QCOMPARE(model.index(0).data(MessageListModel::MessageIdRole).toLongLong(), 41);
+    QCOMPARE(model.rowOfClientId(u"c-2"_s), 1);
+
+    second.deliveryState = ChatMessage::DeliveryState::Failed;
+    second.error = u"rate limit exceeded"_s;
+    QVERIFY(model.update(second));
+    QCOMPARE(model.index(1).data(MessageListModel::ErrorRole).toString(), u"rate limit exceeded"_s);
+
+    // The server id now counts for de-duplication.
+    QVERIFY(!model.append(message(41, u"me"_s, u"hello"_s, T0, true)));
+    ChatMessage unknown = mine;
+    unknown.clientId = u"nope"_s;
+    QVERIFY(!model.update(unknown));
+}
+
+void tst_AppModels::sidsUpsertRemoveReplace()
+{
+    SidListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    const QDateTime since = QDateTime::fromMSecsSinceEpoch(T0, Qt::UTC);
+
+    model.upsert({u"s1"_s, u"/"_s, u"alice"_s, u"127.0.0.1"_s, u"polling"_s, {}, since});
+    model.upsert({u"s2"_s, u"/"_s, u"bob"_s, u"127.0.0.1"_s, u"websocket"_s, {}, since});
+    model.upsert({u"s1"_s, u"/admin"_s, {}, u"127.0.0.1"_s, u"websocket"_s, {}, since});
+    QCOMPARE(model.rowCount(), 3);
+
+    model.setTransport(u"s1"_s, u"websocket"_s);
+    QCOMPARE(model.index(0).data(SidListModel::TransportRole).toString(), u"websocket"_s);
+    model.setName(u"s2"_s, u"robert"_s);
+    QCOMPARE(model.index(1).data(SidListModel::NameRole).toString(), u"robert"_s);
+    model.setOwnSid(u"s2"_s);
+    QVERIFY(model.index(1).data(SidListModel::OwnRole).toBool());
+    QVERIFY(!model.index(0).data(SidListModel::OwnRole).toBool());
+    QVERIFY(model.index(1).data(SidListModel::SinceTextRole).toString().size() > 0);
+
+    QVERIFY(model.remove(u"s1"_s, u"/admin"_s));
+    QVERIFY(!model.remove(u"s1"_s, u"/admin"_s));
+
+    // who's answer: s1 gone, s2 renamed, s3 new, without a reset.
+    model.replaceAll({{u"s2"_s, u"/"_s, u"bob"_s, {}, u"websocket"_s, {u"lobby"_s}, since},
+                      {u"s3"_s, u"/"_s, u"cy"_s, {}, u"polling"_s, {}, since}});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0).data(SidListModel::SidRole).toString(), u"s2"_s);
+    QCOMPARE(model.index(0).data(SidListModel::NameRole).toString(), u"bob"_s);
+    QCOMPARE(model.index(1).data(SidListModel::SidRole).toString(), u"s3"_s);
+    QCOMPARE(reset.size(), 0);
+}
+
+void tst_AppModels::sidsRooms()
+{
+    SidListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.upsert({u"s1"_s, u"/"_s, u"alice"_s, {}, {}, {}, {}});
+    model.addRoom(u"s1"_s, u"zoo"_s);
+    model.addRoom(u"s1"_s, u"lobby"_s);
+    model.addRoom(u"s1"_s, u"lobby"_s);
+    QCOMPARE(model.index(0).data(SidListModel::RoomsRole).toStringList(),
+             (QStringList{u"lobby"_s, u"zoo"_s}));
+    QCOMPARE(model.index(0).data(SidListModel::RoomsTextRole).toString(), u"lobby, zoo"_s);
+    model.removeRoom(u"s1"_s, u"zoo"_s);
+    QCOMPARE(model.index(0).data(SidListModel::RoomsRole).toStringList(), QStringList{u"lobby"_s});
+    model.addRoom(u"unknown"_s, u"lobby"_s); // ignored
+    QCOMPARE(model.rowCount(), 1);
+}
+
+void tst_AppModels::eventLogAppendTrimFilter()
+{
+    EventLogModel log;
+    EventLogFilterModel filter(&log);
+    QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester filterTester(&filter,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    log.setMaxEntries(3);
+
+    log.append(EventLogModel::Outgoing, u"/"_s, u"join"_s, {QVariantMap{{u"room"_s, u"lobby"_s}}});
+    log.append(EventLogModel::Incoming, u"/"_s, u"joined"_s,
+               {QVariantMap{{u"room"_s, u"lobby"_s}, {u"sid"_s, u"x"_s}}});
+    log.append(EventLogModel::Incoming, u"/admin"_s, u"blob"_s, {QByteArray(5, 'a'), 1, true});
+    QCOMPARE(log.rowCount(), 3);
+    QCOMPARE(log.index(0).data(EventLogModel::ArgsRole).toString(), uR"([{"room":"lobby"}])"_s);
+    QCOMPARE(log.index(2).data(EventLogModel::ArgsRole).toString(),
+             uR"([{"<binary>":5},1,true])"_s);
+    QCOMPARE(log.index(2).data(EventLogModel::DirectionRole).toInt(), int(EventLogModel::Incoming));
+    QCOMPARE(log.index(0).data(EventLogModel::DirectionRole).toInt(), int(EventLogModel::Outgoing));
+
+    log.append(EventLogModel::AckReply, u"/"_s, u"who"_s, {QVariantMap{{u"ok"_s, true}}});
+    QCOMPARE(log.rowCount(), 3); // the oldest went
+    QCOMPARE(log.index(0).data(EventLogModel::EventRole).toString(), u"joined"_s);
+
+    QSignalSpy countChanged(&filter, &EventLogFilterModel::countChanged);
+    filter.setFilterText(u"ADMIN"_s);
+    QCOMPARE(filter.rowCount(), 1);
+    QCOMPARE(filter.index(0, 0).data(EventLogModel::EventRole).toString(), u"blob"_s);
+    QVERIFY(countChanged.size() >= 1);
+    filter.setFilterText(u"lobby"_s); // matches arguments
+    QCOMPARE(filter.rowCount(), 1);
+    log.setMaxEntries(10);
+    log.append(EventLogModel::Incoming, u"/"_s, u"message"_s,
+               {QVariantMap{{u"room"_s, u"lobby"_s}}});
+    QCOMPARE(filter.rowCount(), 2); // new rows pass through the filter as they come
+    filter.setFilterText({});
+    QCOMPARE(filter.rowCount(), 4);
+
+    log.clear();
+    QCOMPARE(filter.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_AppModels)
+#include "tst_app_models.moc"

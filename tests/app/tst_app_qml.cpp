@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// Runs the Qt Quick tests in tests/app/qml against the real AppController, which hosts on a
+// loopback port with an in-memory store, so pages are exercised end to end.
+#include "appcontroller.h"
+
+#include <QtCore/QStandardPaths>
+#include <QtQml/QQmlEngine>
+#include <QtQml/QQmlExtensionPlugin>
+#include <QtQuickControls2/QQuickStyle>
+#include <QtQuickTest/quicktest.h>
+
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(ConfabPlugin)
+Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
+
+using namespace Qt::StringLiterals;
+
+class Setup : public QObject
+{
+    Q_OBJECT
+
+public Q_SLOTS:
+    void applicationAvailable()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"ConfabTest"_s);
+        QCoreApplication::setApplicationName(u"tst_app_qml"_s);
+        QQuickStyle::setStyle(u"Fusion"_s);
+        m_controller = std::make_unique<AppController>(nullptr);
+        m_controller->setHostAddress(QHostAddress::LocalHost);
+        m_controller->setHostDataLocation(u":memory:"_s);
+        m_controller->setUserName(u"Tester"_s);
+        AppController::setInstance(m_controller.get());
+    }
+    void qmlEngineAvailable(QQmlEngine *engine) { engine->addImportPath(u"qrc:/qt/qml"_s); }
+    void cleanupTestCase() { m_controller.reset(); }
+
+private:
+    std::unique_ptr<AppController> m_controller;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(tst_app_qml, Setup)
+
+#include "tst_app_qml.moc"
