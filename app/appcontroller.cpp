@@ -447,10 +447,8 @@ void AppController::watchHost()
     connect(server, &Confab::SocketIoServer::clientDisconnected, this,
             [this](const QString &sid, const QString &nsp) { m_sids->remove(sid, nsp); });
     connect(server, &Confab::SocketIoServer::roomsChanged, this,
-            [this](const QString &sid, const QString &nsp, QStringList rooms) {
-                rooms.removeAll(sid); // every sid is a room of its own
-                rooms.sort();
-                m_sids->setRooms(sid, rooms, nsp);
+            [this](const QString &sid, const QString &nsp, const QStringList &rooms) {
+                m_sids->setRooms(sid, displayRooms(sid, nsp, rooms), nsp);
                 // The host knows every room; a guest learns of rooms it is not in by polling.
                 QTimer::singleShot(0, this, [this] {
                     if (!m_host)
@@ -477,6 +475,19 @@ void AppController::watchHost()
             });
 }
 
+QStringList AppController::displayRooms(const QString &sid, const QString &nsp,
+                                        const QStringList &socketIoRooms)
+{
+    QStringList rooms;
+    for (const QString &room : socketIoRooms) {
+        if (room == sid)
+            continue; // every sid is a room of its own
+        rooms.append(nsp == u"/"_s ? Confab::ChatService::displayRoom(room) : room);
+    }
+    rooms.sort();
+    return rooms;
+}
+
 void AppController::onHostClientConnected(const Confab::ClientInfo &info)
 {
     SidListModel::Entry entry;
@@ -485,9 +496,7 @@ void AppController::onHostClientConnected(const Confab::ClientInfo &info)
     entry.address = info.address.toString();
     entry.transport = info.transport;
     entry.since = info.connectedAt;
-    entry.rooms = info.rooms;
-    entry.rooms.removeAll(info.sid);
-    entry.rooms.sort();
+    entry.rooms = displayRooms(info.sid, info.nsp, info.rooms);
     if (info.nsp == u"/"_s && m_host)
         entry.name = m_host->service()->nameOf(info.sid);
     m_sids->upsert(entry);

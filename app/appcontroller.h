@@ -190,6 +190,8 @@ private:
     void onTyping(const QString &room, const QString &sid, const QString &name, bool typing);
     void onRenamed(const QString &sid, const QString &oldName, const QString &name);
     void onPeers(const QList<Confab::Client::ChatPeer> &peers);
+    static QStringList displayRooms(const QString &sid, const QString &nsp,
+                                     const QStringList &socketIoRooms);
     void onHostClientConnected(const Confab::ClientInfo &info);
 
     static AppController *s_instance;

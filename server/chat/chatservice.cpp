@@ -215,6 +215,12 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
 
 ChatService::~ChatService() = default;
 
+QString ChatService::displayRoom(const QString &socketIoRoom)
+{
+    const QString prefix = roomKey({});
+    return socketIoRoom.startsWith(prefix) ? socketIoRoom.mid(prefix.size()) : socketIoRoom;
+}
+
 QString ChatService::nameOf(const QString &sid) const
 {
     return m_members.value(sid).name;

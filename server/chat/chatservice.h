@@ -45,6 +45,11 @@ public:
     ~ChatService() override;
 
     const ChatOptions &options() const { return m_options; }
+    //! \brief How a Socket.IO room of namespace "/" reads to a person: a chat room's name,
+    //! or the room itself. The service keeps chat rooms under a prefix of their own, so
+    //! that no room name can collide with a sid (every sid is a room).
+    static QString displayRoom(const QString &socketIoRoom);
+
     //! \brief The name \a sid goes by, or empty.
     QString nameOf(const QString &sid) const;
     //! \brief Chat rooms with at least one member, with their member counts.
