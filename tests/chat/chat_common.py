@@ -6,7 +6,9 @@ Imported by chat_protocol_test.py, chat_durability_test.py and chat_example_test
 with /usr/bin/python3 (Debian's python3-socketio 5.7.2 and python3-aiohttp).
 """
 import asyncio
+import atexit
 import os
+import shutil
 import re
 import signal
 import subprocess
@@ -62,6 +64,8 @@ class Server:
         self.url = None
         self.port = None
         self.log_dir = tempfile.mkdtemp(prefix='confab-chat-log-')
+        # The logs only feed failure messages, which are printed before exit.
+        atexit.register(shutil.rmtree, self.log_dir, True)
         self.starts = 0
 
     def start(self, timeout=20):
