@@ -21,6 +21,7 @@ APT_PACKAGES=(
     qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform
     qml6-module-qtcore qml6-module-qt-labs-settings
     python3 python3-socketio python3-aiohttp python3-requests python3-websocket
+    lintian appstream dpkg-dev file
     nodejs npm
 )
 
