@@ -464,14 +464,9 @@ void AppController::watchHost()
             [this](const QString &sid, const QString &nsp, const QString &transport) {
                 m_sids->setTransport(sid, transport, nsp);
             });
-    // A client's events can change its name (the chat service handles them after this
-    // signal), so look again once the handler ran.
-    connect(server, &Confab::SocketIoServer::eventReceived, this,
-            [this](const QString &sid, const QString &nsp) {
-                QTimer::singleShot(0, this, [this, sid, nsp] {
-                    if (m_host && nsp == u"/"_s)
-                        m_sids->setName(sid, m_host->service()->nameOf(sid), nsp);
-                });
+    connect(m_host->service(), &Confab::ChatService::nameChanged, this,
+            [this](const QString &sid, const QString &name) {
+                m_sids->setName(sid, name, u"/"_s);
             });
 }
 

@@ -395,6 +395,7 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
         m_names.remove(old.toCaseFolded());
         m_names.insert(name.toCaseFolded(), sid);
         member.name = name;
+        Q_EMIT nameChanged(sid, name);
         QStringList rooms;
         for (const QString &room : std::as_const(member.rooms))
             rooms.append(roomKey(room));

@@ -57,6 +57,8 @@ public:
 
 Q_SIGNALS:
     void messageStored(const Confab::ChatMessage &message);
+    //! \brief \a sid renamed itself to \a name (nameOf() has the name from the start).
+    void nameChanged(const QString &sid, const QString &name);
 
 private:
     struct Member
