@@ -3,9 +3,9 @@
 
 #include "http/httpconnection.h"
 #include "http/httplistener.h"
+#include "randomid.h"
 #include "serverlogging.h"
 
-#include <QtCore/QRandomGenerator>
 #include <QtCore/QUrl>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
@@ -332,11 +332,7 @@ void EngineIoServer::onNewWebSocket()
 QString EngineIoServer::generateSid() const
 {
     for (;;) {
-        quint32 words[4];
-        QRandomGenerator::system()->fillRange(words);
-        const QByteArray bytes(reinterpret_cast<const char *>(words), 15);
-        QString sid = QString::fromLatin1(
-                bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        QString sid = randomId();
         if (!m_sessions.contains(sid))
             return sid;
     }

@@ -2,13 +2,13 @@
 #include "socketioserver.h"
 
 #include "adapter.h"
+#include "randomid.h"
 #include "engineioserver.h"
 #include "engineiosession.h"
 #include "serverlogging.h"
 #include "socketiopacket.h"
 
 #include <QtCore/QPointer>
-#include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -417,7 +417,7 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
     }
 
     auto *socket = new Socket;
-    socket->sid = generateSid();
+    socket->sid = randomId();
     socket->nsp = ns->name;
     socket->client = client;
     socket->connectedAt = QDateTime::currentDateTimeUtc();
@@ -751,14 +751,6 @@ void SocketIoServer::saveSession(const QString &sid, const QVariantMap &session,
         socket->session = session;
 }
 
-QString SocketIoServer::generateSid() const
-{
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    const QByteArray bytes(reinterpret_cast<const char *>(words), 15);
-    return QString::fromLatin1(
-            bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
 
 void SocketIoServer::noteStats()
 {

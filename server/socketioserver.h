@@ -249,7 +249,6 @@ private:
     void deliver(Socket *socket, const QList<EngineIo::Packet> &frames);
     void sendAck(const QString &sid, const QString &nsp, qint64 id, const QVariantList &args);
     ClientInfo infoOf(const Socket *socket) const;
-    QString generateSid() const;
     void noteStats();
 
     SocketIoOptions m_options;
