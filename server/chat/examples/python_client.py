@@ -16,6 +16,13 @@ import socketio
 url, name = sys.argv[1], sys.argv[2]
 room = sys.argv[3] if len(sys.argv) > 3 else 'lobby'
 sys.stdout.reconfigure(line_buffering=True)  # print each line at once, even into a pipe
+_print_lock = threading.Lock()
+
+
+def say(text):
+    """Prints one line. Handlers run on several threads: the lock keeps lines whole."""
+    with _print_lock:
+        print(text)
 
 sio = socketio.Client()
 welcomed = threading.Event()
@@ -23,25 +30,25 @@ welcomed = threading.Event()
 
 def show(m):
     """A message object: {"id", "room", "sid", "name", "text", "ts", "clientId"}."""
-    print(f'[{m["room"]} #{m["id"]}] {m["name"]}: {m["text"]}')
+    say(f'[{m["room"]} #{m["id"]}] {m["name"]}: {m["text"]}')
 
 
 @sio.on('welcome')  # sent right after connecting; our name may differ from the one asked for
 def on_welcome(data):
     rooms = ', '.join(f'{r["name"]} ({r["members"]})' for r in data['rooms']) or 'none yet'
-    print(f'welcome to {data["server"]["name"]} {data["server"]["version"]}, '
+    say(f'welcome to {data["server"]["name"]} {data["server"]["version"]}, '
           f'you are {data["name"]}; rooms: {rooms}')
     welcomed.set()
 
 
 # Room events. `message` also comes back to its sender, after the ack.
 sio.on('message', show)
-sio.on('joined', lambda e: print(f'* {e["name"]} joined {e["room"]}'))
-sio.on('left', lambda e: print(f'* {e["name"]} left {e["room"]}'))
-sio.on('typing', lambda e: print(f'* {e["name"]} is {"" if e["typing"] else "no longer "}'
+sio.on('joined', lambda e: say(f'* {e["name"]} joined {e["room"]}'))
+sio.on('left', lambda e: say(f'* {e["name"]} left {e["room"]}'))
+sio.on('typing', lambda e: say(f'* {e["name"]} is {"" if e["typing"] else "no longer "}'
                                  f'typing in {e["room"]}'))
-sio.on('renamed', lambda e: print(f'* {e["old"]} is now {e["name"]}'))
-sio.on('disconnect', lambda: print('* disconnected'))
+sio.on('renamed', lambda e: say(f'* {e["old"]} is now {e["name"]}'))
+sio.on('disconnect', lambda: say('* disconnected'))
 
 
 def main():
@@ -54,7 +61,7 @@ def main():
     ack = sio.call('join', {'room': room})
     if not ack['ok']:
         sys.exit(f'cannot join {room}: {ack["error"]}')
-    print(f'joined {ack["room"]} with {", ".join(m["name"] for m in ack["members"])}')
+    say(f'joined {ack["room"]} with {", ".join(m["name"] for m in ack["members"])}')
     for m in ack['history']:  # the last 50 messages, oldest first
         show(m)
 
@@ -64,9 +71,9 @@ def main():
         # A client id makes a resend after a reconnect safe: the host stores it only once.
         ack = sio.call('message', {'room': room, 'text': line, 'id': uuid.uuid4().hex})
         if ack['ok']:
-            print(f'(sent as #{ack["id"]})')
+            say(f'(sent as #{ack["id"]})')
         else:
-            print(f'(not sent: {ack["error"]})')
+            say(f'(not sent: {ack["error"]})')
 
     sio.disconnect()
 
