@@ -56,6 +56,8 @@ public:
     QDateTime openedAt() const { return m_openedAt; }
     bool isOpen() const { return m_state != State::Closed; }
     bool isUpgrading() const { return !m_probe.isNull(); }
+    //! \brief A long-poll GET is held, waiting for something to send.
+    bool hasPendingPoll() const { return !m_heldPoll.isNull(); }
 
     //! \brief Queues packets and sends them as soon as the transport allows.
     void send(const EngineIo::Packet &packet);

@@ -330,9 +330,8 @@ void tst_EngineIoServer::duplicatePoll()
     const QString sid = openPollingSession();
     const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
     QNetworkReply *first = m_http.start("GET", poll);
-    QTRY_VERIFY(m_server->session(sid) && m_server->session(sid)->isOpen());
-    // Make sure the first GET is held before the second one arrives.
-    QTest::qWait(50);
+    // The first GET is held before the second one arrives.
+    QTRY_VERIFY(m_server->session(sid)->hasPendingPoll());
     const HttpResult second = Http::finish(m_http.start("GET", poll));
     const HttpResult firstResult = Http::finish(first);
     QCOMPARE(firstResult.status, 200);
@@ -356,7 +355,7 @@ void tst_EngineIoServer::clientCloseReleasesPoll()
     const QString sid = openPollingSession();
     const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
     QNetworkReply *held = m_http.start("GET", poll);
-    QTest::qWait(50);
+    QTRY_VERIFY(m_server->session(sid)->hasPendingPoll());
     QCOMPARE(m_http.post(poll, "1").body, "ok"_ba);
     const HttpResult released = Http::finish(held);
     QCOMPARE(released.body, "6"_ba);
@@ -415,7 +414,7 @@ void tst_EngineIoServer::abortedPollClosesSession()
     const QString sid = openPollingSession();
     QNetworkReply *held = m_http.start(
             "GET", url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
-    QTest::qWait(50);
+    QTRY_VERIFY(m_server->session(sid)->hasPendingPoll());
     held->abort();
     held->deleteLater();
     QTRY_COMPARE(m_closed.size(), 1);
