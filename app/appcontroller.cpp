@@ -4,6 +4,7 @@
 #include "applogging.h"
 #include "chathost.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSettings>
@@ -40,6 +41,10 @@ AppController::AppController(QObject *parent)
     , m_eventLogFilter(new EventLogFilterModel(m_eventLog, this))
     , m_noMessages(new MessageListModel({}, this))
 {
+    // QCoreApplication::installTranslator() sends LanguageChange to the application object.
+    if (QCoreApplication::instance())
+        QCoreApplication::instance()->installEventFilter(this);
+
     QSettings settings;
     m_userName = settings.value(SettingUserName).toString();
     if (m_userName.isEmpty())
@@ -183,6 +188,16 @@ AppController *AppController::create(QQmlEngine *, QJSEngine *)
     }
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
+}
+
+bool AppController::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange && watched == QCoreApplication::instance()) {
+        Q_EMIT connectionStateChanged();
+        m_typingText.clear(); // forces typingTextChanged() with the new wording
+        updateTypingText();
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 void AppController::setReconnectionDelays(int firstMs, int maxMs)

@@ -161,6 +161,11 @@ Q_SIGNALS:
     void loadingOlderChanged();
     void lastReplyChanged();
 
+protected:
+    //! Re-emits the texts made in C++ (connection state, who is typing) when the language
+    //! changes, so that QML shows them in the new one.
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     struct Typer
     {
@@ -191,7 +196,7 @@ private:
     void onRenamed(const QString &sid, const QString &oldName, const QString &name);
     void onPeers(const QList<Confab::Client::ChatPeer> &peers);
     static QStringList displayRooms(const QString &sid, const QString &nsp,
-                                     const QStringList &socketIoRooms);
+                                    const QStringList &socketIoRooms);
     void onHostClientConnected(const Confab::ClientInfo &info);
 
     static AppController *s_instance;

@@ -2,6 +2,7 @@
 // confab: the desktop app. Parses the command line, creates the AppController, loads the UI;
 // everything else lives in ConfabApp and ConfabUi so that tests can link it.
 #include "appcontroller.h"
+#include "preferences.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtGui/QGuiApplication>
@@ -26,25 +27,42 @@ int main(int argc, char *argv[])
     QGuiApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
     QGuiApplication::setDesktopFileName(u"confab"_s);
 
+    // Before the command line, so that --help speaks the chosen language too.
+    Preferences preferences(nullptr);
+    Preferences::setInstance(&preferences);
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Host or join a Socket.IO chat."_s);
+    parser.setApplicationDescription(
+            QCoreApplication::translate("main", "Host or join a Socket.IO chat."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption hostOption(u"host"_s, u"Start hosting a chat right away."_s);
-    const QCommandLineOption joinOption(u"join"_s, u"Join the server at <url> right away."_s,
-                                        u"url"_s);
+    const QCommandLineOption hostOption(
+            u"host"_s, QCoreApplication::translate("main", "Start hosting a chat right away."));
+    const QCommandLineOption joinOption(
+            u"join"_s, QCoreApplication::translate("main", "Join the server at <url> right away."),
+            u"url"_s);
     const QCommandLineOption portOption(
-            u"port"_s, u"Port to host on (default 3000, the next free one if taken; 0: any)."_s,
+            u"port"_s,
+            QCoreApplication::translate(
+                    "main", "Port to host on (default 3000, the next free one if taken; 0: any)."),
             u"port"_s, u"3000"_s);
-    const QCommandLineOption nameOption(u"name"_s, u"The name to chat as."_s, u"name"_s);
+    const QCommandLineOption nameOption(
+            u"name"_s, QCoreApplication::translate("main", "The name to chat as."), u"name"_s);
     const QCommandLineOption passwordOption(
-            u"password"_s, u"Password the host asks for, or to give when joining."_s,
+            u"password"_s,
+            QCoreApplication::translate("main",
+                                        "Password the host asks for, or to give when joining."),
             u"password"_s);
     const QCommandLineOption addressOption(
-            u"address"_s, u"Address to host on (default: all of this computer's addresses)."_s,
+            u"address"_s,
+            QCoreApplication::translate(
+                    "main", "Address to host on (default: all of this computer's addresses)."),
             u"address"_s);
     const QCommandLineOption dataOption(
-            u"data"_s, u"Folder for the host's messages, or :memory: to keep none."_s, u"dir"_s);
+            u"data"_s,
+            QCoreApplication::translate(
+                    "main", "Folder for the host's messages, or :memory: to keep none."),
+            u"dir"_s);
     parser.addOptions({hostOption, joinOption, portOption, nameOption, passwordOption,
                        addressOption, dataOption});
     parser.process(app);

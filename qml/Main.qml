@@ -19,6 +19,31 @@ ApplicationWindow {
            : qsTr("Confab — %1").arg(AppController.serverUrl.toString())
     color: Theme.window
 
+    // Fusion draws the controls from this palette: the theme's colours, light or dark, rather
+    // than the platform's (which "System" follows through Preferences.dark anyway).
+    palette.window: Theme.window
+    palette.windowText: Theme.text
+    palette.base: Theme.base
+    palette.alternateBase: Theme.alternateBase
+    palette.text: Theme.text
+    palette.button: Theme.button
+    palette.buttonText: Theme.text
+    palette.brightText: Theme.highlightedText
+    palette.highlight: Theme.highlight
+    palette.highlightedText: Theme.highlightedText
+    palette.placeholderText: Theme.placeholderText
+    palette.toolTipBase: Theme.base
+    palette.toolTipText: Theme.text
+    palette.link: Theme.accent
+    palette.light: Theme.dark ? Qt.lighter(Theme.button, 1.5) : "#ffffff"
+    palette.midlight: Theme.dark ? Qt.lighter(Theme.button, 1.2) : Qt.darker(Theme.button, 1.03)
+    palette.mid: Theme.dark ? Qt.darker(Theme.button, 1.3) : Qt.darker(Theme.button, 1.25)
+    palette.dark: Theme.dark ? Qt.darker(Theme.button, 1.6) : Qt.darker(Theme.button, 1.5)
+    palette.shadow: "#000000"
+    palette.disabled.windowText: Theme.placeholderText
+    palette.disabled.text: Theme.placeholderText
+    palette.disabled.buttonText: Theme.placeholderText
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 0

@@ -1,32 +1,39 @@
 // SPDX-License-Identifier: MIT
 pragma Singleton
 import QtQuick
+import Confab
 
-//! Colours, spacing and type sizes. Follows the system palette, so a dark desktop gets a dark
-//! Confab; the accent colours are picked to read on either.
+//! Colours, spacing and type sizes. Two hand-picked palettes, light and dark; which one is in
+//! use follows Preferences.dark (the chosen theme, or the desktop's for "System"). Main.qml
+//! hands the same colours to the controls' palette, so Fusion's buttons and fields match.
+//! Text colours keep at least 4.5:1 contrast on the backgrounds they sit on.
 QtObject {
     id: theme
 
-    readonly property SystemPalette system: SystemPalette {
-        colorGroup: SystemPalette.Active
-    }
-    readonly property bool dark: system.window.hslLightness < 0.5
+    readonly property bool dark: Preferences.dark
 
-    readonly property color window: system.window
-    readonly property color base: system.base
-    readonly property color text: system.windowText
-    readonly property color mutedText: Qt.rgba(text.r, text.g, text.b, 0.6)
-    readonly property color divider: Qt.rgba(text.r, text.g, text.b, 0.12)
-    readonly property color accent: dark ? "#5ea8ff" : "#1f6feb"
-    readonly property color accentText: "#ffffff"
+    readonly property color window: dark ? "#1e2227" : "#f5f6f8"
+    readonly property color base: dark ? "#16191d" : "#ffffff"
+    readonly property color alternateBase: dark ? "#23272d" : "#eef0f3"
+    readonly property color button: dark ? "#2c3138" : "#e9ecf0"
+    readonly property color text: dark ? "#e6e8eb" : "#1b1f24"
+    readonly property color mutedText: dark ? "#9ba4ae" : "#5b6470"
+    readonly property color placeholderText: dark ? "#7d8691" : "#6e7681"
+    readonly property color divider: dark ? "#3a4048" : "#d5d9de"
+    readonly property color accent: dark ? "#5ea8ff" : "#1a64d6"
+    //! Text on an accent-filled background (badges).
+    readonly property color accentText: dark ? "#0b1a2e" : "#ffffff"
+    //! Selection and highlighted buttons: white text reads on both.
+    readonly property color highlight: dark ? "#2f6fd6" : "#1f6feb"
+    readonly property color highlightedText: "#ffffff"
     readonly property color ownBubble: dark ? "#1d4f91" : "#d7e7ff"
     readonly property color ownBubbleText: dark ? "#f2f6fc" : "#0b2545"
-    readonly property color otherBubble: dark ? "#2c2f34" : "#ffffff"
-    readonly property color sidePane: dark ? Qt.darker(system.window, 1.25) : Qt.darker(system.window, 1.03)
+    readonly property color otherBubble: dark ? "#2a2f36" : "#ffffff"
+    readonly property color sidePane: dark ? "#181b1f" : "#eceef1"
     readonly property color error: dark ? "#ff7b72" : "#c62828"
     readonly property color errorBackground: dark ? "#4a1f1f" : "#fdecea"
     readonly property color ok: dark ? "#56d364" : "#2e7d32"
-    readonly property color warning: dark ? "#e3b341" : "#b26a00"
+    readonly property color warning: dark ? "#e3b341" : "#a35f00"
 
     readonly property int spacing: 8
     readonly property int radius: 10

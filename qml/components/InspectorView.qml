@@ -27,7 +27,7 @@ Pane {
                 onTextChanged: AppController.eventLog.filterText = text
             }
             Label {
-                text: qsTr("%1 events").arg(AppController.eventLog.count)
+                text: qsTr("%n events", "", AppController.eventLog.count)
                 color: Theme.mutedText
             }
             Button {

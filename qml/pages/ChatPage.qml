@@ -71,6 +71,11 @@ Page {
                 onClicked: sidDrawer.open()
             }
             ToolButton {
+                objectName: "settingsButton"
+                text: "⚙  " + qsTr("Settings")
+                onClicked: settingsDialog.open()
+            }
+            ToolButton {
                 objectName: "leaveButton"
                 text: page.hosting ? qsTr("Stop hosting") : qsTr("Disconnect")
                 onClicked: AppController.leave()
@@ -167,6 +172,10 @@ Page {
         InspectorView {
             objectName: "inspector"
         }
+    }
+
+    SettingsDialog {
+        id: settingsDialog
     }
 
     Drawer {

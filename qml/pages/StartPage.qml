@@ -15,6 +15,19 @@ Page {
         color: Theme.window
     }
 
+    ToolButton {
+        objectName: "settingsButton"
+        anchors.top: parent.top
+        anchors.right: parent.right
+        anchors.margins: Theme.spacing
+        text: "⚙  " + qsTr("Settings")
+        onClicked: settingsDialog.open()
+    }
+
+    SettingsDialog {
+        id: settingsDialog
+    }
+
     ColumnLayout {
         anchors.centerIn: parent
         width: Math.min(parent.width - 4 * Theme.spacing, 760)

@@ -1,0 +1,411 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AppController</name>
+    <message>
+        <source>The server refused the connection: %1</source>
+        <translation>服务器拒绝了连接：%1</translation>
+    </message>
+    <message>
+        <source>Could not reach %1: %2</source>
+        <translation>无法连接到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>已断开连接</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>正在重新连接…</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s</source>
+        <translation>%1 秒后重新连接</translation>
+    </message>
+    <message>
+        <source>%1 is not a port number</source>
+        <translation>%1 不是有效的端口号</translation>
+    </message>
+    <message>
+        <source>Could not start the host: %1</source>
+        <translation>无法启动主机：%1</translation>
+    </message>
+    <message>
+        <source>“%1” is not a server address</source>
+        <translation>“%1”不是有效的服务器地址</translation>
+    </message>
+    <message>
+        <source>Only the host can disconnect others</source>
+        <translation>只有主持人才能断开其他人的连接</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 正在输入…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 和 %2 正在输入…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n 人正在输入…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An event needs a name</source>
+        <translation>事件需要名称</translation>
+    </message>
+    <message>
+        <source>The arguments are not valid JSON: %1</source>
+        <translation>参数不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>Waiting for the ack…</source>
+        <translation>正在等待确认（ack）…</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <source>Hosting as %1</source>
+        <translation>正在以 %1 的身份主持</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 上的 %1</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>事件检查器</translation>
+    </message>
+    <message>
+        <source>Sids (%1)</source>
+        <translation>Sid（%1）</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Stop hosting</source>
+        <translation>停止主持</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Others join at</source>
+        <translation>其他人可通过以下地址加入</translation>
+    </message>
+    <message>
+        <source>No room</source>
+        <translation>未进入房间</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Message — Enter sends, Shift+Enter for a new line</source>
+        <translation>输入消息 — Enter 发送，Shift+Enter 换行</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>InspectorView</name>
+    <message>
+        <source>Filter by event, namespace or arguments</source>
+        <translation>按事件、命名空间或参数筛选</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Emit an event</source>
+        <translation>发送事件</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON, comma-separated)</source>
+        <translation>参数（JSON，以逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Ask for an ack</source>
+        <translation>请求确认（ack）</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Emit</source>
+        <translation>发送</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n events</source>
+        <translation>
+            <numerusform>%n 个事件</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Confab</source>
+        <translation>Confab</translation>
+    </message>
+    <message>
+        <source>Confab — %1</source>
+        <translation>Confab — %1</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>You</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送：%1</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>正在加载更早的消息…</translation>
+    </message>
+    <message>
+        <source>No messages yet. Say hello!</source>
+        <translation>还没有消息，来打个招呼吧！</translation>
+    </message>
+    <message>
+        <source>This is the start of #%1</source>
+        <translation>这里是 #%1 的开头</translation>
+    </message>
+</context>
+<context>
+    <name>RoomList</name>
+    <message>
+        <source>ROOMS</source>
+        <translation>房间</translation>
+    </message>
+    <message>
+        <source>Leave %1</source>
+        <translation>离开 %1</translation>
+    </message>
+    <message>
+        <source>Room name</source>
+        <translation>房间名称</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>SidPanel</name>
+    <message>
+        <source>Connected sids (%1)</source>
+        <translation>已连接的 sid（%1）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>  · you</source>
+        <translation>  · 我</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>%1 起在线</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>所在房间：%1</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Chat with the people on your network, or look inside any Socket.IO server.</source>
+        <translation>与同一网络中的人聊天，或查看任意 Socket.IO 服务器的内部情况。</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>你的名字</translation>
+    </message>
+    <message>
+        <source>e.g. Alice</source>
+        <translation>例如：小明</translation>
+    </message>
+    <message>
+        <source>Host a chat on this network</source>
+        <translation>在本网络上主持聊天</translation>
+    </message>
+    <message>
+        <source>Starts a Confab host on this computer. Anyone on your network can join it from Confab, a browser app or any Socket.IO client.</source>
+        <translation>在这台电脑上启动 Confab 主机。同一网络中的任何人都可以通过 Confab、浏览器应用或任意 Socket.IO 客户端加入。</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>开始主持</translation>
+    </message>
+    <message>
+        <source>Join a server</source>
+        <translation>加入服务器</translation>
+    </message>
+    <message>
+        <source>Another Confab host, or any Socket.IO v4 server.</source>
+        <translation>其他 Confab 主机，或任意 Socket.IO v4 服务器。</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>if the host asks for one</source>
+        <translation>主机要求时填写</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Host or join a Socket.IO chat.</source>
+        <translation>主持或加入 Socket.IO 聊天。</translation>
+    </message>
+    <message>
+        <source>Start hosting a chat right away.</source>
+        <translation>启动后立即开始主持聊天。</translation>
+    </message>
+    <message>
+        <source>Join the server at &lt;url&gt; right away.</source>
+        <translation>启动后立即加入位于 &lt;url&gt; 的服务器。</translation>
+    </message>
+    <message>
+        <source>Port to host on (default 3000, the next free one if taken; 0: any).</source>
+        <translation>主持所用的端口（默认 3000，被占用时使用下一个空闲端口；0 表示任意端口）。</translation>
+    </message>
+    <message>
+        <source>The name to chat as.</source>
+        <translation>聊天时使用的名字。</translation>
+    </message>
+    <message>
+        <source>Password the host asks for, or to give when joining.</source>
+        <translation>主持时要求的密码，或加入时提供的密码。</translation>
+    </message>
+    <message>
+        <source>Address to host on (default: all of this computer&apos;s addresses).</source>
+        <translation>主持所用的地址（默认：本机的所有地址）。</translation>
+    </message>
+    <message>
+        <source>Folder for the host&apos;s messages, or :memory: to keep none.</source>
+        <translation>主机保存消息的文件夹；:memory: 表示不保存。</translation>
+    </message>
+</context>
+</TS>
