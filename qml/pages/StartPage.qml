@@ -141,6 +141,7 @@ Page {
                     spacing: Theme.spacing
 
                     Label {
+                        objectName: "joinTitle"
                         text: qsTr("Join a server")
                         font.bold: true
                         font.pixelSize: 18

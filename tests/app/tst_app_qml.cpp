@@ -2,6 +2,7 @@
 // Runs the Qt Quick tests in tests/app/qml against the real AppController, which hosts on a
 // loopback port with an in-memory store, so pages are exercised end to end.
 #include "appcontroller.h"
+#include "preferences.h"
 
 #include <QtCore/QStandardPaths>
 #include <QtQml/QQmlEngine>
@@ -27,6 +28,11 @@ public Q_SLOTS:
         QCoreApplication::setOrganizationName(u"ConfabTest"_s);
         QCoreApplication::setApplicationName(u"tst_app_qml"_s);
         QQuickStyle::setStyle(u"Fusion"_s);
+        // The pages are checked against their English texts, whatever the machine's locale.
+        m_preferences = std::make_unique<Preferences>(nullptr);
+        m_preferences->setLanguage(u"en"_s);
+        m_preferences->setTheme(Preferences::Theme::System);
+        Preferences::setInstance(m_preferences.get());
         m_controller = std::make_unique<AppController>(nullptr);
         m_controller->setHostAddress(QHostAddress::LocalHost);
         m_controller->setHostDataLocation(u":memory:"_s);
@@ -34,9 +40,14 @@ public Q_SLOTS:
         AppController::setInstance(m_controller.get());
     }
     void qmlEngineAvailable(QQmlEngine *engine) { engine->addImportPath(u"qrc:/qt/qml"_s); }
-    void cleanupTestCase() { m_controller.reset(); }
+    void cleanupTestCase()
+    {
+        m_controller.reset();
+        m_preferences.reset();
+    }
 
 private:
+    std::unique_ptr<Preferences> m_preferences;
     std::unique_ptr<AppController> m_controller;
 };
 

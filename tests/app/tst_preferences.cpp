@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Preferences: the language and theme are applied and remembered, and "System" follows the
+// platform palette.
+#include "preferences.h"
+
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtGui/QGuiApplication>
+#include <QtGui/QPalette>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QPalette paletteWithWindow(const QColor &window)
+{
+    QPalette palette = QGuiApplication::palette();
+    palette.setColor(QPalette::Window, window);
+    return palette;
+}
+
+} // namespace
+
+class tst_Preferences : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void languageAppliesAndPersists_data();
+    void languageAppliesAndPersists();
+    void unknownLanguageFollowsSystem();
+    void themePersists_data();
+    void themePersists();
+    void systemThemeFollowsPalette();
+
+private:
+    QPalette m_lightPalette;
+};
+
+void tst_Preferences::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"ConfabTest"_s);
+    QCoreApplication::setApplicationName(u"tst_preferences"_s);
+    m_lightPalette = paletteWithWindow(QColor(0xf0, 0xf0, 0xf0));
+}
+
+void tst_Preferences::init()
+{
+    QSettings().clear();
+    QGuiApplication::setPalette(m_lightPalette);
+}
+
+void tst_Preferences::languageAppliesAndPersists_data()
+{
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<QString>("connected"); //!< AppController's "Connected" in that language
+    QTest::addColumn<QString>("typing"); //!< a plural form, from confab_en.ts for English
+    QTest::addRow("en") << u"en"_s << u"Connected"_s << u"1 person is typing…"_s;
+    QTest::addRow("zh_CN") << u"zh_CN"_s << u"已连接"_s << u"1 人正在输入…"_s;
+}
+
+void tst_Preferences::languageAppliesAndPersists()
+{
+    QFETCH(QString, language);
+    QFETCH(QString, connected);
+    QFETCH(QString, typing);
+    {
+        Preferences preferences(nullptr);
+        QSignalSpy changed(&preferences, &Preferences::languageChanged);
+        preferences.setLanguage(language);
+        QCOMPARE(changed.size(), preferences.language() == language ? 1 : 0);
+        QCOMPARE(preferences.effectiveLanguage(), language);
+        QCOMPARE(QCoreApplication::translate("AppController", "Connected"), connected);
+        QCOMPARE(QCoreApplication::translate("AppController", "%n people are typing…", nullptr, 1),
+                 typing);
+    }
+    // Its translators leave with it.
+    QCOMPARE(QCoreApplication::translate("AppController", "Connected"), u"Connected"_s);
+
+    Preferences again(nullptr);
+    QCOMPARE(again.language(), language);
+    QCOMPARE(again.effectiveLanguage(), language);
+    QCOMPARE(QCoreApplication::translate("AppController", "Connected"), connected);
+}
+
+void tst_Preferences::unknownLanguageFollowsSystem()
+{
+    Preferences preferences(nullptr);
+    preferences.setLanguage(u"zh_CN"_s);
+    preferences.setLanguage(u"tlh"_s); // not shipped
+    QCOMPARE(preferences.language(), QString());
+    QVERIFY(Preferences::availableLanguages().contains(preferences.effectiveLanguage()));
+    QCOMPARE(Preferences(nullptr).language(), QString());
+}
+
+void tst_Preferences::themePersists_data()
+{
+    QTest::addColumn<Preferences::Theme>("theme");
+    QTest::addColumn<bool>("dark");
+    QTest::addRow("light") << Preferences::Theme::Light << false;
+    QTest::addRow("dark") << Preferences::Theme::Dark << true;
+    QTest::addRow("system, light desktop") << Preferences::Theme::System << false;
+}
+
+void tst_Preferences::themePersists()
+{
+    QFETCH(Preferences::Theme, theme);
+    QFETCH(bool, dark);
+    {
+        Preferences preferences(nullptr);
+        // Start from the other side, so that every row sees a change.
+        preferences.setTheme(theme == Preferences::Theme::Dark ? Preferences::Theme::Light
+                                                               : Preferences::Theme::Dark);
+        QSignalSpy themeChanged(&preferences, &Preferences::themeChanged);
+        QSignalSpy darkChanged(&preferences, &Preferences::darkChanged);
+        preferences.setTheme(theme);
+        QCOMPARE(themeChanged.size(), 1);
+        QCOMPARE(preferences.isDark(), dark);
+        QCOMPARE(darkChanged.size(), 1);
+    }
+    Preferences again(nullptr);
+    QCOMPARE(again.theme(), theme);
+    QCOMPARE(again.isDark(), dark);
+}
+
+void tst_Preferences::systemThemeFollowsPalette()
+{
+    Preferences preferences(nullptr);
+    QCOMPARE(preferences.theme(), Preferences::Theme::System);
+    QVERIFY(!preferences.isDark());
+    QSignalSpy darkChanged(&preferences, &Preferences::darkChanged);
+
+    // The desktop turns dark: the platform palette changes under the app.
+    QGuiApplication::setPalette(paletteWithWindow(QColor(0x20, 0x22, 0x25)));
+    QTRY_VERIFY(preferences.isDark());
+    QCOMPARE(darkChanged.size(), 1);
+
+    // A chosen theme wins over the desktop's.
+    preferences.setTheme(Preferences::Theme::Light);
+    QVERIFY(!preferences.isDark());
+    preferences.setTheme(Preferences::Theme::System);
+    QVERIFY(preferences.isDark());
+
+    QGuiApplication::setPalette(m_lightPalette);
+    QTRY_VERIFY(!preferences.isDark());
+}
+
+QTEST_MAIN(tst_Preferences)
+
+#include "tst_preferences.moc"
