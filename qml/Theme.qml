@@ -13,12 +13,12 @@ QtObject {
     readonly property bool dark: Preferences.dark
 
     readonly property color window: dark ? "#1e2227" : "#f5f6f8"
-    readonly property color base: dark ? "#16191d" : "#ffffff"
+    readonly property color base: dark ? "#262b31" : "#ffffff"
     readonly property color alternateBase: dark ? "#23272d" : "#eef0f3"
     readonly property color button: dark ? "#2c3138" : "#e9ecf0"
     readonly property color text: dark ? "#e6e8eb" : "#1b1f24"
     readonly property color mutedText: dark ? "#9ba4ae" : "#5b6470"
-    readonly property color placeholderText: dark ? "#7d8691" : "#6e7681"
+    readonly property color placeholderText: dark ? "#8a939e" : "#6e7681"
     readonly property color divider: dark ? "#3a4048" : "#d5d9de"
     readonly property color accent: dark ? "#5ea8ff" : "#1a64d6"
     //! Text on an accent-filled background (badges).

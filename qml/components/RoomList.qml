@@ -55,7 +55,8 @@ Rectangle {
                     }
                     Label {
                         text: row.members
-                        color: Theme.mutedText
+                        // On the selected row's highlight the muted colour would not read.
+                        color: row.highlighted ? Theme.highlightedText : Theme.mutedText
                         visible: row.members > 0
                         font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                     }

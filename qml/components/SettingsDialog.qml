@@ -88,6 +88,14 @@ Dialog {
         }
     }
 
+    header: Label {
+        text: dialog.title
+        font.bold: true
+        font.pixelSize: 18
+        padding: 2 * Theme.spacing
+        bottomPadding: 0
+    }
+
     footer: DialogButtonBox {
         Button {
             objectName: "settingsClose"

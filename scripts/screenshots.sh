@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Re-takes the README's screenshots (resources/screenshots/*.png) under Xvfb:
+#   start, chat, sids, inspector                           English, light theme
+#   start-zh_CN, settings-zh_CN, chat-zh_CN, sids-zh_CN, inspector-zh_CN   Simplified Chinese
+#   chat-dark                                              English, dark theme
+# Builds confab_screenshots (tests/app/screenshots.cpp), which hosts a chat in the real app
+# window, lets two chat clients join and talk, and grabs each view. Look at the PNGs before
+# committing them. CONFAB_BUILD_DIR picks the build folder (default build/); the output
+# folder is the first argument (default resources/screenshots).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${CONFAB_BUILD_DIR:-$ROOT/build}
+OUT=${1:-$ROOT/resources/screenshots}
+
+log() { printf '\033[1m[screenshots]\033[0m %s\n' "$*" >&2; }
+
+# Xvfb, and a CJK font so that the Chinese screenshots show characters, not boxes.
+missing=()
+for pkg in xvfb xauth fonts-noto-cjk; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        log "missing ${missing[*]}: install them as root"
+        exit 1
+    fi
+    log "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f "$BUILD/build.ninja" ] && [ ! -f "$BUILD/Makefile" ]; then
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+cmake --build "$BUILD" --target confab_screenshots
+TOOL="$BUILD/tests/app/confab_screenshots"
+
+# A throw-away home for settings and data; the same UI language for every run's C locale.
+SCRATCH=$(mktemp -d)
+trap 'rm -rf "$SCRATCH"' EXIT
+export XDG_CONFIG_HOME="$SCRATCH/config" XDG_DATA_HOME="$SCRATCH/data" XDG_RUNTIME_DIR="$SCRATCH/run"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+export LANG=C.UTF-8 QT_QPA_PLATFORM=xcb QT_LOGGING_RULES="confab.*.info=false"
+mkdir -p "$OUT"
+
+shoot() {
+    log "$*"
+    xvfb-run -a -s "-screen 0 1280x800x24" "$TOOL" --out "$OUT" "$@"
+}
+shoot --language en --theme light
+shoot --language zh_CN --theme light --views start,settings,chat,sids,inspector --suffix -zh_CN
+shoot --language en --theme dark --views chat --suffix -dark
+log "done: $OUT"

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+// confab_screenshots: takes the README's screenshots. Hosts a chat in the real app window,
+// lets two chat clients (Bob and Carol) join it and talk, and grabs the start page, the chat,
+// the sids drawer and the inspector. scripts/screenshots.sh runs it under Xvfb for each
+// language and theme; it is not a test.
+#include "appcontroller.h"
+#include "preferences.h"
+
+#include "chatclient.h"
+#include "socketioclient.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QStandardPaths>
+#include <QtGui/QGuiApplication>
+#include <QtGui/QImage>
+#include <QtQml/QQmlApplicationEngine>
+#include <QtQml/QQmlExtensionPlugin>
+#include <QtQuick/QQuickWindow>
+#include <QtQuickControls2/QQuickStyle>
+#include <QtTest/QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(ConfabPlugin)
+Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
+
+using namespace Qt::StringLiterals;
+using Confab::Client::ChatClient;
+using Confab::Client::SocketIoClient;
+
+namespace {
+
+constexpr int Timeout = 15000;
+//! Long enough for a transition (drawer, tab) to finish and the frame to be drawn.
+constexpr int SettleMs = 600;
+
+//! What the people say, in the screenshot's language.
+struct Script
+{
+    QString me, bob, carol;
+    QStringList bobSays, carolSays, iSay;
+};
+
+Script scriptFor(const QString &language)
+{
+    if (language == u"zh_CN") {
+        return {u"李娜"_s,
+                u"王磊"_s,
+                u"陈静"_s,
+                {u"李娜，下午投影仪有空吗？"_s, u"设计评审可以改到三点。"_s,
+                 u"我把打印稿带过去。"_s},
+                {u"三点算我一个。"_s},
+                {u"好的，三点没问题。"_s, u"我订了小会议室。"_s}};
+    }
+    return {u"Alice"_s,
+            u"Bob"_s,
+            u"Carol"_s,
+            {u"Hi Alice! Is the projector free this afternoon?"_s,
+             u"We could move the design review to 3 pm."_s, u"I'll bring the printouts."_s},
+            {u"Count me in for 3 pm."_s},
+            {u"Sure, 3 pm works for me."_s, u"I booked the small room."_s}};
+}
+
+//! A chat participant that is not the app.
+struct Peer
+{
+    explicit Peer(const QUrl &url, const QString &name)
+        : socket(new SocketIoClient)
+        , chat(new ChatClient(socket.get()))
+    {
+        chat->connectToHost(url, name);
+    }
+    std::unique_ptr<SocketIoClient> socket;
+    std::unique_ptr<ChatClient> chat;
+};
+
+bool fail(const char *what)
+{
+    std::fprintf(stderr, "confab_screenshots: %s\n", what);
+    return false;
+}
+
+} // namespace
+
+class Shooter
+{
+public:
+    Shooter(QQuickWindow *window, AppController *controller, QString outDir, QString suffix)
+        : m_window(window)
+        , m_controller(controller)
+        , m_outDir(std::move(outDir))
+        , m_suffix(std::move(suffix))
+    { }
+
+    bool shoot(const QString &view)
+    {
+        QTest::qWait(SettleMs);
+        // No alpha channel: smaller files, and the window is opaque anyway.
+        const QImage image = m_window->grabWindow().convertToFormat(QImage::Format_RGB32);
+        const QString path = QDir(m_outDir).filePath(view + m_suffix + u".png"_s);
+        if (image.isNull() || !image.save(path))
+            return fail("could not grab or save the window");
+        std::printf("%s\n", qPrintable(path));
+        return true;
+    }
+
+    QObject *find(const char *objectName) const
+    {
+        return m_window->findChild<QObject *>(QLatin1StringView(objectName));
+    }
+
+    bool run(const Script &script, const QStringList &views)
+    {
+        if (!QTest::qWaitForWindowExposed(m_window))
+            return fail("the window was never shown");
+        if (views.contains(u"start"_s) && !shoot(u"start"_s))
+            return false;
+        if (views.contains(u"settings"_s)) {
+            QObject *dialog = find("settingsDialog");
+            if (!dialog)
+                return fail("no settingsDialog");
+            QMetaObject::invokeMethod(dialog, "open");
+            if (!QTest::qWaitFor([dialog] { return dialog->property("opened").toBool(); }, Timeout)
+                || !shoot(u"settings"_s))
+                return fail("the settings dialog did not open");
+            QMetaObject::invokeMethod(dialog, "close");
+            if (!QTest::qWaitFor([dialog] { return !dialog->property("visible").toBool(); },
+                                 Timeout))
+                return fail("the settings dialog did not close");
+        }
+        static const QStringList chatViews{u"chat"_s, u"sids"_s, u"inspector"_s};
+        if (std::none_of(chatViews.cbegin(), chatViews.cend(),
+                         [&views](const QString &view) { return views.contains(view); }))
+            return true;
+
+        if (!m_controller->hostChat(0))
+            return fail("could not host");
+        if (!QTest::qWaitFor([this] { return m_controller->isConnected(); }, Timeout))
+            return fail("the app did not connect to its own host");
+        const QUrl url = QUrl(m_controller->hostUrls().value(0));
+
+        Peer bob(url, script.bob);
+        Peer carol(url, script.carol);
+        if (!QTest::qWaitFor(
+                    [&] { return !bob.chat->sid().isEmpty() && !carol.chat->sid().isEmpty(); },
+                    Timeout))
+            return fail("the peers were not welcomed");
+        for (Peer *peer : {&bob, &carol}) {
+            peer->chat->joinRoom(u"lobby"_s);
+            peer->chat->joinRoom(u"random"_s);
+        }
+        if (!QTest::qWaitFor([&] { return m_controller->sids()->rowCount() == 3; }, Timeout))
+            return fail("the sids panel never listed three sids");
+        QTest::qWait(300); // joins are acked before the rooms list learns of them
+
+        MessageListModel *messages = m_controller->messagesOf(u"lobby"_s);
+        int expected = messages->rowCount();
+        const auto say = [&](ChatClient *chat, const QStringList &lines) {
+            for (const QString &line : lines) {
+                if (chat)
+                    chat->sendMessage(u"lobby"_s, line);
+                else
+                    m_controller->sendMessage(line);
+                ++expected;
+                if (!QTest::qWaitFor([&] { return messages->rowCount() >= expected; }, Timeout))
+                    return false;
+                QTest::qWait(150);
+            }
+            return true;
+        };
+        if (!say(bob.chat.get(), script.bobSays) || !say(carol.chat.get(), script.carolSays)
+            || !say(nullptr, script.iSay))
+            return fail("a message did not arrive");
+        bob.chat->setTyping(u"lobby"_s, true);
+        if (!QTest::qWaitFor([this] { return !m_controller->typingText().isEmpty(); }, Timeout))
+            return fail("the typing notice did not arrive");
+
+        if (views.contains(u"chat"_s) && !shoot(u"chat"_s))
+            return false;
+
+        if (views.contains(u"sids"_s)) {
+            QObject *drawer = find("sidDrawer");
+            if (!drawer)
+                return fail("no sidDrawer");
+            QMetaObject::invokeMethod(drawer, "open");
+            if (!QTest::qWaitFor([drawer] { return drawer->property("opened").toBool(); }, Timeout)
+                || !shoot(u"sids"_s))
+                return fail("the sids drawer did not open");
+            QMetaObject::invokeMethod(drawer, "close");
+            if (!QTest::qWaitFor([drawer] { return !drawer->property("visible").toBool(); },
+                                 Timeout))
+                return fail("the sids drawer did not close");
+        }
+
+        if (views.contains(u"inspector"_s)) {
+            QObject *tabs = find("tabs");
+            QObject *eventField = find("eventField");
+            if (!tabs || !eventField)
+                return fail("no inspector tab");
+            tabs->setProperty("currentIndex", 1);
+            eventField->setProperty("text", u"who"_s);
+            m_controller->emitRaw(u"who"_s, QString(), true);
+            if (!QTest::qWaitFor([this] { return m_controller->lastReply().startsWith(u'['); },
+                                 Timeout))
+                return fail("no reply to who");
+            if (!shoot(u"inspector"_s))
+                return false;
+        }
+        return true;
+    }
+
+private:
+    QQuickWindow *m_window;
+    AppController *m_controller;
+    QString m_outDir;
+    QString m_suffix;
+};
+
+int main(int argc, char *argv[])
+{
+    QGuiApplication app(argc, argv);
+    // Its own settings, so that taking screenshots leaves the person's Confab alone.
+    QGuiApplication::setOrganizationName(u"ConfabScreenshots"_s);
+    QGuiApplication::setApplicationName(u"confab"_s);
+    QGuiApplication::setApplicationDisplayName(u"Confab"_s);
+
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption outOption(u"out"_s, u"Folder for the PNG files."_s, u"dir"_s, u"."_s);
+    const QCommandLineOption languageOption(u"language"_s, u"en or zh_CN."_s, u"language"_s,
+                                            u"en"_s);
+    const QCommandLineOption themeOption(u"theme"_s, u"light or dark."_s, u"theme"_s, u"light"_s);
+    const QCommandLineOption viewsOption(
+            u"views"_s, u"Comma-separated: start, settings, chat, sids, inspector."_s, u"views"_s,
+            u"start,chat,sids,inspector"_s);
+    const QCommandLineOption suffixOption(
+            u"suffix"_s, u"Appended to each file name, e.g. \"-zh_CN\" for chat-zh_CN.png."_s,
+            u"suffix"_s);
+    parser.addOptions({outOption, languageOption, themeOption, viewsOption, suffixOption});
+    parser.process(app);
+
+    QQuickStyle::setStyle(u"Fusion"_s);
+
+    Preferences preferences(nullptr);
+    Preferences::setInstance(&preferences);
+    preferences.setLanguage(parser.value(languageOption));
+    preferences.setTheme(parser.value(themeOption) == u"dark" ? Preferences::Theme::Dark
+                                                              : Preferences::Theme::Light);
+    const Script script = scriptFor(preferences.effectiveLanguage());
+
+    AppController controller(nullptr);
+    AppController::setInstance(&controller);
+    controller.setHostAddress(QHostAddress::LocalHost);
+    controller.setHostDataLocation(u":memory:"_s);
+    controller.setUserName(script.me);
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(u"qrc:/qt/qml"_s);
+    engine.load(QUrl(u"qrc:/qt/qml/Confab/Ui/Main.qml"_s));
+    auto *window = engine.rootObjects().isEmpty()
+            ? nullptr
+            : qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    if (!window)
+        return fail("Main.qml did not load") ? 0 : 1;
+    window->resize(1120, 720);
+
+    QDir().mkpath(parser.value(outOption));
+    Shooter shooter(window, &controller, parser.value(outOption), parser.value(suffixOption));
+    const bool ok = shooter.run(script, parser.value(viewsOption).split(u','));
+    controller.leave();
+    return ok ? 0 : 1;
+}
