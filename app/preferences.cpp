@@ -12,6 +12,13 @@
 #include <QtGui/QGuiApplication>
 #include <QtGui/QPalette>
 
+#if CONFAB_HAVE_DBUS
+#    include <QtDBus/QDBusConnection>
+#    include <QtDBus/QDBusMessage>
+#    include <QtDBus/QDBusPendingCallWatcher>
+#    include <QtDBus/QDBusVariant>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -46,6 +53,60 @@ Preferences::Theme themeFromKey(const QString &key)
 
 } // namespace
 
+#if CONFAB_HAVE_DBUS
+//! \brief Reads and watches the desktop portal's color-scheme (0 none, 1 dark, 2 light).
+//! Does nothing without a session bus or a portal.
+class PortalWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit PortalWatcher(Preferences *preferences)
+        : QObject(preferences)
+        , m_preferences(preferences)
+    {
+        QDBusConnection bus = QDBusConnection::sessionBus();
+        if (!bus.isConnected())
+            return;
+        bus.connect(Service, Path, Interface, u"SettingChanged"_s, this,
+                    SLOT(onSettingChanged(QString, QString, QDBusVariant)));
+        QDBusMessage read = QDBusMessage::createMethodCall(Service, Path, Interface, u"Read"_s);
+        read << Namespace << Key;
+        auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(read, ReadTimeoutMs), this);
+        connect(watcher, &QDBusPendingCallWatcher::finished, this,
+                [this](QDBusPendingCallWatcher *call) {
+                    call->deleteLater();
+                    const QDBusMessage reply = call->reply();
+                    if (reply.type() == QDBusMessage::ReplyMessage
+                        && !reply.arguments().isEmpty()) {
+                        m_preferences->setPortalPrefersDark(
+                                Preferences::portalPrefersDark(reply.arguments().constFirst()));
+                    } else {
+                        qCDebug(lcApp) << "no color-scheme from the desktop portal:"
+                                       << reply.errorMessage();
+                    }
+                });
+    }
+
+private Q_SLOTS:
+    void onSettingChanged(const QString &ns, const QString &key, const QDBusVariant &value)
+    {
+        if (ns == Namespace && key == Key)
+            m_preferences->setPortalPrefersDark(
+                    Preferences::portalPrefersDark(QVariant::fromValue(value)));
+    }
+
+private:
+    static constexpr int ReadTimeoutMs = 2000;
+    static inline const QString Service = u"org.freedesktop.portal.Desktop"_s;
+    static inline const QString Path = u"/org/freedesktop/portal/desktop"_s;
+    static inline const QString Interface = u"org.freedesktop.portal.Settings"_s;
+    static inline const QString Namespace = u"org.freedesktop.appearance"_s;
+    static inline const QString Key = u"color-scheme"_s;
+
+    Preferences *m_preferences;
+};
+#endif
+
 Preferences *Preferences::s_instance = nullptr;
 
 Preferences::Preferences(QObject *parent)
@@ -58,6 +119,9 @@ Preferences::Preferences(QObject *parent)
     m_theme = themeFromKey(settings.value(SettingTheme).toString());
     loadTranslations();
     updateDark();
+#if CONFAB_HAVE_DBUS
+    new PortalWatcher(this);
+#endif
     // The platform palette changes when the desktop switches between light and dark.
     if (QCoreApplication::instance())
         QCoreApplication::instance()->installEventFilter(this);
@@ -172,13 +236,47 @@ void Preferences::loadTranslations()
     }
 }
 
+std::optional<bool> Preferences::portalPrefersDark(const QVariant &value)
+{
+    QVariant inner = value;
+#if CONFAB_HAVE_DBUS
+    while (inner.metaType() == QMetaType::fromType<QDBusVariant>())
+        inner = inner.value<QDBusVariant>().variant();
+#endif
+    if (inner.metaType() != QMetaType::fromType<uint>())
+        return std::nullopt;
+    switch (inner.toUInt()) {
+    case 1:
+        return true;
+    case 2:
+        return false;
+    default:
+        return std::nullopt;
+    }
+}
+
+void Preferences::setPortalPrefersDark(std::optional<bool> dark)
+{
+    qCDebug(lcApp) << "desktop portal prefers"
+                   << (dark ? (*dark ? "dark" : "light") : "nothing in particular");
+    m_portalDark = dark;
+    updateDark();
+}
+
 void Preferences::updateDark()
 {
     bool dark = m_theme == Theme::Dark;
-    if (m_theme == Theme::System && qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+    if (m_theme == Theme::System && m_portalDark)
+        dark = *m_portalDark;
+    else if (m_theme == Theme::System
+             && qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
         dark = QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
     if (dark == m_dark)
         return;
     m_dark = dark;
     Q_EMIT darkChanged();
 }
+
+#if CONFAB_HAVE_DBUS
+#    include "preferences.moc"
+#endif

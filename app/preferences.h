@@ -7,6 +7,7 @@
 #include <QtQml/QQmlEngine>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 //! \brief The app's look and language: which translation is loaded and whether the UI is dark.
@@ -16,9 +17,10 @@
 //! system has them) and retranslates every QML engine that uses this singleton, so the running
 //! UI switches without a restart.
 //!
-//! Qt 6.4 has no QStyleHints::colorScheme(), so "System" reads the platform palette: a dark
-//! window colour means a dark desktop. The answer is re-read whenever the application palette
-//! changes.
+//! Qt 6.4 has no QStyleHints::colorScheme(), so "System" asks the desktop portal's
+//! org.freedesktop.appearance color-scheme over D-Bus where there is one (GNOME, KDE), and
+//! otherwise reads the platform palette: a dark window colour means a dark desktop. Both are
+//! followed live.
 //!
 //! A QML singleton shared with C++ like AppController: main() creates one and passes it to
 //! setInstance() before QML loads; create() returns it.
@@ -60,6 +62,10 @@ public:
     void setTheme(Theme theme);
     bool isDark() const { return m_dark; }
 
+    //! \brief What the portal's color-scheme \a value says: dark, light, or no preference.
+    //! Unwraps the nested D-Bus variants some portal versions send.
+    static std::optional<bool> portalPrefersDark(const QVariant &value);
+
     //! \brief Also retranslate \a engine when the language changes (create() does this for
     //! engines that use the singleton from QML).
     void addEngine(QQmlEngine *engine);
@@ -73,13 +79,18 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    friend class PortalWatcher;
+
     void loadTranslations();
     void updateDark();
+    //! The desktop portal answered or changed its color-scheme.
+    void setPortalPrefersDark(std::optional<bool> dark);
 
     QString m_language;
     QString m_effectiveLanguage;
     Theme m_theme = Theme::System;
     bool m_dark = false;
+    std::optional<bool> m_portalDark; //!< nullopt: no portal, or no preference
     std::vector<std::unique_ptr<QTranslator>> m_translators;
     QList<QPointer<QQmlEngine>> m_engines;
 

@@ -10,6 +10,12 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#if CONFAB_HAVE_DBUS
+#    include <QtDBus/QDBusVariant>
+#endif
+
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -36,6 +42,8 @@ private Q_SLOTS:
     void themePersists_data();
     void themePersists();
     void systemThemeFollowsPalette();
+    void portalColorScheme_data();
+    void portalColorScheme();
 
 private:
     QPalette m_lightPalette;
@@ -148,6 +156,34 @@ void tst_Preferences::systemThemeFollowsPalette()
 
     QGuiApplication::setPalette(m_lightPalette);
     QTRY_VERIFY(!preferences.isDark());
+}
+
+void tst_Preferences::portalColorScheme_data()
+{
+    QTest::addColumn<QVariant>("value");
+    QTest::addColumn<std::optional<bool>>("dark");
+    // org.freedesktop.appearance color-scheme: 0 no preference, 1 dark, 2 light.
+    QTest::addRow("dark") << QVariant(1u) << std::optional<bool>(true);
+    QTest::addRow("light") << QVariant(2u) << std::optional<bool>(false);
+    QTest::addRow("no preference") << QVariant(0u) << std::optional<bool>();
+    QTest::addRow("unknown value") << QVariant(7u) << std::optional<bool>();
+    QTest::addRow("not a uint") << QVariant(u"dark"_s) << std::optional<bool>();
+    QTest::addRow("nothing") << QVariant() << std::optional<bool>();
+#if CONFAB_HAVE_DBUS
+    // Read() answers with a variant; older portals wrap it once more.
+    QTest::addRow("in a variant") << QVariant::fromValue(QDBusVariant(1u))
+                                  << std::optional<bool>(true);
+    QTest::addRow("in two variants")
+            << QVariant::fromValue(QDBusVariant(QVariant::fromValue(QDBusVariant(2u))))
+            << std::optional<bool>(false);
+#endif
+}
+
+void tst_Preferences::portalColorScheme()
+{
+    QFETCH(QVariant, value);
+    QFETCH(std::optional<bool>, dark);
+    QCOMPARE(Preferences::portalPrefersDark(value), dark);
 }
 
 QTEST_MAIN(tst_Preferences)
