@@ -11,6 +11,11 @@
 #include <QtTest/QTest>
 
 #if CONFAB_HAVE_DBUS
+#    include <QtCore/QFile>
+#    include <QtCore/QProcess>
+#    include <QtCore/QTemporaryDir>
+#    include <QtDBus/QDBusConnection>
+#    include <QtDBus/QDBusMessage>
 #    include <QtDBus/QDBusVariant>
 #endif
 
@@ -26,6 +31,29 @@ QPalette paletteWithWindow(const QColor &window)
     palette.setColor(QPalette::Window, window);
     return palette;
 }
+
+#if CONFAB_HAVE_DBUS
+const QString PortalPath = u"/org/freedesktop/portal/desktop"_s;
+const QString PortalSettings = u"org.freedesktop.portal.Settings"_s;
+
+//! A desktop portal's Settings interface with only the appearance color-scheme.
+class FakePortal : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.portal.Settings")
+public:
+    uint scheme = 1;
+
+public Q_SLOTS:
+    QDBusVariant Read(const QString &ns, const QString &key)
+    {
+        Q_UNUSED(ns);
+        Q_UNUSED(key);
+        // Wrapped twice, as xdg-desktop-portal's deprecated Read() does.
+        return QDBusVariant(QVariant::fromValue(QDBusVariant(scheme)));
+    }
+};
+#endif
 
 } // namespace
 
@@ -44,9 +72,19 @@ private Q_SLOTS:
     void systemThemeFollowsPalette();
     void portalColorScheme_data();
     void portalColorScheme();
+#if CONFAB_HAVE_DBUS
+    void systemThemeFollowsPortal();
+    void cleanupTestCase();
+#endif
 
 private:
     QPalette m_lightPalette;
+#if CONFAB_HAVE_DBUS
+    //! A private session bus, so that no real portal answers and the fake one can.
+    QProcess m_bus;
+    QTemporaryDir m_busDir;
+    QString m_busAddress;
+#endif
 };
 
 void tst_Preferences::initTestCase()
@@ -55,6 +93,28 @@ void tst_Preferences::initTestCase()
     QCoreApplication::setOrganizationName(u"ConfabTest"_s);
     QCoreApplication::setApplicationName(u"tst_preferences"_s);
     m_lightPalette = paletteWithWindow(QColor(0xf0, 0xf0, 0xf0));
+#if CONFAB_HAVE_DBUS
+    // Before anything touches QDBusConnection::sessionBus(), which reads the address once.
+    QVERIFY(m_busDir.isValid());
+    const QString config = m_busDir.filePath(u"bus.conf"_s);
+    QFile file(config);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArrayLiteral("<busconfig><type>session</type><listen>unix:tmpdir=")
+               + m_busDir.path().toUtf8()
+               + QByteArrayLiteral("</listen><auth>EXTERNAL</auth><policy context=\"default\">"
+                                   "<allow send_destination=\"*\" eavesdrop=\"true\"/>"
+                                   "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy>"
+                                   "</busconfig>\n"));
+    file.close();
+    m_bus.start(u"dbus-daemon"_s,
+                {u"--config-file="_s + config, u"--nofork"_s, u"--print-address=1"_s});
+    QVERIFY2(m_bus.waitForStarted(),
+             "dbus-daemon is missing: install the dbus-daemon package (scripts/dev.sh deps)");
+    QTRY_VERIFY(m_bus.canReadLine());
+    m_busAddress = QString::fromUtf8(m_bus.readLine()).trimmed();
+    qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());
+    QVERIFY(QDBusConnection::sessionBus().isConnected());
+#endif
 }
 
 void tst_Preferences::init()
@@ -185,6 +245,53 @@ void tst_Preferences::portalColorScheme()
     QFETCH(std::optional<bool>, dark);
     QCOMPARE(Preferences::portalPrefersDark(value), dark);
 }
+
+#if CONFAB_HAVE_DBUS
+void tst_Preferences::systemThemeFollowsPortal()
+{
+    // The portal lives on its own connection, so its answers really cross the bus.
+    QDBusConnection portalBus = QDBusConnection::connectToBus(m_busAddress, u"portal"_s);
+    QVERIFY(portalBus.isConnected());
+    FakePortal portal;
+    QVERIFY(portalBus.registerObject(PortalPath, &portal, QDBusConnection::ExportAllSlots));
+    QVERIFY(portalBus.registerService(u"org.freedesktop.portal.Desktop"_s));
+    const auto announce = [&portalBus](uint scheme) {
+        QDBusMessage changed
+                = QDBusMessage::createSignal(PortalPath, PortalSettings, u"SettingChanged"_s);
+        changed << u"org.freedesktop.appearance"_s << u"color-scheme"_s
+                << QVariant::fromValue(QDBusVariant(scheme));
+        QVERIFY(portalBus.send(changed));
+    };
+
+    Preferences preferences(nullptr);
+    QCOMPARE(preferences.theme(), Preferences::Theme::System);
+    // The palette is light; the portal says dark, and wins.
+    QTRY_VERIFY(preferences.isDark());
+
+    announce(2); // light
+    QTRY_VERIFY(!preferences.isDark());
+    announce(1); // dark
+    QTRY_VERIFY(preferences.isDark());
+    // A chosen theme still wins over the desktop's.
+    preferences.setTheme(Preferences::Theme::Light);
+    QVERIFY(!preferences.isDark());
+    preferences.setTheme(Preferences::Theme::System);
+    QVERIFY(preferences.isDark());
+    // No preference: back to the palette (light).
+    announce(0);
+    QTRY_VERIFY(!preferences.isDark());
+
+    portalBus.unregisterService(u"org.freedesktop.portal.Desktop"_s);
+    portalBus.unregisterObject(PortalPath);
+    QDBusConnection::disconnectFromBus(u"portal"_s);
+}
+
+void tst_Preferences::cleanupTestCase()
+{
+    m_bus.kill();
+    m_bus.waitForFinished();
+}
+#endif
 
 QTEST_MAIN(tst_Preferences)
 
