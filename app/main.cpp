@@ -77,7 +77,8 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    // Fusion follows the system palette (light or dark) on every platform.
+    // Fusion draws with the palette Main.qml hands it from Theme (light or dark, following
+    // Preferences), so the app looks the same on every platform.
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(u"Fusion"_s);
 

@@ -208,7 +208,7 @@ void Preferences::loadTranslations()
     }
     const QString loaded = QFileInfo(own->filePath()).completeBaseName();
     m_effectiveLanguage = loaded.startsWith(u"confab_") ? loaded.mid(7) : FallbackLanguage;
-    qCInfo(lcApp) << "language:" << m_effectiveLanguage
+    qCDebug(lcApp) << "language:" << m_effectiveLanguage
                   << (m_language.isEmpty() ? "(system)" : "(chosen)");
     m_translators.push_back(std::move(own));
 

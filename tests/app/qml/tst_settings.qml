@@ -21,8 +21,16 @@ TestCase {
         }
     }
 
-    function createPage() {
-        const page = createTemporaryObject(pageComponent, testCase)
+    Component {
+        id: chatComponent
+        ChatPage {
+            width: testCase.width
+            height: testCase.height
+        }
+    }
+
+    function createPage(component) {
+        const page = createTemporaryObject(component || pageComponent, testCase)
         verify(page)
         waitForRendering(page)
         return page
@@ -46,6 +54,7 @@ TestCase {
     function cleanup() {
         Preferences.language = "en"
         Preferences.theme = Preferences.System
+        AppController.leave()
     }
 
     function test_languageSwitchRetranslatesThePage_data() {
@@ -81,6 +90,27 @@ TestCase {
         Preferences.language = "en"
         compare(hostButton.text, "Host")
         compare(joinTitle.text, "Join a server")
+    }
+
+    function test_chatPageOpensSettings() {
+        verify(AppController.hostChat(0, ""))
+        tryCompare(AppController, "currentRoom", "lobby", 10000)
+        const page = createPage(chatComponent)
+        const inspectorTab = findChild(page, "inspectorTab")
+        compare(inspectorTab.text, "Inspector")
+
+        const dialog = openSettings(page)
+        choose(dialog, "languageChinese")
+        compare(inspectorTab.text, "事件检查器")
+        compare(AppController.connectionState, "已连接")
+        choose(dialog, "themeDark")
+        verify(Theme.dark)
+        choose(dialog, "languageEnglish")
+        compare(inspectorTab.text, "Inspector")
+        compare(AppController.connectionState, "Connected")
+        dialog.close()
+        tryCompare(dialog, "visible", false)
+        page.destroy() // before leave(), as when the window swaps pages
     }
 
     function test_themeSwitchChangesColours() {
