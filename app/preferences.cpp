@@ -209,7 +209,7 @@ void Preferences::loadTranslations()
     const QString loaded = QFileInfo(own->filePath()).completeBaseName();
     m_effectiveLanguage = loaded.startsWith(u"confab_") ? loaded.mid(7) : FallbackLanguage;
     qCDebug(lcApp) << "language:" << m_effectiveLanguage
-                  << (m_language.isEmpty() ? "(system)" : "(chosen)");
+                   << (m_language.isEmpty() ? "(system)" : "(chosen)");
     m_translators.push_back(std::move(own));
 
     // Qt's own strings (dialog buttons, context menus), when qt6-translations-l10n is installed.
