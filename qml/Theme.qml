@@ -29,6 +29,9 @@ QtObject {
     readonly property color ownBubble: dark ? "#1d4f91" : "#d7e7ff"
     readonly property color ownBubbleText: dark ? "#f2f6fc" : "#0b2545"
     readonly property color otherBubble: dark ? "#2a2f36" : "#ffffff"
+    //! Fusion outlines radio buttons and check boxes in its palette's window colour darkened
+    //! 1.4×, which vanishes on the dark theme; those indicators get this as their window.
+    readonly property color indicatorWindow: dark ? "#8a939e" : window
     readonly property color sidePane: dark ? "#181b1f" : "#eceef1"
     readonly property color error: dark ? "#ff7b72" : "#c62828"
     readonly property color errorBackground: dark ? "#4a1f1f" : "#fdecea"

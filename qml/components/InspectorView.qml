@@ -142,6 +142,7 @@ Pane {
                     id: ackBox
                     objectName: "ackBox"
                     text: qsTr("Ask for an ack")
+                    palette.window: Theme.indicatorWindow
                     checked: true
                 }
                 Label {

@@ -59,6 +59,7 @@ Dialog {
                 required property var modelData
                 objectName: modelData.objectName
                 Layout.leftMargin: Theme.spacing
+                palette.window: Theme.indicatorWindow
                 text: modelData.value === "" ? qsTr("System") : modelData.name
                 checked: Preferences.language === modelData.value
                 ButtonGroup.group: languageGroup
@@ -80,6 +81,7 @@ Dialog {
                 required property var modelData
                 objectName: modelData.objectName
                 Layout.leftMargin: Theme.spacing
+                palette.window: Theme.indicatorWindow
                 text: dialog.themeName(modelData.value)
                 checked: Preferences.theme === modelData.value
                 ButtonGroup.group: themeGroup
