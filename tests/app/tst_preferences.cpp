@@ -67,6 +67,7 @@ private Q_SLOTS:
     void languageAppliesAndPersists_data();
     void languageAppliesAndPersists();
     void unknownLanguageFollowsSystem();
+    void systemLanguage();
     void themePersists_data();
     void themePersists();
     void systemThemeFollowsPalette();
@@ -164,6 +165,16 @@ void tst_Preferences::unknownLanguageFollowsSystem()
     QCOMPARE(preferences.language(), QString());
     QVERIFY(Preferences::availableLanguages().contains(preferences.effectiveLanguage()));
     QCOMPARE(Preferences(nullptr).language(), QString());
+}
+
+void tst_Preferences::systemLanguage()
+{
+    // ctest runs this under LC_ALL=C.UTF-8 and again under zh_CN.UTF-8 (tst_preferences_zh_CN).
+    const QString expected = qEnvironmentVariable("CONFAB_EXPECT_SYSTEM_LANGUAGE");
+    QVERIFY2(!expected.isEmpty(), "run through ctest, which sets CONFAB_EXPECT_SYSTEM_LANGUAGE");
+    Preferences preferences(nullptr);
+    QCOMPARE(preferences.language(), QString());
+    QCOMPARE(preferences.effectiveLanguage(), expected);
 }
 
 void tst_Preferences::themePersists_data()
