@@ -196,7 +196,7 @@ private:
     void onRenamed(const QString &sid, const QString &oldName, const QString &name);
     void onPeers(const QList<Confab::Client::ChatPeer> &peers);
     static QStringList displayRooms(const QString &sid, const QString &nsp,
-                                    const QStringList &socketIoRooms);
+                                     const QStringList &socketIoRooms);
     void onHostClientConnected(const Confab::ClientInfo &info);
 
     static AppController *s_instance;
