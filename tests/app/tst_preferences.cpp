@@ -92,7 +92,9 @@ void tst_Preferences::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"ConfabTest"_s);
-    QCoreApplication::setApplicationName(u"tst_preferences"_s);
+    // Its own settings per run: ctest may run the zh_CN run alongside the default one.
+    QCoreApplication::setApplicationName(u"tst_preferences_"_s
+                                         + qEnvironmentVariable("CONFAB_EXPECT_SYSTEM_LANGUAGE"));
     m_lightPalette = paletteWithWindow(QColor(0xf0, 0xf0, 0xf0));
 #if CONFAB_HAVE_DBUS
     // Before anything touches QDBusConnection::sessionBus(), which reads the address once.
