@@ -142,7 +142,7 @@ void tst_Translations::upToDate()
             problems << u"not translated: "_s + readable(it.key());
     }
     if (!problems.isEmpty()) {
-        problems.prepend(u"%1 is out of date. Run `cmake --build <build> --target "
+        problems.prepend(u"%1 is out of date or incomplete. Run `cmake --build <build> --target "
                          "update_translations`, then translate what is unfinished (Qt Linguist "
                          "or a text editor):"_s.arg(tsFile));
     }
