@@ -7,6 +7,8 @@
 #include <QtCore/QPointer>
 #include <QtCore/QRandomGenerator>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace Confab {
@@ -223,7 +225,8 @@ QString ChatService::displayRoom(const QString &socketIoRoom)
 
 QString ChatService::nameOf(const QString &sid) const
 {
-    return m_members.value(sid).name;
+    const auto it = m_members.constFind(sid);
+    return it != m_members.cend() ? it->name : QString();
 }
 
 QHash<QString, int> ChatService::activeRooms() const
@@ -292,12 +295,22 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
                 {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
                 {{roomKey(request.room)}, {}, u"/"_s});
     }
+    // Sorted as plain (name, sid) pairs before any QVariant exists: comparing through
+    // QVariant::toMap() copied two maps per comparison and dominated joins of big rooms.
+    const QSet<QString> &sids = m_rooms[request.room];
+    QList<std::pair<QString, QString>> byName;
+    byName.reserve(sids.size());
+    for (const QString &other : sids) {
+        const auto it = m_members.constFind(other); // value() would copy the whole Member
+        byName.append({it != m_members.cend() ? it->name : QString(), other});
+    }
+    std::sort(byName.begin(), byName.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
     QVariantList members;
-    for (const QString &other : m_rooms.value(request.room))
-        members.append(QVariantMap{{u"sid"_s, other}, {u"name"_s, m_members.value(other).name}});
-    std::sort(members.begin(), members.end(), [](const QVariant &a, const QVariant &b) {
-        return a.toMap().value(u"name"_s).toString() < b.toMap().value(u"name"_s).toString();
-    });
+    members.reserve(byName.size());
+    const QString nameKey = u"name"_s, sidKey = u"sid"_s;
+    for (const auto &[name, other] : std::as_const(byName))
+        members.append(QVariantMap{{sidKey, other}, {nameKey, name}});
     QVariantList history;
     for (const ChatMessage &m : m_store->history(request.room, 0, m_options.historyOnJoin))
         history.append(m.toVariant());
