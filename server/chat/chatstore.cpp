@@ -16,6 +16,10 @@
 #include <mutex>
 #include <thread>
 
+#ifdef Q_OS_LINUX
+#    include <pthread.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace Confab {
@@ -260,8 +264,16 @@ public:
         }
         // WAL lets the reader run beside the writer; FULL syncs every (grouped) commit, so
         // an acknowledged message survives even a power cut, not only a killed process.
+        // A group touches one B-tree leaf per room (and per index) and the commit writes
+        // each whole to the WAL: with rows of a few hundred bytes, small pages cut what a
+        // commit writes and checksums. Takes effect only for a new file (before WAL is on).
+        if (!execute(m_writer, "PRAGMA page_size=1024", error))
+            return false;
+        // A bigger page cache keeps the rooms' B-tree leaves in memory; checkpoints every 4000
+        // pages instead of 1000 copy each hot leaf back 4 times less often.
         for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                                   "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"}) {
+                                   "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
+                                   "PRAGMA cache_size=-32768", "PRAGMA wal_autocheckpoint=4000"}) {
             if (!execute(m_writer, pragma, error))
                 return false;
         }
@@ -434,6 +446,9 @@ private:
     //! its fsync run forms the next group.
     void run()
     {
+#ifdef Q_OS_LINUX
+        pthread_setname_np(pthread_self(), "confab-store"); // for top -H and perf
+#endif
         std::unique_lock lock(m_mutex);
         for (;;) {
             m_wake.wait(lock,
@@ -499,7 +514,6 @@ private:
             statement.reset();
         };
         QHash<QString, qint64> ids; // this group's new last ids
-        QHash<QString, qsizetype> groupKeys; // duplicates within the group, like the index
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
 
         if (m_w->begin.step() != SQLITE_DONE)
@@ -507,31 +521,7 @@ private:
         m_w->begin.reset();
         for (qsizetype i = 0; error.isEmpty() && i < group.size(); ++i) {
             ChatStore::Pending &p = group[i];
-            const ChatMessage &d = p.draft;
-            if (!d.clientId.isEmpty()) {
-                QString key = clientKey(d);
-                if (auto it = groupKeys.constFind(key); it != groupKeys.cend()) {
-                    outcomes.append({outcomes.at(*it).message, true, {}, std::move(p.done)});
-                    continue;
-                }
-                Statement &find = m_w->findDuplicate;
-                find.bind(1, d.room);
-                find.bind(2, d.name);
-                find.bind(3, d.clientId);
-                const int rc = find.step();
-                if (rc == SQLITE_ROW) {
-                    outcomes.append({find.message(), true, {}, std::move(p.done)});
-                    find.reset();
-                    continue;
-                }
-                if (rc != SQLITE_DONE) {
-                    fail(find);
-                    break;
-                }
-                find.reset();
-                groupKeys.insert(std::move(key), outcomes.size());
-            }
-            ChatMessage m = d;
+            ChatMessage m = p.draft;
             if (!ids.contains(m.room)) {
                 Statement &insertRoom = m_w->insertRoom;
                 insertRoom.bind(1, m.room);
@@ -543,7 +533,7 @@ private:
                 insertRoom.reset();
                 ids.insert(m.room, lastId(m.room));
             }
-            m.id = ++ids[m.room];
+            m.id = ids.value(m.room) + 1;
             m.ts = now;
             Statement &insert = m_w->insertMessage;
             insert.bind(1, m.room);
@@ -553,12 +543,34 @@ private:
             insert.bind(5, m.text);
             insert.bind(6, m.ts);
             insert.bindOrNull(7, m.clientId);
-            if (insert.step() != SQLITE_DONE) {
-                fail(insert);
+            const int rc = insert.step();
+            const QString stepError = rc == SQLITE_DONE ? QString() : errorOf(m_writer);
+            insert.reset();
+            if (rc == SQLITE_DONE) {
+                ids[m.room] = m.id;
+                outcomes.append({std::move(m), false, {}, std::move(p.done)});
+                continue;
+            }
+            // A retry: the unique index on (room, name, client_id) refused it, and only the
+            // statement was undone. Looking the original up only then saves a search per
+            // message; it also finds one written earlier in this same transaction.
+            Statement &find = m_w->findDuplicate;
+            if ((rc & 0xff) == SQLITE_CONSTRAINT && !m.clientId.isEmpty()) {
+                find.bind(1, m.room);
+                find.bind(2, m.name);
+                find.bind(3, m.clientId);
+                if (find.step() == SQLITE_ROW) {
+                    outcomes.append({find.message(), true, {}, std::move(p.done)});
+                    find.reset();
+                    continue;
+                }
+                fail(find);
+                if (error.isEmpty() || error == u"not an error")
+                    error = u"a message with this id was refused but cannot be found"_s;
                 break;
             }
-            insert.reset();
-            outcomes.append({std::move(m), false, {}, std::move(p.done)});
+            error = stepError;
+            break;
         }
         for (auto it = ids.cbegin(); error.isEmpty() && it != ids.cend(); ++it) {
             Statement &update = m_w->updateRoom;
