@@ -217,6 +217,25 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
 
 ChatService::~ChatService() = default;
 
+void ChatService::Roster::insert(const QString &name, const QString &sid)
+{
+    const std::pair<QString, QString> key{name, sid};
+    const auto at = std::lower_bound(byName.cbegin(), byName.cend(), key) - byName.cbegin();
+    byName.insert(at, key);
+    entries.insert(at, QVariantMap{{u"sid"_s, sid}, {u"name"_s, name}});
+}
+
+void ChatService::Roster::remove(const QString &name, const QString &sid)
+{
+    const std::pair<QString, QString> key{name, sid};
+    const auto it = std::lower_bound(byName.cbegin(), byName.cend(), key);
+    if (it == byName.cend() || *it != key)
+        return;
+    const auto at = it - byName.cbegin();
+    byName.remove(at);
+    entries.remove(at);
+}
+
 QString ChatService::displayRoom(const QString &socketIoRoom)
 {
     const QString prefix = roomKey({});
@@ -288,29 +307,14 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
     Member &member = m_members[sid];
     if (!member.rooms.contains(request.room)) {
         member.rooms.insert(request.room);
-        m_rooms[request.room].insert(sid);
+        m_rooms[request.room].insert(member.name, sid);
         m_server->enterRoom(sid, roomKey(request.room));
         m_server->emitEvent(
                 u"joined"_s,
                 {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
                 {{roomKey(request.room)}, {}, u"/"_s});
     }
-    // Sorted as plain (name, sid) pairs before any QVariant exists: comparing through
-    // QVariant::toMap() copied two maps per comparison and dominated joins of big rooms.
-    const QSet<QString> &sids = m_rooms[request.room];
-    QList<std::pair<QString, QString>> byName;
-    byName.reserve(sids.size());
-    for (const QString &other : sids) {
-        const auto it = m_members.constFind(other); // value() would copy the whole Member
-        byName.append({it != m_members.cend() ? it->name : QString(), other});
-    }
-    std::sort(byName.begin(), byName.end(),
-              [](const auto &a, const auto &b) { return a.first < b.first; });
-    QVariantList members;
-    members.reserve(byName.size());
-    const QString nameKey = u"name"_s, sidKey = u"sid"_s;
-    for (const auto &[name, other] : std::as_const(byName))
-        members.append(QVariantMap{{sidKey, other}, {nameKey, name}});
+    const QVariantList members = m_rooms.value(request.room).entries;
     QVariantList history;
     for (const ChatMessage &m : m_store->history(request.room, 0, m_options.historyOnJoin))
         history.append(m.toVariant());
@@ -322,8 +326,8 @@ void ChatService::leave(Member &member, const QString &room)
     member.rooms.remove(room);
     auto it = m_rooms.find(room);
     if (it != m_rooms.end()) {
-        it->remove(member.sid);
-        if (it->isEmpty())
+        it->remove(member.name, member.sid);
+        if (it->size() == 0)
             m_rooms.erase(it);
     }
     m_server->leaveRoom(member.sid, roomKey(room));
@@ -410,8 +414,12 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
         member.name = name;
         Q_EMIT nameChanged(sid, name);
         QStringList rooms;
-        for (const QString &room : std::as_const(member.rooms))
+        for (const QString &room : std::as_const(member.rooms)) {
             rooms.append(roomKey(room));
+            Roster &roster = m_rooms[room];
+            roster.remove(old, sid);
+            roster.insert(name, sid);
+        }
         if (!rooms.isEmpty())
             m_server->emitEvent(u"renamed"_s,
                                 {QVariantMap{{u"sid"_s, sid}, {u"old"_s, old}, {u"name"_s, name}}},
