@@ -658,6 +658,7 @@ ChatStore::~ChatStore()
 
 bool ChatStore::open(const QString &location)
 {
+    flush(); // a store opened again first answers what the previous one still holds
     m_backend.reset();
     m_error.clear();
     if (location == u":memory:") {
