@@ -258,16 +258,21 @@ QHash<QString, int> ChatService::activeRooms() const
 
 QVariantList ChatService::roomList() const
 {
+    // Sent on every connect: linear in the rooms (a contains() per active room was not).
     QStringList names = m_store->rooms();
+    const QSet<QString> stored(names.cbegin(), names.cend());
     for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it) {
-        if (!names.contains(it.key()))
+        if (!stored.contains(it.key()))
             names.append(it.key());
     }
     names.sort();
     QVariantList rooms;
-    for (const QString &name : std::as_const(names))
-        rooms.append(
-                QVariantMap{{u"name"_s, name}, {u"members"_s, int(m_rooms.value(name).size())}});
+    rooms.reserve(names.size());
+    for (const QString &name : std::as_const(names)) {
+        const auto roster = m_rooms.constFind(name);
+        const int members = roster != m_rooms.cend() ? int(roster->size()) : 0;
+        rooms.append(QVariantMap{{u"name"_s, name}, {u"members"_s, members}});
+    }
     return rooms;
 }
 
