@@ -523,15 +523,21 @@ private:
             ChatStore::Pending &p = group[i];
             ChatMessage m = p.draft;
             if (!ids.contains(m.room)) {
-                Statement &insertRoom = m_w->insertRoom;
-                insertRoom.bind(1, m.room);
-                insertRoom.bind(2, now);
-                if (insertRoom.step() != SQLITE_DONE) {
-                    fail(insertRoom);
-                    break;
+                // A room in the cache has its row (the cache is dropped when a group fails):
+                // only a new one needs the INSERT.
+                if (const auto known = m_lastIds.constFind(m.room); known != m_lastIds.cend()) {
+                    ids.insert(m.room, *known);
+                } else {
+                    Statement &insertRoom = m_w->insertRoom;
+                    insertRoom.bind(1, m.room);
+                    insertRoom.bind(2, now);
+                    if (insertRoom.step() != SQLITE_DONE) {
+                        fail(insertRoom);
+                        break;
+                    }
+                    insertRoom.reset();
+                    ids.insert(m.room, lastId(m.room));
                 }
-                insertRoom.reset();
-                ids.insert(m.room, lastId(m.room));
             }
             m.id = ids.value(m.room) + 1;
             m.ts = now;
