@@ -9,6 +9,7 @@
 #include <QtCore/QLocale>
 #include <QtCore/QUrl>
 
+#include <charconv>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -22,13 +23,13 @@ namespace {
 
 constexpr char hexDigits[] = "0123456789abcdef";
 
-void writeUnicodeEscape(QByteArray &out, char16_t unit)
+//! Decimal digits without a temporary QByteArray (ids and timestamps are in every message).
+template<typename Integer>
+void writeInteger(QByteArray &out, Integer value)
 {
-    out.append("\\u", 2);
-    out.append(hexDigits[(unit >> 12) & 0xf]);
-    out.append(hexDigits[(unit >> 8) & 0xf]);
-    out.append(hexDigits[(unit >> 4) & 0xf]);
-    out.append(hexDigits[unit & 0xf]);
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr - digits);
 }
 
 // Number.prototype.toString(10) (ECMA-262 §6.1.6.1.20) from the shortest round-trip digits,
@@ -117,61 +118,120 @@ QVariant null()
     return QVariant::fromValue(nullptr);
 }
 
+namespace {
+
+//! The bytes writeString() emits for \a c (a lone surrogate as \uXXXX); 4 for a valid
+//! surrogate pair, counted at its high half.
+inline int encodedSize(char16_t c, const char16_t *next, const char16_t *end)
+{
+    if (c < 0x80) {
+        switch (c) {
+        case u'"':
+        case u'\\':
+        case u'\b':
+        case u'\f':
+        case u'\n':
+        case u'\r':
+        case u'\t':
+            return 2;
+        default:
+            return c < 0x20 ? 6 : 1;
+        }
+    }
+    if (c < 0x800)
+        return 2;
+    if (QChar::isHighSurrogate(c) && next < end && QChar::isLowSurrogate(*next))
+        return 4;
+    if (QChar::isSurrogate(c))
+        return 6;
+    return 3;
+}
+
+} // namespace
+
 void writeString(QByteArray &out, QStringView text)
 {
-    out.reserve(out.size() + text.size() + 2);
-    out.append('"');
-    const char16_t *p = text.utf16();
-    const char16_t *end = p + text.size();
+    // Two passes: size the output exactly, then fill it through a pointer; appending byte by
+    // byte cost a capacity check per character and dominated encoding chat messages.
+    const char16_t *const begin = text.utf16();
+    const char16_t *const end = begin + text.size();
+    qsizetype size = 2;
+    for (const char16_t *p = begin; p < end; ++p) {
+        const int n = encodedSize(*p, p + 1, end);
+        size += n;
+        if (n == 4)
+            ++p; // the pair's low half
+    }
+    const qsizetype start = out.size();
+    out.resize(start + size);
+    char *o = out.data() + start;
+    const auto escape = [&o](char16_t unit) {
+        *o++ = '\\';
+        *o++ = 'u';
+        *o++ = hexDigits[(unit >> 12) & 0xf];
+        *o++ = hexDigits[(unit >> 8) & 0xf];
+        *o++ = hexDigits[(unit >> 4) & 0xf];
+        *o++ = hexDigits[unit & 0xf];
+    };
+    *o++ = '"';
+    const char16_t *p = begin;
     while (p < end) {
         const char16_t c = *p++;
         if (c < 0x80) {
             switch (c) {
             case u'"':
-                out.append("\\\"", 2);
+                *o++ = '\\';
+                *o++ = '"';
                 break;
             case u'\\':
-                out.append("\\\\", 2);
+                *o++ = '\\';
+                *o++ = '\\';
                 break;
             case u'\b':
-                out.append("\\b", 2);
+                *o++ = '\\';
+                *o++ = 'b';
                 break;
             case u'\f':
-                out.append("\\f", 2);
+                *o++ = '\\';
+                *o++ = 'f';
                 break;
             case u'\n':
-                out.append("\\n", 2);
+                *o++ = '\\';
+                *o++ = 'n';
                 break;
             case u'\r':
-                out.append("\\r", 2);
+                *o++ = '\\';
+                *o++ = 'r';
                 break;
             case u'\t':
-                out.append("\\t", 2);
+                *o++ = '\\';
+                *o++ = 't';
                 break;
             default:
                 if (c < 0x20)
-                    writeUnicodeEscape(out, c);
+                    escape(c);
                 else
-                    out.append(char(c));
+                    *o++ = char(c);
             }
         } else if (c < 0x800) {
-            out.append(char(0xc0 | (c >> 6)));
-            out.append(char(0x80 | (c & 0x3f)));
+            *o++ = char(0xc0 | (c >> 6));
+            *o++ = char(0x80 | (c & 0x3f));
         } else if (QChar::isHighSurrogate(c) && p < end && QChar::isLowSurrogate(*p)) {
             const char32_t ucs4 = QChar::surrogateToUcs4(c, *p++);
-            out.append(char(0xf0 | (ucs4 >> 18)));
-            out.append(char(0x80 | ((ucs4 >> 12) & 0x3f)));
-            out.append(char(0x80 | ((ucs4 >> 6) & 0x3f)));
-            out.append(char(0x80 | (ucs4 & 0x3f)));
+            *o++ = char(0xf0 | (ucs4 >> 18));
+            *o++ = char(0x80 | ((ucs4 >> 12) & 0x3f));
+            *o++ = char(0x80 | ((ucs4 >> 6) & 0x3f));
+            *o++ = char(0x80 | (ucs4 & 0x3f));
         } else if (QChar::isSurrogate(c)) {
-            writeUnicodeEscape(out, c); // a lone surrogate: well-formed JSON.stringify
+            escape(c); // a lone surrogate: well-formed JSON.stringify
         } else {
-            out.append(char(0xe0 | (c >> 12)));
-            out.append(char(0x80 | ((c >> 6) & 0x3f)));
-            out.append(char(0x80 | (c & 0x3f)));
+            *o++ = char(0xe0 | (c >> 12));
+            *o++ = char(0x80 | ((c >> 6) & 0x3f));
+            *o++ = char(0x80 | (c & 0x3f));
         }
     }
-    out.append('"');
+    *o++ = '"';
+    Q_ASSERT(o == out.data() + out.size());
 }
 
 void write(QByteArray &out, const QVariant &value, QList<QByteArray> *attachments)
@@ -190,14 +250,14 @@ void write(QByteArray &out, const QVariant &value, QList<QByteArray> *attachment
     case QMetaType::LongLong:
     case QMetaType::SChar:
     case QMetaType::Char:
-        out.append(QByteArray::number(value.toLongLong()));
+        writeInteger(out, value.toLongLong());
         return;
     case QMetaType::UInt:
     case QMetaType::UShort:
     case QMetaType::ULong:
     case QMetaType::ULongLong:
     case QMetaType::UChar:
-        out.append(QByteArray::number(value.toULongLong()));
+        writeInteger(out, value.toULongLong());
         return;
     case QMetaType::Double:
     case QMetaType::Float:

@@ -7,6 +7,8 @@
 #include <QtCore/QPointer>
 #include <QtCore/QRandomGenerator>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace Confab {
@@ -215,6 +217,25 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
 
 ChatService::~ChatService() = default;
 
+void ChatService::Roster::insert(const QString &name, const QString &sid)
+{
+    const std::pair<QString, QString> key{name, sid};
+    const auto at = std::lower_bound(byName.cbegin(), byName.cend(), key) - byName.cbegin();
+    byName.insert(at, key);
+    entries.insert(at, QVariantMap{{u"sid"_s, sid}, {u"name"_s, name}});
+}
+
+void ChatService::Roster::remove(const QString &name, const QString &sid)
+{
+    const std::pair<QString, QString> key{name, sid};
+    const auto it = std::lower_bound(byName.cbegin(), byName.cend(), key);
+    if (it == byName.cend() || *it != key)
+        return;
+    const auto at = it - byName.cbegin();
+    byName.remove(at);
+    entries.remove(at);
+}
+
 QString ChatService::displayRoom(const QString &socketIoRoom)
 {
     const QString prefix = roomKey({});
@@ -223,7 +244,8 @@ QString ChatService::displayRoom(const QString &socketIoRoom)
 
 QString ChatService::nameOf(const QString &sid) const
 {
-    return m_members.value(sid).name;
+    const auto it = m_members.constFind(sid);
+    return it != m_members.cend() ? it->name : QString();
 }
 
 QHash<QString, int> ChatService::activeRooms() const
@@ -236,16 +258,21 @@ QHash<QString, int> ChatService::activeRooms() const
 
 QVariantList ChatService::roomList() const
 {
+    // Sent on every connect: linear in the rooms (a contains() per active room was not).
     QStringList names = m_store->rooms();
+    const QSet<QString> stored(names.cbegin(), names.cend());
     for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it) {
-        if (!names.contains(it.key()))
+        if (!stored.contains(it.key()))
             names.append(it.key());
     }
     names.sort();
     QVariantList rooms;
-    for (const QString &name : std::as_const(names))
-        rooms.append(
-                QVariantMap{{u"name"_s, name}, {u"members"_s, int(m_rooms.value(name).size())}});
+    rooms.reserve(names.size());
+    for (const QString &name : std::as_const(names)) {
+        const auto roster = m_rooms.constFind(name);
+        const int members = roster != m_rooms.cend() ? int(roster->size()) : 0;
+        rooms.append(QVariantMap{{u"name"_s, name}, {u"members"_s, members}});
+    }
     return rooms;
 }
 
@@ -285,19 +312,14 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
     Member &member = m_members[sid];
     if (!member.rooms.contains(request.room)) {
         member.rooms.insert(request.room);
-        m_rooms[request.room].insert(sid);
+        m_rooms[request.room].insert(member.name, sid);
         m_server->enterRoom(sid, roomKey(request.room));
         m_server->emitEvent(
                 u"joined"_s,
                 {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
                 {{roomKey(request.room)}, {}, u"/"_s});
     }
-    QVariantList members;
-    for (const QString &other : m_rooms.value(request.room))
-        members.append(QVariantMap{{u"sid"_s, other}, {u"name"_s, m_members.value(other).name}});
-    std::sort(members.begin(), members.end(), [](const QVariant &a, const QVariant &b) {
-        return a.toMap().value(u"name"_s).toString() < b.toMap().value(u"name"_s).toString();
-    });
+    const QVariantList members = m_rooms.value(request.room).entries;
     QVariantList history;
     for (const ChatMessage &m : m_store->history(request.room, 0, m_options.historyOnJoin))
         history.append(m.toVariant());
@@ -309,8 +331,8 @@ void ChatService::leave(Member &member, const QString &room)
     member.rooms.remove(room);
     auto it = m_rooms.find(room);
     if (it != m_rooms.end()) {
-        it->remove(member.sid);
-        if (it->isEmpty())
+        it->remove(member.name, member.sid);
+        if (it->size() == 0)
             m_rooms.erase(it);
     }
     m_server->leaveRoom(member.sid, roomKey(room));
@@ -397,8 +419,12 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
         member.name = name;
         Q_EMIT nameChanged(sid, name);
         QStringList rooms;
-        for (const QString &room : std::as_const(member.rooms))
+        for (const QString &room : std::as_const(member.rooms)) {
             rooms.append(roomKey(room));
+            Roster &roster = m_rooms[room];
+            roster.remove(old, sid);
+            roster.insert(name, sid);
+        }
         if (!rooms.isEmpty())
             m_server->emitEvent(u"renamed"_s,
                                 {QVariantMap{{u"sid"_s, sid}, {u"old"_s, old}, {u"name"_s, name}}},

@@ -90,7 +90,17 @@ private:
     ChatOptions m_options;
     QHash<QString, Member> m_members; //!< by sid
     QHash<QString, QString> m_names; //!< case-folded name → sid
-    QHash<QString, QSet<QString>> m_rooms; //!< room → member sids
+    //! A room's members sorted by name, kept sorted as people come and go, so that a join
+    //! in a big room answers with a shared list instead of building and sorting one.
+    struct Roster
+    {
+        QList<std::pair<QString, QString>> byName; //!< (name, sid)
+        QVariantList entries; //!< {"sid","name"} in the same order: the join ack's members
+        qsizetype size() const { return byName.size(); }
+        void insert(const QString &name, const QString &sid);
+        void remove(const QString &name, const QString &sid);
+    };
+    QHash<QString, Roster> m_rooms; //!< room → members
 };
 
 } // namespace Confab

@@ -6,6 +6,7 @@
 #include <QtCore/QVariantMap>
 
 #include <functional>
+#include <memory>
 
 namespace Confab {
 
@@ -25,12 +26,21 @@ struct ChatMessage
     bool operator==(const ChatMessage &other) const = default;
 };
 
-//! \brief Rooms and messages in SQLite (WAL), with grouped commits.
+class ChatStoreBackend;
+
+//! \brief Rooms and messages: in SQLite (WAL) with grouped commits on a writer thread, or
+//! in RAM for the session (":memory:").
 //!
-//! append() queues a message; everything queued during one pass of the event loop is written
-//! in one transaction, and each callback runs only after that transaction committed, so a
-//! message acknowledged from a callback survives a crash of the process at any moment.
-//! Reads see only committed messages.
+//! append() queues a message. Everything queued during one pass of the event loop goes to
+//! the writer as one group, and what arrives while a commit (and its fsync) runs joins the
+//! next group. Each callback runs on the store's thread only after the transaction holding
+//! its message committed, so a message acknowledged from a callback survives a crash of the
+//! process at any moment; callbacks run in the order of append(). Reads see only committed
+//! messages.
+//!
+//! ":memory:" keeps the same semantics (per-room ids from 1, duplicates by client id,
+//! history paging, callbacks after the event-loop pass) without SQLite: nothing outlives
+//! the process.
 class ChatStore : public QObject
 {
     Q_OBJECT
@@ -39,24 +49,29 @@ public:
     static constexpr int SchemaVersion = 1;
 
     explicit ChatStore(QObject *parent = nullptr);
+    //! Commits what is queued, runs its callbacks, then stops the writer.
     ~ChatStore() override;
 
     //! \brief Opens \a location: a folder (the file confab.sqlite in it is created when
-    //! missing) or ":memory:" for a store that keeps nothing.
+    //! missing) or ":memory:" for a store that keeps messages in RAM for the session only.
     bool open(const QString &location);
     bool isOpen() const;
     QString errorString() const { return m_error; }
     //! \brief The database file, or ":memory:".
     QString databasePath() const { return m_path; }
 
+    //! \brief Caps the database at about \a bytes (SQLite's max_page_count); appends that
+    //! would grow it further fail like on a full disk. 0: no cap. Call after open().
+    bool setSizeLimit(qint64 bytes);
+
     //! \param stored the message with its id and ts; for a duplicate (same room, name and
     //! clientId as an earlier one) the earlier message.
-    //! \param error empty on success.
+    //! \param error empty on success; otherwise nothing was stored.
     using AppendCallback
             = std::function<void(const ChatMessage &stored, bool duplicate, const QString &error)>;
     //! \brief Stores \a draft (room, sid, name, text, clientId; id and ts are assigned).
     void append(const ChatMessage &draft, AppendCallback done);
-    //! \brief Commits what is queued now instead of at the end of this event-loop pass.
+    //! \brief Commits what is queued now and runs its callbacks before returning.
     void flush();
 
     //! \brief Up to \a limit messages of \a room with ids below \a before (all when
@@ -65,25 +80,24 @@ public:
     //! \brief Every room that has messages, by name.
     QStringList rooms() const;
     qint64 messageCount() const;
-    //! \brief Commits grouped so far (for the benchmark notes).
-    quint64 commitCount() const { return m_commits; }
+    //! \brief Commits (groups) so far (for the benchmark notes).
+    quint64 commitCount() const;
 
-private:
+    //! \brief A message waiting for its group, with its callback.
     struct Pending
     {
         ChatMessage draft;
         AppendCallback done;
     };
-    bool migrate();
-    qint64 lastId(const QString &room);
 
-    QString m_connection;
+private:
+    void handOver();
+
+    std::unique_ptr<ChatStoreBackend> m_backend;
     QString m_path;
     QString m_error;
     QList<Pending> m_pending;
-    bool m_flushScheduled = false;
-    QHash<QString, qint64> m_lastIds;
-    quint64 m_commits = 0;
+    bool m_handOverScheduled = false;
 };
 
 } // namespace Confab

@@ -712,6 +712,12 @@ async def scenario_rename(ctx):
         ack = await ctx.call(b, 'rename', {'name': name})
         ctx.check(f'rename to an {label} name: ok false (names are 1-32 characters)',
                   err_ack(ack), short(ack))
+    # The join ack lists the members by name, with the names they have now.
+    ack = await ctx.join(e, r1)
+    if ok_ack(ack):
+        ctx.equal('join ack members: sorted by name, renames included', ack.get('members'),
+                  [{'sid': e.sid, 'name': 'rename-a'}, {'sid': b.sid, 'name': 'rename-b'},
+                   {'sid': a.sid, 'name': 'rename-b (2)'}])
 
 
 async def scenario_who(ctx):

@@ -64,6 +64,16 @@ void tst_Json::stringify_data()
                            << "\"\xe2\x82\xac \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80\""_ba;
     QTest::addRow("lone surrogate")
             << QVariant(QString(QChar(0xd800)) + u"x"_s) << "\"\\ud800x\""_ba;
+    QTest::addRow("lone surrogates at the ends, low before high")
+            << QVariant(QString(QChar(0xdc00)) + QChar(0xd83d) + u"é"_s + QChar(0xd83d))
+            << "\"\\udc00\\ud83d\xc3\xa9\\ud83d\""_ba;
+    QTest::addRow("pair after a 2-byte and a 3-byte character")
+            << QVariant(u"ß€😀"_s) << "\"\xc3\x9f\xe2\x82\xac\xf0\x9f\x98\x80\""_ba;
+    QTest::addRow("long ascii") << QVariant(QString(300, u'a'))
+                                << "\"" + QByteArray(300, 'a') + "\"";
+    QTest::addRow("integers") << QVariant(
+            QVariantList{qint64(-9223372036854775807LL - 1), 0, quint64(18446744073709551615ULL)})
+                              << "[-9223372036854775808,0,18446744073709551615]"_ba;
 
     // Others.
     QTest::addRow("true") << QVariant(true) << "true"_ba;

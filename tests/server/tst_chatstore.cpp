@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The SQLite message store: ids, grouped commits, duplicates, history paging, reopening.
+// The message store, both backends (SQLite in a folder, RAM for ":memory:"): ids, grouped
+// commits, duplicates, history paging, reopening; and the SQLite writer thread: callbacks
+// only after the commit, order under load, shutdown flushing, a full disk.
 #include "chatstore.h"
 
+#include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
-#include <QtSql/QSqlDatabase>
-#include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
+
+#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 using namespace Confab;
@@ -37,6 +40,28 @@ struct Appended
         };
     }
 };
+
+//! A second connection to the file, as another process would see it.
+struct Observer
+{
+    sqlite3 *db = nullptr;
+    explicit Observer(const QString &path)
+    {
+        sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    }
+    ~Observer() { sqlite3_close(db); }
+    //! The first column of the first row of \a sql as text, or null when there is no row.
+    QString scalar(const char *sql) const
+    {
+        sqlite3_stmt *stmt = nullptr;
+        QString value;
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK
+            && sqlite3_step(stmt) == SQLITE_ROW)
+            value = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+        sqlite3_finalize(stmt);
+        return value;
+    }
+};
 } // namespace
 
 class tst_ChatStore : public QObject
@@ -44,20 +69,61 @@ class tst_ChatStore : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void init();
+
+    // Both backends.
+    void idsPerRoomAndGroupedCommit_data() { backends(); }
     void idsPerRoomAndGroupedCommit();
-    void callbacksRunAfterCommit();
+    void duplicatesByClientId_data() { backends(); }
     void duplicatesByClientId();
+    void historyPaging_data() { backends(); }
     void historyPaging();
+    void unicodeText_data() { backends(); }
+    void unicodeText();
+    void orderUnderLoad_data() { backends(); }
+    void orderUnderLoad();
+    void destructionFlushesPending_data() { backends(); }
+    void destructionFlushesPending();
+
+    // SQLite.
+    void callbacksRunAfterCommit();
     void survivesReopen();
     void refusesNewerSchema();
+    void fullDiskFailsWithoutAck();
+    void unusableFolderFailsToOpen();
+
+    // RAM.
     void memoryStoreKeepsNothing();
-    void unicodeText();
+
+private:
+    void backends();
+    QString location() const;
+    std::unique_ptr<QTemporaryDir> m_dir;
 };
+
+void tst_ChatStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_ChatStore::backends()
+{
+    QTest::addColumn<bool>("sqlite");
+    QTest::newRow("sqlite") << true;
+    QTest::newRow("memory") << false;
+}
+
+QString tst_ChatStore::location() const
+{
+    QFETCH(bool, sqlite);
+    return sqlite ? m_dir->path() : u":memory:"_s;
+}
 
 void tst_ChatStore::idsPerRoomAndGroupedCommit()
 {
     ChatStore store;
-    QVERIFY(store.open(u":memory:"_s));
+    QVERIFY2(store.open(location()), qPrintable(store.errorString()));
     Appended appended;
     for (int i = 0; i < 5; ++i)
         store.append(draft(u"a"_s, u"a%1"_s.arg(i)), appended.callback());
@@ -76,31 +142,10 @@ void tst_ChatStore::idsPerRoomAndGroupedCommit()
     QCOMPARE(store.messageCount(), 8);
 }
 
-void tst_ChatStore::callbacksRunAfterCommit()
-{
-    // What a callback reads is already in the database (a second connection sees it).
-    QTemporaryDir dir;
-    ChatStore store;
-    QVERIFY(store.open(dir.path()));
-    bool checked = false;
-    store.append(draft(u"r"_s, u"hello"_s), [&](const ChatMessage &m, bool, const QString &) {
-        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"observer"_s);
-        db.setDatabaseName(store.databasePath());
-        QVERIFY(db.open());
-        QSqlQuery query(db);
-        QVERIFY(query.exec(u"SELECT text FROM messages WHERE room = 'r' AND id = %1"_s.arg(m.id)));
-        QVERIFY(query.next());
-        QCOMPARE(query.value(0).toString(), u"hello"_s);
-        checked = true;
-    });
-    QTRY_VERIFY(checked);
-    QSqlDatabase::removeDatabase(u"observer"_s);
-}
-
 void tst_ChatStore::duplicatesByClientId()
 {
     ChatStore store;
-    QVERIFY(store.open(u":memory:"_s));
+    QVERIFY(store.open(location()));
     Appended appended;
     store.append(draft(u"r"_s, u"first"_s, u"c1"_s), appended.callback());
     store.append(draft(u"r"_s, u"retry in the same batch"_s, u"c1"_s), appended.callback());
@@ -122,7 +167,7 @@ void tst_ChatStore::duplicatesByClientId()
 void tst_ChatStore::historyPaging()
 {
     ChatStore store;
-    QVERIFY(store.open(u":memory:"_s));
+    QVERIFY(store.open(location()));
     Appended appended;
     for (int i = 1; i <= 120; ++i)
         store.append(draft(u"r"_s, QString::number(i)), appended.callback());
@@ -131,27 +176,114 @@ void tst_ChatStore::historyPaging()
     QCOMPARE(last50.size(), 50);
     QCOMPARE(last50.first().id, 71);
     QCOMPARE(last50.last().id, 120); // oldest first
+    QCOMPARE(last50.last().text, u"120"_s);
+    QCOMPARE(last50.last(), appended.stored.last());
     const auto page = store.history(u"r"_s, 71, 50);
     QCOMPARE(page.first().id, 21);
     QCOMPARE(page.last().id, 70);
     QCOMPARE(store.history(u"r"_s, 21, 50).size(), 20);
+    QCOMPARE(store.history(u"r"_s, 1000, 3).first().id, 118); // past the end: the newest
     QVERIFY(store.history(u"r"_s, 1, 50).isEmpty());
     QVERIFY(store.history(u"nowhere"_s, 0, 50).isEmpty());
 }
 
-void tst_ChatStore::survivesReopen()
+void tst_ChatStore::unicodeText()
 {
-    QTemporaryDir dir;
+    ChatStore store;
+    QVERIFY(store.open(location()));
+    Appended appended;
+    const QString text = u"你好 😀 \u0000 end"_s;
+    store.append(draft(u"房间"_s, text, u"客户"_s), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 1);
+    const ChatMessage stored = store.history(u"房间"_s, 0, 1).first();
+    QCOMPARE(stored.text, text);
+    QCOMPARE(stored.clientId, u"客户"_s);
+    QCOMPARE(stored, appended.stored.first());
+}
+
+void tst_ChatStore::orderUnderLoad()
+{
+    // Appends from many event-loop passes while the writer commits: callbacks come back in
+    // the order of append(), ids per room have no gap and no repeat, and what the writer
+    // received during a commit was grouped.
+    ChatStore store;
+    QVERIFY(store.open(location()));
+    Appended appended;
+    QList<ChatMessage> sent;
+    const QStringList rooms{u"a"_s, u"b"_s, u"c"_s};
+    for (int pass = 0; pass < 40; ++pass) {
+        for (int i = 0; i < 10; ++i) {
+            sent.append(draft(rooms.at((pass + i) % rooms.size()), u"%1/%2"_s.arg(pass).arg(i)));
+            store.append(sent.last(), appended.callback());
+        }
+        QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE(appended.stored.size(), sent.size());
+    QHash<QString, qint64> next;
+    for (qsizetype i = 0; i < sent.size(); ++i) {
+        const ChatMessage &m = appended.stored.at(i);
+        QCOMPARE(m.text, sent.at(i).text);
+        QCOMPARE(m.id, ++next[m.room]);
+    }
+    QCOMPARE(appended.errors, QStringList(sent.size(), QString()));
+    QVERIFY(store.commitCount() <= 40u);
+    QCOMPARE(store.messageCount(), sent.size());
+    for (const QString &room : rooms)
+        QCOMPARE(store.history(room, 0, 1000).size(), next.value(room));
+}
+
+void tst_ChatStore::destructionFlushesPending()
+{
+    // Queued but not yet handed to the writer when the store goes: the destructor commits
+    // it and runs every callback before returning.
+    Appended appended;
     {
         ChatStore store;
-        QVERIFY(store.open(dir.path()));
+        QVERIFY(store.open(location()));
+        for (int i = 0; i < 25; ++i)
+            store.append(draft(u"r"_s, QString::number(i)), appended.callback());
+        QVERIFY(appended.stored.isEmpty());
+    }
+    QCOMPARE(appended.stored.size(), 25);
+    QCOMPARE(appended.errors, QStringList(25, QString()));
+    QCOMPARE(appended.stored.last().id, 25);
+    QFETCH(bool, sqlite);
+    if (sqlite) {
+        ChatStore reopened;
+        QVERIFY(reopened.open(location()));
+        QCOMPARE(reopened.messageCount(), 25);
+    }
+}
+
+void tst_ChatStore::callbacksRunAfterCommit()
+{
+    // What a callback reads is already in the database (a second connection sees it).
+    ChatStore store;
+    QVERIFY(store.open(m_dir->path()));
+    bool checked = false;
+    store.append(draft(u"r"_s, u"hello"_s), [&](const ChatMessage &m, bool, const QString &error) {
+        QVERIFY(error.isEmpty());
+        Observer observer(store.databasePath());
+        const QByteArray sql
+                = "SELECT text FROM messages WHERE room = 'r' AND id = " + QByteArray::number(m.id);
+        QCOMPARE(observer.scalar(sql.constData()), u"hello"_s);
+        checked = true;
+    });
+    QTRY_VERIFY(checked);
+}
+
+void tst_ChatStore::survivesReopen()
+{
+    {
+        ChatStore store;
+        QVERIFY(store.open(m_dir->path()));
         Appended appended;
         store.append(draft(u"r"_s, u"one"_s), appended.callback());
         store.append(draft(u"r"_s, u"two"_s, u"c2"_s), appended.callback());
         QTRY_COMPARE(appended.stored.size(), 2);
     }
     ChatStore store;
-    QVERIFY(store.open(dir.path()));
+    QVERIFY(store.open(m_dir->path()));
     QCOMPARE(store.messageCount(), 2);
     Appended appended;
     store.append(draft(u"r"_s, u"three"_s), appended.callback());
@@ -160,26 +292,72 @@ void tst_ChatStore::survivesReopen()
     QCOMPARE(appended.stored.at(0).id, 3); // ids go on where they stopped
     QVERIFY(appended.duplicates.at(1));
     QCOMPARE(appended.stored.at(1).id, 2);
+    QCOMPARE(appended.stored.at(1).text, u"two"_s);
 }
 
 void tst_ChatStore::refusesNewerSchema()
 {
-    QTemporaryDir dir;
     {
         ChatStore store;
-        QVERIFY(store.open(dir.path()));
+        QVERIFY(store.open(m_dir->path()));
     }
     {
-        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"future"_s);
-        db.setDatabaseName(dir.filePath(u"confab.sqlite"_s));
-        QVERIFY(db.open());
-        QSqlQuery(db).exec(u"PRAGMA user_version = 99"_s);
-        db.close();
+        Observer future(m_dir->filePath(u"confab.sqlite"_s));
+        QCOMPARE(sqlite3_exec(future.db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
+                 SQLITE_OK);
     }
-    QSqlDatabase::removeDatabase(u"future"_s);
     ChatStore store;
-    QVERIFY(!store.open(dir.path()));
+    QVERIFY(!store.open(m_dir->path()));
     QVERIFY(store.errorString().contains(u"newer"_s));
+    QVERIFY(!store.isOpen());
+}
+
+void tst_ChatStore::fullDiskFailsWithoutAck()
+{
+    // A disk that fills up: the group fails as a whole, every callback gets the error and
+    // no id, nothing half-written stays, and once there is room again ids go on without a
+    // gap.
+    ChatStore store;
+    QVERIFY(store.open(m_dir->path()));
+    Appended appended;
+    store.append(draft(u"r"_s, u"before"_s), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 1);
+    QVERIFY(appended.errors.first().isEmpty());
+
+    QVERIFY(store.setSizeLimit(QFileInfo(store.databasePath()).size() + 4096));
+    const QString big(200000, u'x');
+    for (int i = 0; i < 3; ++i)
+        store.append(draft(u"r"_s, big), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 4);
+    for (int i = 1; i < 4; ++i) {
+        QVERIFY2(appended.errors.at(i).contains(u"full"_s), qPrintable(appended.errors.at(i)));
+        QCOMPARE(appended.stored.at(i).id, 0);
+    }
+    QCOMPARE(store.messageCount(), 1);
+
+    QVERIFY(store.setSizeLimit(0));
+    store.append(draft(u"r"_s, u"after"_s), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 5);
+    QVERIFY(appended.errors.last().isEmpty());
+    QCOMPARE(appended.stored.last().id, 2);
+    QCOMPARE(store.messageCount(), 2);
+}
+
+void tst_ChatStore::unusableFolderFailsToOpen()
+{
+    // A data "folder" that is a file: open() says so instead of starting without a store.
+    const QString file = m_dir->filePath(u"not-a-folder"_s);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    ChatStore store;
+    QVERIFY(!store.open(file));
+    QVERIFY2(store.errorString().contains(file), qPrintable(store.errorString()));
+    QVERIFY(!store.isOpen());
+    Appended appended;
+    store.append(draft(u"r"_s, u"nowhere"_s), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 1);
+    QVERIFY(!appended.errors.first().isEmpty());
 }
 
 void tst_ChatStore::memoryStoreKeepsNothing()
@@ -194,17 +372,6 @@ void tst_ChatStore::memoryStoreKeepsNothing()
     ChatStore store;
     QVERIFY(store.open(u":memory:"_s));
     QCOMPARE(store.messageCount(), 0);
-}
-
-void tst_ChatStore::unicodeText()
-{
-    ChatStore store;
-    QVERIFY(store.open(u":memory:"_s));
-    Appended appended;
-    const QString text = u"你好 😀 \u0000 end"_s;
-    store.append(draft(u"房间"_s, text), appended.callback());
-    QTRY_COMPARE(appended.stored.size(), 1);
-    QCOMPARE(store.history(u"房间"_s, 0, 1).first().text, text);
 }
 
 QTEST_MAIN(tst_ChatStore)

@@ -192,9 +192,10 @@ void tst_ConfabServer::portInUse()
     QTcpServer squatter;
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
     QProcess server;
-    server.start(
-            binary(),
-            {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(squatter.serverPort())});
+    server.start(binary(),
+                 {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(squatter.serverPort()),
+                  // Never the user's data folder: a test must not depend on (or touch) it.
+                  u"--data"_s, u":memory:"_s});
     QVERIFY(server.waitForFinished(10000));
     QCOMPARE(server.exitCode(), 3);
     QVERIFY(server.readAllStandardError().contains("cannot listen"));
