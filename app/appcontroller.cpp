@@ -39,6 +39,7 @@ AppController::AppController(QObject *parent)
     , m_sids(new SidListModel(this))
     , m_eventLog(new EventLogModel(this))
     , m_eventLogFilter(new EventLogFilterModel(m_eventLog, this))
+    , m_notifier(new DesktopNotifier(this))
     , m_noMessages(new MessageListModel({}, this))
 {
     // QCoreApplication::installTranslator() sends LanguageChange to the application object.
@@ -115,6 +116,9 @@ AppController::AppController(QObject *parent)
                 m_lastReply = ok ? EventLogModel::toJson(reply) : error;
                 Q_EMIT lastReplyChanged();
             });
+
+    // A click on a notification shows its room (joining it again if we left meanwhile).
+    connect(m_notifier, &DesktopNotifier::roomRequested, this, &AppController::joinRoom);
 
     // Chat.
     connect(m_chat, &ChatClient::welcomed, this, &AppController::onWelcomed);
@@ -650,6 +654,8 @@ void AppController::onMessageReceived(const ChatMessage &message)
     const bool added = messagesOf(message.room)->append(message);
     if (added && message.room != m_currentRoom)
         m_rooms->addUnread(message.room);
+    if (added)
+        m_notifier->messageArrived(message);
     // A message ends its author's typing notice.
     if (m_typers[message.room].remove(message.sid) > 0)
         updateTypingText();
