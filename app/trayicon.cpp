@@ -71,7 +71,8 @@ QIcon TrayIcon::badgedIcon(const QIcon &base, int count)
         painter.drawEllipse(disc);
         QFont font = painter.font();
         font.setBold(true);
-        font.setPixelSize(qMax(6, int(d * (label.size() > 1 ? 0.5 : 0.7))));
+        const qreal scale = label.size() == 1 ? 0.7 : label.size() == 2 ? 0.52 : 0.38;
+        font.setPixelSize(qMax(6, int(d * scale)));
         painter.setFont(font);
         painter.setPen(Qt::white);
         painter.drawText(disc, Qt::AlignCenter, label);
