@@ -142,6 +142,11 @@ AppController::AppController(QObject *parent)
                     model->setHistoryComplete(true);
                 setLoadingOlder(false);
             });
+    connect(m_chat, &ChatClient::roomUpdated, this, [this](const QString &room, int members) {
+        // Ours are counted from their members, which `joined` and `left` keep current.
+        if (!m_members.contains(room))
+            m_rooms->setMembers(room, members);
+    });
     connect(m_chat, &ChatClient::typingChanged, this, &AppController::onTyping);
     connect(m_chat, &ChatClient::renamed, this, &AppController::onRenamed);
     connect(m_chat, &ChatClient::peersReceived, this, &AppController::onPeers);
@@ -161,11 +166,6 @@ AppController::AppController(QObject *parent)
     m_whoDebounce.setSingleShot(true);
     m_whoDebounce.setInterval(300);
     connect(&m_whoDebounce, &QTimer::timeout, this, &AppController::refreshSids);
-    m_roomPoll.setInterval(10000);
-    connect(&m_roomPoll, &QTimer::timeout, this, [this] {
-        if (m_socket->isConnected())
-            m_chat->who();
-    });
 }
 
 AppController::~AppController()
@@ -427,7 +427,6 @@ void AppController::leave()
 
 void AppController::resetSession()
 {
-    m_roomPoll.stop();
     setCurrentRoom({});
     m_rooms->clear();
     m_sids->clear();
@@ -468,16 +467,6 @@ void AppController::watchHost()
     connect(server, &Confab::SocketIoServer::roomsChanged, this,
             [this](const QString &sid, const QString &nsp, const QStringList &rooms) {
                 m_sids->setRooms(sid, displayRooms(sid, nsp, rooms), nsp);
-                // The host knows every room; a guest learns of rooms it is not in by polling.
-                QTimer::singleShot(0, this, [this] {
-                    if (!m_host)
-                        return;
-                    const QHash<QString, int> active = m_host->service()->activeRooms();
-                    for (auto it = active.cbegin(); it != active.cend(); ++it) {
-                        if (!m_members.contains(it.key()))
-                            m_rooms->setMembers(it.key(), it.value());
-                    }
-                });
             });
     connect(server, &Confab::SocketIoServer::transportChanged, this,
             [this](const QString &sid, const QString &nsp, const QString &transport) {
@@ -574,8 +563,6 @@ void AppController::onWelcomed(const QString &, const QString &sid,
     if (m_chat->rooms().isEmpty())
         joinRoom(DefaultRoom);
     refreshSids();
-    if (m_mode == Mode::Joined)
-        m_roomPoll.start();
 }
 
 void AppController::onRoomJoined(const QString &room,

@@ -236,6 +236,4 @@ private:
     QTimer m_typingIdle; //!< stops our typing notice after a pause
     QTimer m_typingExpiry; //!< drops others' typing notices that were never cleared
     QTimer m_whoDebounce; //!< joined mode: re-asks `who` after presence changes
-    //! The protocol announces no new rooms to non-members: `who` now and then finds them.
-    QTimer m_roomPoll;
 };

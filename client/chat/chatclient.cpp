@@ -25,6 +25,7 @@ const QString EventTyping = u"typing"_s;
 const QString EventRename = u"rename"_s;
 const QString EventRenamed = u"renamed"_s;
 const QString EventWho = u"who"_s;
+const QString EventRoom = u"room"_s;
 
 const QString RootNamespace = u"/"_s;
 
@@ -99,7 +100,7 @@ ChatClient::~ChatClient() = default;
 QStringList ChatClient::chatEventNames()
 {
     return {EventWelcome, EventJoin,   EventJoined, EventLeave,   EventLeft, EventMessage,
-            EventHistory, EventTyping, EventRename, EventRenamed, EventWho};
+            EventHistory, EventTyping, EventRename, EventRenamed, EventWho,  EventRoom};
 }
 
 void ChatClient::connectToHost(const QUrl &url, const QString &name, const QString &password)
@@ -201,6 +202,10 @@ void ChatClient::onEvent(const QString &nsp, const QString &event, const QVarian
     } else if (event == EventLeft) {
         Q_EMIT memberLeft(payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
                           payload.value(u"name"_s).toString());
+    } else if (event == EventRoom) {
+        const QString room = payload.value(u"name"_s).toString();
+        if (!room.isEmpty())
+            Q_EMIT roomUpdated(room, payload.value(u"members"_s).toInt());
     } else if (event == EventTyping) {
         Q_EMIT typingChanged(
                 payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),

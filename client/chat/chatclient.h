@@ -90,6 +90,8 @@ Q_SIGNALS:
     void roomLeft(const QString &room);
     void memberJoined(const QString &room, const QString &sid, const QString &name);
     void memberLeft(const QString &room, const QString &sid, const QString &name);
+    //! A room was created, emptied, or its head count changed (any room, joined or not).
+    void roomUpdated(const QString &room, int members);
     //! A message from someone else, or one of ours sent by another session.
     void messageReceived(const Confab::Client::ChatMessage &message);
     //! One of ours, just created, in state Sending.

@@ -291,6 +291,7 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
                 u"joined"_s,
                 {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
                 {{roomKey(request.room)}, {}, u"/"_s});
+        announceRoom(request.room);
     }
     QVariantList members;
     for (const QString &other : m_rooms.value(request.room))
@@ -318,6 +319,18 @@ void ChatService::leave(Member &member, const QString &room)
             u"left"_s,
             {QVariantMap{{u"room"_s, room}, {u"sid"_s, member.sid}, {u"name"_s, member.name}}},
             {{roomKey(room)}, {}, u"/"_s});
+    // The leaver hears of it too unless it is disconnecting.
+    announceRoom(room, m_server->isConnected(member.sid) ? QString() : member.sid);
+}
+
+void ChatService::announceRoom(const QString &room, const QString &skipSid)
+{
+    // Everyone, members or not: room lists show every room's head count, and a room's first
+    // member creates it for the others.
+    m_server->emitEvent(
+            u"room"_s,
+            {QVariantMap{{u"name"_s, room}, {u"members"_s, int(m_rooms.value(room).size())}}},
+            {{}, skipSid.isEmpty() ? QStringList() : QStringList{skipSid}, u"/"_s});
 }
 
 QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)

@@ -81,6 +81,8 @@ private:
 
     QString uniqueName(const QString &wanted, const QString &exceptSid = {}) const;
     void leave(Member &member, const QString &room);
+    //! \brief Tells every sid how many members \a room has now (the `room` event).
+    void announceRoom(const QString &room, const QString &skipSid = {});
     bool takeToken(Member &member);
     QVariantList roomList() const;
     static QString roomKey(const QString &room) { return u"room/" + room; }

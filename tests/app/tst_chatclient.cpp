@@ -99,6 +99,7 @@ private Q_SLOTS:
     void historyPages();
     void typing();
     void renameAndWho();
+    void roomUpdates();
     void refusedWithoutPassword();
     void queuedWhileReconnecting();
 };
@@ -278,6 +279,21 @@ void tst_ChatClient::typing()
     alice.chat->sendMessage(u"lobby"_s, u"done"_s);
     QTRY_COMPARE_WITH_TIMEOUT(bobTyping.size(), 2, Timeout);
     QCOMPARE(bobTyping.last().at(3).toBool(), false);
+}
+
+void tst_ChatClient::roomUpdates()
+{
+    Peer alice, bob;
+    QVERIFY(welcome(alice, u"alice"_s));
+    QVERIFY(welcome(bob, u"bob"_s));
+    // Bob is in no room, and hears of each change of a room's head count.
+    QSignalSpy updates(bob.chat.get(), &ChatClient::roomUpdated);
+    QVERIFY(join(alice, u"fresh"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(updates.size(), 1, Timeout);
+    QCOMPARE(updates.at(0), (QVariantList{u"fresh"_s, 1}));
+    alice.chat->leaveRoom(u"fresh"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(updates.size(), 2, Timeout);
+    QCOMPARE(updates.at(1), (QVariantList{u"fresh"_s, 0}));
 }
 
 void tst_ChatClient::renameAndWho()

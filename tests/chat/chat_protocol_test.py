@@ -345,6 +345,40 @@ async def scenario_join(ctx):
                       {'room': hroom, 'sid': a.sid, 'name': a.name, 'clientId': 'jh-cid-59'})
 
 
+async def scenario_room_events(ctx):
+    """`room` {name, members}: every connected sid hears of each change of a room's head count."""
+    room = 'pushed-room'
+    watcher = await ctx.peer('room-watch')  # in no room at all
+    a = await ctx.peer('room-a')
+    b = await ctx.peer('room-b')
+    is_ours = (lambda d: isinstance(d, dict) and d.get('name') == room)
+    await ctx.join(a, room)
+    got = await watcher.wait_event('room', is_ours)
+    ctx.equal('a first join announces the room to a sid in no room', got,
+              [{'name': room, 'members': 1}])
+    got = await a.wait_event('room', is_ours)
+    ctx.equal('... and to the joiner', got, [{'name': room, 'members': 1}])
+    await ctx.join(b, room)
+    got = await watcher.wait_event('room', is_ours, n=2)
+    ctx.equal('a second join: members 2', got[1:], [{'name': room, 'members': 2}])
+    await ctx.join(b, room)  # joining again changes nothing
+    await ctx.call(b, 'leave', {'room': room})
+    got = await watcher.wait_event('room', is_ours, n=3)
+    ctx.equal('a leave: members 1 (no event for joining again)', got[2:],
+              [{'name': room, 'members': 1}])
+    got = await b.wait_event('room', is_ours, n=3)
+    ctx.equal('the leaver hears of it too', got[-1], {'name': room, 'members': 1})
+    await a.close()
+    got = await watcher.wait_event('room', is_ours, n=4)
+    ctx.equal('the last member disconnecting: members 0', got[3:],
+              [{'name': room, 'members': 0}])
+    await ctx.settle(watcher, b)
+    ctx.equal('exactly one room event per change', watcher.count('room', is_ours), 4)
+    late = await ctx.peer('room-late')
+    listed = [r for r in (late.welcome or {}).get('rooms', []) if r.get('name') == room]
+    ctx.note(f'an emptied room without messages in the next welcome: {short(listed)}')
+
+
 async def scenario_leave(ctx):
     room = 'leave-room'
     a = await ctx.peer('leave-a')
@@ -1000,7 +1034,8 @@ async def main(binary):
             ctx.server_name = 'Confab'  # the default (README's welcome example)
             for name, coro in [
                 ('welcome', scenario_welcome), ('names', scenario_names),
-                ('join', scenario_join), ('leave', scenario_leave),
+                ('join', scenario_join), ('room events', scenario_room_events),
+                ('leave', scenario_leave),
                 ('message', scenario_message), ('duplicate client id', scenario_duplicate_id),
                 ('history', scenario_history), ('typing', scenario_typing),
                 ('rename', scenario_rename), ('who', scenario_who),
