@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSettings>
+#include <QtCore/QUuid>
 
 #include <cmath>
 
@@ -25,6 +26,7 @@ constexpr qint64 TypingStaleMs = 8000; //!< others' notices expire if never clea
 
 const QString SettingUserName = u"userName"_s;
 const QString SettingRecentServers = u"recentServers"_s;
+const QString SettingDeviceId = u"deviceId"_s;
 const QString DefaultRoom = u"lobby"_s;
 
 } // namespace
@@ -51,6 +53,13 @@ AppController::AppController(QObject *parent)
     if (m_userName.isEmpty())
         m_userName = qEnvironmentVariable("USER");
     m_recentServers = settings.value(SettingRecentServers).toStringList();
+    // One id per install, so that hosts mark our messages as ours after a restart too.
+    QString deviceId = settings.value(SettingDeviceId).toString();
+    if (deviceId.isEmpty()) {
+        deviceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        settings.setValue(SettingDeviceId, deviceId);
+    }
+    m_chat->setDeviceId(deviceId);
 
     // Connection state.
     connect(m_socket, &SocketIoClient::stateChanged, this, [this](SocketIoClient::State state) {

@@ -125,6 +125,8 @@ void ChatClient::connectToHost(const QUrl &url, const QString &name, const QStri
             auth.insert(u"name"_s, self->m_name);
         if (!self->m_password.isEmpty())
             auth.insert(u"password"_s, self->m_password);
+        if (!self->m_deviceId.isEmpty())
+            auth.insert(u"device"_s, self->m_deviceId);
         return auth;
     };
     m_socket->setOptions(options);
@@ -153,6 +155,19 @@ ChatMessage ChatClient::markOwn(ChatMessage message) const
 {
     message.own = m_ownSids.contains(message.sid) || m_ownClientIds.contains(message.clientId);
     return message;
+}
+
+void ChatClient::markOwn(QList<ChatMessage> &messages, const QVariant &ownIds) const
+{
+    // The host lists the ids this install sent, in earlier runs too (our "device").
+    QSet<qint64> own;
+    const QVariantList ids = ownIds.toList();
+    for (const QVariant &id : ids)
+        own.insert(id.toLongLong());
+    for (ChatMessage &message : messages) {
+        message = markOwn(message);
+        message.own = message.own || own.contains(message.id);
+    }
 }
 
 void ChatClient::emitTracked(const QString &event, const QVariantList &args)
@@ -299,8 +314,7 @@ void ChatClient::sendJoin(const QString &room)
                                     member.value(u"name"_s).toString()});
                 }
                 QList<ChatMessage> history = messagesFrom(reply.value(u"history"_s));
-                for (ChatMessage &message : history)
-                    message = markOwn(message);
+                markOwn(history, reply.value(u"own"_s));
                 Q_EMIT roomJoined(room, members, history);
 
                 for (const QString &clientId : std::as_const(m_outgoingOrder)) {
@@ -434,8 +448,7 @@ void ChatClient::requestHistory(const QString &room, qint64 before, int limit)
             return;
         }
         QList<ChatMessage> messages = messagesFrom(reply.value(u"messages"_s));
-        for (ChatMessage &message : messages)
-            message = markOwn(message);
+        markOwn(messages, reply.value(u"own"_s));
         Q_EMIT historyReceived(room, messages);
     });
 }

@@ -4,6 +4,7 @@
 #include "chatlogging.h"
 #include "socketioserver.h"
 
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QPointer>
 #include <QtCore/QRandomGenerator>
 
@@ -109,6 +110,11 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         Member member;
         member.sid = sid;
         member.name = uniqueName(wanted);
+        // Only a hash is kept, so that the store never holds what a client could replay.
+        const QString device = map.value(u"device"_s).toString().trimmed();
+        if (!device.isEmpty() && device.size() <= MaxDeviceLength)
+            member.author = QString::fromLatin1(
+                    QCryptographicHash::hash(device.toUtf8(), QCryptographicHash::Sha256).toHex());
         member.since = QDateTime::currentDateTimeUtc();
         member.tokens = m_options.rateBurst;
         member.refill.start();
@@ -189,6 +195,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                 draft.name = member->name;
                 draft.text = *text;
                 draft.clientId = clientId;
+                draft.author = member->author;
                 QPointer<ChatService> self(this);
                 m_store->append(draft,
                                 [self, ack](const ChatMessage &stored, bool duplicate,
@@ -300,9 +307,26 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
         return a.toMap().value(u"name"_s).toString() < b.toMap().value(u"name"_s).toString();
     });
     QVariantList history;
-    for (const ChatMessage &m : m_store->history(request.room, 0, m_options.historyOnJoin))
+    const QList<ChatMessage> stored = m_store->history(request.room, 0, m_options.historyOnJoin);
+    for (const ChatMessage &m : stored)
         history.append(m.toVariant());
-    return success({{u"room"_s, request.room}, {u"members"_s, members}, {u"history"_s, history}});
+    return success({{u"room"_s, request.room},
+                    {u"members"_s, members},
+                    {u"history"_s, history},
+                    {u"own"_s, ownIds(sid, stored)}});
+}
+
+QVariantList ChatService::ownIds(const QString &sid, const QList<ChatMessage> &messages) const
+{
+    QVariantList ids;
+    const QString author = m_members.value(sid).author;
+    if (author.isEmpty())
+        return ids;
+    for (const ChatMessage &m : messages) {
+        if (m.author == author)
+            ids.append(m.id);
+    }
+    return ids;
 }
 
 void ChatService::leave(Member &member, const QString &room)
@@ -345,7 +369,7 @@ QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)
     return success();
 }
 
-QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
+QVariantList ChatService::onHistory(const QString &sid, const QVariantList &args)
 {
     const RoomRequest request = roomRequest(args);
     if (!request.ok())
@@ -369,9 +393,10 @@ QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
             return failure(u"limit must be at least 1"_s);
     }
     QVariantList messages;
-    for (const ChatMessage &m : m_store->history(request.room, before, limit))
+    const QList<ChatMessage> stored = m_store->history(request.room, before, limit);
+    for (const ChatMessage &m : stored)
         messages.append(m.toVariant());
-    return success({{u"messages"_s, messages}});
+    return success({{u"messages"_s, messages}, {u"own"_s, ownIds(sid, stored)}});
 }
 
 QVariantList ChatService::onTyping(const QString &sid, const QVariantList &args)

@@ -33,6 +33,8 @@ const QList<QStringList> migrations = {
                 u"CREATE UNIQUE INDEX messages_client_id ON messages (room, name, client_id) "
                 "WHERE client_id IS NOT NULL"_s,
         },
+        // 2: who sent a message, across restarts (a hash of the client's install id).
+        {u"ALTER TABLE messages ADD COLUMN author TEXT"_s},
 };
 
 ChatMessage readMessage(const QSqlQuery &query)
@@ -45,6 +47,7 @@ ChatMessage readMessage(const QSqlQuery &query)
     m.text = query.value(4).toString();
     m.ts = query.value(5).toLongLong();
     m.clientId = query.value(6).toString();
+    m.author = query.value(7).toString();
     return m;
 }
 
@@ -197,12 +200,14 @@ void ChatStore::flush()
         error = db.lastError().text();
     } else {
         QSqlQuery findDuplicate(db), insertRoom(db), insertMessage(db), updateRoom(db);
-        findDuplicate.prepare(u"SELECT room, id, sid, name, text, ts, client_id FROM messages "
-                              "WHERE room = ? AND name = ? AND client_id = ?"_s);
+        findDuplicate.prepare(
+                u"SELECT room, id, sid, name, text, ts, client_id, author FROM messages "
+                "WHERE room = ? AND name = ? AND client_id = ?"_s);
         insertRoom.prepare(
                 u"INSERT OR IGNORE INTO rooms (name, last_id, created_at) VALUES (?, 0, ?)"_s);
-        insertMessage.prepare(u"INSERT INTO messages (room, id, sid, name, text, ts, client_id) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
+        insertMessage.prepare(
+                u"INSERT INTO messages (room, id, sid, name, text, ts, client_id, author) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
         updateRoom.prepare(u"UPDATE rooms SET last_id = ? WHERE name = ?"_s);
         QHash<QString, qint64> ids; // this batch's new last ids
         // Duplicates within the batch itself, keyed like the unique index.
@@ -246,6 +251,7 @@ void ChatStore::flush()
             insertMessage.addBindValue(m.text);
             insertMessage.addBindValue(m.ts);
             insertMessage.addBindValue(m.clientId.isEmpty() ? QVariant() : QVariant(m.clientId));
+            insertMessage.addBindValue(m.author.isEmpty() ? QVariant() : QVariant(m.author));
             if (!insertMessage.exec()) {
                 error = insertMessage.lastError().text();
                 break;
@@ -292,7 +298,7 @@ QList<ChatMessage> ChatStore::history(const QString &room, qint64 before, int li
     QList<ChatMessage> messages;
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     query.setForwardOnly(true);
-    query.prepare(u"SELECT room, id, sid, name, text, ts, client_id FROM messages "
+    query.prepare(u"SELECT room, id, sid, name, text, ts, client_id, author FROM messages "
                   "WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?"_s);
     query.addBindValue(room);
     query.addBindValue(before > 0 ? before : std::numeric_limits<qint64>::max());

@@ -7,6 +7,7 @@
 #include "chatstore.h"
 
 #include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -55,6 +56,7 @@ private Q_SLOTS:
 
     void olderPagesUntilTheBeginning_data();
     void olderPagesUntilTheBeginning();
+    void ownMessagesAfterRestart();
 };
 
 void tst_AppHistory::olderPagesUntilTheBeginning_data()
@@ -116,6 +118,45 @@ void tst_AppHistory::olderPagesUntilTheBeginning()
         QCOMPARE(model->at(row).id, qint64(row + 1));
     }
     QCOMPARE(model->oldestId(), 1);
+}
+
+void tst_AppHistory::ownMessagesAfterRestart()
+{
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    const auto hostAndSend = [&data](const QString &text) {
+        AppController app(nullptr);
+        app.setHostAddress(QHostAddress::LocalHost);
+        app.setHostDataLocation(data.path());
+        app.setUserName(u"reader"_s);
+        if (!app.hostChat(0))
+            return false;
+        if (!QTest::qWaitFor([&] { return app.currentRoom() == u"lobby"_s; }, Timeout))
+            return false;
+        const QString clientId = app.sendMessage(text);
+        MessageListModel *model = app.messages();
+        return QTest::qWaitFor(
+                [&] {
+                    const int row = model->rowOfClientId(clientId);
+                    return row >= 0 && model->at(row).id > 0;
+                },
+                Timeout);
+    };
+    QVERIFY(hostAndSend(u"first run"_s));
+    QVERIFY(hostAndSend(u"second run"_s));
+
+    // A third run: both earlier messages came back from the store as ours.
+    AppController app(nullptr);
+    app.setHostAddress(QHostAddress::LocalHost);
+    app.setHostDataLocation(data.path());
+    QVERIFY(app.hostChat(0));
+    QTRY_COMPARE_WITH_TIMEOUT(app.currentRoom(), u"lobby"_s, Timeout);
+    MessageListModel *model = app.messages();
+    QTRY_COMPARE_WITH_TIMEOUT(model->count(), 2, Timeout);
+    for (int row = 0; row < 2; ++row) {
+        QVERIFY(model->at(row).own);
+        QVERIFY(model->data(model->index(row), MessageListModel::OwnRole).toBool());
+    }
 }
 
 QTEST_MAIN(tst_AppHistory)

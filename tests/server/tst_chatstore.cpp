@@ -50,6 +50,7 @@ private Q_SLOTS:
     void historyPaging();
     void survivesReopen();
     void refusesNewerSchema();
+    void migratesSchema1();
     void memoryStoreKeepsNothing();
     void unicodeText();
 };
@@ -180,6 +181,66 @@ void tst_ChatStore::refusesNewerSchema()
     ChatStore store;
     QVERIFY(!store.open(dir.path()));
     QVERIFY(store.errorString().contains(u"newer"_s));
+}
+
+void tst_ChatStore::migratesSchema1()
+{
+    QTemporaryDir dir;
+    {
+        // A file as the first release wrote it: schema 1, one message, no author column.
+        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema1"_s);
+        db.setDatabaseName(dir.filePath(u"confab.sqlite"_s));
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (const QString &statement : {
+                     u"CREATE TABLE rooms (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL "
+                     "DEFAULT 0, created_at INTEGER NOT NULL)"_s,
+                     u"CREATE TABLE messages (room TEXT NOT NULL REFERENCES rooms(name), "
+                     "id INTEGER NOT NULL, sid TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT "
+                     "NULL, ts INTEGER NOT NULL, client_id TEXT, PRIMARY KEY (room, id)) "
+                     "WITHOUT ROWID"_s,
+                     u"CREATE UNIQUE INDEX messages_client_id ON messages (room, name, "
+                     "client_id) WHERE client_id IS NOT NULL"_s,
+                     u"INSERT INTO rooms VALUES ('r', 1, 0)"_s,
+                     u"INSERT INTO messages VALUES ('r', 1, 's', 'alice', 'old', 5, NULL)"_s,
+                     u"PRAGMA user_version = 1"_s,
+             })
+            QVERIFY2(query.exec(statement), qPrintable(statement));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"schema1"_s);
+
+    {
+        ChatStore store;
+        QVERIFY2(store.open(dir.path()), qPrintable(store.errorString()));
+        QCOMPARE(store.messageCount(), 1);
+        Appended appended;
+        ChatMessage mine = draft(u"r"_s, u"new"_s);
+        mine.author = u"hash-of-install"_s;
+        store.append(mine, appended.callback());
+        QTRY_COMPARE(appended.stored.size(), 1);
+        QCOMPARE(appended.stored.at(0).id, 2);
+    }
+    ChatStore store;
+    QVERIFY(store.open(dir.path()));
+    const QList<ChatMessage> history = store.history(u"r"_s, 0, 10);
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.at(0).text, u"old"_s);
+    QCOMPARE(history.at(0).author, QString());
+    QCOMPARE(history.at(1).author, u"hash-of-install"_s);
+    // The author stays on the host: it is not part of the protocol's message object.
+    QVERIFY(!history.at(1).toVariant().contains(u"author"_s));
+    {
+        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+        db.setDatabaseName(dir.filePath(u"confab.sqlite"_s));
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"PRAGMA user_version"_s) && query.next());
+        QCOMPARE(query.value(0).toInt(), ChatStore::SchemaVersion);
+        QCOMPARE(ChatStore::SchemaVersion, 2);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"check"_s);
 }
 
 void tst_ChatStore::memoryStoreKeepsNothing()
