@@ -116,8 +116,11 @@ int main(int argc, char *argv[])
     icon = QIcon::fromTheme(u"confab"_s, icon);
     QApplication::setWindowIcon(icon);
     std::unique_ptr<TrayIcon> tray;
-    if (QSystemTrayIcon::isSystemTrayAvailable())
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
         tray = std::make_unique<TrayIcon>(notifier, icon);
+        QObject::connect(&preferences, &Preferences::languageChanged, tray.get(),
+                         &TrayIcon::retranslate);
+    }
     std::unique_ptr<NotificationBackend> backend;
 #ifdef CONFAB_HAVE_DBUS
     if (FreedesktopNotificationBackend::isAvailable())

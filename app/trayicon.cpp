@@ -14,15 +14,16 @@ TrayIcon::TrayIcon(DesktopNotifier *notifier, const QIcon &icon, QObject *parent
     , m_menu(std::make_unique<QMenu>())
     , m_tray(std::make_unique<QSystemTrayIcon>(icon))
 {
-    m_showAction = m_menu->addAction(tr("Show Confab"), this, &TrayIcon::toggleWindow);
-    m_notifyAction = m_menu->addAction(tr("Notifications"));
+    // The texts are set in update().
+    m_showAction = m_menu->addAction(QString(), this, &TrayIcon::toggleWindow);
+    m_notifyAction = m_menu->addAction(QString());
     m_notifyAction->setCheckable(true);
     connect(m_notifyAction, &QAction::toggled, this, [this](bool on) {
         if (m_notifier)
             m_notifier->setEnabled(on);
     });
     m_menu->addSeparator();
-    m_menu->addAction(tr("Quit"), qApp, &QCoreApplication::quit);
+    m_quitAction = m_menu->addAction(QString(), qApp, &QCoreApplication::quit);
     m_tray->setContextMenu(m_menu.get());
 
     connect(m_tray.get(), &QSystemTrayIcon::activated, this,
@@ -91,6 +92,8 @@ void TrayIcon::update()
     const bool shown = window && window->isVisible() && window->visibility() != QWindow::Minimized;
     m_showAction->setText(shown ? tr("Hide Confab") : tr("Show Confab"));
     m_showAction->setEnabled(window != nullptr);
+    m_notifyAction->setText(tr("Notifications"));
+    m_quitAction->setText(tr("Quit"));
     const QSignalBlocker blocker(m_notifyAction);
     m_notifyAction->setChecked(m_notifier && m_notifier->isEnabled());
 }

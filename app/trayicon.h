@@ -22,6 +22,8 @@ public:
     ~TrayIcon() override;
 
     QSystemTrayIcon *systemTrayIcon() const { return m_tray.get(); }
+    //! \brief Sets the texts again, in the language now loaded.
+    void retranslate() { update(); }
     //! \brief The tooltip for \a unread messages.
     static QString toolTipFor(int unread);
     //! \brief \a base with \a count drawn on a red disc in its corner; \a base when 0.
@@ -37,6 +39,7 @@ private:
     std::unique_ptr<QSystemTrayIcon> m_tray;
     QAction *m_showAction = nullptr;
     QAction *m_notifyAction = nullptr;
+    QAction *m_quitAction = nullptr;
 };
 
 //! \brief The fallback notification backend: the tray icon's balloon message.
