@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSettings>
+#include <QtCore/QUuid>
 
 #include <cmath>
 
@@ -25,6 +26,7 @@ constexpr qint64 TypingStaleMs = 8000; //!< others' notices expire if never clea
 
 const QString SettingUserName = u"userName"_s;
 const QString SettingRecentServers = u"recentServers"_s;
+const QString SettingDeviceId = u"deviceId"_s;
 const QString DefaultRoom = u"lobby"_s;
 
 } // namespace
@@ -39,6 +41,7 @@ AppController::AppController(QObject *parent)
     , m_sids(new SidListModel(this))
     , m_eventLog(new EventLogModel(this))
     , m_eventLogFilter(new EventLogFilterModel(m_eventLog, this))
+    , m_notifier(new DesktopNotifier(this))
     , m_noMessages(new MessageListModel({}, this))
 {
     // QCoreApplication::installTranslator() sends LanguageChange to the application object.
@@ -50,6 +53,13 @@ AppController::AppController(QObject *parent)
     if (m_userName.isEmpty())
         m_userName = qEnvironmentVariable("USER");
     m_recentServers = settings.value(SettingRecentServers).toStringList();
+    // One id per install, so that hosts mark our messages as ours after a restart too.
+    QString deviceId = settings.value(SettingDeviceId).toString();
+    if (deviceId.isEmpty()) {
+        deviceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        settings.setValue(SettingDeviceId, deviceId);
+    }
+    m_chat->setDeviceId(deviceId);
 
     // Connection state.
     connect(m_socket, &SocketIoClient::stateChanged, this, [this](SocketIoClient::State state) {
@@ -116,6 +126,9 @@ AppController::AppController(QObject *parent)
                 Q_EMIT lastReplyChanged();
             });
 
+    // A click on a notification shows its room (joining it again if we left meanwhile).
+    connect(m_notifier, &DesktopNotifier::roomRequested, this, &AppController::joinRoom);
+
     // Chat.
     connect(m_chat, &ChatClient::welcomed, this, &AppController::onWelcomed);
     connect(m_chat, &ChatClient::nameChanged, this, &AppController::myNameChanged);
@@ -138,6 +151,11 @@ AppController::AppController(QObject *parent)
                     model->setHistoryComplete(true);
                 setLoadingOlder(false);
             });
+    connect(m_chat, &ChatClient::roomUpdated, this, [this](const QString &room, int members) {
+        // Ours are counted from their members, which `joined` and `left` keep current.
+        if (!m_members.contains(room))
+            m_rooms->setMembers(room, members);
+    });
     connect(m_chat, &ChatClient::typingChanged, this, &AppController::onTyping);
     connect(m_chat, &ChatClient::renamed, this, &AppController::onRenamed);
     connect(m_chat, &ChatClient::peersReceived, this, &AppController::onPeers);
@@ -157,11 +175,6 @@ AppController::AppController(QObject *parent)
     m_whoDebounce.setSingleShot(true);
     m_whoDebounce.setInterval(300);
     connect(&m_whoDebounce, &QTimer::timeout, this, &AppController::refreshSids);
-    m_roomPoll.setInterval(10000);
-    connect(&m_roomPoll, &QTimer::timeout, this, [this] {
-        if (m_socket->isConnected())
-            m_chat->who();
-    });
 }
 
 AppController::~AppController()
@@ -423,7 +436,6 @@ void AppController::leave()
 
 void AppController::resetSession()
 {
-    m_roomPoll.stop();
     setCurrentRoom({});
     m_rooms->clear();
     m_sids->clear();
@@ -464,16 +476,6 @@ void AppController::watchHost()
     connect(server, &Confab::SocketIoServer::roomsChanged, this,
             [this](const QString &sid, const QString &nsp, const QStringList &rooms) {
                 m_sids->setRooms(sid, displayRooms(sid, nsp, rooms), nsp);
-                // The host knows every room; a guest learns of rooms it is not in by polling.
-                QTimer::singleShot(0, this, [this] {
-                    if (!m_host)
-                        return;
-                    const QHash<QString, int> active = m_host->service()->activeRooms();
-                    for (auto it = active.cbegin(); it != active.cend(); ++it) {
-                        if (!m_members.contains(it.key()))
-                            m_rooms->setMembers(it.key(), it.value());
-                    }
-                });
             });
     connect(server, &Confab::SocketIoServer::transportChanged, this,
             [this](const QString &sid, const QString &nsp, const QString &transport) {
@@ -570,8 +572,6 @@ void AppController::onWelcomed(const QString &, const QString &sid,
     if (m_chat->rooms().isEmpty())
         joinRoom(DefaultRoom);
     refreshSids();
-    if (m_mode == Mode::Joined)
-        m_roomPoll.start();
 }
 
 void AppController::onRoomJoined(const QString &room,
@@ -650,6 +650,8 @@ void AppController::onMessageReceived(const ChatMessage &message)
     const bool added = messagesOf(message.room)->append(message);
     if (added && message.room != m_currentRoom)
         m_rooms->addUnread(message.room);
+    if (added)
+        m_notifier->messageArrived(message);
     // A message ends its author's typing notice.
     if (m_typers[message.room].remove(message.sid) > 0)
         updateTypingText();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatclient.h"
+#include "desktopnotifier.h"
 #include "eventlogmodel.h"
 #include "messagelistmodel.h"
 #include "roomlistmodel.h"
@@ -60,6 +61,8 @@ class AppController : public QObject
     Q_PROPERTY(RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(SidListModel *sids READ sids CONSTANT)
     Q_PROPERTY(EventLogFilterModel *eventLog READ eventLog CONSTANT)
+    //! Notifications and the unread badge while the window is not active.
+    Q_PROPERTY(DesktopNotifier *notifier READ notifier CONSTANT)
     //! The answer to the inspector's last emitRaw(): the ack as JSON, or why there is none.
     Q_PROPERTY(QString lastReply READ lastReply NOTIFY lastReplyChanged)
 public:
@@ -112,6 +115,7 @@ public:
     SidListModel *sids() const { return m_sids; }
     EventLogFilterModel *eventLog() const { return m_eventLogFilter; }
     EventLogModel *eventLogSource() const { return m_eventLog; }
+    DesktopNotifier *notifier() const { return m_notifier; }
     QString lastReply() const { return m_lastReply; }
 
     Confab::Client::SocketIoClient *socket() const { return m_socket; }
@@ -208,6 +212,7 @@ private:
     SidListModel *m_sids;
     EventLogModel *m_eventLog;
     EventLogFilterModel *m_eventLogFilter;
+    DesktopNotifier *m_notifier;
     MessageListModel *m_noMessages; //!< what messages() returns without a current room
     QHash<QString, MessageListModel *> m_messages; //!< by room; children of this
     QHash<QString, QHash<QString, QString>> m_members; //!< room → sid → name, rooms we are in
@@ -231,6 +236,4 @@ private:
     QTimer m_typingIdle; //!< stops our typing notice after a pause
     QTimer m_typingExpiry; //!< drops others' typing notices that were never cleared
     QTimer m_whoDebounce; //!< joined mode: re-asks `who` after presence changes
-    //! The protocol announces no new rooms to non-members: `who` now and then finds them.
-    QTimer m_roomPoll;
 };

@@ -3,15 +3,21 @@
 // everything else lives in ConfabApp and ConfabUi so that tests can link it.
 #include "appcontroller.h"
 #include "preferences.h"
+#include "trayicon.h"
+#ifdef CONFAB_HAVE_DBUS
+#    include "freedesktopnotifications.h"
+#endif
 
 #include <QtCore/QCommandLineParser>
-#include <QtGui/QGuiApplication>
 #include <QtNetwork/QHostAddress>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>
+#include <QtQuick/QQuickWindow>
 #include <QtQuickControls2/QQuickStyle>
+#include <QtWidgets/QApplication>
 
 #include <cstdio>
+#include <memory>
 
 Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
@@ -20,12 +26,13 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(u"confab"_s);
-    QGuiApplication::setApplicationDisplayName(u"Confab"_s);
-    QGuiApplication::setOrganizationName(u"Confab"_s);
-    QGuiApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
-    QGuiApplication::setDesktopFileName(u"confab"_s);
+    // QApplication rather than QGuiApplication: the tray icon is a widget-side class.
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"confab"_s);
+    QApplication::setApplicationDisplayName(u"Confab"_s);
+    QApplication::setOrganizationName(u"Confab"_s);
+    QApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
+    QApplication::setDesktopFileName(u"confab"_s);
 
     // Before the command line, so that --help speaks the chosen language too.
     Preferences preferences(nullptr);
@@ -97,6 +104,32 @@ int main(int argc, char *argv[])
             [] { QCoreApplication::exit(-1); }, Qt::QueuedConnection);
     engine.addImportPath(u"qrc:/qt/qml"_s);
     engine.load(QUrl(u"qrc:/qt/qml/Confab/Ui/Main.qml"_s));
+
+    // Notifications and badges follow the main window.
+    DesktopNotifier *notifier = controller.notifier();
+    const QList<QObject *> roots = engine.rootObjects();
+    if (auto *window = roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(roots.first()))
+        notifier->setWindow(window);
+    QIcon icon;
+    for (const char *size : {"22x22", "32x32", "64x64"})
+        icon.addFile(u":/icons/%1/confab.png"_s.arg(QLatin1StringView(size)));
+    icon = QIcon::fromTheme(u"confab"_s, icon);
+    QApplication::setWindowIcon(icon);
+    std::unique_ptr<TrayIcon> tray;
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        tray = std::make_unique<TrayIcon>(notifier, icon);
+        QObject::connect(&preferences, &Preferences::languageChanged, tray.get(),
+                         &TrayIcon::retranslate);
+    }
+    std::unique_ptr<NotificationBackend> backend;
+#ifdef CONFAB_HAVE_DBUS
+    if (FreedesktopNotificationBackend::isAvailable())
+        backend = std::make_unique<FreedesktopNotificationBackend>();
+    QObject::connect(notifier, &DesktopNotifier::unreadCountChanged, &app, &publishLauncherCount);
+#endif
+    if (!backend && tray && QSystemTrayIcon::supportsMessages())
+        backend = std::make_unique<TrayNotificationBackend>(tray->systemTrayIcon());
+    notifier->setBackend(backend.get());
 
     if (parser.isSet(hostOption))
         controller.hostChat(port, parser.value(passwordOption));

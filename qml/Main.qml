@@ -14,9 +14,13 @@ ApplicationWindow {
     minimumWidth: 720
     minimumHeight: 480
     visible: true
-    title: AppController.mode === AppController.Idle
+    readonly property string baseTitle: AppController.mode === AppController.Idle
            ? qsTr("Confab")
            : qsTr("Confab — %1").arg(AppController.serverUrl.toString())
+    // The unread badge: messages that arrived while the window was not active.
+    title: AppController.notifier.unreadCount > 0
+           ? qsTr("(%1) %2").arg(AppController.notifier.unreadCount).arg(baseTitle)
+           : baseTitle
     color: Theme.window
 
     // Fusion draws the controls from this palette: the theme's colours, light or dark, rather

@@ -25,6 +25,7 @@ const QString EventTyping = u"typing"_s;
 const QString EventRename = u"rename"_s;
 const QString EventRenamed = u"renamed"_s;
 const QString EventWho = u"who"_s;
+const QString EventRoom = u"room"_s;
 
 const QString RootNamespace = u"/"_s;
 
@@ -99,7 +100,7 @@ ChatClient::~ChatClient() = default;
 QStringList ChatClient::chatEventNames()
 {
     return {EventWelcome, EventJoin,   EventJoined, EventLeave,   EventLeft, EventMessage,
-            EventHistory, EventTyping, EventRename, EventRenamed, EventWho};
+            EventHistory, EventTyping, EventRename, EventRenamed, EventWho,  EventRoom};
 }
 
 void ChatClient::connectToHost(const QUrl &url, const QString &name, const QString &password)
@@ -124,6 +125,8 @@ void ChatClient::connectToHost(const QUrl &url, const QString &name, const QStri
             auth.insert(u"name"_s, self->m_name);
         if (!self->m_password.isEmpty())
             auth.insert(u"password"_s, self->m_password);
+        if (!self->m_deviceId.isEmpty())
+            auth.insert(u"device"_s, self->m_deviceId);
         return auth;
     };
     m_socket->setOptions(options);
@@ -152,6 +155,19 @@ ChatMessage ChatClient::markOwn(ChatMessage message) const
 {
     message.own = m_ownSids.contains(message.sid) || m_ownClientIds.contains(message.clientId);
     return message;
+}
+
+void ChatClient::markOwn(QList<ChatMessage> &messages, const QVariant &ownIds) const
+{
+    // The host lists the ids this install sent, in earlier runs too (our "device").
+    QSet<qint64> own;
+    const QVariantList ids = ownIds.toList();
+    for (const QVariant &id : ids)
+        own.insert(id.toLongLong());
+    for (ChatMessage &message : messages) {
+        message = markOwn(message);
+        message.own = message.own || own.contains(message.id);
+    }
 }
 
 void ChatClient::emitTracked(const QString &event, const QVariantList &args)
@@ -201,6 +217,10 @@ void ChatClient::onEvent(const QString &nsp, const QString &event, const QVarian
     } else if (event == EventLeft) {
         Q_EMIT memberLeft(payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
                           payload.value(u"name"_s).toString());
+    } else if (event == EventRoom) {
+        const QString room = payload.value(u"name"_s).toString();
+        if (!room.isEmpty())
+            Q_EMIT roomUpdated(room, payload.value(u"members"_s).toInt());
     } else if (event == EventTyping) {
         Q_EMIT typingChanged(
                 payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
@@ -294,8 +314,7 @@ void ChatClient::sendJoin(const QString &room)
                                     member.value(u"name"_s).toString()});
                 }
                 QList<ChatMessage> history = messagesFrom(reply.value(u"history"_s));
-                for (ChatMessage &message : history)
-                    message = markOwn(message);
+                markOwn(history, reply.value(u"own"_s));
                 Q_EMIT roomJoined(room, members, history);
 
                 for (const QString &clientId : std::as_const(m_outgoingOrder)) {
@@ -429,8 +448,7 @@ void ChatClient::requestHistory(const QString &room, qint64 before, int limit)
             return;
         }
         QList<ChatMessage> messages = messagesFrom(reply.value(u"messages"_s));
-        for (ChatMessage &message : messages)
-            message = markOwn(message);
+        markOwn(messages, reply.value(u"own"_s));
         Q_EMIT historyReceived(room, messages);
     });
 }

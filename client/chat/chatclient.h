@@ -44,6 +44,11 @@ public:
     //! \brief Connects to \a url as \a name (the host may change it), with \a password if the
     //! host needs one. Reconnections use the name the host gave last.
     void connectToHost(const QUrl &url, const QString &name, const QString &password = {});
+    //! \brief This install's id, sent as the CONNECT's "device" so that the host can tell our
+    //! messages from earlier runs apart (join and history acks list them as "own"). Cosmetic:
+    //! anyone who copies the id gets the same marks, and nothing more.
+    void setDeviceId(const QString &id) { m_deviceId = id; }
+    QString deviceId() const { return m_deviceId; }
     //! \brief Closes the connection and forgets rooms and queued messages.
     void disconnectFromHost();
 
@@ -90,6 +95,8 @@ Q_SIGNALS:
     void roomLeft(const QString &room);
     void memberJoined(const QString &room, const QString &sid, const QString &name);
     void memberLeft(const QString &room, const QString &sid, const QString &name);
+    //! A room was created, emptied, or its head count changed (any room, joined or not).
+    void roomUpdated(const QString &room, int members);
     //! A message from someone else, or one of ours sent by another session.
     void messageReceived(const Confab::Client::ChatMessage &message);
     //! One of ours, just created, in state Sending.
@@ -129,11 +136,14 @@ private:
                             std::function<void(const AckResult &)> callback);
     bool isOnline() const;
     ChatMessage markOwn(ChatMessage message) const;
+    //! Marks \a messages of a join or history ack, whose "own" lists the ids we sent.
+    void markOwn(QList<ChatMessage> &messages, const QVariant &ownIds) const;
 
     SocketIoClient *m_socket;
     QString m_sid;
     QString m_name;
     QString m_password;
+    QString m_deviceId;
     QStringList m_rooms;
     QSet<QString> m_joinedNow; //!< rooms whose join ack arrived on this connection
     QSet<QString> m_ownSids; //!< every sid this client had, to recognise our messages in history

@@ -45,7 +45,7 @@ public:
     QString name;
     QString text;
     QDateTime timestamp; //!< UTC
-    bool own = false; //!< sent by this client (in this session)
+    bool own = false; //!< sent by this client, or by this install in an earlier run
     DeliveryState deliveryState = DeliveryState::Sent;
     QString error; //!< why delivery failed; empty otherwise
 

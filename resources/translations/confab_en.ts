@@ -138,9 +138,23 @@
     </message>
 </context>
 <context>
+    <name>DesktopNotifier</name>
+    <message>
+        <source>%1 in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FreedesktopNotificationBackend</name>
+    <message>
+        <source>Show</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -194,6 +208,10 @@
     </message>
     <message>
         <source>Confab — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(%1) %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -372,6 +390,36 @@
     </message>
     <message>
         <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Confab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Confab — %n unread message(s)</source>
+        <translation>
+            <numerusform>Confab — %n unread message</numerusform>
+            <numerusform>Confab — %n unread messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide Confab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Confab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -4,6 +4,7 @@
 #include "chatlogging.h"
 #include "socketioserver.h"
 
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QPointer>
 #include <QtCore/QRandomGenerator>
 
@@ -111,6 +112,11 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         Member member;
         member.sid = sid;
         member.name = uniqueName(wanted);
+        // Only a hash is kept, so that the store never holds what a client could replay.
+        const QString device = map.value(u"device"_s).toString().trimmed();
+        if (!device.isEmpty() && device.size() <= MaxDeviceLength)
+            member.author = QString::fromLatin1(
+                    QCryptographicHash::hash(device.toUtf8(), QCryptographicHash::Sha256).toHex());
         member.since = QDateTime::currentDateTimeUtc();
         member.tokens = m_options.rateBurst;
         member.refill.start();
@@ -191,6 +197,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                 draft.name = member->name;
                 draft.text = *text;
                 draft.clientId = clientId;
+                draft.author = member->author;
                 QPointer<ChatService> self(this);
                 m_store->append(draft,
                                 [self, ack](const ChatMessage &stored, bool duplicate,
@@ -318,12 +325,30 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
                 u"joined"_s,
                 {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
                 {{roomKey(request.room)}, {}, u"/"_s});
+        announceRoom(request.room);
     }
     const QVariantList members = m_rooms.value(request.room).entries;
     QVariantList history;
-    for (const ChatMessage &m : m_store->history(request.room, 0, m_options.historyOnJoin))
+    const QList<ChatMessage> stored = m_store->history(request.room, 0, m_options.historyOnJoin);
+    for (const ChatMessage &m : stored)
         history.append(m.toVariant());
-    return success({{u"room"_s, request.room}, {u"members"_s, members}, {u"history"_s, history}});
+    return success({{u"room"_s, request.room},
+                    {u"members"_s, members},
+                    {u"history"_s, history},
+                    {u"own"_s, ownIds(sid, stored)}});
+}
+
+QVariantList ChatService::ownIds(const QString &sid, const QList<ChatMessage> &messages) const
+{
+    QVariantList ids;
+    const QString author = m_members.value(sid).author;
+    if (author.isEmpty())
+        return ids;
+    for (const ChatMessage &m : messages) {
+        if (m.author == author)
+            ids.append(m.id);
+    }
+    return ids;
 }
 
 void ChatService::leave(Member &member, const QString &room)
@@ -340,6 +365,18 @@ void ChatService::leave(Member &member, const QString &room)
             u"left"_s,
             {QVariantMap{{u"room"_s, room}, {u"sid"_s, member.sid}, {u"name"_s, member.name}}},
             {{roomKey(room)}, {}, u"/"_s});
+    // The leaver hears of it too unless it is disconnecting.
+    announceRoom(room, m_server->isConnected(member.sid) ? QString() : member.sid);
+}
+
+void ChatService::announceRoom(const QString &room, const QString &skipSid)
+{
+    // Everyone, members or not: room lists show every room's head count, and a room's first
+    // member creates it for the others.
+    m_server->emitEvent(
+            u"room"_s,
+            {QVariantMap{{u"name"_s, room}, {u"members"_s, int(m_rooms.value(room).size())}}},
+            {{}, skipSid.isEmpty() ? QStringList() : QStringList{skipSid}, u"/"_s});
 }
 
 QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)
@@ -354,7 +391,7 @@ QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)
     return success();
 }
 
-QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
+QVariantList ChatService::onHistory(const QString &sid, const QVariantList &args)
 {
     const RoomRequest request = roomRequest(args);
     if (!request.ok())
@@ -378,9 +415,10 @@ QVariantList ChatService::onHistory(const QString &, const QVariantList &args)
             return failure(u"limit must be at least 1"_s);
     }
     QVariantList messages;
-    for (const ChatMessage &m : m_store->history(request.room, before, limit))
+    const QList<ChatMessage> stored = m_store->history(request.room, before, limit);
+    for (const ChatMessage &m : stored)
         messages.append(m.toVariant());
-    return success({{u"messages"_s, messages}});
+    return success({{u"messages"_s, messages}, {u"own"_s, ownIds(sid, stored)}});
 }
 
 QVariantList ChatService::onTyping(const QString &sid, const QVariantList &args)

@@ -39,6 +39,8 @@ public:
     static constexpr int MaxRoomLength = 64;
     static constexpr int MaxTextLength = 16000;
     static constexpr int MaxClientIdLength = 64;
+    //! A longer CONNECT "device" is ignored.
+    static constexpr int MaxDeviceLength = 128;
 
     ChatService(SocketIoServer *server, ChatStore *store, const ChatOptions &options = {},
                 QObject *parent = nullptr);
@@ -65,6 +67,7 @@ private:
     {
         QString sid;
         QString name;
+        QString author; //!< authorTag() of the CONNECT's "device", or empty
         QSet<QString> rooms;
         QDateTime since;
         double tokens = 0;
@@ -81,6 +84,10 @@ private:
 
     QString uniqueName(const QString &wanted, const QString &exceptSid = {}) const;
     void leave(Member &member, const QString &room);
+    //! \brief The ids of \a messages that \a sid's install sent (an ack's "own").
+    QVariantList ownIds(const QString &sid, const QList<ChatMessage> &messages) const;
+    //! \brief Tells every sid how many members \a room has now (the `room` event).
+    void announceRoom(const QString &room, const QString &skipSid = {});
     bool takeToken(Member &member);
     QVariantList roomList() const;
     static QString roomKey(const QString &room) { return u"room/" + room; }

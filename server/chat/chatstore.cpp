@@ -157,6 +157,8 @@ const QList<QList<const char *>> migrations = {
                 "CREATE UNIQUE INDEX messages_client_id ON messages (room, name, client_id) "
                 "WHERE client_id IS NOT NULL",
         },
+        // 2: who sent a message, across restarts (a hash of the client's install id).
+        {"ALTER TABLE messages ADD COLUMN author TEXT"},
 };
 
 QString errorOf(sqlite3 *db)
@@ -212,6 +214,7 @@ public:
         m.text = text(4);
         m.ts = integer(5);
         m.clientId = text(6);
+        m.author = text(7);
         return m;
     }
 
@@ -280,16 +283,17 @@ public:
         if (!migrate(path, error))
             return false;
         m_w = std::make_unique<WriterStatements>();
-        if (!m_w->findDuplicate.prepare(m_writer,
-                                        "SELECT room, id, sid, name, text, ts, client_id FROM "
-                                        "messages WHERE room = ? AND name = ? AND client_id = ?")
+        if (!m_w->findDuplicate.prepare(
+                    m_writer,
+                    "SELECT room, id, sid, name, text, ts, client_id, author "
+                    "FROM messages WHERE room = ? AND name = ? AND client_id = ?")
             || !m_w->insertRoom.prepare(
                     m_writer,
                     "INSERT OR IGNORE INTO rooms (name, last_id, created_at) VALUES (?, 0, ?)")
             || !m_w->lastId.prepare(m_writer, "SELECT last_id FROM rooms WHERE name = ?")
             || !m_w->insertMessage.prepare(m_writer,
                                            "INSERT INTO messages (room, id, sid, name, text, ts, "
-                                           "client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                                           "client_id, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             || !m_w->updateRoom.prepare(m_writer, "UPDATE rooms SET last_id = ? WHERE name = ?")
             || !m_w->begin.prepare(m_writer, "BEGIN IMMEDIATE")
             || !m_w->commit.prepare(m_writer, "COMMIT")) {
@@ -306,9 +310,10 @@ public:
             return false;
         }
         m_r = std::make_unique<ReaderStatements>();
-        if (!m_r->history.prepare(m_reader,
-                                  "SELECT room, id, sid, name, text, ts, client_id FROM messages "
-                                  "WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?")
+        if (!m_r->history.prepare(
+                    m_reader,
+                    "SELECT room, id, sid, name, text, ts, client_id, author "
+                    "FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?")
             || !m_r->rooms.prepare(m_reader,
                                    "SELECT name FROM rooms WHERE last_id > 0 ORDER BY name")
             || !m_r->count.prepare(m_reader, "SELECT COUNT(*) FROM messages")) {
@@ -549,6 +554,7 @@ private:
             insert.bind(5, m.text);
             insert.bind(6, m.ts);
             insert.bindOrNull(7, m.clientId);
+            insert.bindOrNull(8, m.author);
             const int rc = insert.step();
             const QString stepError = rc == SQLITE_DONE ? QString() : errorOf(m_writer);
             insert.reset();

@@ -20,6 +20,8 @@ struct ChatMessage
     QString text;
     qint64 ts = 0; //!< ms since the epoch, UTC
     QString clientId; //!< the client's own id for retries, or empty
+    //! A hash of the sender's install id (see ChatService), or empty; never sent to clients.
+    QString author;
 
     //! {"id","room","sid","name","text","ts","clientId"}; clientId null when empty.
     QVariantMap toVariant() const;
@@ -46,7 +48,7 @@ class ChatStore : public QObject
     Q_OBJECT
 public:
     //! Schema version written to PRAGMA user_version; open() migrates older files.
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     explicit ChatStore(QObject *parent = nullptr);
     //! Commits what is queued, runs its callbacks, then stops the writer.

@@ -2,6 +2,8 @@
 // Runs the Qt Quick tests in tests/app/qml against the real AppController, which hosts on a
 // loopback port with an in-memory store, so pages are exercised end to end.
 #include "appcontroller.h"
+#include "chathost.h"
+#include "chatstore.h"
 #include "preferences.h"
 
 #include <QtCore/QStandardPaths>
@@ -9,6 +11,7 @@
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuickControls2/QQuickStyle>
 #include <QtQuickTest/quicktest.h>
+#include <QtTest/QTest>
 
 #include <memory>
 
@@ -16,6 +19,35 @@ Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
 using namespace Qt::StringLiterals;
+
+//! What QML tests cannot do themselves: filling the host's store (import ConfabTest).
+class TestHelper : public QObject
+{
+    Q_OBJECT
+public:
+    //! \brief Stores \a count messages "m1" … "mN" in \a room of the controller's host.
+    Q_INVOKABLE bool storeMessages(const QString &room, int count)
+    {
+        AppController *app = AppController::create(nullptr, nullptr);
+        if (!app->host())
+            return false;
+        int stored = 0;
+        for (int i = 1; i <= count; ++i) {
+            Confab::ChatMessage draft;
+            draft.room = room;
+            draft.sid = u"archive-sid"_s;
+            draft.name = u"archivist"_s;
+            draft.text = u"m%1"_s.arg(i);
+            app->host()->store()->append(
+                    draft, [&stored](const Confab::ChatMessage &, bool, const QString &error) {
+                        if (error.isEmpty())
+                            ++stored;
+                    });
+        }
+        app->host()->store()->flush();
+        return QTest::qWaitFor([&] { return stored == count; }, 10000);
+    }
+};
 
 class Setup : public QObject
 {
@@ -39,7 +71,11 @@ public Q_SLOTS:
         m_controller->setUserName(u"Tester"_s);
         AppController::setInstance(m_controller.get());
     }
-    void qmlEngineAvailable(QQmlEngine *engine) { engine->addImportPath(u"qrc:/qt/qml"_s); }
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(u"qrc:/qt/qml"_s);
+        qmlRegisterSingletonInstance("ConfabTest", 1, 0, "TestHelper", &m_helper);
+    }
     void cleanupTestCase()
     {
         m_controller.reset();
@@ -49,6 +85,7 @@ public Q_SLOTS:
 private:
     std::unique_ptr<Preferences> m_preferences;
     std::unique_ptr<AppController> m_controller;
+    TestHelper m_helper;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(tst_app_qml, Setup)

@@ -99,6 +99,8 @@ private Q_SLOTS:
     void historyPages();
     void typing();
     void renameAndWho();
+    void roomUpdates();
+    void ownAcrossConnections();
     void refusedWithoutPassword();
     void queuedWhileReconnecting();
 };
@@ -278,6 +280,79 @@ void tst_ChatClient::typing()
     alice.chat->sendMessage(u"lobby"_s, u"done"_s);
     QTRY_COMPARE_WITH_TIMEOUT(bobTyping.size(), 2, Timeout);
     QCOMPARE(bobTyping.last().at(3).toBool(), false);
+}
+
+void tst_ChatClient::roomUpdates()
+{
+    Peer alice, bob;
+    QVERIFY(welcome(alice, u"alice"_s));
+    QVERIFY(welcome(bob, u"bob"_s));
+    // Bob is in no room, and hears of each change of a room's head count.
+    QSignalSpy updates(bob.chat.get(), &ChatClient::roomUpdated);
+    QVERIFY(join(alice, u"fresh"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(updates.size(), 1, Timeout);
+    QCOMPARE(updates.at(0), (QVariantList{u"fresh"_s, 1}));
+    alice.chat->leaveRoom(u"fresh"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(updates.size(), 2, Timeout);
+    QCOMPARE(updates.at(1), (QVariantList{u"fresh"_s, 0}));
+}
+
+void tst_ChatClient::ownAcrossConnections()
+{
+    QString sentText;
+    {
+        // A first run of the app: sends one message, then quits.
+        Peer first;
+        first.chat->setDeviceId(u"install-1"_s);
+        QVERIFY(welcome(first, u"alice"_s));
+        QVERIFY(join(first, u"lobby"_s));
+        QSignalSpy updated(first.chat.get(), &ChatClient::messageUpdated);
+        first.chat->sendMessage(u"lobby"_s, u"before the restart"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty()
+                                         && updated.last().at(0).value<ChatMessage>().deliveryState
+                                                 == ChatMessage::DeliveryState::Sent,
+                                 Timeout);
+    }
+    Peer bob;
+    QVERIFY(welcome(bob, u"bob"_s));
+    QVERIFY(join(bob, u"lobby"_s));
+    QSignalSpy got(bob.chat.get(), &ChatClient::messageUpdated);
+    bob.chat->sendMessage(u"lobby"_s, u"from bob"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!got.isEmpty()
+                                     && got.last().at(0).value<ChatMessage>().deliveryState
+                                             == ChatMessage::DeliveryState::Sent,
+                             Timeout);
+
+    // The next run: a new sid and no client ids in memory, the same install id.
+    Peer second;
+    second.chat->setDeviceId(u"install-1"_s);
+    QVERIFY(welcome(second, u"alice"_s));
+    QSignalSpy joined(second.chat.get(), &ChatClient::roomJoined);
+    second.chat->joinRoom(u"lobby"_s);
+    QVERIFY(joined.wait(Timeout));
+    const auto history = joined.first().at(2).value<QList<ChatMessage>>();
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.at(0).text, u"before the restart"_s);
+    QVERIFY(history.at(0).own);
+    QCOMPARE(history.at(1).text, u"from bob"_s);
+    QVERIFY(!history.at(1).own);
+
+    QSignalSpy older(second.chat.get(), &ChatClient::historyReceived);
+    second.chat->requestHistory(u"lobby"_s, history.at(1).id, 10);
+    QVERIFY(older.wait(Timeout));
+    const auto page = older.first().at(1).value<QList<ChatMessage>>();
+    QCOMPARE(page.size(), 1);
+    QVERIFY(page.at(0).own);
+
+    // Another install sees none of it as its own.
+    Peer other;
+    other.chat->setDeviceId(u"install-2"_s);
+    QVERIFY(welcome(other, u"carol"_s));
+    QSignalSpy otherJoined(other.chat.get(), &ChatClient::roomJoined);
+    other.chat->joinRoom(u"lobby"_s);
+    QVERIFY(otherJoined.wait(Timeout));
+    for (const ChatMessage &message : otherJoined.first().at(2).value<QList<ChatMessage>>())
+        QVERIFY(!message.own);
 }
 
 void tst_ChatClient::renameAndWho()

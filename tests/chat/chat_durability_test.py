@@ -250,7 +250,7 @@ async def memory_keeps_nothing(binary):
                         w[0].get('rooms') if w else None, [])
                 hist = await p.call('history', {'room': 'mem-room'})
                 R.equal(tag, 'after a restart the history is empty', hist,
-                        {'ok': True, 'messages': []})
+                        {'ok': True, 'messages': [], 'own': []})
         finally:
             await p.close()
             code = server.terminate()

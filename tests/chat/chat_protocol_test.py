@@ -269,8 +269,9 @@ async def scenario_join(ctx):
     b = await ctx.peer('join-b')
     ack = await ctx.join(a, room)
     if ok_ack(ack):
-        ctx.equal('join ack has exactly ok, room, members, history', set(ack),
-                  {'ok', 'room', 'members', 'history'})
+        ctx.equal('join ack has exactly ok, room, members, history, own', set(ack),
+                  {'ok', 'room', 'members', 'history', 'own'})
+        ctx.equal('join ack own: empty without a device', ack.get('own'), [])
         ctx.equal('join ack room', ack.get('room'), room)
         ctx.equal('join ack members: the joiner', ack.get('members'),
                   [{'sid': a.sid, 'name': a.name}])
@@ -343,6 +344,77 @@ async def scenario_join(ctx):
             ctx.equal('join ack history message fields', {k: hist[-1].get(k) for k in
                                                           ('room', 'sid', 'name', 'clientId')},
                       {'room': hroom, 'sid': a.sid, 'name': a.name, 'clientId': 'jh-cid-59'})
+
+
+async def scenario_room_events(ctx):
+    """`room` {name, members}: every connected sid hears of each change of a room's head count."""
+    room = 'pushed-room'
+    watcher = await ctx.peer('room-watch')  # in no room at all
+    a = await ctx.peer('room-a')
+    b = await ctx.peer('room-b')
+    is_ours = (lambda d: isinstance(d, dict) and d.get('name') == room)
+    await ctx.join(a, room)
+    got = await watcher.wait_event('room', is_ours)
+    ctx.equal('a first join announces the room to a sid in no room', got,
+              [{'name': room, 'members': 1}])
+    got = await a.wait_event('room', is_ours)
+    ctx.equal('... and to the joiner', got, [{'name': room, 'members': 1}])
+    await ctx.join(b, room)
+    got = await watcher.wait_event('room', is_ours, n=2)
+    ctx.equal('a second join: members 2', got[1:], [{'name': room, 'members': 2}])
+    await ctx.join(b, room)  # joining again changes nothing
+    await ctx.call(b, 'leave', {'room': room})
+    got = await watcher.wait_event('room', is_ours, n=3)
+    ctx.equal('a leave: members 1 (no event for joining again)', got[2:],
+              [{'name': room, 'members': 1}])
+    got = await b.wait_event('room', is_ours, n=3)
+    ctx.equal('the leaver hears of it too', got[-1], {'name': room, 'members': 1})
+    await a.close()
+    got = await watcher.wait_event('room', is_ours, n=4)
+    ctx.equal('the last member disconnecting: members 0', got[3:],
+              [{'name': room, 'members': 0}])
+    await ctx.settle(watcher, b)
+    ctx.equal('exactly one room event per change', watcher.count('room', is_ours), 4)
+    late = await ctx.peer('room-late')
+    listed = [r for r in (late.welcome or {}).get('rooms', []) if r.get('name') == room]
+    ctx.note(f'an emptied room without messages in the next welcome: {short(listed)}')
+
+
+async def scenario_device(ctx):
+    """CONNECT "device": join and history acks list the ids sent with it, across connections."""
+    room = 'device-room'
+    device = 'install-0f3a'
+    a = await ctx.peer('dev-a', auth={'name': 'dev-a', 'device': device})
+    b = await ctx.peer('dev-b')
+    await ctx.join(a, room)
+    await ctx.join(b, room)
+    mine = [await ctx.send(a, room, 'mine 1'), await ctx.send(a, room, 'mine 2')]
+    theirs = await ctx.send(b, room, 'theirs')
+    ids = [x.get('id') for x in mine]
+    ctx.check('messages sent with a device are acked', all(ok_ack(x) for x in mine + [theirs]),
+              short(mine + [theirs]))
+    await a.close()
+
+    again = await ctx.peer('dev-a2', auth={'name': 'dev-a2', 'device': device})
+    ack = await ctx.join(again, room)
+    ctx.equal('join ack own: the ids sent with the same device on an earlier connection',
+              ack.get('own') if ok_ack(ack) else short(ack), ids)
+    bad = [message_shape_problem(m) for m in (ack.get('history') or [])
+           if message_shape_problem(m)]
+    ctx.check('message objects carry neither device nor its hash', not bad, short(bad[:2]))
+    hist = await ctx.history(again, room)
+    ctx.equal('history ack own: the same ids', hist.get('own') if ok_ack(hist) else short(hist),
+              ids)
+    hist = await ctx.history(again, room, before=ids[1])
+    ctx.equal('history ack own: only the ids of that page',
+              hist.get('own') if ok_ack(hist) else short(hist), ids[:1])
+    other = await ctx.peer('dev-c', auth={'name': 'dev-c', 'device': 'another-install'})
+    ack = await ctx.join(other, room)
+    ctx.equal('another device: own is empty', ack.get('own') if ok_ack(ack) else short(ack), [])
+    long = await ctx.peer('dev-d', auth={'name': 'dev-d', 'device': device + 'x' * 128})
+    ack = await ctx.join(long, room)
+    ctx.equal('a device over 128 characters is ignored (own empty, still connected)',
+              ack.get('own') if ok_ack(ack) else short(ack), [])
 
 
 async def scenario_leave(ctx):
@@ -574,7 +646,8 @@ async def scenario_history(ctx):
         return [f'h-{i:03d}' for i in range(lo, hi)]
 
     r = await ctx.history(a, room)
-    ctx.check('history ack is {ok, messages}', ok_ack(r) and set(r) == {'ok', 'messages'},
+    ctx.check('history ack is {ok, messages, own}',
+              ok_ack(r) and set(r) == {'ok', 'messages', 'own'},
               short(r))
     ctx.equal('history: the last 50 by default, oldest first', texts(r), expect(210, 260))
     if ok_ack(r):
@@ -1006,7 +1079,9 @@ async def main(binary):
             ctx.server_name = 'Confab'  # the default (README's welcome example)
             for name, coro in [
                 ('welcome', scenario_welcome), ('names', scenario_names),
-                ('join', scenario_join), ('leave', scenario_leave),
+                ('join', scenario_join), ('room events', scenario_room_events),
+                ('device', scenario_device),
+                ('leave', scenario_leave),
                 ('message', scenario_message), ('duplicate client id', scenario_duplicate_id),
                 ('history', scenario_history), ('typing', scenario_typing),
                 ('rename', scenario_rename), ('who', scenario_who),

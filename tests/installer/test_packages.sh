@@ -70,7 +70,7 @@ for qml in qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-
            qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript; do
     grep -qE "(^|, )$qml(,| |\$)" <<<"$app_depends" || fail "confab does not depend on $qml"
 done
-for lib in libqt6gui6 libqt6qml6; do
+for lib in libqt6gui6 libqt6qml6 libqt6widgets6; do
     grep -q "$lib" <<<"$app_depends" || fail "confab: no $lib in Depends (shlibdeps?)"
 done
 grep -q 'libqt6core6' <<<"$server_depends" || fail "confab-server: no libqt6core6 in Depends (shlibdeps?)"

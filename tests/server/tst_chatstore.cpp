@@ -91,6 +91,7 @@ private Q_SLOTS:
     void refusesNewerSchema();
     void fullDiskFailsWithoutAck();
     void unusableFolderFailsToOpen();
+    void migratesSchema1();
 
     // RAM.
     void memoryStoreKeepsNothing();
@@ -358,6 +359,58 @@ void tst_ChatStore::unusableFolderFailsToOpen()
     store.append(draft(u"r"_s, u"nowhere"_s), appended.callback());
     QTRY_COMPARE(appended.stored.size(), 1);
     QVERIFY(!appended.errors.first().isEmpty());
+}
+
+void tst_ChatStore::migratesSchema1()
+{
+    {
+        // A file as the first release wrote it: schema 1, one message, no author column.
+        sqlite3 *db = nullptr;
+        const QByteArray file = QFile::encodeName(m_dir->filePath(u"confab.sqlite"_s));
+        QCOMPARE(sqlite3_open_v2(file.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 nullptr),
+                 SQLITE_OK);
+        for (const char *statement : {
+                     "CREATE TABLE rooms (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL "
+                     "DEFAULT 0, created_at INTEGER NOT NULL)",
+                     "CREATE TABLE messages (room TEXT NOT NULL REFERENCES rooms(name), "
+                     "id INTEGER NOT NULL, sid TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT "
+                     "NULL, ts INTEGER NOT NULL, client_id TEXT, PRIMARY KEY (room, id)) "
+                     "WITHOUT ROWID",
+                     "CREATE UNIQUE INDEX messages_client_id ON messages (room, name, "
+                     "client_id) WHERE client_id IS NOT NULL",
+                     "INSERT INTO rooms VALUES ('r', 1, 0)",
+                     "INSERT INTO messages VALUES ('r', 1, 's', 'alice', 'old', 5, NULL)",
+                     "PRAGMA user_version = 1",
+             })
+            QVERIFY2(sqlite3_exec(db, statement, nullptr, nullptr, nullptr) == SQLITE_OK,
+                     statement);
+        sqlite3_close(db);
+    }
+
+    {
+        ChatStore store;
+        QVERIFY2(store.open(m_dir->path()), qPrintable(store.errorString()));
+        QCOMPARE(store.messageCount(), 1);
+        Appended appended;
+        ChatMessage mine = draft(u"r"_s, u"new"_s);
+        mine.author = u"hash-of-install"_s;
+        store.append(mine, appended.callback());
+        QTRY_COMPARE(appended.stored.size(), 1);
+        QCOMPARE(appended.stored.at(0).id, 2);
+    }
+    ChatStore store;
+    QVERIFY(store.open(m_dir->path()));
+    const QList<ChatMessage> history = store.history(u"r"_s, 0, 10);
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.at(0).text, u"old"_s);
+    QCOMPARE(history.at(0).author, QString());
+    QCOMPARE(history.at(1).author, u"hash-of-install"_s);
+    // The author stays on the host: it is not part of the protocol's message object.
+    QVERIFY(!history.at(1).toVariant().contains(u"author"_s));
+    Observer check(m_dir->filePath(u"confab.sqlite"_s));
+    QCOMPARE(check.scalar("PRAGMA user_version"), QString::number(ChatStore::SchemaVersion));
+    QCOMPARE(ChatStore::SchemaVersion, 2);
 }
 
 void tst_ChatStore::memoryStoreKeepsNothing()

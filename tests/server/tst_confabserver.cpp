@@ -172,6 +172,8 @@ void tst_ConfabServer::chatsAndStopsCleanly()
         ws->frames.clear();
     }
     QVERIFY(a.nextText().startsWith(R"(42["joined",{"name":"user2")"));
+    // Everyone hears of the room's new head count.
+    QCOMPARE(a.nextText(), R"(42["room",{"members":2,"name":"lobby"}])"_ba);
     a.sendText(R"(422["message",{"room":"lobby","text":"hi"}])");
     const QByteArray ack = a.nextText();
     QVERIFY2(ack.startsWith(R"(432[{"id":1,"ok":true,"ts":)"), ack.constData());

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+// Notifications and the unread badge: the real AppController hosting in this process, a second
+// client sending, and a fake notification backend in place of the desktop's.
+#include "appcontroller.h"
+#include "chathost.h"
+#include "desktopnotifier.h"
+#include "trayicon.h"
+#ifdef CONFAB_HAVE_DBUS
+#    include "freedesktopnotifications.h"
+#endif
+
+#include <QtCore/QStandardPaths>
+#include <QtGui/QImage>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace Confab::Client;
+
+namespace {
+
+constexpr int Timeout = 10000;
+
+class FakeBackend : public NotificationBackend
+{
+    Q_OBJECT
+public:
+    struct Shown
+    {
+        QString title;
+        QString body;
+        QString room;
+    };
+    void show(const QString &title, const QString &body, const QString &room) override
+    {
+        shown.append({title, body, room});
+    }
+    void withdrawAll() override { ++withdrawn; }
+    void click(const QString &room) { Q_EMIT activated(room); }
+
+    QList<Shown> shown;
+    int withdrawn = 0;
+};
+
+//! Someone else in the chat: a SocketIoClient with its ChatClient.
+struct Peer
+{
+    std::unique_ptr<SocketIoClient> socket = std::make_unique<SocketIoClient>();
+    std::unique_ptr<ChatClient> chat = std::make_unique<ChatClient>(socket.get());
+    ~Peer()
+    {
+        chat.reset();
+        socket.reset();
+    }
+};
+
+} // namespace
+
+class tst_AppNotify : public QObject
+{
+    Q_OBJECT
+
+private:
+    //! Our peer "bob" joins \a room; true once the app has seen him there.
+    bool bobJoins(const QString &room)
+    {
+        QSignalSpy joined(m_bob->chat.get(), &ChatClient::roomJoined);
+        m_bob->chat->joinRoom(room);
+        return joined.wait(Timeout);
+    }
+    //! Bob sends \a text to \a room and the app lists it.
+    bool bobSays(const QString &room, const QString &text)
+    {
+        MessageListModel *model = m_app->messagesOf(room);
+        const int before = model->count();
+        m_bob->chat->sendMessage(room, text);
+        return QTest::qWaitFor([&] { return model->count() > before; }, Timeout);
+    }
+
+    std::unique_ptr<AppController> m_app;
+    std::unique_ptr<Peer> m_bob;
+    FakeBackend *m_backend = nullptr;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"ConfabTest"_s);
+        QCoreApplication::setApplicationName(u"tst_app_notify"_s);
+    }
+    void init()
+    {
+        m_app = std::make_unique<AppController>(nullptr);
+        m_app->setHostAddress(QHostAddress::LocalHost);
+        m_app->setHostDataLocation(u":memory:"_s);
+        m_app->setUserName(u"alice"_s);
+        m_app->notifier()->setEnabled(true);
+        m_backend = new FakeBackend;
+        m_backend->setParent(m_app.get());
+        m_app->notifier()->setBackend(m_backend);
+        QVERIFY(m_app->hostChat(0));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->currentRoom(), u"lobby"_s, Timeout);
+
+        m_bob = std::make_unique<Peer>();
+        QSignalSpy welcomed(m_bob->chat.get(), &ChatClient::welcomed);
+        m_bob->chat->connectToHost(QUrl(u"http://127.0.0.1:%1/"_s.arg(m_app->hostPort())),
+                                   u"bob"_s);
+        QVERIFY(welcomed.wait(Timeout));
+        QVERIFY(bobJoins(u"lobby"_s));
+    }
+    void cleanup()
+    {
+        m_bob.reset();
+        m_app.reset();
+        m_backend = nullptr;
+    }
+
+    void inactiveWindowNotifiesOncePerMessage();
+    void activeWindowDoesNotNotify();
+    void ownMessagesNeverNotify();
+    void activationClearsBadge();
+    void notificationClickShowsRoom();
+    void disabledStillCounts();
+    void windowStateFollowsWindow();
+    void elide_data();
+    void elide();
+    void trayBadge();
+#ifdef CONFAB_HAVE_DBUS
+    void launcherEntry();
+#endif
+};
+
+void tst_AppNotify::inactiveWindowNotifiesOncePerMessage()
+{
+    DesktopNotifier *notifier = m_app->notifier();
+    notifier->setWindowActive(false);
+    QSignalSpy counts(notifier, &DesktopNotifier::unreadCountChanged);
+    const QString longText = QString(300, u'x');
+    QVERIFY(bobSays(u"lobby"_s, u"hello alice"_s));
+    QVERIFY(bobSays(u"lobby"_s, u"are you there?"_s));
+    QVERIFY(bobSays(u"lobby"_s, longText));
+
+    QCOMPARE(m_backend->shown.size(), 3);
+    for (const auto &shown : std::as_const(m_backend->shown)) {
+        QCOMPARE(shown.title, u"bob in lobby"_s);
+        QCOMPARE(shown.room, u"lobby"_s);
+    }
+    QCOMPARE(m_backend->shown.at(0).body, u"hello alice"_s);
+    QCOMPARE(m_backend->shown.at(1).body, u"are you there?"_s);
+    QCOMPARE(m_backend->shown.at(2).body.size(), DesktopNotifier::MaxBodyLength);
+    QVERIFY(m_backend->shown.at(2).body.endsWith(u'…'));
+    QCOMPARE(notifier->unreadCount(), 3);
+    QCOMPARE(counts.size(), 3);
+    QCOMPARE(counts.last().at(0).toInt(), 3);
+}
+
+void tst_AppNotify::activeWindowDoesNotNotify()
+{
+    m_app->notifier()->setWindowActive(true);
+    QVERIFY(bobSays(u"lobby"_s, u"hello"_s));
+    // A room we are in but not looking at counts in the room list, not on the desktop.
+    QVERIFY(bobJoins(u"side"_s));
+    QSignalSpy joined(m_app->chat(), &ChatClient::roomJoined);
+    m_app->joinRoom(u"side"_s);
+    QVERIFY(joined.wait(Timeout));
+    m_app->setCurrentRoom(u"lobby"_s);
+    QVERIFY(bobSays(u"side"_s, u"over here"_s));
+    QCOMPARE(m_app->rooms()->room(u"side"_s).unread, 1);
+    QCOMPARE(m_backend->shown.size(), 0);
+    QCOMPARE(m_app->notifier()->unreadCount(), 0);
+}
+
+void tst_AppNotify::ownMessagesNeverNotify()
+{
+    m_app->notifier()->setWindowActive(false);
+    QSignalSpy updated(m_app->chat(), &ChatClient::messageUpdated);
+    QSignalSpy bobGot(m_bob->chat.get(), &ChatClient::messageReceived);
+    m_app->sendMessage(u"from alice"_s);
+    QVERIFY(bobGot.wait(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), Timeout);
+    // Bob's reply comes after ours on the same connection: once it is listed, ours would have
+    // been too.
+    QVERIFY(bobSays(u"lobby"_s, u"got it"_s));
+    QCOMPARE(m_backend->shown.size(), 1);
+    QCOMPARE(m_backend->shown.constFirst().body, u"got it"_s);
+    QCOMPARE(m_app->notifier()->unreadCount(), 1);
+}
+
+void tst_AppNotify::activationClearsBadge()
+{
+    DesktopNotifier *notifier = m_app->notifier();
+    notifier->setWindowActive(false);
+    QVERIFY(bobSays(u"lobby"_s, u"one"_s));
+    QVERIFY(bobSays(u"lobby"_s, u"two"_s));
+    QCOMPARE(notifier->unreadCount(), 2);
+    notifier->setWindowActive(true);
+    QCOMPARE(notifier->unreadCount(), 0);
+    QCOMPARE(m_backend->withdrawn, 1);
+    // Seen while active: no badge, no notification.
+    QVERIFY(bobSays(u"lobby"_s, u"three"_s));
+    QCOMPARE(notifier->unreadCount(), 0);
+    QCOMPARE(m_backend->shown.size(), 2);
+}
+
+void tst_AppNotify::notificationClickShowsRoom()
+{
+    QVERIFY(bobJoins(u"side"_s));
+    QSignalSpy joined(m_app->chat(), &ChatClient::roomJoined);
+    m_app->joinRoom(u"side"_s);
+    QVERIFY(joined.wait(Timeout));
+    m_app->setCurrentRoom(u"lobby"_s);
+    DesktopNotifier *notifier = m_app->notifier();
+    notifier->setWindowActive(false);
+    QVERIFY(bobSays(u"side"_s, u"psst"_s));
+    QCOMPARE(m_backend->shown.size(), 1);
+    QCOMPARE(m_app->rooms()->room(u"side"_s).unread, 1);
+
+    m_backend->click(m_backend->shown.constFirst().room);
+    QCOMPARE(m_app->currentRoom(), u"side"_s);
+    QCOMPARE(m_app->rooms()->room(u"side"_s).unread, 0);
+    QCOMPARE(notifier->unreadCount(), 0);
+}
+
+void tst_AppNotify::disabledStillCounts()
+{
+    DesktopNotifier *notifier = m_app->notifier();
+    QSignalSpy enabled(notifier, &DesktopNotifier::enabledChanged);
+    notifier->setEnabled(false);
+    QCOMPARE(enabled.size(), 1);
+    // The setting is remembered for the next run.
+    QCOMPARE(DesktopNotifier().isEnabled(), false);
+    notifier->setWindowActive(false);
+    QVERIFY(bobSays(u"lobby"_s, u"quietly"_s));
+    QCOMPARE(m_backend->shown.size(), 0);
+    QCOMPARE(notifier->unreadCount(), 1);
+    notifier->setEnabled(true);
+    QCOMPARE(DesktopNotifier().isEnabled(), true);
+}
+
+void tst_AppNotify::windowStateFollowsWindow()
+{
+    DesktopNotifier notifier;
+    QWindow window;
+    notifier.setWindow(&window);
+    QVERIFY(!notifier.isWindowActive()); // hidden
+    window.show();
+    window.requestActivate();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTRY_VERIFY(notifier.isWindowActive());
+    window.hide();
+    QTRY_VERIFY(!notifier.isWindowActive());
+    ChatMessage message;
+    message.id = 1;
+    message.room = u"lobby"_s;
+    message.name = u"bob"_s;
+    message.text = u"hi"_s;
+    notifier.messageArrived(message);
+    QCOMPARE(notifier.unreadCount(), 1);
+    notifier.activate();
+    QVERIFY(window.isVisible());
+    QCOMPARE(notifier.unreadCount(), 0);
+}
+
+void tst_AppNotify::elide_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("max");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("short") << u"hello"_s << 10 << u"hello"_s;
+    QTest::addRow("exact") << u"0123456789"_s << 10 << u"0123456789"_s;
+    QTest::addRow("long") << u"0123456789ab"_s << 10 << u"012345678…"_s;
+    QTest::addRow("trimmed") << u"  hi \n"_s << 10 << u"hi"_s;
+    // An emoji (two UTF-16 units) at the cut is dropped whole, not halved.
+    QTest::addRow("surrogate") << (u"01234567"_s + QString::fromUcs4(U"\U0001F600") + u"xyz"_s)
+                               << 10 << u"01234567…"_s;
+}
+
+void tst_AppNotify::elide()
+{
+    QFETCH(QString, text);
+    QFETCH(int, max);
+    QFETCH(QString, expected);
+    QCOMPARE(DesktopNotifier::elide(text, max), expected);
+}
+
+void tst_AppNotify::trayBadge()
+{
+    QCOMPARE(TrayIcon::toolTipFor(0), u"Confab"_s);
+    QCOMPARE(TrayIcon::toolTipFor(3), u"Confab — 3 unread message(s)"_s);
+    QPixmap plain(32, 32);
+    plain.fill(Qt::blue);
+    const QIcon base(plain);
+    QCOMPARE(TrayIcon::badgedIcon(base, 0).pixmap(32).toImage().pixelColor(28, 28),
+             QColor(Qt::blue));
+    // The badge sits in the lower right corner and leaves the upper left alone.
+    const QImage badged = TrayIcon::badgedIcon(base, 3).pixmap(32).toImage();
+    QCOMPARE(badged.pixelColor(2, 2), QColor(Qt::blue));
+    QVERIFY(badged.pixelColor(27, 27).red() > 150);
+}
+
+#ifdef CONFAB_HAVE_DBUS
+void tst_AppNotify::launcherEntry()
+{
+    const QDBusMessage message = launcherEntryUpdate(u"confab.desktop"_s, 3);
+    QCOMPARE(message.type(), QDBusMessage::SignalMessage);
+    QCOMPARE(message.interface(), u"com.canonical.Unity.LauncherEntry"_s);
+    QCOMPARE(message.member(), u"Update"_s);
+    QCOMPARE(message.arguments().size(), 2);
+    QCOMPARE(message.arguments().at(0).toString(), u"application://confab.desktop"_s);
+    QVariantMap properties = message.arguments().at(1).toMap();
+    QCOMPARE(properties.value(u"count"_s).metaType(), QMetaType::fromType<qint64>());
+    QCOMPARE(properties.value(u"count"_s).toLongLong(), 3);
+    QCOMPARE(properties.value(u"count-visible"_s).toBool(), true);
+    properties = launcherEntryUpdate(u"confab.desktop"_s, 0).arguments().at(1).toMap();
+    QCOMPARE(properties.value(u"count-visible"_s).toBool(), false);
+
+    const QDBusMessage notify = FreedesktopNotificationBackend::notifyMessage(
+            u"bob in lobby"_s, u"a <b> & c"_s, 7, true);
+    QCOMPARE(notify.member(), u"Notify"_s);
+    QCOMPARE(notify.arguments().size(), 8);
+    QCOMPARE(notify.arguments().at(1).toUInt(), 7u);
+    QCOMPARE(notify.arguments().at(3).toString(), u"bob in lobby"_s);
+    QCOMPARE(notify.arguments().at(4).toString(), u"a &lt;b&gt; &amp; c"_s);
+    QCOMPARE(notify.arguments().at(5).toStringList().value(0), u"default"_s);
+}
+#endif
+
+QTEST_MAIN(tst_AppNotify)
+
+#include "tst_app_notify.moc"

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// A guest's room list follows the host's `room` events: rooms others create appear with their
+// head count, without polling `who`.
+#include "appcontroller.h"
+#include "chathost.h"
+
+#include <QtCore/QStandardPaths>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace Confab::Client;
+
+namespace {
+constexpr int Timeout = 10000;
+//! Well under the 10 s the app used to poll at: what arrives in time was pushed.
+constexpr int PushTimeout = 3000;
+} // namespace
+
+class tst_AppRooms : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"ConfabTest"_s);
+        QCoreApplication::setApplicationName(u"tst_app_rooms"_s);
+    }
+    void guestLearnsNewRooms();
+};
+
+void tst_AppRooms::guestLearnsNewRooms()
+{
+    Confab::HostConfig config;
+    config.address = QHostAddress::LocalHost;
+    config.port = 0;
+    config.dataLocation = u":memory:"_s;
+    Confab::ChatHost host(config);
+    QVERIFY2(host.start(), qPrintable(host.errorString()));
+    const QString url = u"http://127.0.0.1:%1/"_s.arg(host.port());
+
+    AppController guest(nullptr);
+    guest.setUserName(u"guest"_s);
+    QVERIFY(guest.joinServer(url));
+    QTRY_COMPARE_WITH_TIMEOUT(guest.currentRoom(), u"lobby"_s, Timeout);
+    RoomListModel *rooms = guest.rooms();
+    QCOMPARE(rooms->indexOf(u"project"_s), -1);
+
+    SocketIoClient socket;
+    ChatClient bob(&socket);
+    QSignalSpy welcomed(&bob, &ChatClient::welcomed);
+    bob.connectToHost(QUrl(url), u"bob"_s);
+    QVERIFY(welcomed.wait(Timeout));
+    QSignalSpy joined(&bob, &ChatClient::roomJoined);
+    bob.joinRoom(u"project"_s);
+    QVERIFY(joined.wait(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(rooms->indexOf(u"project"_s) >= 0, PushTimeout);
+    QCOMPARE(rooms->room(u"project"_s).members, 1);
+    QCOMPARE(rooms->room(u"project"_s).joined, false);
+
+    // The lobby, which we are in, keeps counting its own members.
+    bob.joinRoom(u"lobby"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"lobby"_s).members, 2, PushTimeout);
+
+    bob.leaveRoom(u"project"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"project"_s).members, 0, PushTimeout);
+    bob.disconnectFromHost();
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"lobby"_s).members, 1, PushTimeout);
+}
+
+QTEST_MAIN(tst_AppRooms)
+
+#include "tst_app_rooms.moc"
