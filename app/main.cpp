@@ -18,14 +18,45 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// Qt's xcb plugin takes "-name"/"--name" for itself (the X11 resource name) and removes it
+// from the arguments, so `confab --name alice` would lose the name on X11: take it out of
+// argv before QApplication sees it.
+std::optional<QString> takeNameArgument(int &argc, char **argv)
+{
+    std::optional<QString> name;
+    int out = 1;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "--") { // the rest are not options
+            while (i < argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if ((arg == "--name" || arg == "-name") && i + 1 < argc) {
+            name = QString::fromLocal8Bit(argv[++i]);
+        } else if (arg.startsWith("--name=")) {
+            name = QString::fromLocal8Bit(arg.sliced(7));
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    argc = out;
+    argv[argc] = nullptr;
+    return name;
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    const std::optional<QString> nameArgument = takeNameArgument(argc, argv);
     // QApplication rather than QGuiApplication: the tray icon is a widget-side class.
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"confab"_s);
@@ -95,8 +126,8 @@ int main(int argc, char *argv[])
         controller.setHostAddress(address);
     if (parser.isSet(dataOption))
         controller.setHostDataLocation(parser.value(dataOption));
-    if (parser.isSet(nameOption))
-        controller.setUserName(parser.value(nameOption));
+    if (nameArgument)
+        controller.setUserName(*nameArgument);
 
     QQmlApplicationEngine engine;
     QObject::connect(
