@@ -7,9 +7,11 @@
 #include "serverlogging.h"
 
 #include <QtCore/QUrl>
+
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -46,6 +48,15 @@ QByteArray errorMessage(int code)
     return "Bad request";
 }
 
+// The wheel's tick: a small fraction of the shortest heartbeat period, so that short test
+// intervals stay precise while a real server wakes up at most 40 times a second for it.
+std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
+{
+    using namespace std::chrono_literals;
+    const auto shortest = qMin(options.pingInterval, options.pingTimeout);
+    return std::clamp(std::chrono::milliseconds(shortest.count() / 20), 1ms, 25ms);
+}
+
 QPair<QString, quint16> peerKey(const QHostAddress &address, quint16 port)
 {
     return {address.toString(), port};
@@ -63,6 +74,7 @@ struct EngineIoServer::Checked
 EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_timerWheel(wheelTick(options))
     , m_listener(std::make_unique<HttpListener>())
     , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s, QWebSocketServer::NonSecureMode))
 {
@@ -130,6 +142,8 @@ QHostAddress EngineIoServer::serverAddress() const
 void EngineIoServer::setOptions(const EngineIoOptions &options)
 {
     m_options = options;
+    if (m_timerWheel.activeCount() == 0)
+        m_timerWheel.setTick(wheelTick(options));
     applyListenerSettings();
 }
 

@@ -4,6 +4,7 @@
 #include "engineiooptions.h"
 #include "engineiosession.h"
 #include "http/httprequest.h"
+#include "timerwheel.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
@@ -52,6 +53,9 @@ public:
     quint64 bytesReceived() const { return m_bytesIn; }
     quint64 bytesSent() const { return m_bytesOut; }
 
+    //! \brief The one timer service of every session's heartbeat and timeouts.
+    TimerWheel *timerWheel() { return &m_timerWheel; }
+
     //! \brief Adds the CORS headers that \a request's Origin earns; true if it is allowed.
     bool applyCors(const HttpRequest &request, HttpResponse &response) const;
 
@@ -80,6 +84,7 @@ private:
     QString generateSid() const;
 
     EngineIoOptions m_options;
+    TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<QWebSocketServer> m_webSockets;
     QHash<QString, EngineIoSession *> m_sessions;

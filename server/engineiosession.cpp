@@ -19,6 +19,7 @@ using EngineIo::PacketType;
 
 namespace {
 constexpr auto textContentType = "text/plain; charset=UTF-8";
+constexpr std::chrono::milliseconds kNoopInterval{100};
 } // namespace
 
 EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
@@ -29,26 +30,23 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
     , m_version(version)
     , m_handshake(handshake)
     , m_openedAt(QDateTime::currentDateTimeUtc())
-{
-    m_pingTimer.setSingleShot(true);
-    if (version == EngineIo::Version::V3) // the deadline is the heartbeat itself: keep it exact
-        m_pingTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_pingTimer, &QTimer::timeout, this, &EngineIoSession::onPingTimer);
-    m_upgradeTimer.setSingleShot(true);
-    connect(&m_upgradeTimer, &QTimer::timeout, this, [this] {
-        qCDebug(lcEngineIo) << m_sid << "upgrade timed out";
-        abandonProbe();
-    });
-    // Engine.IO: while a probed client finishes its upgrade, answer its polls with noops.
-    m_noopTimer.setInterval(100ms);
-    connect(&m_noopTimer, &QTimer::timeout, this, [this] {
-        if (m_heldPoll)
-            respondToPoll({Packet::of(PacketType::Noop)});
-    });
-    m_closeTimer.setSingleShot(true);
-    connect(&m_closeTimer, &QTimer::timeout, this,
-            [this] { finish(m_closeReason, u"closed while no poll was pending"_s); });
-}
+    , m_pingTimer(server->timerWheel(), [this] { onPingTimer(); })
+    , m_upgradeTimer(server->timerWheel(),
+                     [this] {
+                         qCDebug(lcEngineIo) << m_sid << "upgrade timed out";
+                         abandonProbe();
+                     })
+    , m_noopTimer(server->timerWheel(),
+                  [this] {
+                      // Engine.IO: while a probed client finishes its upgrade, answer its
+                      // polls with noops.
+                      m_noopTimer.start(kNoopInterval);
+                      if (m_heldPoll)
+                          respondToPoll({Packet::of(PacketType::Noop)});
+                  })
+    , m_closeTimer(server->timerWheel(),
+                   [this] { finish(m_closeReason, u"closed while no poll was pending"_s); })
+{ }
 
 EngineIoSession::~EngineIoSession() = default;
 
@@ -297,7 +295,7 @@ void EngineIoSession::onWebSocketText(const QString &text, QWebSocket *socket)
             m_probed = true;
             if (m_heldPoll)
                 respondToPoll({Packet::of(PacketType::Noop)});
-            m_noopTimer.start();
+            m_noopTimer.start(kNoopInterval);
         } else if (packet && packet->type == PacketType::Upgrade && m_probed) {
             completeUpgrade();
         } else {

@@ -4,11 +4,11 @@
 #include "engineiooptions.h"
 #include "engineiopacket.h"
 #include "http/httprequest.h"
+#include "timerwheel.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
-#include <QtCore/QTimer>
 
 QT_BEGIN_NAMESPACE
 class QWebSocket;
@@ -119,11 +119,12 @@ private:
     QPointer<QWebSocket> m_probe;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
-    QTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
+    // On the server's TimerWheel: thousands of sessions restart these all the time.
+    WheelTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
     bool m_awaitingPong = false;
-    QTimer m_upgradeTimer;
-    QTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
-    QTimer m_closeTimer; //!< a polling session closing waits this long for its last GET
+    WheelTimer m_upgradeTimer;
+    WheelTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
+    WheelTimer m_closeTimer; //!< a polling session closing waits this long for its last GET
     CloseReason m_closeReason = CloseReason::ServerClose;
 
     quint64 m_packetsIn = 0;
