@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engineioserver.h"
 
+#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
 #include "http/httplistener.h"
 #include "randomid.h"
@@ -308,7 +309,7 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
     // QWebSocketServer re-reads the head from the socket; keep our parse for the environ.
     if (m_pendingUpgrades.size() > 4096)
         m_pendingUpgrades.clear(); // handshakes that never completed; bounded, not leaked
-    m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), head);
+    m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), {head, socket});
     // QWebSocketServer deletes a socket that disconnects during the handshake only if it
     // is the parent; otherwise an abandoned handshake would leak the socket.
     socket->setParent(m_webSockets.get());
@@ -319,8 +320,10 @@ void EngineIoServer::onNewWebSocket()
 {
     while (m_webSockets->hasPendingConnections()) {
         QWebSocket *socket = m_webSockets->nextPendingConnection();
-        const HttpRequest head
+        const PendingUpgrade pending
                 = m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        const HttpRequest &head = pending.head;
+        auto *tcp = qobject_cast<DirectTcpSocket *>(pending.tcp.data());
         Checked checked;
         if (head.target.isEmpty() || check(head, checked)) {
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
@@ -330,7 +333,7 @@ void EngineIoServer::onNewWebSocket()
         if (checked.sid.isEmpty()) {
             EngineIoSession *session
                     = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
-            session->attachWebSocket(socket);
+            session->attachWebSocket(socket, tcp);
             continue;
         }
         EngineIoSession *session = m_sessions.value(checked.sid);
@@ -339,7 +342,7 @@ void EngineIoServer::onNewWebSocket()
             socket->deleteLater();
             continue;
         }
-        session->probeWebSocket(socket);
+        session->probeWebSocket(socket, tcp);
     }
 }
 

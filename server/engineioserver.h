@@ -8,6 +8,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtNetwork/QHostAddress>
 
 #include <memory>
@@ -88,8 +89,14 @@ private:
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<QWebSocketServer> m_webSockets;
     QHash<QString, EngineIoSession *> m_sessions;
-    //! Parsed upgrade requests between handleConnection() and newConnection(), by peer.
-    QHash<QPair<QString, quint16>, HttpRequest> m_pendingUpgrades;
+    //! Parsed upgrade requests between handleConnection() and newConnection(), by peer, with
+    //! the TCP socket under the coming QWebSocket (sessions write their frames to it).
+    struct PendingUpgrade
+    {
+        HttpRequest head;
+        QPointer<QTcpSocket> tcp;
+    };
+    QHash<QPair<QString, quint16>, PendingUpgrade> m_pendingUpgrades;
     QString m_errorString;
     quint64 m_bytesIn = 0;
     quint64 m_bytesOut = 0;

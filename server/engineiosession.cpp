@@ -4,8 +4,10 @@
 #include "engineiohandshake.h"
 #include "engineiopayload.h"
 #include "engineioserver.h"
+#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
 #include "serverlogging.h"
+#include "websocketframe.h"
 
 #include <QtWebSockets/QWebSocket>
 
@@ -223,16 +225,17 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     }
 }
 
-void EngineIoSession::attachWebSocket(QWebSocket *socket)
+void EngineIoSession::attachWebSocket(QWebSocket *socket, DirectTcpSocket *tcp)
 {
     m_transport = Transport::WebSocket;
     m_webSocket = socket;
+    m_webSocketTcp = tcp;
     wireWebSocket(socket);
     sendOpenPacket();
     flush();
 }
 
-void EngineIoSession::probeWebSocket(QWebSocket *socket)
+void EngineIoSession::probeWebSocket(QWebSocket *socket, DirectTcpSocket *tcp)
 {
     if (m_probe || m_transport == Transport::WebSocket || m_state != State::Open) {
         socket->close();
@@ -240,6 +243,7 @@ void EngineIoSession::probeWebSocket(QWebSocket *socket)
         return;
     }
     m_probe = socket;
+    m_probeTcp = tcp;
     m_probed = false;
     wireWebSocket(socket);
     m_upgradeTimer.start(m_server->options().upgradeTimeout);
@@ -271,8 +275,34 @@ void EngineIoSession::wireWebSocket(QWebSocket *socket)
 
 void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
 {
-    const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
     ++m_packetsOut;
+    DirectTcpSocket *tcp = socket == m_webSocket ? m_webSocketTcp.data()
+            : socket == m_probe                  ? m_probeTcp.data()
+                                                 : nullptr;
+    if (tcp && socket->state() == QAbstractSocket::ConnectedState) {
+        // The frame goes straight to the TCP socket: header and Engine.IO type byte from the
+        // stack, the data shared with every other recipient of a broadcast, one writev().
+        // QWebSocket would convert text to UTF-16 and back and copy it twice per recipient.
+        // Safe because everything runs in this thread and each frame is written whole, so
+        // QWebSocket's own frames (pong, close) never land inside one of ours.
+        char head[WebSocket::kMaxServerHeader + 1];
+        char prefix = 0;
+        bool hasPrefix = true;
+        if (!packet.binary)
+            prefix = char('0' + int(packet.type));
+        else if (m_version == EngineIo::Version::V3)
+            prefix = char(PacketType::Message); // v3 binary frames start with the type byte
+        else
+            hasPrefix = false;
+        const quint64 length = quint64(packet.data.size()) + (hasPrefix ? 1 : 0);
+        int headLength = WebSocket::serverFrameHeader(head, packet.binary, length);
+        if (hasPrefix)
+            head[headLength++] = prefix;
+        m_server->m_bytesOut += length;
+        tcp->writeParts(QByteArrayView(head, headLength), packet.data);
+        return;
+    }
+    const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
     m_server->m_bytesOut += frame.bytes.size();
     if (frame.binary)
         socket->sendBinaryMessage(frame.bytes);
@@ -371,7 +401,9 @@ void EngineIoSession::completeUpgrade()
     if (m_heldPoll)
         respondToPoll({Packet::of(PacketType::Noop)});
     m_webSocket = m_probe;
+    m_webSocketTcp = m_probeTcp;
     m_probe = nullptr;
+    m_probeTcp = nullptr;
     m_probed = false;
     m_transport = Transport::WebSocket;
     qCDebug(lcEngineIo) << m_sid << "upgraded to websocket";
@@ -388,6 +420,7 @@ void EngineIoSession::abandonProbe()
     m_probed = false;
     if (QWebSocket *probe = m_probe) {
         m_probe = nullptr;
+        m_probeTcp = nullptr;
         probe->disconnect(this);
         probe->close();
         probe->deleteLater();

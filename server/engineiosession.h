@@ -14,6 +14,7 @@ QT_BEGIN_NAMESPACE
 class QWebSocket;
 QT_END_NAMESPACE
 class HttpConnection;
+class DirectTcpSocket;
 
 namespace Confab {
 
@@ -86,8 +87,10 @@ private:
     // Entry points for EngineIoServer.
     void handlePoll(HttpConnection *connection, const HttpRequest &request);
     void handlePost(HttpConnection *connection, const HttpRequest &request);
-    void attachWebSocket(QWebSocket *socket); // the session's first transport
-    void probeWebSocket(QWebSocket *socket); // an upgrade attempt
+    // \a tcp is the socket under \a socket, if the server could keep it: frames are then
+    // written to it directly (see writeToWebSocket()).
+    void attachWebSocket(QWebSocket *socket, DirectTcpSocket *tcp); // the first transport
+    void probeWebSocket(QWebSocket *socket, DirectTcpSocket *tcp); // an upgrade attempt
 
     void sendOpenPacket();
     void flush();
@@ -117,6 +120,8 @@ private:
     QMetaObject::Connection m_heldPollAborted;
     QPointer<QWebSocket> m_webSocket;
     QPointer<QWebSocket> m_probe;
+    QPointer<DirectTcpSocket> m_webSocketTcp;
+    QPointer<DirectTcpSocket> m_probeTcp;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
     // On the server's TimerWheel: thousands of sessions restart these all the time.

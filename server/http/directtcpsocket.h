@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QByteArrayView>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
+
+//! \brief A QTcpSocket that hands writes straight to the kernel when nothing is queued.
+//!
+//! QAbstractSocket copies every write into its ring buffer, enables the write notifier and
+//! sends on the next event-loop pass. On a server holding thousands of sockets that costs a
+//! retained 32 KiB buffer chunk per socket (kept after the first write) and a notifier
+//! registration per write, which Qt's glib dispatcher removes with a linear search. Here a
+//! write to a socket whose buffer is empty goes out with one non-blocking send(); only what
+//! the kernel does not take is left to QAbstractSocket, so the byte order never changes.
+//! bytesWritten() is not emitted for bytes sent directly.
+class DirectTcpSocket : public QTcpSocket
+{
+    Q_OBJECT
+public:
+    using QTcpSocket::QTcpSocket;
+
+    //! \brief Writes \a head then \a body as one piece (one writev() when the queue is
+    //! empty); for a WebSocket frame header and its payload, without joining them first.
+    qint64 writeParts(QByteArrayView head, QByteArrayView body);
+
+protected:
+    qint64 writeData(const char *data, qint64 size) override;
+
+private:
+    bool canSendDirectly() const;
+};
+
+//! \brief A QTcpServer whose connections are DirectTcpSockets with TCP_NODELAY.
+class DirectTcpServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+};
