@@ -280,11 +280,11 @@ void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
             : socket == m_probe                  ? m_probeTcp.data()
                                                  : nullptr;
     if (tcp && socket->state() == QAbstractSocket::ConnectedState) {
-        // The frame goes straight to the TCP socket: header and Engine.IO type byte from the
-        // stack, the data shared with every other recipient of a broadcast, one writev().
-        // QWebSocket would convert text to UTF-16 and back and copy it twice per recipient.
-        // Safe because everything runs in this thread and each frame is written whole, so
-        // QWebSocket's own frames (pong, close) never land inside one of ours.
+        // The frame goes straight to the TCP socket: header and Engine.IO type byte copied,
+        // the data shared with every other recipient of a broadcast, and every frame of this
+        // event-loop pass in one writev(). QWebSocket would convert text to UTF-16 and back
+        // and copy it twice per recipient. Safe because everything runs in this thread and
+        // frames are written whole (QWebSocket's own pong and close frames flush ours first).
         char head[WebSocket::kMaxServerHeader + 1];
         char prefix = 0;
         bool hasPrefix = true;
@@ -299,7 +299,7 @@ void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
         if (hasPrefix)
             head[headLength++] = prefix;
         m_server->m_bytesOut += length;
-        tcp->writeParts(QByteArrayView(head, headLength), packet.data);
+        tcp->queueFrame(QByteArrayView(head, headLength), packet.data);
         return;
     }
     const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
