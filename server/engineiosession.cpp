@@ -445,7 +445,8 @@ void EngineIoSession::onPingTimer()
         return;
     }
     m_awaitingPong = true;
-    m_pingTimer.start(m_server->options().pingTimeout);
+    // From when the ping was due, like the reference's timers: no lateness carried over.
+    m_pingTimer.startAfterDeadline(m_server->options().pingTimeout);
     send(Packet::of(PacketType::Ping));
 }
 

@@ -14,6 +14,13 @@ void WheelTimer::start(std::chrono::milliseconds timeout)
         m_wheel->insert(this, timeout);
 }
 
+void WheelTimer::startAfterDeadline(std::chrono::milliseconds timeout)
+{
+    Q_ASSERT(m_wheel);
+    if (m_wheel)
+        m_wheel->insert(this, timeout, m_dueTick * m_wheel->m_tick.count());
+}
+
 void WheelTimer::stop()
 {
     if (next && m_wheel)
@@ -68,7 +75,7 @@ void TimerWheel::link(WheelTimer *timer)
     head->prev = timer;
 }
 
-void TimerWheel::insert(WheelTimer *timer, std::chrono::milliseconds timeout)
+void TimerWheel::insert(WheelTimer *timer, std::chrono::milliseconds timeout, qint64 from)
 {
     if (timer->next) {
         unlink(timer);
@@ -79,7 +86,8 @@ void TimerWheel::insert(WheelTimer *timer, std::chrono::milliseconds timeout)
     }
     const qint64 tick = m_tick.count();
     // Round up: a timer fires on the first tick at or after its deadline, never before.
-    const qint64 due = (m_clock.elapsed() + qMax<qint64>(timeout.count(), 0) + tick - 1) / tick;
+    const qint64 start = from >= 0 ? qMin(from, m_clock.elapsed()) : m_clock.elapsed();
+    const qint64 due = (start + qMax<qint64>(timeout.count(), 0) + tick - 1) / tick;
     timer->m_dueTick = qMax(due, m_processedTick + 1);
     link(timer);
 }

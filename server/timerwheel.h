@@ -49,6 +49,9 @@ public:
     //! \brief (Re)starts the timer: the callback runs once, \a timeout from now or a little
     //! later (at most one tick of the wheel), never earlier, and never inside start().
     void start(std::chrono::milliseconds timeout);
+    //! \brief Restarts the timer \a timeout after the deadline it last fired for (not after
+    //! now), so that chained timeouts (ping, then pong deadline) do not add up lateness.
+    void startAfterDeadline(std::chrono::milliseconds timeout);
     void stop();
     bool isActive() const { return next != nullptr; }
 
@@ -85,7 +88,8 @@ private:
     friend class WheelTimer;
     static constexpr int kSlots = 512; // a power of two
 
-    void insert(WheelTimer *timer, std::chrono::milliseconds timeout);
+    //! \a from: milliseconds on m_clock the timeout counts from; -1 for now.
+    void insert(WheelTimer *timer, std::chrono::milliseconds timeout, qint64 from = -1);
     void remove(WheelTimer *timer);
     void link(WheelTimer *timer);
     static void unlink(Detail::WheelNode *node);

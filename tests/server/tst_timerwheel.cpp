@@ -4,6 +4,7 @@
 #include "timerwheel.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QThread>
 #include <QtTest/QTest>
 
 #include <memory>
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void firesOnTime_data();
     void firesOnTime();
     void restartPostponesWithoutFiring();
+    void chainedDeadlinesDoNotAddUpLateness();
     void stopCancels();
     void manyTimersEachFireOnce();
     void callbackMayRestartAndDestroy();
@@ -80,6 +82,32 @@ void tst_TimerWheel::restartPostponesWithoutFiring()
     QCOMPARE(fired, 0);
     QTRY_COMPARE_WITH_TIMEOUT(fired, 1, 5000);
     QVERIFY(clock.elapsed() >= 400);
+}
+
+void tst_TimerWheel::chainedDeadlinesDoNotAddUpLateness()
+{
+    // The pong deadline counts from when the ping was due, not from when its callback ran:
+    // a callback that runs 100 ms late leaves the second timeout (30 ms) already due.
+    TimerWheel wheel{5ms};
+    QElapsedTimer clock;
+    QList<qint64> firedAt;
+    WheelTimer timer;
+    timer.setWheel(&wheel);
+    timer.setCallback([&] {
+        firedAt.append(clock.elapsed());
+        if (firedAt.size() == 1) {
+            QThread::msleep(100); // a busy event loop
+            timer.startAfterDeadline(30ms);
+        }
+    });
+    clock.start();
+    timer.start(20ms);
+    QTRY_COMPARE_WITH_TIMEOUT(firedAt.size(), 2, 5000);
+    QVERIFY(firedAt.at(0) >= 20);
+    QVERIFY(firedAt.at(1) >= 50); // never before the chained deadline
+    // Due since 50 ms: it fires on the next tick after the late callback, not 30 ms later.
+    QVERIFY2(firedAt.at(1) - firedAt.at(0) < 100 + 30,
+             qPrintable(QString::number(firedAt.at(1) - firedAt.at(0))));
 }
 
 void tst_TimerWheel::stopCancels()
