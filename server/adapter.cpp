@@ -5,9 +5,11 @@ namespace Confab {
 
 void InMemoryAdapter::addAll(const QString &sid, const QStringList &rooms)
 {
-    QSet<QString> &own = m_sids[sid];
+    QStringList &own = m_sids[sid];
     for (const QString &room : rooms) {
-        own.insert(room);
+        if (own.contains(room))
+            continue;
+        own.append(room);
         m_rooms[room].insert(sid);
     }
 }
@@ -16,7 +18,7 @@ void InMemoryAdapter::remove(const QString &sid, const QString &room)
 {
     auto it = m_sids.find(sid);
     if (it != m_sids.end())
-        it->remove(room);
+        it->removeOne(room);
     auto members = m_rooms.find(room);
     if (members != m_rooms.end()) {
         members->remove(sid);
@@ -27,7 +29,7 @@ void InMemoryAdapter::remove(const QString &sid, const QString &room)
 
 void InMemoryAdapter::removeAll(const QString &sid)
 {
-    const QSet<QString> rooms = m_sids.take(sid);
+    const QStringList rooms = m_sids.take(sid);
     for (const QString &room : rooms) {
         auto members = m_rooms.find(room);
         if (members == m_rooms.end())
@@ -40,7 +42,7 @@ void InMemoryAdapter::removeAll(const QString &sid)
 
 QStringList InMemoryAdapter::socketRooms(const QString &sid) const
 {
-    QStringList rooms = m_sids.value(sid).values();
+    QStringList rooms = m_sids.value(sid);
     rooms.sort();
     return rooms;
 }
