@@ -5,10 +5,13 @@ namespace Confab {
 
 void InMemoryAdapter::addAll(const QString &sid, const QStringList &rooms)
 {
-    QSet<QString> &own = m_sids[sid];
+    QStringList &own = m_sids[sid];
     for (const QString &room : rooms) {
-        own.insert(room);
-        m_rooms[room].insert(sid);
+        if (own.contains(room))
+            continue;
+        own.append(room);
+        if (room != sid)
+            m_rooms[room].insert(sid);
     }
 }
 
@@ -16,7 +19,9 @@ void InMemoryAdapter::remove(const QString &sid, const QString &room)
 {
     auto it = m_sids.find(sid);
     if (it != m_sids.end())
-        it->remove(room);
+        it->removeOne(room);
+    if (room == sid)
+        return;
     auto members = m_rooms.find(room);
     if (members != m_rooms.end()) {
         members->remove(sid);
@@ -27,10 +32,10 @@ void InMemoryAdapter::remove(const QString &sid, const QString &room)
 
 void InMemoryAdapter::removeAll(const QString &sid)
 {
-    const QSet<QString> rooms = m_sids.take(sid);
+    const QStringList rooms = m_sids.take(sid);
     for (const QString &room : rooms) {
         auto members = m_rooms.find(room);
-        if (members == m_rooms.end())
+        if (room == sid || members == m_rooms.end())
             continue;
         members->remove(sid);
         if (members->isEmpty())
@@ -40,7 +45,7 @@ void InMemoryAdapter::removeAll(const QString &sid)
 
 QStringList InMemoryAdapter::socketRooms(const QString &sid) const
 {
-    QStringList rooms = m_sids.value(sid).values();
+    QStringList rooms = m_sids.value(sid);
     rooms.sort();
     return rooms;
 }
@@ -56,13 +61,26 @@ QSet<QString> InMemoryAdapter::sockets(const QStringList &rooms) const
     }
     QSet<QString> result;
     for (const QString &room : rooms)
-        result.unite(m_rooms.value(room));
+        result.unite(members(room));
+    return result;
+}
+
+QSet<QString> InMemoryAdapter::members(const QString &room) const
+{
+    QSet<QString> result = m_rooms.value(room); // shared, not copied, unless a sid is added
+    const auto own = m_sids.constFind(room);
+    if (own != m_sids.cend() && own->contains(room))
+        result.insert(room);
     return result;
 }
 
 QStringList InMemoryAdapter::rooms() const
 {
     QStringList rooms = m_rooms.keys();
+    for (auto it = m_sids.cbegin(); it != m_sids.cend(); ++it) {
+        if (it->contains(it.key()) && !m_rooms.contains(it.key()))
+            rooms.append(it.key());
+    }
     rooms.sort();
     return rooms;
 }
@@ -71,7 +89,7 @@ int InMemoryAdapter::broadcast(const QList<EngineIo::Packet> &frames, const Broa
 {
     QSet<QString> except;
     for (const QString &room : target.except)
-        except.unite(m_rooms.value(room)); // a sid is a room of its own
+        except.unite(members(room)); // a sid is a room of its own
     int delivered = 0;
     const auto deliver = [&](const QString &sid) {
         if (except.contains(sid))
@@ -83,7 +101,7 @@ int InMemoryAdapter::broadcast(const QList<EngineIo::Packet> &frames, const Broa
         for (auto it = m_sids.cbegin(); it != m_sids.cend(); ++it)
             deliver(it.key());
     } else if (target.rooms.size() == 1) {
-        for (const QString &sid : m_rooms.value(target.rooms.first()))
+        for (const QString &sid : members(target.rooms.first()))
             deliver(sid);
     } else {
         for (const QString &sid : sockets(target.rooms))

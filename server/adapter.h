@@ -65,8 +65,15 @@ public:
     int broadcast(const QList<EngineIo::Packet> &frames, const BroadcastTarget &target) override;
 
 private:
-    QHash<QString, QSet<QString>> m_rooms; //!< room → sids
-    QHash<QString, QSet<QString>> m_sids; //!< sid → rooms
+    //! Sids in \a room, the socket whose own room it is included.
+    QSet<QString> members(const QString &room) const;
+
+    //! room → sids, without the rooms named after their own socket: a QSet per socket (Qt 6's
+    //! smallest hash table is over 1 KiB) for a room of one was a sixth of an idle
+    //! connection's memory. A socket's own room is in m_sids only.
+    QHash<QString, QSet<QString>> m_rooms;
+    //! sid → rooms (own room included). A list: a socket is in a handful of rooms.
+    QHash<QString, QStringList> m_sids;
 };
 
 } // namespace Confab

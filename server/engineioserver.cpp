@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "engineioserver.h"
 
+#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
 #include "http/httplistener.h"
 #include "randomid.h"
 #include "serverlogging.h"
 
 #include <QtCore/QUrl>
+
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -46,6 +49,16 @@ QByteArray errorMessage(int code)
     return "Bad request";
 }
 
+// The wheel's tick: a fiftieth of the shortest heartbeat period (2% precision; the
+// compliance suite checks 300 + 200 ms to within a few ms), while a real server wakes up at
+// most 10 times a second for it: every wake-up polls every socket (O(connections)).
+std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
+{
+    using namespace std::chrono_literals;
+    const auto shortest = qMin(options.pingInterval, options.pingTimeout);
+    return std::clamp(std::chrono::milliseconds(shortest.count() / 50), 1ms, 100ms);
+}
+
 QPair<QString, quint16> peerKey(const QHostAddress &address, quint16 port)
 {
     return {address.toString(), port};
@@ -63,6 +76,7 @@ struct EngineIoServer::Checked
 EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_timerWheel(wheelTick(options))
     , m_listener(std::make_unique<HttpListener>())
     , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s, QWebSocketServer::NonSecureMode))
 {
@@ -130,6 +144,8 @@ QHostAddress EngineIoServer::serverAddress() const
 void EngineIoServer::setOptions(const EngineIoOptions &options)
 {
     m_options = options;
+    if (m_timerWheel.activeCount() == 0)
+        m_timerWheel.setTick(wheelTick(options));
     applyListenerSettings();
 }
 
@@ -294,7 +310,7 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
     // QWebSocketServer re-reads the head from the socket; keep our parse for the environ.
     if (m_pendingUpgrades.size() > 4096)
         m_pendingUpgrades.clear(); // handshakes that never completed; bounded, not leaked
-    m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), head);
+    m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), {head, socket});
     // QWebSocketServer deletes a socket that disconnects during the handshake only if it
     // is the parent; otherwise an abandoned handshake would leak the socket.
     socket->setParent(m_webSockets.get());
@@ -305,8 +321,10 @@ void EngineIoServer::onNewWebSocket()
 {
     while (m_webSockets->hasPendingConnections()) {
         QWebSocket *socket = m_webSockets->nextPendingConnection();
-        const HttpRequest head
+        const PendingUpgrade pending
                 = m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        const HttpRequest &head = pending.head;
+        auto *tcp = qobject_cast<DirectTcpSocket *>(pending.tcp.data());
         Checked checked;
         if (head.target.isEmpty() || check(head, checked)) {
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
@@ -316,7 +334,7 @@ void EngineIoServer::onNewWebSocket()
         if (checked.sid.isEmpty()) {
             EngineIoSession *session
                     = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
-            session->attachWebSocket(socket);
+            session->attachWebSocket(socket, tcp);
             continue;
         }
         EngineIoSession *session = m_sessions.value(checked.sid);
@@ -325,7 +343,7 @@ void EngineIoServer::onNewWebSocket()
             socket->deleteLater();
             continue;
         }
-        session->probeWebSocket(socket);
+        session->probeWebSocket(socket, tcp);
     }
 }
 

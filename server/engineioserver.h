@@ -4,9 +4,11 @@
 #include "engineiooptions.h"
 #include "engineiosession.h"
 #include "http/httprequest.h"
+#include "timerwheel.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtNetwork/QHostAddress>
 
 #include <memory>
@@ -52,6 +54,9 @@ public:
     quint64 bytesReceived() const { return m_bytesIn; }
     quint64 bytesSent() const { return m_bytesOut; }
 
+    //! \brief The one timer service of every session's heartbeat and timeouts.
+    TimerWheel *timerWheel() { return &m_timerWheel; }
+
     //! \brief Adds the CORS headers that \a request's Origin earns; true if it is allowed.
     bool applyCors(const HttpRequest &request, HttpResponse &response) const;
 
@@ -80,11 +85,18 @@ private:
     QString generateSid() const;
 
     EngineIoOptions m_options;
+    TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<QWebSocketServer> m_webSockets;
     QHash<QString, EngineIoSession *> m_sessions;
-    //! Parsed upgrade requests between handleConnection() and newConnection(), by peer.
-    QHash<QPair<QString, quint16>, HttpRequest> m_pendingUpgrades;
+    //! Parsed upgrade requests between handleConnection() and newConnection(), by peer, with
+    //! the TCP socket under the coming QWebSocket (sessions write their frames to it).
+    struct PendingUpgrade
+    {
+        HttpRequest head;
+        QPointer<QTcpSocket> tcp;
+    };
+    QHash<QPair<QString, quint16>, PendingUpgrade> m_pendingUpgrades;
     QString m_errorString;
     quint64 m_bytesIn = 0;
     quint64 m_bytesOut = 0;

@@ -4,8 +4,10 @@
 #include "engineiohandshake.h"
 #include "engineiopayload.h"
 #include "engineioserver.h"
+#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
 #include "serverlogging.h"
+#include "websocketframe.h"
 
 #include <QtWebSockets/QWebSocket>
 
@@ -19,6 +21,7 @@ using EngineIo::PacketType;
 
 namespace {
 constexpr auto textContentType = "text/plain; charset=UTF-8";
+constexpr std::chrono::milliseconds kNoopInterval{100};
 } // namespace
 
 EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
@@ -29,26 +32,23 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
     , m_version(version)
     , m_handshake(handshake)
     , m_openedAt(QDateTime::currentDateTimeUtc())
-{
-    m_pingTimer.setSingleShot(true);
-    if (version == EngineIo::Version::V3) // the deadline is the heartbeat itself: keep it exact
-        m_pingTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_pingTimer, &QTimer::timeout, this, &EngineIoSession::onPingTimer);
-    m_upgradeTimer.setSingleShot(true);
-    connect(&m_upgradeTimer, &QTimer::timeout, this, [this] {
-        qCDebug(lcEngineIo) << m_sid << "upgrade timed out";
-        abandonProbe();
-    });
-    // Engine.IO: while a probed client finishes its upgrade, answer its polls with noops.
-    m_noopTimer.setInterval(100ms);
-    connect(&m_noopTimer, &QTimer::timeout, this, [this] {
-        if (m_heldPoll)
-            respondToPoll({Packet::of(PacketType::Noop)});
-    });
-    m_closeTimer.setSingleShot(true);
-    connect(&m_closeTimer, &QTimer::timeout, this,
-            [this] { finish(m_closeReason, u"closed while no poll was pending"_s); });
-}
+    , m_pingTimer(server->timerWheel(), [this] { onPingTimer(); })
+    , m_upgradeTimer(server->timerWheel(),
+                     [this] {
+                         qCDebug(lcEngineIo) << m_sid << "upgrade timed out";
+                         abandonProbe();
+                     })
+    , m_noopTimer(server->timerWheel(),
+                  [this] {
+                      // Engine.IO: while a probed client finishes its upgrade, answer its
+                      // polls with noops.
+                      m_noopTimer.start(kNoopInterval);
+                      if (m_heldPoll)
+                          respondToPoll({Packet::of(PacketType::Noop)});
+                  })
+    , m_closeTimer(server->timerWheel(),
+                   [this] { finish(m_closeReason, u"closed while no poll was pending"_s); })
+{ }
 
 EngineIoSession::~EngineIoSession() = default;
 
@@ -225,16 +225,17 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     }
 }
 
-void EngineIoSession::attachWebSocket(QWebSocket *socket)
+void EngineIoSession::attachWebSocket(QWebSocket *socket, DirectTcpSocket *tcp)
 {
     m_transport = Transport::WebSocket;
     m_webSocket = socket;
+    m_webSocketTcp = tcp;
     wireWebSocket(socket);
     sendOpenPacket();
     flush();
 }
 
-void EngineIoSession::probeWebSocket(QWebSocket *socket)
+void EngineIoSession::probeWebSocket(QWebSocket *socket, DirectTcpSocket *tcp)
 {
     if (m_probe || m_transport == Transport::WebSocket || m_state != State::Open) {
         socket->close();
@@ -242,6 +243,7 @@ void EngineIoSession::probeWebSocket(QWebSocket *socket)
         return;
     }
     m_probe = socket;
+    m_probeTcp = tcp;
     m_probed = false;
     wireWebSocket(socket);
     m_upgradeTimer.start(m_server->options().upgradeTimeout);
@@ -273,8 +275,34 @@ void EngineIoSession::wireWebSocket(QWebSocket *socket)
 
 void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
 {
-    const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
     ++m_packetsOut;
+    DirectTcpSocket *tcp = socket == m_webSocket ? m_webSocketTcp.data()
+            : socket == m_probe                  ? m_probeTcp.data()
+                                                 : nullptr;
+    if (tcp && socket->state() == QAbstractSocket::ConnectedState) {
+        // The frame goes straight to the TCP socket: header and Engine.IO type byte copied,
+        // the data shared with every other recipient of a broadcast, and every frame of this
+        // event-loop pass in one writev(). QWebSocket would convert text to UTF-16 and back
+        // and copy it twice per recipient. Safe because everything runs in this thread and
+        // frames are written whole (QWebSocket's own pong and close frames flush ours first).
+        char head[WebSocket::kMaxServerHeader + 1];
+        char prefix = 0;
+        bool hasPrefix = true;
+        if (!packet.binary)
+            prefix = char('0' + int(packet.type));
+        else if (m_version == EngineIo::Version::V3)
+            prefix = char(PacketType::Message); // v3 binary frames start with the type byte
+        else
+            hasPrefix = false;
+        const quint64 length = quint64(packet.data.size()) + (hasPrefix ? 1 : 0);
+        int headLength = WebSocket::serverFrameHeader(head, packet.binary, length);
+        if (hasPrefix)
+            head[headLength++] = prefix;
+        m_server->m_bytesOut += length;
+        tcp->queueFrame(QByteArrayView(head, headLength), packet.data);
+        return;
+    }
+    const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
     m_server->m_bytesOut += frame.bytes.size();
     if (frame.binary)
         socket->sendBinaryMessage(frame.bytes);
@@ -297,7 +325,7 @@ void EngineIoSession::onWebSocketText(const QString &text, QWebSocket *socket)
             m_probed = true;
             if (m_heldPoll)
                 respondToPoll({Packet::of(PacketType::Noop)});
-            m_noopTimer.start();
+            m_noopTimer.start(kNoopInterval);
         } else if (packet && packet->type == PacketType::Upgrade && m_probed) {
             completeUpgrade();
         } else {
@@ -373,7 +401,9 @@ void EngineIoSession::completeUpgrade()
     if (m_heldPoll)
         respondToPoll({Packet::of(PacketType::Noop)});
     m_webSocket = m_probe;
+    m_webSocketTcp = m_probeTcp;
     m_probe = nullptr;
+    m_probeTcp = nullptr;
     m_probed = false;
     m_transport = Transport::WebSocket;
     qCDebug(lcEngineIo) << m_sid << "upgraded to websocket";
@@ -390,6 +420,7 @@ void EngineIoSession::abandonProbe()
     m_probed = false;
     if (QWebSocket *probe = m_probe) {
         m_probe = nullptr;
+        m_probeTcp = nullptr;
         probe->disconnect(this);
         probe->close();
         probe->deleteLater();
@@ -414,7 +445,8 @@ void EngineIoSession::onPingTimer()
         return;
     }
     m_awaitingPong = true;
-    m_pingTimer.start(m_server->options().pingTimeout);
+    // From when the ping was due, like the reference's timers: no lateness carried over.
+    m_pingTimer.startAfterDeadline(m_server->options().pingTimeout);
     send(Packet::of(PacketType::Ping));
 }
 

@@ -4,16 +4,17 @@
 #include "engineiooptions.h"
 #include "engineiopacket.h"
 #include "http/httprequest.h"
+#include "timerwheel.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
-#include <QtCore/QTimer>
 
 QT_BEGIN_NAMESPACE
 class QWebSocket;
 QT_END_NAMESPACE
 class HttpConnection;
+class DirectTcpSocket;
 
 namespace Confab {
 
@@ -86,8 +87,10 @@ private:
     // Entry points for EngineIoServer.
     void handlePoll(HttpConnection *connection, const HttpRequest &request);
     void handlePost(HttpConnection *connection, const HttpRequest &request);
-    void attachWebSocket(QWebSocket *socket); // the session's first transport
-    void probeWebSocket(QWebSocket *socket); // an upgrade attempt
+    // \a tcp is the socket under \a socket, if the server could keep it: frames are then
+    // written to it directly (see writeToWebSocket()).
+    void attachWebSocket(QWebSocket *socket, DirectTcpSocket *tcp); // the first transport
+    void probeWebSocket(QWebSocket *socket, DirectTcpSocket *tcp); // an upgrade attempt
 
     void sendOpenPacket();
     void flush();
@@ -117,13 +120,16 @@ private:
     QMetaObject::Connection m_heldPollAborted;
     QPointer<QWebSocket> m_webSocket;
     QPointer<QWebSocket> m_probe;
+    QPointer<DirectTcpSocket> m_webSocketTcp;
+    QPointer<DirectTcpSocket> m_probeTcp;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
-    QTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
+    // On the server's TimerWheel: thousands of sessions restart these all the time.
+    WheelTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
     bool m_awaitingPong = false;
-    QTimer m_upgradeTimer;
-    QTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
-    QTimer m_closeTimer; //!< a polling session closing waits this long for its last GET
+    WheelTimer m_upgradeTimer;
+    WheelTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
+    WheelTimer m_closeTimer; //!< a polling session closing waits this long for its last GET
     CloseReason m_closeReason = CloseReason::ServerClose;
 
     quint64 m_packetsIn = 0;

@@ -2,9 +2,9 @@
 #include "socketioserver.h"
 
 #include "adapter.h"
-#include "randomid.h"
 #include "engineioserver.h"
 #include "engineiosession.h"
+#include "randomid.h"
 #include "serverlogging.h"
 #include "socketiopacket.h"
 
@@ -42,7 +42,7 @@ struct SocketIoServer::Client
     QPointer<EngineIoSession> session;
     SocketIo::Decoder decoder;
     QHash<QString, Socket *> sockets; // nsp → socket
-    QTimer connectTimer;
+    WheelTimer connectTimer;
 };
 
 struct SocketIoServer::Namespace
@@ -289,8 +289,8 @@ void SocketIoServer::onSessionOpened(EngineIoSession *session)
     client->decoder = SocketIo::Decoder(limits);
     m_clients.insert(session, client);
 
-    client->connectTimer.setSingleShot(true);
-    connect(&client->connectTimer, &QTimer::timeout, session, [this, client] {
+    client->connectTimer.setWheel(m_engine->timerWheel());
+    client->connectTimer.setCallback([client] {
         if (client->sockets.isEmpty() && client->session) {
             qCDebug(lcSocketIo) << client->session->sid() << "sent no CONNECT in time";
             client->session->close(EngineIoSession::CloseReason::ServerClose);
@@ -750,7 +750,6 @@ void SocketIoServer::saveSession(const QString &sid, const QVariantMap &session,
     if (Socket *socket = findSocket(sid, nsp))
         socket->session = session;
 }
-
 
 void SocketIoServer::noteStats()
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "httplistener.h"
 
+#include "directtcpsocket.h"
 #include "httplogging.h"
 
 #include <QtCore/QMetaMethod>
@@ -9,7 +10,7 @@
 
 HttpListener::HttpListener(QObject *parent)
     : QObject(parent)
-    , m_server(new QTcpServer(this))
+    , m_server(new DirectTcpServer(this))
 {
     connect(m_server, &QTcpServer::newConnection, this, &HttpListener::acceptConnections);
 }

@@ -2,6 +2,7 @@
 // The Engine.IO layer of the host, over real loopback HTTP and WebSocket connections.
 #include "engineioserver.h"
 #include "servertestutil.h"
+#include "websocketframe.h"
 
 #include <QtCore/QJsonArray>
 #include <QtNetwork/QTcpSocket>
@@ -26,6 +27,10 @@ private Q_SLOTS:
 
     void handshakePolling();
     void handshakeWebSocket();
+    void serverFrameHeader_data();
+    void serverFrameHeader();
+    void serverFrames_data();
+    void serverFrames();
     void badRequests_data();
     void badRequests();
     void otherPathIs404();
@@ -126,6 +131,97 @@ void tst_EngineIoServer::handshakeWebSocket()
     const QJsonObject json = QJsonDocument::fromJson(open.mid(1)).object();
     QCOMPARE(json.value(u"upgrades"_s).toArray(), QJsonArray{});
     QCOMPARE(m_server->session(openSid(open))->transport(), EngineIoSession::Transport::WebSocket);
+}
+
+void tst_EngineIoServer::serverFrameHeader_data()
+{
+    QTest::addColumn<bool>("binary");
+    QTest::addColumn<quint64>("length");
+    QTest::addColumn<QByteArray>("header");
+
+    // RFC 6455 §5.2: FIN + opcode, then a 7-bit length, or 126 + 16 bits, or 127 + 64 bits.
+    QTest::addRow("empty text") << false << quint64(0) << "\x81\x00"_ba;
+    QTest::addRow("empty binary") << true << quint64(0) << "\x82\x00"_ba;
+    QTest::addRow("125, last 7-bit") << false << quint64(125) << "\x81\x7d"_ba;
+    QTest::addRow("126, first 16-bit") << false << quint64(126) << "\x81\x7e\x00\x7e"_ba;
+    QTest::addRow("65535, last 16-bit") << true << quint64(65535) << "\x82\x7e\xff\xff"_ba;
+    QTest::addRow("65536, first 64-bit")
+            << false << quint64(65536)
+            << QByteArray("\x81\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10);
+    QTest::addRow("5 GB") << true << quint64(5'000'000'000)
+                          << QByteArray("\x82\x7f\x00\x00\x00\x01\x2a\x05\xf2\x00", 10);
+}
+
+void tst_EngineIoServer::serverFrameHeader()
+{
+    QFETCH(bool, binary);
+    QFETCH(quint64, length);
+    QFETCH(QByteArray, header);
+    char out[WebSocket::kMaxServerHeader];
+    const int size = WebSocket::serverFrameHeader(out, binary, length);
+    QCOMPARE(QByteArray(out, size), header);
+}
+
+void tst_EngineIoServer::serverFrames_data()
+{
+    QTest::addColumn<bool>("binary");
+    QTest::addColumn<int>("frameSize"); // the WebSocket payload: Engine.IO type byte + data
+
+    QTest::addRow("text, type byte only") << false << 1;
+    QTest::addRow("text 125") << false << 125;
+    QTest::addRow("text 126") << false << 126;
+    QTest::addRow("text 65535") << false << 65535;
+    QTest::addRow("text 65536 (64-bit length)") << false << 65536;
+    QTest::addRow("text 300000") << false << 300000;
+    QTest::addRow("binary empty") << true << 0;
+    QTest::addRow("binary 126") << true << 126;
+    QTest::addRow("binary 70000 (64-bit length)") << true << 70000;
+}
+
+void tst_EngineIoServer::serverFrames()
+{
+    // The session writes its frames to the TCP socket itself (not through QWebSocket): a real
+    // QWebSocket client must get every size intact, and the connection must stay usable and
+    // close cleanly afterwards.
+    QFETCH(bool, binary);
+    QFETCH(int, frameSize);
+    EngineIoOptions options = m_server->options();
+    options.pingInterval = 5000ms;
+    options.pingTimeout = 5000ms;
+    start(options);
+    RawSocket ws;
+    QVERIFY(ws.open(url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                        u"ws"_s)));
+    const QByteArray open = ws.nextText();
+    QVERIFY(open.startsWith('0'));
+    EngineIoSession *session = m_server->session(openSid(open));
+    QVERIFY(session);
+
+    QByteArray data;
+    if (binary) {
+        data.resize(frameSize);
+        for (int i = 0; i < frameSize; ++i)
+            data[i] = char(i * 7);
+    } else {
+        // Multi-byte UTF-8 too, padded with ASCII to the exact size.
+        const QByteArray euro = "\xe2\x82\xac"_ba;
+        while (data.size() + euro.size() <= frameSize - 1)
+            data += euro;
+        data += QByteArray(frameSize - 1 - data.size(), 'a');
+    }
+    session->send(binary ? EngineIo::Packet::binaryMessage(data) : EngineIo::Packet::message(data));
+    session->send(EngineIo::Packet::message("after"));
+    const auto first = ws.next(10000);
+    QCOMPARE(first.second, binary);
+    QCOMPARE(first.first.size(), binary ? qsizetype(frameSize) : qsizetype(frameSize));
+    QCOMPARE(first.first, binary ? data : "4" + data);
+    QCOMPARE(ws.nextText(), "4after"_ba);
+
+    ws.sendText("4echo");
+    QCOMPARE(ws.nextText(), "4echo"_ba);
+    session->close();
+    QVERIFY(ws.waitClosed());
+    QCOMPARE(ws.socket.closeCode(), QWebSocketProtocol::CloseCodeNormal);
 }
 
 void tst_EngineIoServer::badRequests_data()
