@@ -101,8 +101,18 @@ int InMemoryAdapter::broadcast(const QList<EngineIo::Packet> &frames, const Broa
         for (auto it = m_sids.cbegin(); it != m_sids.cend(); ++it)
             deliver(it.key());
     } else if (target.rooms.size() == 1) {
-        for (const QString &sid : members(target.rooms.first()))
-            deliver(sid);
+        // The common case (one room, or one sid) without building a set: members() would
+        // copy the room's set whenever the room is a sid's own.
+        const QString &room = target.rooms.first();
+        const auto members = m_rooms.constFind(room);
+        if (members != m_rooms.cend()) {
+            for (const QString &sid : *members)
+                deliver(sid);
+        }
+        // A sid's own room lives in m_sids only, never among m_rooms' members.
+        const auto own = m_sids.constFind(room);
+        if (own != m_sids.cend() && own->contains(room))
+            deliver(room);
     } else {
         for (const QString &sid : sockets(target.rooms))
             deliver(sid);
