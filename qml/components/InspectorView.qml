@@ -10,6 +10,8 @@ import Confab.Ui
 //! event with JSON arguments and see its ack.
 Pane {
     id: inspector
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
 
     ColumnLayout {
         anchors.fill: parent
@@ -23,16 +25,16 @@ Pane {
                 objectName: "filterField"
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter by event, namespace or arguments")
-                text: AppController.eventLog.filterText
-                onTextChanged: AppController.eventLog.filterText = text
+                text: inspector.controller.eventLog.filterText
+                onTextChanged: inspector.controller.eventLog.filterText = text
             }
             Label {
-                text: qsTr("%n events", "", AppController.eventLog.count)
+                text: qsTr("%n events", "", inspector.controller.eventLog.count)
                 color: Theme.mutedText
             }
             Button {
                 text: qsTr("Clear")
-                onClicked: AppController.eventLog.clear()
+                onClicked: inspector.controller.eventLog.clear()
             }
         }
 
@@ -46,7 +48,7 @@ Pane {
                 objectName: "eventLogView"
                 anchors.fill: parent
                 clip: true
-                model: AppController.eventLog
+                model: inspector.controller.eventLog
                 ScrollBar.vertical: ScrollBar {}
                 onCountChanged: if (atYEnd || count < 3) Qt.callLater(log.positionViewAtEnd)
 
@@ -147,7 +149,7 @@ Pane {
                 }
                 Label {
                     Layout.columnSpan: 1
-                    text: AppController.lastReply.length > 0 ? qsTr("Reply") : ""
+                    text: inspector.controller.lastReply.length > 0 ? qsTr("Reply") : ""
                     color: Theme.mutedText
                 }
                 RowLayout {
@@ -155,7 +157,7 @@ Pane {
                     Label {
                         objectName: "replyLabel"
                         Layout.fillWidth: true
-                        text: AppController.lastReply
+                        text: inspector.controller.lastReply
                         font.family: Theme.monoFamily
                         wrapMode: Text.WrapAnywhere
                         maximumLineCount: 3
@@ -166,8 +168,8 @@ Pane {
                         objectName: "emitButton"
                         text: qsTr("Emit")
                         highlighted: true
-                        enabled: eventField.text.trim().length > 0 && AppController.connected
-                        onClicked: AppController.emitRaw(eventField.text, argsField.text, ackBox.checked)
+                        enabled: eventField.text.trim().length > 0 && inspector.controller.connected
+                        onClicked: inspector.controller.emitRaw(eventField.text, argsField.text, ackBox.checked)
                     }
                 }
             }

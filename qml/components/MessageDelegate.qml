@@ -10,6 +10,8 @@ import Confab.Ui
 //! a run from the same person shows the name once.
 Item {
     id: root
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
 
     required property string name
     required property string text
@@ -89,10 +91,11 @@ Item {
                 font.pointSize: Qt.application.font.pointSize * Theme.smallFont
             }
             Button {
+                objectName: "retryButton"
                 visible: root.deliveryState === MessageListModel.Failed
                 text: qsTr("Retry")
                 flat: true
-                onClicked: AppController.retryMessage(root.clientId)
+                onClicked: root.controller.retryMessage(root.clientId)
             }
         }
     }

@@ -10,6 +10,8 @@ import Confab.Ui
 //! for older ones when scrolled to the top.
 ColumnLayout {
     id: root
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
 
     readonly property alias count: view.count
     //! The delegate at \a index, for tests.
@@ -24,12 +26,12 @@ ColumnLayout {
     Label {
         Layout.fillWidth: true
         Layout.preferredHeight: visible ? implicitHeight + Theme.spacing : 0
-        visible: AppController.loadingOlder || view.count === 0
-                 || (view.atYBeginning && AppController.messages.historyComplete)
+        visible: root.controller.loadingOlder || view.count === 0
+                 || (view.atYBeginning && root.controller.messages.historyComplete)
         horizontalAlignment: Text.AlignHCenter
-        text: AppController.loadingOlder ? qsTr("Loading older messages…")
+        text: root.controller.loadingOlder ? qsTr("Loading older messages…")
             : view.count === 0 ? qsTr("No messages yet. Say hello!")
-            : qsTr("This is the start of #%1").arg(AppController.currentRoom)
+            : qsTr("This is the start of #%1").arg(root.controller.currentRoom)
         color: Theme.mutedText
         font.pointSize: Qt.application.font.pointSize * Theme.smallFont
     }
@@ -45,11 +47,12 @@ ColumnLayout {
         Layout.fillHeight: true
         clip: true
         spacing: 2
-        model: AppController.messages
+        model: root.controller.messages
         bottomMargin: Theme.spacing
         ScrollBar.vertical: ScrollBar {}
 
         delegate: MessageDelegate {
+            controller: root.controller
             width: ListView.view.width
         }
 
@@ -59,6 +62,6 @@ ColumnLayout {
             followEnd = true
             Qt.callLater(view.positionViewAtEnd)
         }
-        onContentYChanged: if (atYBeginning && (dragging || flicking)) AppController.loadOlder()
+        onContentYChanged: if (atYBeginning && (dragging || flicking)) root.controller.loadOlder()
     }
 }

@@ -9,6 +9,8 @@ import Confab.Ui
 //! The rooms of the host with member counts and unread badges, and a field to join one.
 Rectangle {
     id: pane
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
     color: Theme.sidePane
 
     ColumnLayout {
@@ -30,7 +32,7 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: AppController.rooms
+            model: pane.controller.rooms
 
             delegate: ItemDelegate {
                 id: row
@@ -42,7 +44,7 @@ Rectangle {
 
                 width: ListView.view.width
                 highlighted: current
-                onClicked: AppController.joinRoom(name)
+                onClicked: pane.controller.joinRoom(name)
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing
@@ -82,7 +84,7 @@ Rectangle {
                         implicitWidth: implicitHeight
                         ToolTip.visible: hovered
                         ToolTip.text: qsTr("Leave %1").arg(row.name)
-                        onClicked: AppController.leaveRoom(row.name)
+                        onClicked: pane.controller.leaveRoom(row.name)
                     }
                 }
             }
@@ -105,7 +107,7 @@ Rectangle {
                 text: qsTr("Join")
                 enabled: roomField.text.trim().length > 0
                 onClicked: {
-                    AppController.joinRoom(roomField.text)
+                    pane.controller.joinRoom(roomField.text)
                     roomField.clear()
                 }
             }

@@ -10,9 +10,11 @@ import Confab.Ui
 //! disconnect anyone but itself.
 Pane {
     id: panel
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
     padding: 0
 
-    readonly property bool hosting: AppController.mode === AppController.Hosting
+    readonly property bool hosting: panel.controller.mode === AppController.Hosting
 
     ColumnLayout {
         anchors.fill: parent
@@ -23,14 +25,14 @@ Pane {
             Layout.margins: 2 * Theme.spacing
             Label {
                 Layout.fillWidth: true
-                text: qsTr("Connected sids (%1)").arg(AppController.sids.count)
+                text: qsTr("Connected sids (%1)").arg(panel.controller.sids.count)
                 font.bold: true
                 font.pixelSize: 16
             }
             ToolButton {
                 visible: !panel.hosting
                 text: qsTr("Refresh")
-                onClicked: AppController.refreshSids()
+                onClicked: panel.controller.refreshSids()
             }
         }
 
@@ -39,7 +41,7 @@ Pane {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: AppController.sids
+            model: panel.controller.sids
             ScrollBar.vertical: ScrollBar {}
 
             delegate: ItemDelegate {
@@ -92,7 +94,7 @@ Pane {
                         objectName: "disconnectButton"
                         visible: panel.hosting && !entry.own
                         text: qsTr("Disconnect")
-                        onClicked: AppController.disconnectSid(entry.sid, entry.nsp)
+                        onClicked: panel.controller.disconnectSid(entry.sid, entry.nsp)
                     }
                 }
             }

@@ -10,9 +10,11 @@ import Confab.Ui
 //! on a second tab, and the connected sids in a drawer.
 Page {
     id: page
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
     objectName: "chatPage"
 
-    readonly property bool hosting: AppController.mode === AppController.Hosting
+    readonly property bool hosting: page.controller.mode === AppController.Hosting
 
     background: Rectangle {
         color: Theme.window
@@ -30,20 +32,20 @@ Page {
                 implicitWidth: 10
                 implicitHeight: 10
                 radius: 5
-                color: AppController.connected ? Theme.ok : Theme.warning
+                color: page.controller.connected ? Theme.ok : Theme.warning
             }
             ColumnLayout {
                 spacing: 0
                 Label {
-                    text: page.hosting ? qsTr("Hosting as %1").arg(AppController.myName)
-                                       : qsTr("%1 on %2").arg(AppController.myName)
-                                                         .arg(AppController.serverUrl.toString())
+                    text: page.hosting ? qsTr("Hosting as %1").arg(page.controller.myName)
+                                       : qsTr("%1 on %2").arg(page.controller.myName)
+                                                         .arg(page.controller.serverUrl.toString())
                     font.bold: true
                     elide: Text.ElideRight
                 }
                 Label {
                     objectName: "connectionState"
-                    text: AppController.connectionState
+                    text: page.controller.connectionState
                     color: Theme.mutedText
                     font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                 }
@@ -67,7 +69,7 @@ Page {
             }
             ToolButton {
                 objectName: "peopleButton"
-                text: qsTr("Sids (%1)").arg(AppController.sids.count)
+                text: qsTr("Sids (%1)").arg(page.controller.sids.count)
                 onClicked: sidDrawer.open()
             }
             ToolButton {
@@ -78,7 +80,7 @@ Page {
             ToolButton {
                 objectName: "leaveButton"
                 text: page.hosting ? qsTr("Stop hosting") : qsTr("Disconnect")
-                onClicked: AppController.leave()
+                onClicked: page.controller.leave()
             }
         }
     }
@@ -91,6 +93,7 @@ Page {
             spacing: 0
 
             RoomList {
+                controller: page.controller
                 Layout.preferredWidth: Theme.sidePaneWidth
                 Layout.fillHeight: true
             }
@@ -122,7 +125,7 @@ Page {
                         TextEdit {
                             objectName: "hostUrls"
                             Layout.fillWidth: true
-                            text: AppController.hostUrls.join("   ")
+                            text: page.controller.hostUrls.join("   ")
                             readOnly: true
                             selectByMouse: true
                             color: Theme.text
@@ -135,13 +138,14 @@ Page {
                     Layout.fillWidth: true
                     Layout.margins: 2 * Theme.spacing
                     Layout.bottomMargin: Theme.spacing
-                    text: AppController.currentRoom.length > 0 ? "# " + AppController.currentRoom
+                    text: page.controller.currentRoom.length > 0 ? "# " + page.controller.currentRoom
                                                                 : qsTr("No room")
                     font.pixelSize: 20
                     font.bold: true
                 }
 
                 MessageView {
+                    controller: page.controller
                     objectName: "messageView"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
@@ -152,7 +156,7 @@ Page {
                     Layout.fillWidth: true
                     Layout.leftMargin: 2 * Theme.spacing
                     Layout.preferredHeight: implicitHeight
-                    text: AppController.typingText.length > 0 ? AppController.typingText : " "
+                    text: page.controller.typingText.length > 0 ? page.controller.typingText : " "
                     color: Theme.mutedText
                     font.italic: true
                     font.pointSize: Qt.application.font.pointSize * Theme.smallFont
@@ -162,14 +166,15 @@ Page {
                     objectName: "composer"
                     Layout.fillWidth: true
                     Layout.margins: Theme.spacing
-                    enabled: AppController.currentRoom.length > 0
-                    onTextEdited: (text) => AppController.composerEdited(text)
-                    onSendRequested: (text) => AppController.sendMessage(text)
+                    enabled: page.controller.currentRoom.length > 0
+                    onTextEdited: (text) => page.controller.composerEdited(text)
+                    onSendRequested: (text) => page.controller.sendMessage(text)
                 }
             }
         }
 
         InspectorView {
+            controller: page.controller
             objectName: "inspector"
         }
     }
@@ -187,6 +192,7 @@ Page {
         y: page.header ? page.header.height : 0
 
         SidPanel {
+            controller: page.controller
             anchors.fill: parent
         }
     }

@@ -9,6 +9,8 @@ import Confab.Ui
 //! The first screen: a name, then either host a chat here or join a server.
 Page {
     id: page
+    //! The controller this view draws: the app's singleton, or a fake in tests.
+    property var controller: AppController
     objectName: "startPage"
 
     background: Rectangle {
@@ -60,10 +62,10 @@ Page {
                 id: nameField
                 objectName: "nameField"
                 Layout.preferredWidth: 260
-                text: AppController.userName
+                text: page.controller.userName
                 placeholderText: qsTr("e.g. Alice")
                 maximumLength: 32
-                onTextEdited: AppController.userName = text
+                onTextEdited: page.controller.userName = text
             }
         }
 
@@ -126,7 +128,7 @@ Page {
                         Layout.alignment: Qt.AlignRight
                         text: qsTr("Host")
                         highlighted: true
-                        onClicked: AppController.hostChat(portField.value, hostPassword.text)
+                        onClicked: page.controller.hostChat(portField.value, hostPassword.text)
                     }
                 }
             }
@@ -163,9 +165,9 @@ Page {
                             objectName: "urlField"
                             Layout.fillWidth: true
                             editable: true
-                            model: AppController.recentServers
-                            Component.onCompleted: editText = AppController.recentServers.length > 0
-                                                   ? AppController.recentServers[0]
+                            model: page.controller.recentServers
+                            Component.onCompleted: editText = page.controller.recentServers.length > 0
+                                                   ? page.controller.recentServers[0]
                                                    : "http://127.0.0.1:3000"
                             onAccepted: joinButton.clicked()
                         }
@@ -190,7 +192,7 @@ Page {
                         text: qsTr("Join")
                         highlighted: true
                         enabled: urlField.editText.trim().length > 0
-                        onClicked: AppController.joinServer(urlField.editText, joinPassword.text)
+                        onClicked: page.controller.joinServer(urlField.editText, joinPassword.text)
                     }
                 }
             }

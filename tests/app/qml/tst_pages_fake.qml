@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+// The pages against a fake controller: states the real one reaches only through a real
+// network (reconnecting, a failed delivery, a refused emit...) set directly, and every action
+// checked by the call it makes. The real controller is not touched here.
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import Confab
+import Confab.Ui
+
+TestCase {
+    id: testCase
+    name: "PagesAgainstFakeController"
+    when: windowShown
+    visible: true // invisible items take no clicks
+    width: 1000
+    height: 700
+
+    //! Same properties and slots as AppController, backed by ListModels; records each call.
+    component FakeController: QtObject {
+        property int mode: AppController.Joined
+        property string connectionState: ""
+        property bool connected: true
+        property string lastError: ""
+        property string userName: "tester"
+        property string myName: "tester"
+        property string mySid: "me"
+        property var recentServers: []
+        property var hostUrls: []
+        property int hostPort: 0
+        property url serverUrl: "http://127.0.0.1:4000/"
+        property string currentRoom: "lobby"
+        property string typingText: ""
+        property bool loadingOlder: false
+        property string lastReply: ""
+        property QtObject notifier: QtObject { property bool enabled: true }
+        property ListModel messages: ListModel { property bool historyComplete: true }
+        property ListModel rooms: ListModel {}
+        property ListModel sids: ListModel {}
+        property ListModel eventLog: ListModel { property string filterText: "" }
+
+        property var calls: []
+        function record(name, args) {
+            calls = calls.concat([[name].concat(args)])
+        }
+        function hostChat(port, password) { record("hostChat", [port, password]); return true }
+        function joinServer(url, password) { record("joinServer", [url, password]); return true }
+        function leave() { record("leave", []) }
+        function joinRoom(room) { record("joinRoom", [room]) }
+        function leaveRoom(room) { record("leaveRoom", [room]) }
+        function sendMessage(text) { record("sendMessage", [text]) }
+        function retryMessage(clientId) { record("retryMessage", [clientId]) }
+        function composerEdited(text) { record("composerEdited", [text]) }
+        function loadOlder() { record("loadOlder", []) }
+        function refreshSids() { record("refreshSids", []) }
+        function disconnectSid(sid, nsp) { record("disconnectSid", [sid, nsp]) }
+        function emitRaw(event, args, ack) { record("emitRaw", [event, args, ack]); return true }
+        function clearError() { record("clearError", []) }
+    }
+
+    Component {
+        id: fakeComponent
+        FakeController {}
+    }
+    Component {
+        id: chatPageComponent
+        ChatPage {
+            width: testCase.width
+            height: testCase.height
+        }
+    }
+    Component {
+        id: startPageComponent
+        StartPage {
+            width: testCase.width
+            height: testCase.height
+        }
+    }
+
+    //! A page drawing a new fake with \a props; the fake is the page's child, so it outlives
+    //! the page's bindings. Returns [page, fake].
+    function setUp(component, props) {
+        const page = createTemporaryObject(component, testCase)
+        verify(page)
+        const fake = fakeComponent.createObject(page, props || {})
+        page.controller = fake
+        waitForRendering(page)
+        return [page, fake]
+    }
+
+    function callsNamed(fake, name) {
+        return fake.calls.filter(call => call[0] === name)
+    }
+
+    function message(fields) {
+        return Object.assign({name: "bob", text: "hi", timeText: "12:00", clientId: "",
+                              own: false, groupedWithPrevious: false,
+                              deliveryState: MessageListModel.Sent, error: ""}, fields)
+    }
+
+    function test_connectionState_data() {
+        return [
+            {tag: "connecting", state: "Connecting…", connected: false},
+            {tag: "connected", state: "Connected", connected: true},
+            {tag: "reconnecting", state: "Reconnecting in 3 s", connected: false},
+            {tag: "refused", state: "Refused: wrong password", connected: false},
+        ]
+    }
+
+    function test_connectionState(data) {
+        const [page, fake] = setUp(chatPageComponent, {connectionState: data.state, connected: data.connected})
+        compare(findChild(page, "connectionState").text, data.state)
+        compare(Qt.colorEqual(findChild(page, "stateDot").color,
+                              data.connected ? Theme.ok : Theme.warning), true)
+        // Live: the page follows the controller.
+        fake.connectionState = "Connected"
+        fake.connected = true
+        tryCompare(findChild(page, "connectionState"), "text", "Connected")
+    }
+
+    function test_failedMessageOffersRetry() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        fake.messages.append(message({text: "hello?", own: true, clientId: "c-1",
+                                      deliveryState: MessageListModel.Failed,
+                                      error: "no answer from the server"}))
+        tryVerify(() => findChild(page, "deliveryLabel") !== null)
+        const label = findChild(page, "deliveryLabel")
+        tryVerify(() => label.visible)
+        verify(label.text.indexOf("no answer from the server") >= 0, label.text)
+        const retry = findChild(page, "retryButton")
+        verify(retry && retry.visible)
+        mouseClick(retry)
+        compare(callsNamed(fake, "retryMessage"), [["retryMessage", "c-1"]])
+
+        // Sending: a label, no retry.
+        fake.messages.setProperty(0, "deliveryState", MessageListModel.Sending)
+        tryCompare(label, "text", "Sending…")
+        tryCompare(retry, "visible", false)
+    }
+
+    function test_composerSendsWhileReconnecting() {
+        // Messages typed while reconnecting go to the controller, which queues them.
+        const [page, fake] = setUp(chatPageComponent, {connectionState: "Reconnecting in 2 s", connected: false})
+        const area = findChild(page, "composerArea")
+        verify(area.enabled)
+        area.forceActiveFocus()
+        keyClick(Qt.Key_O)
+        keyClick(Qt.Key_K)
+        keyClick(Qt.Key_Return, Qt.ShiftModifier) // a line break, not a send
+        keyClick(Qt.Key_Return)
+        compare(callsNamed(fake, "sendMessage"), [["sendMessage", "ok\n"]])
+        tryCompare(area, "text", "")
+        verify(callsNamed(fake, "composerEdited").length > 0)
+    }
+
+    function test_typingLine() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        fake.typingText = "bob is typing…"
+        tryCompare(findChild(page, "typingLine"), "text", "bob is typing…")
+    }
+
+    function test_roomList() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        fake.rooms.append({name: "lobby", members: 3, unread: 0, joined: true, current: true})
+        fake.rooms.append({name: "random", members: 2, unread: 4, joined: true, current: false})
+        const list = findChild(page, "roomListView")
+        tryCompare(list, "count", 2)
+        tryVerify(() => list.itemAtIndex(1) !== null)
+        const randomRow = list.itemAtIndex(1)
+        const badge = findChild(randomRow, "unreadBadge")
+        verify(badge && badge.visible)
+        compare(badge.children[0].text, "4")
+        compare(findChild(list.itemAtIndex(0), "unreadBadge").visible, false) // nothing unread
+        mouseClick(randomRow)
+        compare(callsNamed(fake, "joinRoom"), [["joinRoom", "random"]])
+        // A new room by name.
+        const field = findChild(page, "roomField")
+        field.forceActiveFocus()
+        keyClick(Qt.Key_Q)
+        keyClick(Qt.Key_Return)
+        compare(callsNamed(fake, "joinRoom")[1], ["joinRoom", "q"])
+    }
+
+    function test_sidPanel_data() {
+        return [
+            {tag: "hosting", mode: AppController.Hosting, canDisconnect: true},
+            {tag: "joined", mode: AppController.Joined, canDisconnect: false},
+        ]
+    }
+
+    function test_sidPanel(data) {
+        const [page, fake] = setUp(chatPageComponent, {mode: data.mode})
+        fake.sids.append({sid: "me", nsp: "/", name: "tester", address: "127.0.0.1",
+                          transport: "websocket", roomsText: "lobby", sinceText: "12:00", own: true})
+        fake.sids.append({sid: "s-bob", nsp: "/", name: "bob", address: "127.0.0.2",
+                          transport: "polling", roomsText: "lobby", sinceText: "12:01", own: false})
+        compare(findChild(page, "peopleButton").text, "Sids (2)")
+        const drawer = findChild(page, "sidDrawer")
+        drawer.open()
+        tryCompare(drawer, "opened", true)
+        const list = findChild(drawer.contentItem, "sidListView")
+        tryCompare(list, "count", 2)
+        const own = findChild(list.itemAtIndex(0), "disconnectButton")
+        const bob = findChild(list.itemAtIndex(1), "disconnectButton")
+        compare(own.visible, false) // never yourself
+        compare(bob.visible, data.canDisconnect)
+        if (data.canDisconnect) {
+            mouseClick(bob)
+            compare(callsNamed(fake, "disconnectSid"), [["disconnectSid", "s-bob", "/"]])
+        }
+    }
+
+    function test_inspectorEmitsWithAckAndShowsReply() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        fake.eventLog.append({timeText: "12:00:01", direction: 0, nsp: "/", event: "news",
+                              args: "[{\"a\":1}]"})
+        mouseClick(findChild(page, "inspectorTab"))
+        const inspector = findChild(page, "inspector")
+        tryCompare(inspector, "visible", true)
+        waitForRendering(inspector)
+        tryCompare(findChild(inspector, "eventLogView"), "count", 1)
+        findChild(inspector, "eventField").text = "ping"
+        findChild(inspector, "argsField").text = "[1, \"two\"]"
+        const ack = findChild(inspector, "ackBox")
+        ack.checked = true
+        const emit = findChild(inspector, "emitButton")
+        // Not connected: nothing can be emitted.
+        fake.connected = false
+        tryCompare(emit, "enabled", false)
+        fake.connected = true
+        tryCompare(emit, "enabled", true)
+        mouseClick(emit)
+        compare(callsNamed(fake, "emitRaw"), [["emitRaw", "ping", "[1, \"two\"]", true]])
+        fake.lastReply = "[\"pong\"]"
+        tryCompare(findChild(inspector, "replyLabel"), "text", "[\"pong\"]")
+    }
+
+    function test_startPage() {
+        const [page, fake] = setUp(startPageComponent, {mode: AppController.Idle,
+                                            recentServers: ["http://127.0.0.1:4000/"]})
+        const name = findChild(page, "nameField")
+        compare(name.text, "tester")
+        name.forceActiveFocus()
+        keyClick(Qt.Key_X)
+        compare(fake.userName, "testerx")
+        compare(findChild(page, "urlField").editText, "http://127.0.0.1:4000/")
+        mouseClick(findChild(page, "joinButton"))
+        compare(callsNamed(fake, "joinServer"), [["joinServer", "http://127.0.0.1:4000/", ""]])
+        findChild(page, "hostPassword").text = "s3cret"
+        mouseClick(findChild(page, "hostButton"))
+        compare(callsNamed(fake, "hostChat"), [["hostChat", findChild(page, "portField").value, "s3cret"]])
+    }
+}
