@@ -200,6 +200,7 @@ TestCase {
         tryCompare(drawer, "opened", true)
         const list = findChild(drawer.contentItem, "sidListView")
         tryCompare(list, "count", 2)
+        tryVerify(() => list.itemAtIndex(0) !== null && list.itemAtIndex(1) !== null)
         const own = findChild(list.itemAtIndex(0), "disconnectButton")
         const bob = findChild(list.itemAtIndex(1), "disconnectButton")
         compare(own.visible, false) // never yourself
