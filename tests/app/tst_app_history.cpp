@@ -3,6 +3,7 @@
 // with more than a page of stored messages, joining, then asking for older pages until the
 // host has none left.
 #include "appcontroller.h"
+#include "apptestutil.h"
 #include "chathost.h"
 #include "chatstore.h"
 
@@ -20,25 +21,6 @@ namespace {
 
 constexpr int Timeout = 10000;
 constexpr int Page = 50; //!< what `join` and AppController::loadOlder() ask for
-
-//! Stores \a count messages "m1" … "mN" in \a room through the host's own store.
-bool storeMessages(Confab::ChatStore *store, const QString &room, int count)
-{
-    int stored = 0;
-    for (int i = 1; i <= count; ++i) {
-        Confab::ChatMessage draft;
-        draft.room = room;
-        draft.sid = u"archive-sid"_s;
-        draft.name = u"archivist"_s;
-        draft.text = u"m%1"_s.arg(i);
-        store->append(draft, [&stored](const Confab::ChatMessage &, bool, const QString &error) {
-            if (error.isEmpty())
-                ++stored;
-        });
-    }
-    store->flush();
-    return QTest::qWaitFor([&] { return stored == count; }, Timeout);
-}
 
 } // namespace
 
@@ -80,7 +62,7 @@ void tst_AppHistory::olderPagesUntilTheBeginning()
     QVERIFY(app.hostChat(0));
     QTRY_COMPARE_WITH_TIMEOUT(app.currentRoom(), u"lobby"_s, Timeout);
     const QString room = u"archive"_s;
-    QVERIFY(storeMessages(app.host()->store(), room, stored));
+    QVERIFY(AppTest::storeMessages(app.host()->store(), room, stored));
 
     QSignalSpy sent(app.chat(), &ChatClient::eventSent);
     app.joinRoom(room);

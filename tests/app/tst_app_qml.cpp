@@ -2,6 +2,7 @@
 // Runs the Qt Quick tests in tests/app/qml against the real AppController, which hosts on a
 // loopback port with an in-memory store, so pages are exercised end to end.
 #include "appcontroller.h"
+#include "apptestutil.h"
 #include "chathost.h"
 #include "chatstore.h"
 #include "preferences.h"
@@ -29,23 +30,7 @@ public:
     Q_INVOKABLE bool storeMessages(const QString &room, int count)
     {
         AppController *app = AppController::create(nullptr, nullptr);
-        if (!app->host())
-            return false;
-        int stored = 0;
-        for (int i = 1; i <= count; ++i) {
-            Confab::ChatMessage draft;
-            draft.room = room;
-            draft.sid = u"archive-sid"_s;
-            draft.name = u"archivist"_s;
-            draft.text = u"m%1"_s.arg(i);
-            app->host()->store()->append(
-                    draft, [&stored](const Confab::ChatMessage &, bool, const QString &error) {
-                        if (error.isEmpty())
-                            ++stored;
-                    });
-        }
-        app->host()->store()->flush();
-        return QTest::qWaitFor([&] { return stored == count; }, 10000);
+        return app->host() && AppTest::storeMessages(app->host()->store(), room, count);
     }
 };
 
