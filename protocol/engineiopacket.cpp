@@ -17,18 +17,25 @@ QByteArray encodeText(const Packet &packet)
     return out;
 }
 
-Frame encodeFrame(const Packet &packet, Version version)
+std::optional<char> framePrefix(const Packet &packet, Version version)
 {
     if (!packet.binary)
-        return {encodeText(packet), false};
-    if (version == Version::V4)
-        return {packet.data, true};
-    // v3 binary frames carry the packet type as their first byte.
+        return char('0' + int(packet.type));
+    if (version == Version::V3)
+        return char(PacketType::Message); // v3 binary frames carry the type as their first byte
+    return std::nullopt;
+}
+
+Frame encodeFrame(const Packet &packet, Version version)
+{
+    const std::optional<char> prefix = framePrefix(packet, version);
+    if (!prefix)
+        return {packet.data, packet.binary};
     QByteArray out;
     out.reserve(packet.data.size() + 1);
-    out.append(char(PacketType::Message));
+    out.append(*prefix);
     out.append(packet.data);
-    return {out, true};
+    return {out, packet.binary};
 }
 
 Result<Packet> decodeText(QByteArrayView text, const Protocol::Limits &limits)

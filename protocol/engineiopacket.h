@@ -6,6 +6,8 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QByteArrayView>
 
+#include <optional>
+
 namespace Confab::EngineIo {
 Q_NAMESPACE
 
@@ -61,6 +63,11 @@ struct Frame
 //! Text packets become "<type digit><data>". A binary message is a binary frame of the raw
 //! bytes in v4, and of a 0x04 type byte followed by the bytes in v3.
 Frame encodeFrame(const Packet &packet, Version version = Version::V4);
+
+//! \brief The byte a WebSocket frame of \a packet puts before its data — the type digit of a
+//! text packet, the type byte of a v3 binary one — or none (a v4 binary frame is the data).
+//! For writers that send the data itself without building the frame (encodeFrame's layout).
+std::optional<char> framePrefix(const Packet &packet, Version version = Version::V4);
 
 //! \brief The text form "<digit><data>" of a non-binary packet (also one record of a payload).
 QByteArray encodeText(const Packet &packet);

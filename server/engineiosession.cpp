@@ -286,18 +286,11 @@ void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
         // and copy it twice per recipient. Safe because everything runs in this thread and
         // frames are written whole (QWebSocket's own pong and close frames flush ours first).
         char head[WebSocket::kMaxServerHeader + 1];
-        char prefix = 0;
-        bool hasPrefix = true;
-        if (!packet.binary)
-            prefix = char('0' + int(packet.type));
-        else if (m_version == EngineIo::Version::V3)
-            prefix = char(PacketType::Message); // v3 binary frames start with the type byte
-        else
-            hasPrefix = false;
-        const quint64 length = quint64(packet.data.size()) + (hasPrefix ? 1 : 0);
+        const std::optional<char> prefix = EngineIo::framePrefix(packet, m_version);
+        const quint64 length = quint64(packet.data.size()) + (prefix ? 1 : 0);
         int headLength = WebSocket::serverFrameHeader(head, packet.binary, length);
-        if (hasPrefix)
-            head[headLength++] = prefix;
+        if (prefix)
+            head[headLength++] = *prefix;
         m_server->m_bytesOut += length;
         tcp->queueFrame(QByteArrayView(head, headLength), packet.data);
         return;
