@@ -12,6 +12,10 @@ HttpListener::HttpListener(QObject *parent)
     : QObject(parent)
     , m_server(new DirectTcpServer(this))
 {
+    // Qt's default backlog of 50 drops the SYNs of a crowd arriving at once (a LAN meeting
+    // joining, a reconnect storm after a restart); those clients then wait for TCP's
+    // retransmission back-off, seconds each. The kernel caps this at net.core.somaxconn.
+    m_server->setListenBacklogSize(4096);
     connect(m_server, &QTcpServer::newConnection, this, &HttpListener::acceptConnections);
 }
 
