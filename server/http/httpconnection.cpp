@@ -172,8 +172,8 @@ bool HttpConnection::readHead()
     if (m_timerPurpose != TimerPurpose::Head) // first byte of the next keep-alive request
         armTimer(TimerPurpose::Head, m_settings.headTimeout);
 
-    // Peek, don't read: if this turns out to be a WebSocket upgrade, QWebSocketServer must
-    // find the request in the socket. The parser refuses heads longer than maxHeadSize, so
+    // Peek, don't read: if this turns out to be a WebSocket upgrade, the receiver (e.g.
+    // QWebSocketServer::handleConnection()) may expect the request in the socket. The parser refuses heads longer than maxHeadSize, so
     // it never needs to see more than that.
     const qint64 window = qMin<qint64>(available, m_settings.maxHeadSize + 1);
     const QByteArray bytes = m_socket->peek(window);
@@ -279,13 +279,15 @@ void HttpConnection::handOver(const HttpRequest &head)
     HttpRequest request = head;
     request.remoteAddress = m_peerAddress;
     request.remotePort = m_peerPort;
+    request.headSize = m_parser.headSize(); // m_headPeeked stops before the final LF
 
     armTimer(TimerPurpose::None, {});
     QTcpSocket *socket = m_socket.data();
     m_socket.clear();
     m_state = State::HandedOver;
-    // QWebSocketServer::handleConnection() re-emits readyRead() synchronously: none of our
-    // connections may still be there to see it. The request stays unread in the buffer.
+    // A receiver may re-emit readyRead() synchronously (QWebSocketServer::handleConnection()
+    // does): none of our connections may still be there to see it. The request stays unread
+    // in the buffer; head.headSize says how long it is.
     socket->disconnect(this);
     socket->setReadBufferSize(m_originalReadBufferSize);
     socket->setParent(nullptr);

@@ -104,9 +104,11 @@ Q_SIGNALS:
     void requestAborted();
     //! \brief A WebSocket upgrade request arrived (possibly after keep-alive requests).
     //!
-    //! \a socket still holds the whole request in its read buffer. This connection has
-    //! disconnected from it and released it (no parent): the receiver owns it and normally
-    //! passes it to QWebSocketServer::handleConnection(), or refuses it with respondAndClose().
+    //! \a socket still holds the whole request in its read buffer (head.headSize bytes, then
+    //! any frames the client sent behind it). This connection has disconnected from it and
+    //! released it (no parent): the receiver owns it and passes it to
+    //! WebSocketConnection::accept() (or QWebSocketServer::handleConnection()), or refuses it
+    //! with respondAndClose().
     //! \a head is the parsed request, e.g. to route on its path or query. closed() follows.
     //! If nothing is connected to this signal, the request is answered 501 instead.
     void webSocketUpgradeRequested(QTcpSocket *socket, const HttpRequest &head);

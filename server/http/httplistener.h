@@ -14,7 +14,7 @@ class QTcpSocket;
 //!
 //! Plain requests are reported with the connection to answer them on; WebSocket upgrade
 //! requests are handed over with their socket, untouched, typically to
-//! QWebSocketServer::handleConnection(). Connections are children of the listener and are
+//! WebSocketConnection::accept(). Connections are children of the listener and are
 //! deleted (deleteLater()) once closed, so keep them in a QPointer when answering later.
 class HttpListener : public QObject
 {

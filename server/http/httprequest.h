@@ -36,6 +36,8 @@ public:
     bool keepAlive = true; //!< whether the client lets the connection persist after this request
     QHostAddress remoteAddress;
     quint16 remotePort = 0;
+    //! Bytes of the request line and header fields on the wire (set on a handed-over upgrade).
+    qsizetype headSize = 0;
 
     //! \brief The values of all fields called \a name (any case) joined by ", "; empty if absent.
     QByteArray header(QByteArrayView name) const;
@@ -46,7 +48,7 @@ public:
     bool headerContainsToken(QByteArrayView name, QByteArrayView token) const;
 
     //! \brief GET over HTTP/1.1 with "Upgrade: websocket" and "Connection: upgrade".
-    //! The rest of the handshake (key, version) is QWebSocketServer's to validate.
+    //! The rest of the handshake (key, version) is for the WebSocket end to validate.
     bool isWebSocketUpgrade() const;
 
     QByteArray methodName() const { return methodName(method); }

@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: MIT
+#include "websocketconnection.h"
+
+#include "httplogging.h"
+
+#include <QtCore/QAbstractEventDispatcher>
+#include <QtCore/QSocketNotifier>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+
+#include <cstring>
+#include <utility>
+
+#ifdef Q_OS_LINUX
+#    include <cerrno>
+#    include <fcntl.h>
+#    include <sys/socket.h>
+#    include <sys/uio.h>
+#    include <unistd.h>
+#endif
+
+using namespace Confab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// After this end sends its Close frame, how long the peer has to answer with its own before
+// the TCP connection is dropped anyway.
+constexpr auto kCloseHandshakeTimeout = 2s;
+
+bool useDescriptors = true;
+
+// Connections with queued frames, written together once per event-loop pass (per thread):
+// a broadcast to N clients costs one writev() per client, whatever the number of messages.
+struct PendingFlush
+{
+    QList<WebSocketConnection *> connections;
+    bool scheduled = false;
+};
+thread_local PendingFlush pendingFlush;
+
+#ifdef Q_OS_LINUX
+// Non-blocking, and no SIGPIPE from a peer that went away.
+constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#endif
+
+} // namespace
+
+std::optional<HttpResponse> WebSocketConnection::checkHandshake(const HttpRequest &request)
+{
+    // RFC 6455 §4.2.1-4.2.2. An unknown version is answered 426 with the one we speak.
+    if (request.header("sec-websocket-version").trimmed() != "13") {
+        HttpResponse response = HttpResponse::error(426, "WebSocket version 13 required");
+        response.setHeader("Sec-WebSocket-Version", "13");
+        return response;
+    }
+    const QByteArray key = request.header("sec-websocket-key").trimmed();
+    const auto decoded
+            = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != 16)
+        return HttpResponse::error(400, "Sec-WebSocket-Key must be 16 bytes in base64");
+    return std::nullopt;
+}
+
+QByteArray WebSocketConnection::handshakeResponse(const HttpRequest &request)
+{
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Accept: "
+            + WebSocket::acceptKey(request.header("sec-websocket-key").trimmed()) + "\r\n\r\n";
+}
+
+void WebSocketConnection::setUseSocketDescriptors(bool use)
+{
+    useDescriptors = use;
+}
+
+WebSocketConnection::WebSocketConnection(qint64 maxMessageSize, QObject *parent)
+    : QObject(parent)
+    , m_decoder(maxMessageSize)
+{ }
+
+WebSocketConnection *WebSocketConnection::accept(QTcpSocket *socket, const HttpRequest &request,
+                                                 qint64 maxMessageSize, QObject *parent)
+{
+    if (!socket)
+        return nullptr;
+    if (socket->state() != QAbstractSocket::ConnectedState) {
+        socket->deleteLater();
+        return nullptr;
+    }
+    socket->skip(request.headSize);
+    auto *connection = new WebSocketConnection(maxMessageSize, parent);
+    if (!connection->adoptDescriptor(socket)) {
+        // On the QTcpSocket itself.
+        connection->m_socket = socket;
+        socket->setParent(connection);
+        socket->write(handshakeResponse(request));
+        connect(socket, &QTcpSocket::readyRead, connection,
+                &WebSocketConnection::onSocketReadyRead);
+        connect(socket, &QTcpSocket::disconnected, connection,
+                [connection] { connection->connectionLost(u"connection closed"_s); });
+    } else {
+        const QByteArray response = handshakeResponse(request);
+        Frame frame{};
+        frame.headSize = 0;
+        frame.body = response;
+        connection->writeFrames({std::move(frame)});
+    }
+    // The client may have sent frames right behind its request; they wait in m_partial until
+    // the caller has connected to our signals.
+    if (!connection->m_partial.isEmpty()
+        || (connection->m_socket && connection->m_socket->bytesAvailable()))
+        QMetaObject::invokeMethod(connection, &WebSocketConnection::processBuffered,
+                                  Qt::QueuedConnection);
+    return connection;
+}
+
+bool WebSocketConnection::adoptDescriptor(QTcpSocket *socket)
+{
+#ifdef Q_OS_LINUX
+    if (!useDescriptors || socket->bytesToWrite() > 0)
+        return false;
+    // Our own descriptor for the same connection: closing Qt's (below) does not end it.
+    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    m_partial = socket->readAll(); // what Qt read past the head: the client's first frames
+    // abort() closes Qt's descriptor and its notifiers at once, so Qt reads nothing more;
+    // the object goes at the next pass (we may be inside one of its signals).
+    socket->abort();
+    socket->deleteLater();
+    m_fd = fd;
+    m_readNotifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+    connect(m_readNotifier.get(), &QSocketNotifier::activated, this,
+            &WebSocketConnection::onReadable);
+    return true;
+#else
+    Q_UNUSED(socket);
+    return false;
+#endif
+}
+
+WebSocketConnection::~WebSocketConnection()
+{
+    if (!m_queued.isEmpty())
+        pendingFlush.connections.removeOne(this);
+    m_readNotifier.reset();
+    m_writeNotifier.reset();
+#ifdef Q_OS_LINUX
+    if (m_fd >= 0)
+        ::close(m_fd);
+#endif
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------
+
+void WebSocketConnection::onReadable()
+{
+#ifdef Q_OS_LINUX
+    // One buffer per thread: an idle connection keeps no read buffer of its own.
+    static thread_local QByteArray scratch(64 * 1024, Qt::Uninitialized);
+    QPointer<WebSocketConnection> self(this);
+    // Bounded, so one busy client cannot starve the others in this event-loop pass.
+    for (int round = 0; round < 4 && self && m_fd >= 0; ++round) {
+        const ssize_t n = ::recv(m_fd, scratch.data(), size_t(scratch.size()), MSG_DONTWAIT);
+        if (n == 0) {
+            connectionLost(u"connection closed by the peer"_s);
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                connectionLost(QString::fromLocal8Bit(strerror(errno)));
+            return;
+        }
+        if (!consume(QByteArrayView(scratch.constData(), n)))
+            return;
+        if (n < scratch.size())
+            return; // drained
+    }
+#endif
+}
+
+void WebSocketConnection::onSocketReadyRead()
+{
+    if (m_socket)
+        consume(m_socket->readAll());
+}
+
+void WebSocketConnection::processBuffered()
+{
+    if (m_socket) {
+        onSocketReadyRead();
+        return;
+    }
+    if (!m_partial.isEmpty()) {
+        const QByteArray bytes = std::exchange(m_partial, {});
+        consume(bytes);
+    }
+}
+
+bool WebSocketConnection::consume(QByteArrayView bytes)
+{
+    if (m_state == State::Closed || bytes.isEmpty())
+        return m_state != State::Closed;
+    QPointer<WebSocketConnection> self(this);
+    if (m_partial.isEmpty()) {
+        // The common case: whole frames, decoded straight from the read buffer.
+        const qsizetype used = decode(bytes);
+        if (!self || used < 0)
+            return false;
+        if (used < bytes.size())
+            m_partial = bytes.sliced(used).toByteArray();
+    } else {
+        m_partial.append(bytes);
+        const qsizetype used = decode(m_partial);
+        if (!self || used < 0)
+            return false;
+        m_partial.remove(0, used);
+    }
+    if (m_partial.isEmpty() && m_partial.capacity() > 64 * 1024)
+        m_partial = QByteArray(); // a large message is done: do not keep its buffer
+    else if (m_decoder.bytesNeeded() > m_partial.capacity())
+        m_partial.reserve(m_decoder.bytesNeeded()); // one allocation for a large frame
+    return m_state != State::Closed;
+}
+
+qsizetype WebSocketConnection::decode(QByteArrayView data)
+{
+    QPointer<WebSocketConnection> self(this);
+    qsizetype offset = 0;
+    while (offset < data.size()
+           && (m_state == State::Open || (m_state == State::Closing && m_awaitingPeerClose))) {
+        const auto result = m_decoder.next(data.sliced(offset));
+        switch (result.status) {
+        case WebSocket::Decoder::Status::NeedMore:
+            return offset;
+        case WebSocket::Decoder::Status::Error:
+            protocolError(m_decoder.errorCode(), m_decoder.errorDetail());
+            return -1;
+        case WebSocket::Decoder::Status::Frame:
+            offset += result.consumed;
+            continue;
+        case WebSocket::Decoder::Status::Message:
+            offset += result.consumed;
+            break;
+        }
+        switch (m_decoder.opcode()) {
+        case WebSocket::Opcode::Text:
+            if (m_state == State::Open)
+                Q_EMIT textMessageReceived(m_decoder.takePayload());
+            break;
+        case WebSocket::Opcode::Binary:
+            if (m_state == State::Open)
+                Q_EMIT binaryMessageReceived(m_decoder.takePayload());
+            break;
+        case WebSocket::Opcode::Ping:
+            if (m_state == State::Open)
+                queueControl(WebSocket::serverFrame(WebSocket::Opcode::Pong, m_decoder.payload()));
+            break;
+        case WebSocket::Opcode::Pong:
+            break;
+        case WebSocket::Opcode::Close:
+            peerClosed(m_decoder.closeCode(), QString::fromUtf8(m_decoder.payload()));
+            return -1;
+        case WebSocket::Opcode::Continuation:
+            break;
+        }
+        if (!self)
+            return -1;
+    }
+    return offset;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------
+
+void WebSocketConnection::queueMessage(bool binary, QByteArrayView head, const QByteArray &body)
+{
+    Q_ASSERT(head.size() <= kMaxPrefix);
+    if (m_state != State::Open)
+        return;
+    Frame frame;
+    frame.headSize = quint8(
+            WebSocket::serverFrameHeader(frame.head, binary, quint64(head.size() + body.size())));
+    memcpy(frame.head + frame.headSize, head.data(), size_t(head.size()));
+    frame.headSize += quint8(head.size());
+    frame.body = body;
+    queueFrame(std::move(frame));
+}
+
+void WebSocketConnection::queueControl(const QByteArray &frameBytes)
+{
+    Frame frame;
+    frame.headSize = 0;
+    frame.body = frameBytes;
+    queueFrame(std::move(frame));
+}
+
+void WebSocketConnection::queueFrame(Frame &&frame)
+{
+    if (!m_backlog.isEmpty()) {
+        // Behind what the kernel has not taken yet; sent when the socket is writable.
+        m_backlogBytes += frame.size();
+        m_backlog.append(std::move(frame));
+        if (m_backlogBytes > kMaxBacklog)
+            backlogOverflow();
+        return;
+    }
+    if (m_queued.isEmpty()) {
+        pendingFlush.connections.append(this);
+        if (!pendingFlush.scheduled) {
+            pendingFlush.scheduled = true;
+            // Queued to this thread's loop: everything written until then goes out together.
+            QMetaObject::invokeMethod(
+                    QAbstractEventDispatcher::instance(),
+                    [] {
+                        pendingFlush.scheduled = false;
+                        const QList<WebSocketConnection *> connections
+                                = std::exchange(pendingFlush.connections, {});
+                        for (WebSocketConnection *connection : connections)
+                            connection->flush();
+                    },
+                    Qt::QueuedConnection);
+        }
+    }
+    m_queued.append(std::move(frame));
+}
+
+void WebSocketConnection::flush()
+{
+    if (m_queued.isEmpty())
+        return;
+    pendingFlush.connections.removeOne(this); // when called directly, before the loop's pass
+    writeFrames(std::exchange(m_queued, {}));
+}
+
+void WebSocketConnection::writeFrames(QList<Frame> frames)
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_socket) {
+        for (const Frame &frame : std::as_const(frames)) {
+            m_socket->write(frame.head, frame.headSize);
+            m_socket->write(frame.body);
+        }
+        return;
+    }
+    if (!m_backlog.isEmpty()) {
+        for (Frame &frame : frames) {
+            m_backlogBytes += frame.size();
+            m_backlog.append(std::move(frame));
+        }
+        return;
+    }
+    qint64 skip = 0;
+    const qsizetype sent = writeVector(frames, skip);
+    if (sent < 0)
+        return; // the connection broke; connectionLost() is on its way
+    if (sent == frames.size())
+        return;
+    // The kernel's buffer is full: keep the rest, send it when the socket is writable.
+    frames.remove(0, sent);
+    m_backlog = std::move(frames);
+    m_backlogSkip = skip;
+    m_backlogBytes = -skip;
+    for (const Frame &frame : std::as_const(m_backlog))
+        m_backlogBytes += frame.size();
+    setWriteNotifier(true);
+    if (m_backlogBytes > kMaxBacklog)
+        backlogOverflow();
+}
+
+qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &skip)
+{
+    // Returns how many frames went out whole; \a skip becomes the bytes sent of the next one.
+    qsizetype next = 0;
+#ifdef Q_OS_LINUX
+    while (next < frames.size()) {
+        constexpr int kMaxIov = 512;
+        iovec parts[kMaxIov];
+        int count = 0;
+        qint64 total = 0;
+        qint64 firstSkip = skip;
+        for (qsizetype i = next; i < frames.size() && count + 2 <= kMaxIov; ++i) {
+            const Frame &f = frames.at(i);
+            qint64 headSkip = qMin<qint64>(firstSkip, f.headSize);
+            qint64 bodySkip = firstSkip - headSkip;
+            firstSkip = 0;
+            if (f.headSize > headSkip) {
+                parts[count++]
+                        = {const_cast<char *>(f.head + headSkip), size_t(f.headSize - headSkip)};
+                total += f.headSize - headSkip;
+            }
+            if (f.body.size() > bodySkip) {
+                parts[count++] = {const_cast<char *>(f.body.constData() + bodySkip),
+                                  size_t(f.body.size() - bodySkip)};
+                total += f.body.size() - bodySkip;
+            }
+        }
+        if (count == 0) {
+            ++next;
+            skip = 0;
+            continue;
+        }
+        msghdr message{};
+        message.msg_iov = parts;
+        message.msg_iovlen = size_t(count);
+        ssize_t sent;
+        do {
+            sent = ::sendmsg(m_fd, &message, kSendFlags);
+        } while (sent < 0 && errno == EINTR);
+        if (sent < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return next;
+            // The peer is gone. Reading will tell (EOF or reset); make sure it is noticed even
+            // if nothing more arrives, but not from inside a write the caller is making.
+            const QString error = QString::fromLocal8Bit(strerror(errno));
+            QMetaObject::invokeMethod(
+                    this, [this, error] { connectionLost(error); }, Qt::QueuedConnection);
+            m_writeBroken = true;
+            return -1;
+        }
+        // Advance past what the kernel took.
+        qint64 left = sent + skip;
+        skip = 0;
+        while (next < frames.size()) {
+            const qint64 size = frames.at(next).size();
+            if (left < size) {
+                skip = left;
+                break;
+            }
+            left -= size;
+            ++next;
+        }
+        if (sent < total)
+            return next;
+    }
+#else
+    Q_UNUSED(frames);
+    Q_UNUSED(skip);
+#endif
+    return next;
+}
+
+void WebSocketConnection::onWritable()
+{
+    QList<Frame> frames = std::exchange(m_backlog, {});
+    qint64 skip = m_backlogSkip;
+    const qsizetype sent = writeVector(frames, skip);
+    if (sent < 0) {
+        setWriteNotifier(false);
+        return;
+    }
+    frames.remove(0, sent);
+    m_backlog = std::move(frames);
+    m_backlogSkip = skip;
+    m_backlogBytes = -skip;
+    for (const Frame &frame : std::as_const(m_backlog))
+        m_backlogBytes += frame.size();
+    if (!m_backlog.isEmpty())
+        return;
+    m_backlogBytes = 0;
+    setWriteNotifier(false);
+    if (m_releaseWhenWritten)
+        release();
+}
+
+void WebSocketConnection::setWriteNotifier(bool enabled)
+{
+    if (m_fd < 0)
+        return;
+    if (!enabled) {
+        m_writeNotifier.reset();
+        return;
+    }
+    if (!m_writeNotifier) {
+        m_writeNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Write);
+        connect(m_writeNotifier.get(), &QSocketNotifier::activated, this,
+                &WebSocketConnection::onWritable);
+    }
+}
+
+bool WebSocketConnection::hasUnsentData() const
+{
+    if (m_socket)
+        return m_socket->bytesToWrite() > 0;
+    return !m_backlog.isEmpty() || !m_queued.isEmpty();
+}
+
+// ---------------------------------------------------------------------------------------
+// Closing
+// ---------------------------------------------------------------------------------------
+
+void WebSocketConnection::close(quint16 code, const QByteArray &reason)
+{
+    if (m_state != State::Open)
+        return;
+    queueControl(WebSocket::closeFrame(code, reason));
+    flush();
+    if (m_state != State::Open)
+        return; // the write found the connection broken
+    // Wait for the peer's Close (§7.1.1: then the server closes the TCP connection first).
+    m_state = State::Closing;
+    m_awaitingPeerClose = true;
+    setParent(nullptr);
+    m_closeDeadline = new QTimer(this);
+    m_closeDeadline->setSingleShot(true);
+    connect(m_closeDeadline, &QTimer::timeout, this, &WebSocketConnection::release);
+    m_closeDeadline->start(kCloseHandshakeTimeout);
+    Q_EMIT closed(code, QString::fromUtf8(reason));
+}
+
+void WebSocketConnection::abort()
+{
+    if (m_state != State::Open) {
+        release();
+        return;
+    }
+    m_state = State::Closing;
+    setParent(nullptr);
+    release();
+    Q_EMIT closed(WebSocket::CloseCode::Abnormal, u"aborted"_s);
+}
+
+void WebSocketConnection::peerClosed(quint16 code, const QString &reason)
+{
+    if (m_state == State::Open) {
+        // Answer with the same code (§5.5.1), then close the TCP connection once it is out.
+        const quint16 echo = code == WebSocket::CloseCode::NoStatus ? 0 : code;
+        queueControl(echo ? WebSocket::closeFrame(echo)
+                          : WebSocket::serverFrame(WebSocket::Opcode::Close, {}));
+        m_state = State::Closing;
+        setParent(nullptr);
+        flush();
+        releaseWhenWritten();
+        Q_EMIT closed(code, reason);
+        return;
+    }
+    release(); // the answer to our Close
+}
+
+void WebSocketConnection::protocolError(quint16 code, const QByteArray &detail)
+{
+    qCDebug(lcHttp) << "WebSocket protocol error, closing with" << code << detail;
+    if (m_state != State::Open) {
+        release();
+        return;
+    }
+    // Close without waiting for an answer: the peer's stream is already broken.
+    queueControl(WebSocket::closeFrame(code, detail));
+    m_state = State::Closing;
+    setParent(nullptr);
+    flush();
+    releaseWhenWritten();
+    Q_EMIT closed(code, QString::fromUtf8(detail));
+}
+
+void WebSocketConnection::backlogOverflow()
+{
+    qCInfo(lcHttp) << "Dropping a WebSocket client that does not read:" << m_backlogBytes
+                   << "bytes unsent";
+    abort();
+}
+
+void WebSocketConnection::connectionLost(const QString &error)
+{
+    if (m_state == State::Closed)
+        return;
+    const bool wasOpen = m_state == State::Open;
+    m_state = State::Closing;
+    setParent(nullptr);
+    release();
+    if (wasOpen)
+        Q_EMIT closed(WebSocket::CloseCode::Abnormal, error);
+}
+
+void WebSocketConnection::releaseWhenWritten()
+{
+    if (hasUnsentData() && !m_writeBroken) {
+        m_releaseWhenWritten = true;
+        // A peer that never reads must not keep us forever.
+        if (!m_closeDeadline) {
+            m_closeDeadline = new QTimer(this);
+            m_closeDeadline->setSingleShot(true);
+            connect(m_closeDeadline, &QTimer::timeout, this, &WebSocketConnection::release);
+            m_closeDeadline->start(kCloseHandshakeTimeout);
+        }
+        if (m_socket)
+            connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+                if (m_socket && m_socket->bytesToWrite() == 0)
+                    release();
+            });
+        return;
+    }
+    release();
+}
+
+void WebSocketConnection::release()
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    m_readNotifier.reset();
+    m_writeNotifier.reset();
+    m_backlog.clear();
+    m_queued.clear();
+    pendingFlush.connections.removeOne(this);
+    if (m_closeDeadline)
+        m_closeDeadline->stop();
+#ifdef Q_OS_LINUX
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+#endif
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->disconnectFromHost();
+    }
+    if (!parent())
+        deleteLater();
+}

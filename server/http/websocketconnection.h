@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "httprequest.h"
+#include "websocketcodec.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+class QTcpSocket;
+class QTimer;
+QT_END_NAMESPACE
+
+//! \brief The server end of one RFC 6455 WebSocket, taken over from an HTTP upgrade request.
+//!
+//! Why not QWebSocket: a server holding thousands of idle clients paid about 5 KiB per
+//! connection for it (the object, its frame reader and its many signal connections), and every
+//! text message went through a UTF-16 QString and back. Here a connection is one small object
+//! and one read notifier on the socket's descriptor: incoming bytes are read into a per-thread
+//! buffer and decoded in place (WebSocket::Decoder), text stays UTF-8, and outgoing frames
+//! (see queueFrame()) share their payload with every other recipient of a broadcast and leave
+//! in one writev() per connection per event-loop pass. Where descriptors cannot be taken over
+//! (not Linux), the same logic runs on the QTcpSocket.
+//!
+//! No extension (permessage-deflate) or subprotocol is negotiated. Pings from the client are
+//! answered; the Engine.IO heartbeat above does not rely on them.
+//!
+//! Lifetime: while open, the connection belongs to its parent. Once closed() is emitted it
+//! leaves its parent and deletes itself when the TCP connection is done (at once if the peer
+//! went away; after the closing handshake, or a short deadline, if this end closed).
+class WebSocketConnection : public QObject
+{
+    Q_OBJECT
+public:
+    //! \brief The error response for a \a request that cannot become a WebSocket, or nothing.
+    //!
+    //! HttpRequest::isWebSocketUpgrade() must hold already; this checks the version (13; else
+    //! 426 naming it) and the key (16 bytes in base64; else 400).
+    static std::optional<HttpResponse> checkHandshake(const HttpRequest &request);
+    //! \brief The 101 response for a request that passed handshakeError().
+    static QByteArray handshakeResponse(const HttpRequest &request);
+
+    //! \brief Answers \a request with 101 and takes over \a socket, whose read buffer must
+    //! still start with the request head (request.headSize bytes; anything after it is the
+    //! client's first frames). Takes ownership of \a socket; returns nullptr if it has gone.
+    static WebSocketConnection *accept(QTcpSocket *socket, const HttpRequest &request,
+                                       qint64 maxMessageSize, QObject *parent = nullptr);
+
+    ~WebSocketConnection() override;
+
+    bool isOpen() const { return m_state == State::Open; }
+
+    //! \brief Queues a text or binary message made of \a head (at most kMaxPrefix bytes,
+    //! copied) followed by \a body (shared, not copied). It is sent at the next event-loop
+    //! pass, together with whatever else was queued meanwhile.
+    void queueMessage(bool binary, QByteArrayView head, const QByteArray &body);
+    static constexpr int kMaxPrefix = 4;
+    //! \brief Sends what queueMessage() gathered now, instead of at the next pass.
+    void flush();
+
+    //! \brief Starts the closing handshake: queued messages go first, then a Close frame with
+    //! \a code and \a reason. closed() follows at once; nothing is received any more.
+    void close(quint16 code = Confab::WebSocket::CloseCode::Normal, const QByteArray &reason = {});
+    //! \brief Drops the TCP connection without a closing handshake; closed() follows.
+    void abort();
+
+    //! \brief Bytes waiting for the kernel to take them (a slow reader's backlog).
+    qint64 bytesToWrite() const { return m_backlogBytes; }
+    //! A client whose backlog grows beyond this is dropped: it cannot keep up.
+    static constexpr qint64 kMaxBacklog = 64 * 1024 * 1024;
+
+    //! \brief Test hook: run on the QTcpSocket even where descriptors could be taken over.
+    static void setUseSocketDescriptors(bool use);
+
+Q_SIGNALS:
+    //! \brief A whole text message (valid UTF-8) arrived.
+    void textMessageReceived(const QByteArray &utf8);
+    //! \brief A whole binary message arrived.
+    void binaryMessageReceived(const QByteArray &bytes);
+    //! \brief The WebSocket is over: the peer closed it (its \a code), this end closed it
+    //! (close(), or a protocol error: the code sent), or the connection broke
+    //! (CloseCode::Abnormal). Emitted once.
+    void closed(quint16 code, const QString &reason);
+
+private:
+    enum class State { Open, Closing, Closed };
+    struct Frame
+    {
+        char head[Confab::WebSocket::kMaxServerHeader + kMaxPrefix];
+        quint8 headSize;
+        QByteArray body;
+        qint64 size() const { return headSize + body.size(); }
+    };
+
+    explicit WebSocketConnection(qint64 maxMessageSize, QObject *parent);
+    bool adoptDescriptor(QTcpSocket *socket);
+    void onReadable();
+    void onWritable();
+    void onSocketReadyRead();
+    void processBuffered();
+    //! Decodes \a bytes after what is buffered; false if the connection is closed or gone.
+    bool consume(QByteArrayView bytes);
+    //! Bytes of \a data used by whole frames, or -1 if reading must stop (closed, deleted).
+    qsizetype decode(QByteArrayView data);
+    void queueControl(const QByteArray &frameBytes);
+    void queueFrame(Frame &&frame);
+    void writeFrames(QList<Frame> frames);
+    qsizetype writeVector(const QList<Frame> &frames, qint64 &skip);
+    bool hasUnsentData() const;
+    void peerClosed(quint16 code, const QString &reason);
+    void protocolError(quint16 code, const QByteArray &detail);
+    void backlogOverflow();
+    void connectionLost(const QString &error);
+    void releaseWhenWritten();
+    void release();
+    void setWriteNotifier(bool enabled);
+
+    Confab::WebSocket::Decoder m_decoder;
+    State m_state = State::Open;
+    int m_fd = -1; //!< our own descriptor when we took it over; else m_socket carries data
+    std::unique_ptr<QSocketNotifier> m_readNotifier;
+    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+    QPointer<QTcpSocket> m_socket;
+    QByteArray m_partial; //!< an incomplete frame's bytes
+    QList<Frame> m_queued; //!< frames for the next event-loop pass
+    QList<Frame> m_backlog; //!< what the kernel did not take yet
+    qint64 m_backlogSkip = 0; //!< bytes of m_backlog's first frame already sent
+    qint64 m_backlogBytes = 0;
+    QTimer *m_closeDeadline = nullptr;
+    bool m_awaitingPeerClose = false; //!< we sent Close and wait for the answer
+    bool m_releaseWhenWritten = false;
+    bool m_writeBroken = false;
+};
