@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "engineioserver.h"
 
-#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
 #include "http/httplistener.h"
+#include "http/websocketconnection.h"
 #include "randomid.h"
 #include "serverlogging.h"
 
 #include <QtCore/QUrl>
 
 #include <QtNetwork/QTcpSocket>
-#include <QtWebSockets/QWebSocket>
-#include <QtWebSockets/QWebSocketServer>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -59,11 +57,6 @@ std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
     return std::clamp(std::chrono::milliseconds(shortest.count() / 50), 1ms, 100ms);
 }
 
-QPair<QString, quint16> peerKey(const QHostAddress &address, quint16 port)
-{
-    return {address.toString(), port};
-}
-
 } // namespace
 
 struct EngineIoServer::Checked
@@ -78,14 +71,11 @@ EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     , m_options(options)
     , m_timerWheel(wheelTick(options))
     , m_listener(std::make_unique<HttpListener>())
-    , m_webSockets(std::make_unique<QWebSocketServer>(u"Confab"_s, QWebSocketServer::NonSecureMode))
 {
     applyListenerSettings();
     connect(m_listener.get(), &HttpListener::requestReceived, this, &EngineIoServer::onRequest);
     connect(m_listener.get(), &HttpListener::webSocketUpgradeRequested, this,
             &EngineIoServer::onUpgradeRequest);
-    connect(m_webSockets.get(), &QWebSocketServer::newConnection, this,
-            &EngineIoServer::onNewWebSocket);
 }
 
 void EngineIoServer::applyListenerSettings()
@@ -307,44 +297,23 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
         HttpConnection::respondAndClose(socket, *error);
         return;
     }
-    // QWebSocketServer re-reads the head from the socket; keep our parse for the environ.
-    if (m_pendingUpgrades.size() > 4096)
-        m_pendingUpgrades.clear(); // handshakes that never completed; bounded, not leaked
-    m_pendingUpgrades.insert(peerKey(head.remoteAddress, head.remotePort), {head, socket});
-    // QWebSocketServer deletes a socket that disconnects during the handshake only if it
-    // is the parent; otherwise an abandoned handshake would leak the socket.
-    socket->setParent(m_webSockets.get());
-    m_webSockets->handleConnection(socket);
-}
-
-void EngineIoServer::onNewWebSocket()
-{
-    while (m_webSockets->hasPendingConnections()) {
-        QWebSocket *socket = m_webSockets->nextPendingConnection();
-        const PendingUpgrade pending
-                = m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
-        const HttpRequest &head = pending.head;
-        auto *tcp = qobject_cast<DirectTcpSocket *>(pending.tcp.data());
-        Checked checked;
-        if (head.target.isEmpty() || check(head, checked)) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
-            socket->deleteLater();
-            continue;
-        }
-        if (checked.sid.isEmpty()) {
-            EngineIoSession *session
-                    = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
-            session->attachWebSocket(socket, tcp);
-            continue;
-        }
-        EngineIoSession *session = m_sessions.value(checked.sid);
-        if (!session) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
-            socket->deleteLater();
-            continue;
-        }
-        session->probeWebSocket(socket, tcp);
+    if (const auto refused = WebSocketConnection::checkHandshake(head)) {
+        qCDebug(lcEngineIo) << "refusing WebSocket handshake" << refused->statusCode;
+        HttpConnection::respondAndClose(socket, *refused);
+        return;
     }
+    WebSocketConnection *webSocket
+            = WebSocketConnection::accept(socket, head, m_options.maxPayload, this);
+    if (!webSocket)
+        return; // the client went away meanwhile
+    if (checked.sid.isEmpty()) {
+        EngineIoSession *session
+                = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
+        session->attachWebSocket(webSocket);
+        return;
+    }
+    // The session was there a moment ago, and nothing ran since.
+    m_sessions.value(checked.sid)->probeWebSocket(webSocket);
 }
 
 QString EngineIoServer::generateSid() const

@@ -15,7 +15,6 @@
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
-class QWebSocketServer;
 QT_END_NAMESPACE
 class HttpConnection;
 class HttpListener;
@@ -74,7 +73,6 @@ private:
     void applyListenerSettings();
     void onRequest(HttpConnection *connection, const HttpRequest &request);
     void onUpgradeRequest(QTcpSocket *socket, const HttpRequest &head);
-    void onNewWebSocket();
     std::optional<HttpResponse> check(const HttpRequest &request, Checked &out) const;
     EngineIoSession *createSession(EngineIo::Version version, const HttpRequest &request,
                                    EngineIoSession::Transport transport);
@@ -87,16 +85,7 @@ private:
     EngineIoOptions m_options;
     TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
-    std::unique_ptr<QWebSocketServer> m_webSockets;
     QHash<QString, EngineIoSession *> m_sessions;
-    //! Parsed upgrade requests between handleConnection() and newConnection(), by peer, with
-    //! the TCP socket under the coming QWebSocket (sessions write their frames to it).
-    struct PendingUpgrade
-    {
-        HttpRequest head;
-        QPointer<QTcpSocket> tcp;
-    };
-    QHash<QPair<QString, quint16>, PendingUpgrade> m_pendingUpgrades;
     QString m_errorString;
     quint64 m_bytesIn = 0;
     quint64 m_bytesOut = 0;

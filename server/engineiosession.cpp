@@ -4,12 +4,9 @@
 #include "engineiohandshake.h"
 #include "engineiopayload.h"
 #include "engineioserver.h"
-#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
+#include "http/websocketconnection.h"
 #include "serverlogging.h"
-#include "websocketframe.h"
-
-#include <QtWebSockets/QWebSocket>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -225,89 +222,71 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     }
 }
 
-void EngineIoSession::attachWebSocket(QWebSocket *socket, DirectTcpSocket *tcp)
+void EngineIoSession::attachWebSocket(WebSocketConnection *socket)
 {
     m_transport = Transport::WebSocket;
     m_webSocket = socket;
-    m_webSocketTcp = tcp;
     wireWebSocket(socket);
     sendOpenPacket();
     flush();
 }
 
-void EngineIoSession::probeWebSocket(QWebSocket *socket, DirectTcpSocket *tcp)
+void EngineIoSession::probeWebSocket(WebSocketConnection *socket)
 {
     if (m_probe || m_transport == Transport::WebSocket || m_state != State::Open) {
         socket->close();
-        socket->deleteLater();
         return;
     }
     m_probe = socket;
-    m_probeTcp = tcp;
     m_probed = false;
     wireWebSocket(socket);
     m_upgradeTimer.start(m_server->options().upgradeTimeout);
 }
 
-void EngineIoSession::wireWebSocket(QWebSocket *socket)
+void EngineIoSession::wireWebSocket(WebSocketConnection *socket)
 {
     socket->setParent(this);
-    const qint64 max = m_server->options().maxPayload;
-    socket->setMaxAllowedIncomingMessageSize(quint64(max));
-    socket->setMaxAllowedIncomingFrameSize(quint64(max));
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, socket](const QString &text) { onWebSocketText(text, socket); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this,
+    connect(socket, &WebSocketConnection::textMessageReceived, this,
+            [this, socket](const QByteArray &utf8) { onWebSocketText(utf8, socket); });
+    connect(socket, &WebSocketConnection::binaryMessageReceived, this,
             [this, socket](const QByteArray &bytes) { onWebSocketBinary(bytes, socket); });
-    connect(socket, &QWebSocket::disconnected, this, [this, socket] {
-        if (socket == m_probe) {
-            abandonProbe();
-        } else if (socket == m_webSocket) {
-            const auto code = socket->closeCode();
-            if (code == QWebSocketProtocol::CloseCodeTooMuchData)
-                finish(CloseReason::TransportError, u"message over maxPayload"_s);
-            else
-                finish(CloseReason::TransportClose, socket->closeReason());
-        }
-        socket->deleteLater();
-    });
+    connect(socket, &WebSocketConnection::closed, this,
+            [this, socket](quint16 code, const QString &reason) {
+                if (socket == m_probe) {
+                    abandonProbe();
+                } else if (socket == m_webSocket) {
+                    switch (code) {
+                    case WebSocket::CloseCode::TooBig:
+                        finish(CloseReason::TransportError, u"message over maxPayload"_s);
+                        break;
+                    case WebSocket::CloseCode::ProtocolError:
+                    case WebSocket::CloseCode::InvalidPayload:
+                        finish(CloseReason::TransportError, reason);
+                        break;
+                    default:
+                        finish(CloseReason::TransportClose, reason);
+                    }
+                }
+            });
 }
 
-void EngineIoSession::writeToWebSocket(QWebSocket *socket, const Packet &packet)
+void EngineIoSession::writeToWebSocket(WebSocketConnection *socket, const Packet &packet)
 {
     ++m_packetsOut;
-    DirectTcpSocket *tcp = socket == m_webSocket ? m_webSocketTcp.data()
-            : socket == m_probe                  ? m_probeTcp.data()
-                                                 : nullptr;
-    if (tcp && socket->state() == QAbstractSocket::ConnectedState) {
-        // The frame goes straight to the TCP socket: header and Engine.IO type byte copied,
-        // the data shared with every other recipient of a broadcast, and every frame of this
-        // event-loop pass in one writev(). QWebSocket would convert text to UTF-16 and back
-        // and copy it twice per recipient. Safe because everything runs in this thread and
-        // frames are written whole (QWebSocket's own pong and close frames flush ours first).
-        char head[WebSocket::kMaxServerHeader + 1];
-        const std::optional<char> prefix = EngineIo::framePrefix(packet, m_version);
-        const quint64 length = quint64(packet.data.size()) + (prefix ? 1 : 0);
-        int headLength = WebSocket::serverFrameHeader(head, packet.binary, length);
-        if (prefix)
-            head[headLength++] = *prefix;
-        m_server->m_bytesOut += length;
-        tcp->queueFrame(QByteArrayView(head, headLength), packet.data);
-        return;
-    }
-    const EngineIo::Frame frame = EngineIo::encodeFrame(packet, m_version);
-    m_server->m_bytesOut += frame.bytes.size();
-    if (frame.binary)
-        socket->sendBinaryMessage(frame.bytes);
-    else
-        socket->sendTextMessage(QString::fromUtf8(frame.bytes));
+    // Only the WebSocket header and the Engine.IO type byte are written per recipient; the
+    // data is shared with every other recipient of a broadcast, and every frame of this
+    // event-loop pass leaves in one writev().
+    const std::optional<char> prefix = EngineIo::framePrefix(packet, m_version);
+    const char type = prefix.value_or(0);
+    const QByteArrayView head(&type, prefix ? 1 : 0);
+    m_server->m_bytesOut += head.size() + packet.data.size();
+    socket->queueMessage(packet.binary, head, packet.data);
 }
 
-void EngineIoSession::onWebSocketText(const QString &text, QWebSocket *socket)
+void EngineIoSession::onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket)
 {
     if (m_state == State::Closed)
         return;
-    const QByteArray utf8 = text.toUtf8();
     m_server->m_bytesIn += utf8.size();
     Protocol::Limits limits;
     limits.maxPayload = m_server->options().maxPayload;
@@ -337,7 +316,7 @@ void EngineIoSession::onWebSocketText(const QString &text, QWebSocket *socket)
     handlePacket(*packet, false);
 }
 
-void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, QWebSocket *socket)
+void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket)
 {
     if (m_state == State::Closed || socket != m_webSocket)
         return;
@@ -394,9 +373,7 @@ void EngineIoSession::completeUpgrade()
     if (m_heldPoll)
         respondToPoll({Packet::of(PacketType::Noop)});
     m_webSocket = m_probe;
-    m_webSocketTcp = m_probeTcp;
     m_probe = nullptr;
-    m_probeTcp = nullptr;
     m_probed = false;
     m_transport = Transport::WebSocket;
     qCDebug(lcEngineIo) << m_sid << "upgraded to websocket";
@@ -411,12 +388,10 @@ void EngineIoSession::abandonProbe()
     m_upgradeTimer.stop();
     m_noopTimer.stop();
     m_probed = false;
-    if (QWebSocket *probe = m_probe) {
+    if (WebSocketConnection *probe = m_probe) {
         m_probe = nullptr;
-        m_probeTcp = nullptr;
         probe->disconnect(this);
         probe->close();
-        probe->deleteLater();
     }
     flush(); // polling resumes: the next poll takes what was queued meanwhile
 }
@@ -458,13 +433,12 @@ void EngineIoSession::finish(CloseReason reason, const QString &detail)
                                                                           : PacketType::Close);
         respondToPoll({last});
     }
-    for (QWebSocket *socket : {m_webSocket.data(), m_probe.data()}) {
+    for (WebSocketConnection *socket : {m_webSocket.data(), m_probe.data()}) {
         if (!socket)
             continue;
         socket->disconnect(this);
-        socket->close(reason == CloseReason::ParseError ? QWebSocketProtocol::CloseCodeProtocolError
-                                                        : QWebSocketProtocol::CloseCodeNormal);
-        socket->deleteLater();
+        socket->close(reason == CloseReason::ParseError ? WebSocket::CloseCode::ProtocolError
+                                                        : WebSocket::CloseCode::Normal);
     }
     m_queue.clear();
     qCDebug(lcEngineIo) << m_sid << "closed:" << reason << detail;

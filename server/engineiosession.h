@@ -10,11 +10,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
-QT_BEGIN_NAMESPACE
-class QWebSocket;
-QT_END_NAMESPACE
 class HttpConnection;
-class DirectTcpSocket;
+class WebSocketConnection;
 
 namespace Confab {
 
@@ -87,24 +84,22 @@ private:
     // Entry points for EngineIoServer.
     void handlePoll(HttpConnection *connection, const HttpRequest &request);
     void handlePost(HttpConnection *connection, const HttpRequest &request);
-    // \a tcp is the socket under \a socket, if the server could keep it: frames are then
-    // written to it directly (see writeToWebSocket()).
-    void attachWebSocket(QWebSocket *socket, DirectTcpSocket *tcp); // the first transport
-    void probeWebSocket(QWebSocket *socket, DirectTcpSocket *tcp); // an upgrade attempt
+    void attachWebSocket(WebSocketConnection *socket); // the first transport
+    void probeWebSocket(WebSocketConnection *socket); // an upgrade attempt
 
     void sendOpenPacket();
     void flush();
     void respondToPoll(QList<EngineIo::Packet> packets);
     void handlePacket(const EngineIo::Packet &packet, bool fromProbe);
-    void onWebSocketText(const QString &text, QWebSocket *socket);
-    void onWebSocketBinary(const QByteArray &bytes, QWebSocket *socket);
+    void onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket);
+    void onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket);
     void completeUpgrade();
     void abandonProbe();
     void schedulePing();
     void onPingTimer();
     void finish(CloseReason reason, const QString &detail);
-    void wireWebSocket(QWebSocket *socket);
-    void writeToWebSocket(QWebSocket *socket, const EngineIo::Packet &packet);
+    void wireWebSocket(WebSocketConnection *socket);
+    void writeToWebSocket(WebSocketConnection *socket, const EngineIo::Packet &packet);
 
     EngineIoServer *m_server;
     const QString m_sid;
@@ -118,10 +113,8 @@ private:
     QPointer<HttpConnection> m_heldPoll;
     HttpRequest m_heldPollRequest;
     QMetaObject::Connection m_heldPollAborted;
-    QPointer<QWebSocket> m_webSocket;
-    QPointer<QWebSocket> m_probe;
-    QPointer<DirectTcpSocket> m_webSocketTcp;
-    QPointer<DirectTcpSocket> m_probeTcp;
+    QPointer<WebSocketConnection> m_webSocket;
+    QPointer<WebSocketConnection> m_probe;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
     // On the server's TimerWheel: thousands of sessions restart these all the time.

@@ -2,7 +2,7 @@
 // The Engine.IO layer of the host, over real loopback HTTP and WebSocket connections.
 #include "engineioserver.h"
 #include "servertestutil.h"
-#include "websocketframe.h"
+#include "http/websocketcodec.h"
 
 #include <QtCore/QJsonArray>
 #include <QtNetwork/QTcpSocket>
