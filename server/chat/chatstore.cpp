@@ -2,6 +2,7 @@
 #include "chatstore.h"
 
 #include "chatlogging.h"
+#include "walbuffervfs.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
@@ -261,16 +262,21 @@ public:
     {
         const QByteArray file = QFile::encodeName(path);
         const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-        if (sqlite3_open_v2(file.constData(), &m_writer, flags, nullptr) != SQLITE_OK) {
+        const char *vfs = walBufferVfsName();
+        if (sqlite3_open_v2(file.constData(), &m_writer, flags, vfs) != SQLITE_OK) {
             *error = u"cannot open %1: %2"_s.arg(path, errorOf(m_writer));
             return false;
         }
         // WAL lets the reader run beside the writer; FULL syncs every (grouped) commit, so
         // an acknowledged message survives even a power cut, not only a killed process.
         // A group touches one B-tree leaf per room (and per index) and the commit writes
-        // each whole to the WAL: with rows of a few hundred bytes, small pages cut what a
-        // commit writes and checksums. Takes effect only for a new file (before WAL is on).
-        if (!execute(m_writer, "PRAGMA page_size=1024", error))
+        // each whole to the WAL. Smaller pages write fewer bytes, but split four times as
+        // often and make more frames: measured on the echo benchmark (200 rooms), 4096 costs
+        // the writer the least CPU per message (1024 and 8192 about 20% and 10% more).
+        // Takes effect only for a new file (before WAL is on); older files keep theirs.
+        // The VFS gathers a commit's frames into one write before its sync (walbuffervfs.h):
+        // valid because synchronous is FULL below.
+        if (!execute(m_writer, "PRAGMA page_size=4096", error))
             return false;
         // A bigger page cache keeps the rooms' B-tree leaves in memory; checkpoints every 4000
         // pages instead of 1000 copy each hot leaf back 4 times less often.
@@ -302,7 +308,7 @@ public:
         }
         // Reads (history, rooms) run on the store's thread on a connection of their own, so
         // they never wait for the writer's fsync.
-        if (sqlite3_open_v2(file.constData(), &m_reader, flags, nullptr) != SQLITE_OK
+        if (sqlite3_open_v2(file.constData(), &m_reader, flags, vfs) != SQLITE_OK
             || !execute(m_reader, "PRAGMA busy_timeout=5000", error)
             || !execute(m_reader, "PRAGMA query_only=1", error)) {
             if (error->isEmpty())
