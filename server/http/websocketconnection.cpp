@@ -365,15 +365,20 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
     if (sent == frames.size())
         return;
     // The kernel's buffer is full: keep the rest, send it when the socket is writable.
+    keepBacklog(std::move(frames), sent, skip);
+    setWriteNotifier(true);
+    if (m_backlogBytes > kMaxBacklog)
+        backlogOverflow();
+}
+
+void WebSocketConnection::keepBacklog(QList<Frame> frames, qsizetype sent, qint64 skip)
+{
     frames.remove(0, sent);
     m_backlog = std::move(frames);
     m_backlogSkip = skip;
     m_backlogBytes = -skip;
     for (const Frame &frame : std::as_const(m_backlog))
         m_backlogBytes += frame.size();
-    setWriteNotifier(true);
-    if (m_backlogBytes > kMaxBacklog)
-        backlogOverflow();
 }
 
 qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &skip)
@@ -457,12 +462,7 @@ void WebSocketConnection::onWritable()
         setWriteNotifier(false);
         return;
     }
-    frames.remove(0, sent);
-    m_backlog = std::move(frames);
-    m_backlogSkip = skip;
-    m_backlogBytes = -skip;
-    for (const Frame &frame : std::as_const(m_backlog))
-        m_backlogBytes += frame.size();
+    keepBacklog(std::move(frames), sent, skip);
     if (!m_backlog.isEmpty())
         return;
     m_backlogBytes = 0;

@@ -113,6 +113,8 @@ private:
     void queueFrame(Frame &&frame);
     void writeFrames(QList<Frame> frames);
     qsizetype writeVector(const QList<Frame> &frames, qint64 &skip);
+    //! Keeps \a frames from \a sent on (\a skip bytes of the first already out) for later.
+    void keepBacklog(QList<Frame> frames, qsizetype sent, qint64 skip);
     bool hasUnsentData() const;
     void peerClosed(quint16 code, const QString &reason);
     void protocolError(quint16 code, const QByteArray &detail);
