@@ -41,13 +41,12 @@ done
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---- build and dependencies ------------------------------------------------------------------
+# The README's set-up: installs what is missing (apt as root, socket.io with npm) and does
+# nothing when everything is there, so a fresh clone can run this at once.
+"$ROOT/scripts/dev.sh" deps
 command -v node >/dev/null || { echo "run.sh: node is missing" >&2; exit 1; }
 "$PYTHON" -c 'import socketio, aiohttp' 2>/dev/null \
     || { echo "run.sh: $PYTHON lacks python3-socketio / python3-aiohttp" >&2; exit 1; }
-if [ ! -d "$ROOT/tests/interop/node_modules/socket.io" ]; then
-    log "npm ci in tests/interop (socket.io 4)"
-    (cd "$ROOT/tests/interop" && npm ci --no-audit --no-fund)
-fi
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     log "configuring $BUILD"
     cmake -S "$SOURCE" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
