@@ -283,7 +283,7 @@ qsizetype WebSocketConnection::decode(QByteArrayView data)
 void WebSocketConnection::queueMessage(bool binary, QByteArrayView head, const QByteArray &body)
 {
     Q_ASSERT(head.size() <= kMaxPrefix);
-    if (m_state != State::Open)
+    if (m_state != State::Open || m_overflowed)
         return;
     Frame frame;
     frame.headSize = quint8(
@@ -304,6 +304,8 @@ void WebSocketConnection::queueControl(const QByteArray &frameBytes)
 
 void WebSocketConnection::queueFrame(Frame &&frame)
 {
+    if (m_overflowed)
+        return; // being dropped: nothing more goes out
     if (!m_backlog.isEmpty()) {
         // Behind what the kernel has not taken yet; sent when the socket is writable.
         m_backlogBytes += frame.size();
@@ -349,6 +351,8 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
             m_socket->write(frame.head, frame.headSize);
             m_socket->write(frame.body);
         }
+        if (m_socket->bytesToWrite() > kMaxBacklog)
+            backlogOverflow();
         return;
     }
     if (!m_backlog.isEmpty()) {
@@ -486,6 +490,11 @@ void WebSocketConnection::setWriteNotifier(bool enabled)
     }
 }
 
+qint64 WebSocketConnection::bytesToWrite() const
+{
+    return m_socket ? m_socket->bytesToWrite() : m_backlogBytes;
+}
+
 bool WebSocketConnection::hasUnsentData() const
 {
     if (m_socket)
@@ -563,9 +572,26 @@ void WebSocketConnection::protocolError(quint16 code, const QByteArray &detail)
 
 void WebSocketConnection::backlogOverflow()
 {
-    qCInfo(lcHttp) << "Dropping a WebSocket client that does not read:" << m_backlogBytes
-                   << "bytes unsent";
-    abort();
+    if (m_overflowed)
+        return;
+    m_overflowed = true;
+    const qint64 unsent = bytesToWrite();
+    qCInfo(lcHttp) << "Dropping a WebSocket client that does not read:" << unsent << "bytes unsent";
+    // Freed at once; the connection ends on a fresh stack, not inside the send that
+    // overflowed it (a broadcast may be walking a room that the close would change).
+    m_backlog.clear();
+    m_backlogBytes = 0;
+    if (!m_queued.isEmpty()) {
+        m_queued.clear();
+        pendingFlush.connections.removeOne(this);
+    }
+    setWriteNotifier(false);
+    QMetaObject::invokeMethod(
+            this,
+            [this, unsent] {
+                connectionLost(u"the client does not read: %1 bytes were waiting"_s.arg(unsent));
+            },
+            Qt::QueuedConnection);
 }
 
 void WebSocketConnection::connectionLost(const QString &error)

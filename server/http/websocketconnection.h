@@ -72,8 +72,10 @@ public:
     void abort();
 
     //! \brief Bytes waiting for the kernel to take them (a slow reader's backlog).
-    qint64 bytesToWrite() const { return m_backlogBytes; }
-    //! A client whose backlog grows beyond this is dropped: it cannot keep up.
+    qint64 bytesToWrite() const;
+    //! A client whose backlog grows beyond this is dropped (closed() with
+    //! CloseCode::Abnormal, from the event loop): it cannot keep up. Broadcast frames share
+    //! their payload, so this counts bytes owed, not bytes held.
     static constexpr qint64 kMaxBacklog = 64 * 1024 * 1024;
 
     //! \brief Test hook: run on the QTcpSocket even where descriptors could be taken over.
@@ -139,4 +141,5 @@ private:
     bool m_awaitingPeerClose = false; //!< we sent Close and wait for the answer
     bool m_releaseWhenWritten = false;
     bool m_writeBroken = false;
+    bool m_overflowed = false;
 };

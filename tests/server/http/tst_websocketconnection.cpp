@@ -135,6 +135,8 @@ private Q_SLOTS:
     void peerVanishes();
     void slowReaderGetsEverything_data() { addPathRows(); }
     void slowReaderGetsEverything();
+    void readerThatNeverReadsIsDropped_data() { addPathRows(); }
+    void readerThatNeverReadsIsDropped();
     void handshakeRefused_data();
     void handshakeRefused();
     void qtClientBigMessages_data() { addPathRows(); }
@@ -412,6 +414,33 @@ void tst_WebSocketConnection::slowReaderGetsEverything()
     }
     QTRY_COMPARE_WITH_TIMEOUT(ws->bytesToWrite(), 0, kTimeout);
     QVERIFY(ws->isOpen());
+}
+
+void tst_WebSocketConnection::readerThatNeverReadsIsDropped()
+{
+    // A client that stops reading while a room is flooded must not make the host hold an
+    // ever-growing backlog: past the limit it is dropped, from the event loop (not inside
+    // the send that overflowed), and nothing more is queued for it.
+    usePath();
+    RawClient client;
+    client.socket.setReadBufferSize(4096);
+    QVERIFY(client.open(m_listener->serverPort()));
+    QPointer<WebSocketConnection> ws = nextConnection();
+    QVERIFY(ws);
+    QSignalSpy closed(ws.data(), &WebSocketConnection::closed);
+    const QByteArray body(1024 * 1024, 'f'); // shared by every frame, as in a broadcast
+    const int frames = int(WebSocketConnection::kMaxBacklog / body.size()) + 16;
+    for (int i = 0; i < frames && closed.isEmpty(); ++i) {
+        ws->queueMessage(true, {}, body);
+        ws->flush();
+    }
+    QVERIFY(closed.isEmpty()); // not synchronously
+    QVERIFY(closed.wait(kTimeout));
+    QCOMPARE(closed.at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
+    QVERIFY(closed.at(0).at(1).toString().contains(u"does not read"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
+    client.socket.setReadBufferSize(0);
+    QVERIFY(client.waitForEof());
 }
 
 void tst_WebSocketConnection::handshakeRefused_data()
