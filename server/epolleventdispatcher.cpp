@@ -188,15 +188,20 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     const auto it = m_timers.find(timerId);
     if (it == m_timers.end())
         return false;
-    auto [first, last] = m_deadlines.equal_range(it->deadline);
+    eraseDeadline(it->deadline, timerId);
+    m_timers.erase(it);
+    return true;
+}
+
+void EpollEventDispatcher::eraseDeadline(Clock::time_point deadline, int timerId)
+{
+    auto [first, last] = m_deadlines.equal_range(deadline);
     for (; first != last; ++first) {
         if (first->second == timerId) {
             m_deadlines.erase(first);
-            break;
+            return;
         }
     }
-    m_timers.erase(it);
-    return true;
 }
 
 bool EpollEventDispatcher::unregisterTimers(QObject *object)
@@ -256,13 +261,7 @@ bool EpollEventDispatcher::activateTimers()
         Clock::time_point next = previous + Milliseconds(it->interval);
         if (next <= now)
             next = now + Milliseconds(it->interval); // late: no burst of catch-up events
-        auto [first, last] = m_deadlines.equal_range(previous);
-        for (; first != last; ++first) {
-            if (first->second == id) {
-                m_deadlines.erase(first);
-                break;
-            }
-        }
+        eraseDeadline(previous, id);
         it->deadline = next;
         m_deadlines.emplace(next, id);
         QObject *object = it->object;

@@ -67,6 +67,7 @@ private:
     //! Milliseconds until the next timer is due (0 if one is), or -1 without timers.
     int nextTimeout() const;
     bool activateTimers();
+    void eraseDeadline(Clock::time_point deadline, int timerId);
     bool dispatchSockets(int timeoutMs, bool socketsAllowed);
 
     int m_epoll = -1;

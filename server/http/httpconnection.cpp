@@ -173,8 +173,8 @@ bool HttpConnection::readHead()
         armTimer(TimerPurpose::Head, m_settings.headTimeout);
 
     // Peek, don't read: if this turns out to be a WebSocket upgrade, the receiver (e.g.
-    // QWebSocketServer::handleConnection()) may expect the request in the socket. The parser refuses heads longer than maxHeadSize, so
-    // it never needs to see more than that.
+    // QWebSocketServer::handleConnection()) may expect the request in the socket. The parser
+    // refuses heads longer than maxHeadSize, so it never needs to see more than that.
     const qint64 window = qMin<qint64>(available, m_settings.maxHeadSize + 1);
     const QByteArray bytes = m_socket->peek(window);
     if (bytes.size() <= m_headPeeked)

@@ -95,18 +95,13 @@ WebSocketConnection *WebSocketConnection::accept(QTcpSocket *socket, const HttpR
         // On the QTcpSocket itself.
         connection->m_socket = socket;
         socket->setParent(connection);
-        socket->write(handshakeResponse(request));
         connect(socket, &QTcpSocket::readyRead, connection,
                 &WebSocketConnection::onSocketReadyRead);
         connect(socket, &QTcpSocket::disconnected, connection,
                 [connection] { connection->connectionLost(u"connection closed"_s); });
-    } else {
-        const QByteArray response = handshakeResponse(request);
-        Frame frame{};
-        frame.headSize = 0;
-        frame.body = response;
-        connection->writeFrames({std::move(frame)});
     }
+    connection->queueControl(handshakeResponse(request));
+    connection->flush();
     // The client may have sent frames right behind its request; they wait in m_partial until
     // the caller has connected to our signals.
     if (!connection->m_partial.isEmpty()
@@ -307,11 +302,7 @@ void WebSocketConnection::queueFrame(Frame &&frame)
     if (m_overflowed)
         return; // being dropped: nothing more goes out
     if (!m_backlog.isEmpty()) {
-        // Behind what the kernel has not taken yet; sent when the socket is writable.
-        m_backlogBytes += frame.size();
-        m_backlog.append(std::move(frame));
-        if (m_backlogBytes > kMaxBacklog)
-            backlogOverflow();
+        appendToBacklog(std::move(frame));
         return;
     }
     if (m_queued.isEmpty()) {
@@ -356,10 +347,8 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
         return;
     }
     if (!m_backlog.isEmpty()) {
-        for (Frame &frame : frames) {
-            m_backlogBytes += frame.size();
-            m_backlog.append(std::move(frame));
-        }
+        for (Frame &frame : frames)
+            appendToBacklog(std::move(frame));
         return;
     }
     qint64 skip = 0;
@@ -371,6 +360,15 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
     // The kernel's buffer is full: keep the rest, send it when the socket is writable.
     keepBacklog(std::move(frames), sent, skip);
     setWriteNotifier(true);
+    if (m_backlogBytes > kMaxBacklog)
+        backlogOverflow();
+}
+
+void WebSocketConnection::appendToBacklog(Frame &&frame)
+{
+    // Behind what the kernel has not taken yet; sent when the socket is writable.
+    m_backlogBytes += frame.size();
+    m_backlog.append(std::move(frame));
     if (m_backlogBytes > kMaxBacklog)
         backlogOverflow();
 }
@@ -515,39 +513,19 @@ void WebSocketConnection::close(quint16 code, const QByteArray &reason)
     if (m_state != State::Open)
         return; // the write found the connection broken
     // Wait for the peer's Close (§7.1.1: then the server closes the TCP connection first).
-    m_state = State::Closing;
+    leaveOpen();
     m_awaitingPeerClose = true;
-    setParent(nullptr);
-    m_closeDeadline = new QTimer(this);
-    m_closeDeadline->setSingleShot(true);
-    connect(m_closeDeadline, &QTimer::timeout, this, &WebSocketConnection::release);
-    m_closeDeadline->start(kCloseHandshakeTimeout);
+    armCloseDeadline();
     Q_EMIT closed(code, QString::fromUtf8(reason));
-}
-
-void WebSocketConnection::abort()
-{
-    if (m_state != State::Open) {
-        release();
-        return;
-    }
-    m_state = State::Closing;
-    setParent(nullptr);
-    release();
-    Q_EMIT closed(WebSocket::CloseCode::Abnormal, u"aborted"_s);
 }
 
 void WebSocketConnection::peerClosed(quint16 code, const QString &reason)
 {
     if (m_state == State::Open) {
         // Answer with the same code (§5.5.1), then close the TCP connection once it is out.
-        const quint16 echo = code == WebSocket::CloseCode::NoStatus ? 0 : code;
-        queueControl(echo ? WebSocket::closeFrame(echo)
-                          : WebSocket::serverFrame(WebSocket::Opcode::Close, {}));
-        m_state = State::Closing;
-        setParent(nullptr);
-        flush();
-        releaseWhenWritten();
+        closeAfterSending(code == WebSocket::CloseCode::NoStatus
+                                  ? WebSocket::serverFrame(WebSocket::Opcode::Close, {})
+                                  : WebSocket::closeFrame(code));
         Q_EMIT closed(code, reason);
         return;
     }
@@ -562,12 +540,33 @@ void WebSocketConnection::protocolError(quint16 code, const QByteArray &detail)
         return;
     }
     // Close without waiting for an answer: the peer's stream is already broken.
-    queueControl(WebSocket::closeFrame(code, detail));
-    m_state = State::Closing;
-    setParent(nullptr);
+    closeAfterSending(WebSocket::closeFrame(code, detail));
+    Q_EMIT closed(code, QString::fromUtf8(detail));
+}
+
+void WebSocketConnection::closeAfterSending(const QByteArray &closeFrame)
+{
+    queueControl(closeFrame);
+    leaveOpen();
     flush();
     releaseWhenWritten();
-    Q_EMIT closed(code, QString::fromUtf8(detail));
+}
+
+void WebSocketConnection::leaveOpen()
+{
+    // From here on the connection owns itself: release() deletes it once the TCP side is done.
+    m_state = State::Closing;
+    setParent(nullptr);
+}
+
+void WebSocketConnection::armCloseDeadline()
+{
+    if (m_closeDeadline)
+        return;
+    m_closeDeadline = new QTimer(this);
+    m_closeDeadline->setSingleShot(true);
+    connect(m_closeDeadline, &QTimer::timeout, this, &WebSocketConnection::release);
+    m_closeDeadline->start(kCloseHandshakeTimeout);
 }
 
 void WebSocketConnection::backlogOverflow()
@@ -599,8 +598,7 @@ void WebSocketConnection::connectionLost(const QString &error)
     if (m_state == State::Closed)
         return;
     const bool wasOpen = m_state == State::Open;
-    m_state = State::Closing;
-    setParent(nullptr);
+    leaveOpen();
     release();
     if (wasOpen)
         Q_EMIT closed(WebSocket::CloseCode::Abnormal, error);
@@ -610,13 +608,7 @@ void WebSocketConnection::releaseWhenWritten()
 {
     if (hasUnsentData() && !m_writeBroken) {
         m_releaseWhenWritten = true;
-        // A peer that never reads must not keep us forever.
-        if (!m_closeDeadline) {
-            m_closeDeadline = new QTimer(this);
-            m_closeDeadline->setSingleShot(true);
-            connect(m_closeDeadline, &QTimer::timeout, this, &WebSocketConnection::release);
-            m_closeDeadline->start(kCloseHandshakeTimeout);
-        }
+        armCloseDeadline(); // a peer that never reads must not keep us forever
         if (m_socket)
             connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
                 if (m_socket && m_socket->bytesToWrite() == 0)

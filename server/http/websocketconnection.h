@@ -68,8 +68,6 @@ public:
     //! \brief Starts the closing handshake: queued messages go first, then a Close frame with
     //! \a code and \a reason. closed() follows at once; nothing is received any more.
     void close(quint16 code = Confab::WebSocket::CloseCode::Normal, const QByteArray &reason = {});
-    //! \brief Drops the TCP connection without a closing handshake; closed() follows.
-    void abort();
 
     //! \brief Bytes waiting for the kernel to take them (a slow reader's backlog).
     qint64 bytesToWrite() const;
@@ -117,11 +115,15 @@ private:
     qsizetype writeVector(const QList<Frame> &frames, qint64 &skip);
     //! Keeps \a frames from \a sent on (\a skip bytes of the first already out) for later.
     void keepBacklog(QList<Frame> frames, qsizetype sent, qint64 skip);
+    void appendToBacklog(Frame &&frame);
     bool hasUnsentData() const;
     void peerClosed(quint16 code, const QString &reason);
     void protocolError(quint16 code, const QByteArray &detail);
     void backlogOverflow();
     void connectionLost(const QString &error);
+    void closeAfterSending(const QByteArray &closeFrame);
+    void leaveOpen();
+    void armCloseDeadline();
     void releaseWhenWritten();
     void release();
     void setWriteNotifier(bool enabled);
