@@ -3,6 +3,7 @@
 // commits, duplicates, history paging, reopening; and the SQLite writer thread: callbacks
 // only after the commit, order under load, shutdown flushing, a full disk.
 #include "chatstore.h"
+#include "sqlitetestutil.h"
 
 #include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
@@ -41,27 +42,6 @@ struct Appended
     }
 };
 
-//! A second connection to the file, as another process would see it.
-struct Observer
-{
-    sqlite3 *db = nullptr;
-    explicit Observer(const QString &path)
-    {
-        sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-    }
-    ~Observer() { sqlite3_close(db); }
-    //! The first column of the first row of \a sql as text, or null when there is no row.
-    QString scalar(const char *sql) const
-    {
-        sqlite3_stmt *stmt = nullptr;
-        QString value;
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK
-            && sqlite3_step(stmt) == SQLITE_ROW)
-            value = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
-        sqlite3_finalize(stmt);
-        return value;
-    }
-};
 } // namespace
 
 class tst_ChatStore : public QObject
@@ -264,10 +244,10 @@ void tst_ChatStore::callbacksRunAfterCommit()
     bool checked = false;
     store.append(draft(u"r"_s, u"hello"_s), [&](const ChatMessage &m, bool, const QString &error) {
         QVERIFY(error.isEmpty());
-        Observer observer(store.databasePath());
+        SqliteConnection observer(store.databasePath());
         const QByteArray sql
                 = "SELECT text FROM messages WHERE room = 'r' AND id = " + QByteArray::number(m.id);
-        QCOMPARE(observer.scalar(sql.constData()), u"hello"_s);
+        QCOMPARE(observer.text(sql.constData()), u"hello"_s);
         checked = true;
     });
     QTRY_VERIFY(checked);
@@ -303,7 +283,7 @@ void tst_ChatStore::refusesNewerSchema()
         QVERIFY(store.open(m_dir->path()));
     }
     {
-        Observer future(m_dir->filePath(u"confab.sqlite"_s));
+        SqliteConnection future(m_dir->filePath(u"confab.sqlite"_s));
         QCOMPARE(sqlite3_exec(future.db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
                  SQLITE_OK);
     }
@@ -408,8 +388,8 @@ void tst_ChatStore::migratesSchema1()
     QCOMPARE(history.at(1).author, u"hash-of-install"_s);
     // The author stays on the host: it is not part of the protocol's message object.
     QVERIFY(!history.at(1).toVariant().contains(u"author"_s));
-    Observer check(m_dir->filePath(u"confab.sqlite"_s));
-    QCOMPARE(check.scalar("PRAGMA user_version"), QString::number(ChatStore::SchemaVersion));
+    SqliteConnection check(m_dir->filePath(u"confab.sqlite"_s));
+    QCOMPARE(check.text("PRAGMA user_version"), QString::number(ChatStore::SchemaVersion));
     QCOMPARE(ChatStore::SchemaVersion, 2);
 }
 

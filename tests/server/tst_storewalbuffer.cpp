@@ -4,6 +4,7 @@
 // transactions bigger than one write and than the buffer, with frames rewritten within a
 // transaction (a spilling page cache), after a rollback; and the log is written in a few
 // calls instead of two per page.
+#include "sqlitetestutil.h"
 #include "walbuffervfs.h"
 
 #include <QtCore/QFile>
@@ -17,49 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-//! A connection through the buffering VFS (or the default one), closed with its owner.
-struct Connection
-{
-    sqlite3 *db = nullptr;
-    Connection(const QString &path, const char *vfs)
-    {
-        sqlite3_open_v2(QFile::encodeName(path).constData(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
-    }
-    ~Connection() { sqlite3_close(db); }
-    Q_DISABLE_COPY_MOVE(Connection)
-    bool exec(const QByteArray &sql) const
-    {
-        char *message = nullptr;
-        const bool ok = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &message) == SQLITE_OK;
-        if (!ok)
-            qWarning("%s: %s", sql.constData(), message ? message : sqlite3_errmsg(db));
-        sqlite3_free(message);
-        return ok;
-    }
-    //! The first column of the first row of \a sql, or -1.
-    qint64 integer(const char *sql) const
-    {
-        sqlite3_stmt *stmt = nullptr;
-        qint64 value = -1;
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK
-            && sqlite3_step(stmt) == SQLITE_ROW)
-            value = sqlite3_column_int64(stmt, 0);
-        sqlite3_finalize(stmt);
-        return value;
-    }
-    QString text(const char *sql) const
-    {
-        sqlite3_stmt *stmt = nullptr;
-        QString value;
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK
-            && sqlite3_step(stmt) == SQLITE_ROW)
-            value = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
-        sqlite3_finalize(stmt);
-        return value;
-    }
-};
-
 //! The rows 1..\a count: a CTE for INSERT ... SELECT.
 QByteArray series(int count)
 {
@@ -68,7 +26,7 @@ QByteArray series(int count)
 }
 
 //! Inserts \a rows rows into t in one transaction, each its id zero-padded to \a bytes.
-bool insertRows(const Connection &c, int rows, int bytes)
+bool insertRows(const SqliteConnection &c, int rows, int bytes)
 {
     const QByteArray first = QByteArray::number(c.integer("SELECT COALESCE(MAX(id), 0) FROM t"));
     return c.exec("BEGIN")
@@ -124,9 +82,9 @@ private:
         return m_dir->filePath(u"test.sqlite"_s);
     }
     //! Opens through the VFS with the settings it needs (WAL, synchronous=FULL).
-    std::unique_ptr<Connection> openWriter(int pageSize = 4096) const
+    std::unique_ptr<SqliteConnection> openWriter(int pageSize = 4096) const
     {
-        auto c = std::make_unique<Connection>(path(), Confab::walBufferVfsName());
+        auto c = std::make_unique<SqliteConnection>(path(), Confab::walBufferVfsName());
         if (!c->exec("PRAGMA page_size=" + QByteArray::number(pageSize))
             || !c->exec("PRAGMA journal_mode=WAL") || !c->exec("PRAGMA synchronous=FULL")
             || !c->exec("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB)"))
@@ -168,7 +126,7 @@ void tst_StoreWalBuffer::commitsAreVisibleAndDurable()
         for (int round = 1; round <= 3; ++round) {
             QVERIFY(insertRows(*writer, rows, bytes));
             // Another connection, through the default VFS, sees the commit in full.
-            Connection other(path(), nullptr);
+            SqliteConnection other(path(), nullptr);
             QCOMPARE(other.integer("SELECT COUNT(*) FROM t"), qint64(round) * rows);
             QCOMPARE(other.integer(intactRows(bytes)), qint64(round) * rows);
             QCOMPARE(other.text("PRAGMA integrity_check"), u"ok"_s);
@@ -176,7 +134,7 @@ void tst_StoreWalBuffer::commitsAreVisibleAndDurable()
         QVERIFY(QFileInfo(path() + u"-wal"_s).size() > 0);
     }
     // Closed: reopened from the files alone, the same rows.
-    Connection reopened(path(), nullptr);
+    SqliteConnection reopened(path(), nullptr);
     QCOMPARE(reopened.integer("SELECT COUNT(*) FROM t"), qint64(3) * rows);
     QCOMPARE(reopened.integer(intactRows(bytes)), qint64(3) * rows);
     QCOMPARE(reopened.text("PRAGMA integrity_check"), u"ok"_s);
@@ -197,7 +155,7 @@ void tst_StoreWalBuffer::spillingCacheRewritesFrames()
         QVERIFY(writer->exec("INSERT INTO t (v) " + series(50) + "SELECT randomblob(2000) FROM s"));
     }
     QVERIFY(writer->exec("COMMIT"));
-    Connection other(path(), nullptr);
+    SqliteConnection other(path(), nullptr);
     QCOMPARE(other.integer("SELECT COUNT(*) FROM u WHERE n = 5"), 5000);
     QCOMPARE(other.integer("SELECT COUNT(*) FROM t"), 250);
     QCOMPARE(other.text("PRAGMA integrity_check"), u"ok"_s);
@@ -213,7 +171,7 @@ void tst_StoreWalBuffer::rollbackLeavesNothing()
     QVERIFY(writer->exec("INSERT INTO t (v) " + series(500) + "SELECT randomblob(3000) FROM s"));
     QVERIFY(writer->exec("ROLLBACK"));
     QVERIFY(insertRows(*writer, 10, 100));
-    Connection other(path(), nullptr);
+    SqliteConnection other(path(), nullptr);
     QCOMPARE(other.integer("SELECT COUNT(*) FROM t"), 20);
     QCOMPARE(other.integer(intactRows(100)), 20);
     QCOMPARE(other.text("PRAGMA integrity_check"), u"ok"_s);

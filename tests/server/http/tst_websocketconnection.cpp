@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // WebSocketConnection over real loopback sockets, behind an HttpListener as in the host: a raw
 // QTcpSocket client (to control every byte: masking, fragments, pipelined frames, refusing to
-// read) and a QWebSocket client (another implementation). Every test runs twice: on a
-// descriptor taken over from Qt (Linux) and on the QTcpSocket itself (elsewhere).
+// read) and a QWebSocket client (another implementation). Every test runs twice (the global
+// data): on a descriptor taken over from Qt (Linux) and on the QTcpSocket itself (elsewhere).
 #include "http/httplistener.h"
 #include "http/websocketconnection.h"
 #include "websockettestutil.h"
@@ -114,44 +114,29 @@ class tst_WebSocketConnection : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void init();
     void cleanup();
 
-    void echo_data();
     void echo();
-    void framesPipelinedWithTheRequest_data() { addPathRows(); }
     void framesPipelinedWithTheRequest();
-    void fragmentedMessage_data() { addPathRows(); }
     void fragmentedMessage();
-    void pingIsAnswered_data() { addPathRows(); }
     void pingIsAnswered();
-    void clientCloses_data() { addPathRows(); }
     void clientCloses();
-    void serverCloses_data() { addPathRows(); }
     void serverCloses();
     void protocolErrors_data();
     void protocolErrors();
-    void peerVanishes_data() { addPathRows(); }
     void peerVanishes();
-    void slowReaderGetsEverything_data() { addPathRows(); }
     void slowReaderGetsEverything();
-    void readerThatNeverReadsIsDropped_data() { addPathRows(); }
     void readerThatNeverReadsIsDropped();
     void handshakeRefused_data();
     void handshakeRefused();
-    void qtClientBigMessages_data() { addPathRows(); }
     void qtClientBigMessages();
 
 private:
-    static void addPathRows()
-    {
-        QTest::addColumn<bool>("descriptor");
-        QTest::newRow("descriptor") << true;
-        QTest::newRow("qtcpsocket") << false;
-    }
     void usePath()
     {
-        QFETCH(bool, descriptor);
+        QFETCH_GLOBAL(bool, descriptor);
         WebSocketConnection::setUseSocketDescriptors(descriptor);
     }
     //! Waits for the next connection the listener accepted.
@@ -168,6 +153,14 @@ private:
     QByteArrayList m_texts; //!< text messages of every connection, in order
     QObject m_owner; // parent of open connections
 };
+
+void tst_WebSocketConnection::initTestCase_data()
+{
+    // Every test runs on both I/O paths.
+    QTest::addColumn<bool>("descriptor");
+    QTest::newRow("descriptor") << true;
+    QTest::newRow("qtcpsocket") << false;
+}
 
 void tst_WebSocketConnection::init()
 {
@@ -197,11 +190,6 @@ void tst_WebSocketConnection::cleanup()
     m_texts.clear();
     m_listener.reset();
     qDeleteAll(m_owner.children());
-}
-
-void tst_WebSocketConnection::echo_data()
-{
-    addPathRows();
 }
 
 void tst_WebSocketConnection::echo()
@@ -331,22 +319,13 @@ void tst_WebSocketConnection::serverCloses()
 
 void tst_WebSocketConnection::protocolErrors_data()
 {
-    QTest::addColumn<bool>("descriptor");
     QTest::addColumn<QByteArray>("frames");
     QTest::addColumn<int>("code");
-    const QList<std::tuple<const char *, QByteArray, int>> rows = {
-            {"unmasked", clientFrame(0x81, "x", false), 1002},
-            {"rsv bit", clientFrame(0xC1, "x"), 1002},
-            {"bad utf-8", clientFrame(0x81, "\xff"_ba), 1007},
-            {"too big", clientFrame(0x82, QByteArray(kMaxMessage + 1, 'x')), 1009},
-            {"continuation first", clientFrame(0x80, "x"), 1002},
-    };
-    for (bool descriptor : {true, false}) {
-        for (const auto &[name, frames, code] : rows) {
-            QTest::addRow("%s, %s", name, descriptor ? "descriptor" : "qtcpsocket")
-                    << descriptor << frames << code;
-        }
-    }
+    QTest::newRow("unmasked") << clientFrame(0x81, "x", false) << 1002;
+    QTest::newRow("rsv bit") << clientFrame(0xC1, "x") << 1002;
+    QTest::newRow("bad utf-8") << clientFrame(0x81, "\xff"_ba) << 1007;
+    QTest::newRow("too big") << clientFrame(0x82, QByteArray(kMaxMessage + 1, 'x')) << 1009;
+    QTest::newRow("continuation first") << clientFrame(0x80, "x") << 1002;
 }
 
 void tst_WebSocketConnection::protocolErrors()
@@ -402,7 +381,7 @@ void tst_WebSocketConnection::slowReaderGetsEverything()
     for (int i = 0; i < count; ++i)
         ws->queueMessage(true, QByteArray::number(i % 10), chunk);
     ws->flush();
-    QFETCH(bool, descriptor);
+    QFETCH_GLOBAL(bool, descriptor);
     if (descriptor)
         QVERIFY(ws->bytesToWrite() > 0); // 20 MiB do not fit in loopback's buffers
     client.socket.setReadBufferSize(0);
