@@ -155,7 +155,22 @@ QString normalize(const QString &text, int maxLength)
 
 bool isNormalized(const QString &text, int maxLength)
 {
-    return text.size() <= maxLength && normalize(text, maxLength) == text;
+    if (text.size() > maxLength)
+        return false;
+    // Every message and typing notice names its room: printable ASCII with single inner
+    // spaces is answered without building a copy.
+    const qsizetype size = text.size();
+    bool ascii = true;
+    for (qsizetype i = 0; i < size && ascii; ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c == u' ') {
+            if (i == 0 || i == size - 1 || text.at(i - 1) == u' ')
+                return false;
+        } else {
+            ascii = c > 0x20 && c < 0x7F;
+        }
+    }
+    return ascii || normalize(text, maxLength) == text;
 }
 
 QString skeleton(const QString &text)

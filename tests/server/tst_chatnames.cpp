@@ -89,6 +89,14 @@ void tst_ChatNames::normalize_data()
     QTest::addRow("cut before pair") << u"abc🙂"_s << 4 << u"abc"_s;
     QTest::addRow("cut then trim") << u"abc def"_s << 4 << u"abc"_s;
     QTest::addRow("cut after collapse") << u"a    b"_s << 3 << u"a b"_s;
+    // The ASCII fast path of isNormalized() must agree.
+    QTest::addRow("ascii leading space") << u" ab"_s << MaxName << u"ab"_s;
+    QTest::addRow("ascii trailing space") << u"ab "_s << MaxName << u"ab"_s;
+    QTest::addRow("ascii double space") << u"a  b"_s << MaxName << u"a b"_s;
+    QTest::addRow("ascii tab") << u"a\tb"_s << MaxName << u"a b"_s;
+    QTest::addRow("ascii single space") << u"a b c"_s << MaxName << u"a b c"_s;
+    QTest::addRow("ascii only space") << u" "_s << MaxName << QString();
+    QTest::addRow("ascii punctuation") << u"#dev-ops_1 (x)"_s << MaxName << u"#dev-ops_1 (x)"_s;
 }
 
 void tst_ChatNames::normalize()
