@@ -91,8 +91,8 @@ char32_t unconfuse(char32_t c)
     return it != confusables.cend() && it->from == c ? it->to : c;
 }
 
-//! Calls \a f with each code point of \a text; a lone surrogate comes as itself (category
-//! Other_Surrogate).
+//! Calls \a f with each code point of \a text until it returns false; a lone surrogate comes
+//! as itself (category Other_Surrogate).
 template<typename F>
 void forEachCodePoint(const QString &text, F f)
 {
@@ -103,7 +103,8 @@ void forEachCodePoint(const QString &text, F f)
             c = QChar::surrogateToUcs4(text.at(i), text.at(i + 1));
             ++i;
         }
-        f(c);
+        if (!f(c))
+            return;
     }
 }
 
@@ -132,21 +133,25 @@ QString cut(const QString &text, int max)
 
 QString normalize(const QString &text, int maxLength)
 {
+    // A CONNECT may carry a name of a megabyte: what is kept is read only until it surely
+    // covers maxLength after NFC (which composes at most three units into one, Hangul L V T).
+    const qsizetype enough = 3 * qsizetype(qMax(0, maxLength)) + 4;
     QString out;
-    out.reserve(text.size());
+    out.reserve(qMin(text.size(), enough + 1));
     bool space = false;
     forEachCodePoint(text, [&](char32_t c) {
         // White space first: line breaks and tabs are Cc, and become a space, not nothing.
         if (QChar::isSpace(c)) {
             space = true;
-            return;
+            return true;
         }
         if (isStripped(c))
-            return;
+            return true;
         if (space && !out.isEmpty())
             out.append(u' ');
         space = false;
         append(out, c);
+        return out.size() < enough;
     });
     // After stripping: a base letter and a combining mark that a ZWJ kept apart compose now.
     out = out.normalized(QString::NormalizationForm_C);
@@ -182,21 +187,25 @@ QString skeleton(const QString &text)
     forEachCodePoint(decomposed, [&](char32_t c) {
         if (QChar::isSpace(c)) {
             space = true;
-            return;
+            return true;
         }
         if (isStripped(c) || isVariationSelector(c))
-            return;
+            return true;
         if (space && !out.isEmpty())
             out.append(u' ');
         space = false;
         append(out, unconfuse(c));
+        return true;
     });
     // Case folding can produce letters of the table (lower-case Greek and Cyrillic) and
     // decomposable ones (ẞ → ss is fine, but İ → i + U+0307 must be in canonical order).
     const QString folded = out.toCaseFolded().normalized(QString::NormalizationForm_KD);
     QString result;
     result.reserve(folded.size());
-    forEachCodePoint(folded, [&](char32_t c) { append(result, unconfuse(c)); });
+    forEachCodePoint(folded, [&](char32_t c) {
+        append(result, unconfuse(c));
+        return true;
+    });
     return result;
 }
 

@@ -89,6 +89,12 @@ void tst_ChatNames::normalize_data()
     QTest::addRow("cut before pair") << u"abc🙂"_s << 4 << u"abc"_s;
     QTest::addRow("cut then trim") << u"abc def"_s << 4 << u"abc"_s;
     QTest::addRow("cut after collapse") << u"a    b"_s << 3 << u"a b"_s;
+    QTest::addRow("megabyte") << QString(1 << 20, u'x') << MaxName << QString(MaxName, u'x');
+    QTest::addRow("zero-widths then name")
+            << QString(1000, QChar(0x200B)) + u"alice"_s << MaxName << u"alice"_s;
+    QTest::addRow("hangul jamo compose to the full length")
+            << QString(u"\u1100\u1161\u11A8"_s).repeated(MaxName) << MaxName
+            << QString(u"\uAC01"_s).repeated(MaxName);
     // The ASCII fast path of isNormalized() must agree.
     QTest::addRow("ascii leading space") << u" ab"_s << MaxName << u"ab"_s;
     QTest::addRow("ascii trailing space") << u"ab "_s << MaxName << u"ab"_s;
