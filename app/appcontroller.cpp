@@ -3,6 +3,7 @@
 
 #include "applogging.h"
 #include "chathost.h"
+#include "chatstore.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
@@ -26,7 +27,7 @@ constexpr qint64 TypingStaleMs = 8000; //!< others' notices expire if never clea
 
 const QString SettingUserName = u"userName"_s;
 const QString SettingRecentServers = u"recentServers"_s;
-const QString SettingDeviceId = u"deviceId"_s;
+const QString SettingInstallId = u"deviceId"_s;
 const QString DefaultRoom = u"lobby"_s;
 
 } // namespace
@@ -53,13 +54,16 @@ AppController::AppController(QObject *parent)
     if (m_userName.isEmpty())
         m_userName = qEnvironmentVariable("USER");
     m_recentServers = settings.value(SettingRecentServers).toStringList();
-    // One id per install, so that hosts mark our messages as ours after a restart too.
-    QString deviceId = settings.value(SettingDeviceId).toString();
-    if (deviceId.isEmpty()) {
-        deviceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        settings.setValue(SettingDeviceId, deviceId);
+    // One secret per install, so that hosts mark our messages as ours after a restart too.
+    // Servers never see it: each gets an id derived from it and its own origin, so that no two
+    // of them can link our names. (The setting kept its old name: the id is the same secret,
+    // only what is sent changed.)
+    QString installId = settings.value(SettingInstallId).toString();
+    if (installId.isEmpty()) {
+        installId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        settings.setValue(SettingInstallId, installId);
     }
-    m_chat->setDeviceId(deviceId);
+    m_chat->setInstallId(installId);
 
     // Connection state.
     connect(m_socket, &SocketIoClient::stateChanged, this, [this](SocketIoClient::State state) {
@@ -385,7 +389,10 @@ bool AppController::hostChat(int port, const QString &password)
                     && m_hostAddress != QHostAddress::Any
             ? u"[::1]"_s
             : u"127.0.0.1"_s;
-    startSession(QUrl(u"http://%1:%2/"_s.arg(loopback).arg(m_host->port())), password);
+    // The port may change from run to run; the host's store does not: our device id for our
+    // own host is derived from its data location, so our messages stay ours across restarts.
+    startSession(QUrl(u"http://%1:%2/"_s.arg(loopback).arg(m_host->port())), password,
+                 u"confab-host:"_s + m_host->store()->databasePath());
     return true;
 }
 
@@ -408,14 +415,15 @@ bool AppController::joinServer(const QString &text, const QString &password)
     return true;
 }
 
-void AppController::startSession(const QUrl &url, const QString &password)
+void AppController::startSession(const QUrl &url, const QString &password,
+                                 const QString &deviceScope)
 {
     m_serverUrl = url;
     Q_EMIT serverUrlChanged();
     m_refusal.clear();
     // The inspector shows one connection at a time.
     m_eventLog->clear();
-    m_chat->connectToHost(url, m_userName, password);
+    m_chat->connectToHost(url, m_userName, password, deviceScope);
     Q_EMIT connectionStateChanged();
 }
 

@@ -180,7 +180,8 @@ private:
     void setMode(Mode mode);
     void setLastError(const QString &error);
     void setLoadingOlder(bool loading);
-    void startSession(const QUrl &url, const QString &password);
+    //! \a deviceScope: see ChatClient::connectToHost().
+    void startSession(const QUrl &url, const QString &password, const QString &deviceScope = {});
     void resetSession();
     void rememberServer(const QString &url);
     void watchHost();
@@ -200,7 +201,7 @@ private:
     void onRenamed(const QString &sid, const QString &oldName, const QString &name);
     void onPeers(const QList<Confab::Client::ChatPeer> &peers);
     static QStringList displayRooms(const QString &sid, const QString &nsp,
-                                     const QStringList &socketIoRooms);
+                                    const QStringList &socketIoRooms);
     void onHostClientConnected(const Confab::ClientInfo &info);
 
     static AppController *s_instance;

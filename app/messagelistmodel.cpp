@@ -167,9 +167,11 @@ int MessageListModel::rowOfClientId(const QString &clientId) const
 {
     if (clientId.isEmpty())
         return -1;
-    // Our messages are nearly always among the last few.
+    // Our messages are nearly always among the last few. Only ours: someone else's message
+    // may carry the same client id (anyone who saw ours can send with it).
     for (qsizetype row = m_messages.size() - 1; row >= 0; --row) {
-        if (m_messages.at(row).clientId == clientId)
+        const ChatMessage &message = m_messages.at(row);
+        if (message.own && message.clientId == clientId)
             return int(row);
     }
     return -1;

@@ -72,7 +72,8 @@ public:
     void prepend(const QList<Confab::Client::ChatMessage> &older);
     //! \brief Replaces our message with the same client id; false when it is not listed.
     bool update(const Confab::Client::ChatMessage &message);
-    //! The row of our message \a clientId, or -1.
+    //! The row of our message \a clientId (never one of someone else's with the same client
+    //! id), or -1.
     int rowOfClientId(const QString &clientId) const;
 
 Q_SIGNALS:

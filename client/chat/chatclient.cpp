@@ -3,6 +3,7 @@
 
 #include "chatclientlogging.h"
 
+#include <QtCore/QMessageAuthenticationCode>
 #include <QtCore/QPointer>
 #include <QtCore/QUuid>
 
@@ -103,9 +104,34 @@ QStringList ChatClient::chatEventNames()
             EventHistory, EventTyping, EventRename, EventRenamed, EventWho,  EventRoom};
 }
 
-void ChatClient::connectToHost(const QUrl &url, const QString &name, const QString &password)
+QString ChatClient::serverOrigin(const QUrl &url)
+{
+    QString scheme = url.scheme().toLower();
+    if (scheme == u"ws"_s)
+        scheme = u"http"_s;
+    else if (scheme == u"wss"_s)
+        scheme = u"https"_s;
+    const int port = url.port(scheme == u"https"_s ? 443 : 80);
+    QString host = url.host(QUrl::FullyEncoded).toLower();
+    if (host.contains(u':'))
+        host = u'[' + host + u']';
+    return u"%1://%2:%3"_s.arg(scheme, host).arg(port);
+}
+
+QString ChatClient::deviceIdFor(const QString &installId, const QString &scope)
+{
+    return QString::fromLatin1(QMessageAuthenticationCode::hash(scope.toUtf8(), installId.toUtf8(),
+                                                                QCryptographicHash::Sha256)
+                                       .toHex());
+}
+
+void ChatClient::connectToHost(const QUrl &url, const QString &name, const QString &password,
+                               const QString &deviceScope)
 {
     disconnectFromHost();
+    m_deviceId = m_installId.isEmpty()
+            ? QString()
+            : deviceIdFor(m_installId, deviceScope.isEmpty() ? serverOrigin(url) : deviceScope);
     const QString wanted = name.trimmed();
     if (wanted != m_name) {
         m_name = wanted;
@@ -153,7 +179,7 @@ bool ChatClient::isOnline() const
 
 ChatMessage ChatClient::markOwn(ChatMessage message) const
 {
-    message.own = m_ownSids.contains(message.sid) || m_ownClientIds.contains(message.clientId);
+    message.own = m_ownSids.contains(message.sid);
     return message;
 }
 
@@ -263,7 +289,10 @@ void ChatClient::onMessage(const QVariantMap &payload)
         qCWarning(lcChatClient) << "ignoring a malformed message event";
         return;
     }
-    if (!message.clientId.isEmpty() && m_ownClientIds.contains(message.clientId)) {
+    // Ours only if the host says it came from one of our connections: anyone who saw one of
+    // our client ids can send with it.
+    if (m_ownSids.contains(message.sid) && !message.clientId.isEmpty()
+        && m_ownClientIds.contains(message.clientId)) {
         // The echo of one of ours. Its ack came first (the host acks, then broadcasts), so
         // normally there is nothing left to do; if the ack was lost, the echo settles it.
         const auto it = m_outgoing.find(message.clientId);

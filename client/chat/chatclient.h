@@ -43,12 +43,27 @@ public:
 
     //! \brief Connects to \a url as \a name (the host may change it), with \a password if the
     //! host needs one. Reconnections use the name the host gave last.
-    void connectToHost(const QUrl &url, const QString &name, const QString &password = {});
-    //! \brief This install's id, sent as the CONNECT's "device" so that the host can tell our
-    //! messages from earlier runs apart (join and history acks list them as "own"). Cosmetic:
-    //! anyone who copies the id gets the same marks, and nothing more.
-    void setDeviceId(const QString &id) { m_deviceId = id; }
+    //!
+    //! \a deviceScope is what the CONNECT's "device" is derived with (deviceIdFor()); empty:
+    //! the server's origin (serverOrigin() of \a url).
+    void connectToHost(const QUrl &url, const QString &name, const QString &password = {},
+                       const QString &deviceScope = {});
+    //! \brief This install's secret id. Each server gets its own "device" derived from it
+    //! (deviceIdFor()), so that the host can tell our messages from earlier runs apart (join and
+    //! history acks list them as "own") while no two servers can link us by it. Cosmetic: anyone
+    //! who copies a server's id gets the same marks there, and nothing more.
+    void setInstallId(const QString &id) { m_installId = id; }
+    //! \brief The "device" sent to the current server; empty without an install id.
     QString deviceId() const { return m_deviceId; }
+    //! \brief HMAC-SHA256 of \a scope (a server origin) keyed with \a installId, hex.
+    static QString deviceIdFor(const QString &installId, const QString &scope);
+    static QString deviceIdFor(const QString &installId, const QUrl &server)
+    {
+        return deviceIdFor(installId, serverOrigin(server));
+    }
+    //! \brief "scheme://host:port" of \a url: scheme and host in lower case, ws(s) read as
+    //! http(s), the default port written out; path, query and user info dropped.
+    static QString serverOrigin(const QUrl &url);
     //! \brief Closes the connection and forgets rooms and queued messages.
     void disconnectFromHost();
 
@@ -143,14 +158,17 @@ private:
     QString m_sid;
     QString m_name;
     QString m_password;
-    QString m_deviceId;
+    QString m_installId;
+    QString m_deviceId; //!< derived from m_installId for the server of connectToHost()
     QStringList m_rooms;
     QSet<QString> m_joinedNow; //!< rooms whose join ack arrived on this connection
-    QSet<QString> m_ownSids; //!< every sid this client had, to recognise our messages in history
+    //! Every sid this client had: with the host's "own" lists, the only way a message is
+    //! recognised as ours (a client id alone can be borrowed by anyone who saw it).
+    QSet<QString> m_ownSids;
     QHash<QString, Outgoing> m_outgoing; //!< our messages without a final state, by client id
     QStringList m_outgoingOrder; //!< send order, kept when they wait for a reconnection
     QHash<QString, ChatMessage> m_failed; //!< by client id, for retry()
-    QSet<QString> m_ownClientIds;
+    QSet<QString> m_ownClientIds; //!< what we sent, to tell our echoes from raw emits
     QHash<QString, bool> m_typing; //!< what we last told each room
 };
 

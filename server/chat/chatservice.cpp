@@ -44,27 +44,24 @@ std::optional<QString> stringField(const QVariantMap &map, const QString &key)
     return value.toString().trimmed();
 }
 
-//! At most \a max UTF-16 units, without splitting a surrogate pair.
-QString cut(const QString &text, int max)
-{
-    if (text.size() <= max)
-        return text;
-    int end = max;
-    if (text.at(end - 1).isHighSurrogate())
-        --end;
-    return text.left(end);
-}
-
-std::optional<QString> validRoom(const QVariantMap &map)
-{
-    const auto room = stringField(map, u"room"_s);
-    if (!room || room->isEmpty() || room->size() > ChatService::MaxRoomLength)
-        return std::nullopt;
-    return room;
-}
-
 const QString badRoom = u"room must be a string of 1-64 characters"_s;
+const QString badRoomText = u"room names must be plain text: no control, zero-width or bidi "
+                            u"characters, no line breaks or repeated spaces, and in Unicode NFC"_s;
 const QString badPayload = u"payload must be an object"_s;
+
+//! The error to answer a request's "room" field with, or empty with \a room set. Rooms are
+//! refused rather than cleaned: a client that asked for one room must not find itself in
+//! another.
+QString checkRoom(const QVariantMap &map, QString *room)
+{
+    const auto value = stringField(map, u"room"_s);
+    if (!value || value->isEmpty() || value->size() > ChatService::MaxRoomLength)
+        return badRoom;
+    if (!Names::isNormalized(*value, ChatService::MaxRoomLength))
+        return badRoomText;
+    *room = *value;
+    return {};
+}
 
 //! What the room events share: an object payload naming a valid room.
 struct RoomRequest
@@ -83,11 +80,8 @@ RoomRequest roomRequest(const QVariantList &args)
         request.failure = failure(badPayload);
         return request;
     }
-    const auto room = validRoom(*request.map);
-    if (!room)
-        request.failure = failure(badRoom);
-    else
-        request.room = *room;
+    if (const QString error = checkRoom(*request.map, &request.room); !error.isEmpty())
+        request.failure = failure(error);
     return request;
 }
 
@@ -105,13 +99,13 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         if (!m_options.password.isEmpty()
             && map.value(u"password"_s).toString() != m_options.password)
             return ConnectResult::refuse(u"unauthorized"_s);
-        QString wanted = cut(map.value(u"name"_s).toString().trimmed(), MaxNameLength);
+        QString wanted = Names::normalize(map.value(u"name"_s).toString(), MaxNameLength);
         if (wanted.isEmpty())
             wanted = u"guest-%1"_s.arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
                                        QChar(u'0'));
         Member member;
         member.sid = sid;
-        member.name = uniqueName(wanted);
+        member.name = m_names.claim(wanted, MaxNameLength);
         // Only a hash is kept, so that the store never holds what a client could replay.
         const QString device = map.value(u"device"_s).toString().trimmed();
         if (!device.isEmpty() && device.size() <= MaxDeviceLength)
@@ -120,7 +114,6 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         member.since = QDateTime::currentDateTimeUtc();
         member.tokens = m_options.rateBurst;
         member.refill.start();
-        m_names.insert(member.name.toCaseFolded(), sid);
         m_members.insert(sid, member);
         // Sent after the CONNECT ack (the server holds it back until then).
         m_server->emitEvent(
@@ -134,6 +127,14 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                 {{sid}, {}, u"/"_s});
         return ConnectResult::accept();
     });
+    // Rooms of an existing store keep their names: no look-alike of them can be created.
+    const QStringList storedRooms = m_store->rooms();
+    for (const QString &room : storedRooms) {
+        const QString key = Names::skeleton(room);
+        if (!m_roomSkeletons.contains(key)) // look-alikes of an older version: the first
+            m_roomSkeletons.insert(key, {room, true});
+    }
+
     server->onDisconnect(
             [this](const QString &sid, SocketIoServer::DisconnectReason) { onDisconnected(sid); });
 
@@ -161,13 +162,13 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                     ack(failure(badPayload));
                     return;
                 }
-                const auto room = validRoom(*map);
-                if (!room) {
-                    ack(failure(badRoom));
+                QString room;
+                if (const QString error = checkRoom(*map, &room); !error.isEmpty()) {
+                    ack(failure(error));
                     return;
                 }
-                if (!member->rooms.contains(*room)) {
-                    ack(failure(u"not a member of %1"_s.arg(*room)));
+                if (!member->rooms.contains(room)) {
+                    ack(failure(u"not a member of %1"_s.arg(room)));
                     return;
                 }
                 const auto text = stringField(*map, u"text"_s);
@@ -191,8 +192,11 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                     ack(failure(u"rate limit exceeded"_s));
                     return;
                 }
+                // The room now has history: its name stays reserved when it empties.
+                if (const auto roster = m_rooms.find(room); roster != m_rooms.end())
+                    roster->stored = true;
                 ChatMessage draft;
-                draft.room = *room;
+                draft.room = room;
                 draft.sid = sid;
                 draft.name = member->name;
                 draft.text = *text;
@@ -283,22 +287,6 @@ QVariantList ChatService::roomList() const
     return rooms;
 }
 
-QString ChatService::uniqueName(const QString &wanted, const QString &exceptSid) const
-{
-    const auto taken = [&](const QString &name) {
-        const QString owner = m_names.value(name.toCaseFolded());
-        return !owner.isEmpty() && owner != exceptSid;
-    };
-    if (!taken(wanted))
-        return wanted;
-    for (int n = 2;; ++n) {
-        const QString suffix = u" (%1)"_s.arg(n);
-        const QString candidate = cut(wanted, MaxNameLength - int(suffix.size())) + suffix;
-        if (!taken(candidate))
-            return candidate;
-    }
-}
-
 bool ChatService::takeToken(Member &member)
 {
     // Token bucket: rateLimit tokens a second, at most rateBurst saved up.
@@ -318,8 +306,25 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
         return request.failure;
     Member &member = m_members[sid];
     if (!member.rooms.contains(request.room)) {
+        auto roster = m_rooms.find(request.room);
+        if (roster == m_rooms.end()) {
+            // A room comes to life: unless it is the very room, a look-alike of a room that
+            // exists would let its creator pass for the other room's people.
+            const QString key = Names::skeleton(request.room);
+            auto named = m_roomSkeletons.find(key);
+            // Rooms that already looked alike in a store of an older version stay usable.
+            const bool legacy = named != m_roomSkeletons.end() && named->name != request.room
+                    && !m_store->history(request.room, 0, 1).isEmpty();
+            if (named != m_roomSkeletons.end() && named->name != request.room && !legacy)
+                return failure(u"a room named \"%1\" already exists: join it by that name"_s.arg(
+                        named->name));
+            if (named == m_roomSkeletons.end())
+                named = m_roomSkeletons.insert(key, {request.room, false});
+            roster = m_rooms.insert(request.room, {});
+            roster->stored = named->stored || legacy;
+        }
         member.rooms.insert(request.room);
-        m_rooms[request.room].insert(member.name, sid);
+        roster->insert(member.name, sid);
         m_server->enterRoom(sid, roomKey(request.room));
         m_server->emitEvent(
                 u"joined"_s,
@@ -357,8 +362,11 @@ void ChatService::leave(Member &member, const QString &room)
     auto it = m_rooms.find(room);
     if (it != m_rooms.end()) {
         it->remove(member.name, member.sid);
-        if (it->size() == 0)
+        if (it->size() == 0) {
+            const bool stored = it->stored;
             m_rooms.erase(it);
+            forgetRoomIfUnused(room, stored);
+        }
     }
     m_server->leaveRoom(member.sid, roomKey(room));
     m_server->emitEvent(
@@ -367,6 +375,19 @@ void ChatService::leave(Member &member, const QString &room)
             {{roomKey(room)}, {}, u"/"_s});
     // The leaver hears of it too unless it is disconnecting.
     announceRoom(room, m_server->isConnected(member.sid) ? QString() : member.sid);
+}
+
+void ChatService::forgetRoomIfUnused(const QString &room, bool stored)
+{
+    // The name of a room without members and messages is free again; one with messages
+    // stays reserved like the rooms found in the store at start.
+    const auto named = m_roomSkeletons.find(Names::skeleton(room));
+    if (named == m_roomSkeletons.end() || named->name != room)
+        return;
+    if (stored)
+        named->stored = true;
+    else
+        m_roomSkeletons.erase(named);
 }
 
 void ChatService::announceRoom(const QString &room, const QString &skipSid)
@@ -446,14 +467,19 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
     if (!map)
         return failure(badPayload);
     const auto wanted = stringField(*map, u"name"_s);
-    if (!wanted || wanted->isEmpty())
+    const QString normalized = wanted ? Names::normalize(*wanted, MaxNameLength) : QString();
+    if (normalized.isEmpty())
         return failure(u"name must be 1-32 characters"_s);
     Member &member = m_members[sid];
     const QString old = member.name;
-    const QString name = uniqueName(cut(*wanted, MaxNameLength), sid);
+    QString name = normalized;
+    // Another spelling of one's own name (case, say) keeps its place; any other is claimed
+    // like a new connection's, and only then is the old one given up.
+    if (Names::skeleton(normalized) != Names::skeleton(old)) {
+        name = m_names.claim(normalized, MaxNameLength);
+        m_names.release(old);
+    }
     if (name != old) {
-        m_names.remove(old.toCaseFolded());
-        m_names.insert(name.toCaseFolded(), sid);
         member.name = name;
         Q_EMIT nameChanged(sid, name);
         QStringList rooms;
@@ -501,7 +527,7 @@ void ChatService::onDisconnected(const QString &sid)
     const auto rooms = it->rooms;
     for (const QString &room : rooms)
         leave(*it, room);
-    m_names.remove(it->name.toCaseFolded());
+    m_names.release(it->name);
     m_members.erase(it);
 }
 

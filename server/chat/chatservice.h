@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatstore.h"
+#include "names.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
@@ -82,7 +83,8 @@ private:
     QVariantList onWho(const QString &sid, const QVariantList &args);
     void onDisconnected(const QString &sid);
 
-    QString uniqueName(const QString &wanted, const QString &exceptSid = {}) const;
+    //! \brief \a room has no members left: frees its name unless it has messages (\a stored).
+    void forgetRoomIfUnused(const QString &room, bool stored);
     void leave(Member &member, const QString &room);
     //! \brief The ids of \a messages that \a sid's install sent (an ack's "own").
     QVariantList ownIds(const QString &sid, const QList<ChatMessage> &messages) const;
@@ -96,13 +98,22 @@ private:
     ChatStore *m_store;
     ChatOptions m_options;
     QHash<QString, Member> m_members; //!< by sid
-    QHash<QString, QString> m_names; //!< case-folded name → sid
+    Names::Registry m_names; //!< names in use, unique by skeleton
+    //! Names::skeleton() of every room that exists (members or messages) → its name. A room
+    //! that only looks like one of them cannot be created (README: "Names and room names").
+    struct RoomName
+    {
+        QString name;
+        bool stored = false; //!< has (or is getting) messages: kept when empty
+    };
+    QHash<QString, RoomName> m_roomSkeletons;
     //! A room's members sorted by name, kept sorted as people come and go, so that a join
     //! in a big room answers with a shared list instead of building and sorting one.
     struct Roster
     {
         QList<std::pair<QString, QString>> byName; //!< (name, sid)
         QVariantList entries; //!< {"sid","name"} in the same order: the join ack's members
+        bool stored = false; //!< the room has messages (its name stays reserved when empty)
         qsizetype size() const { return byName.size(); }
         void insert(const QString &name, const QString &sid);
         void remove(const QString &name, const QString &sid);

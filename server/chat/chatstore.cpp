@@ -55,10 +55,20 @@ public:
 
 namespace {
 
-//! The key of the unique index on (room, name, client_id).
+//! Whose client ids \a m's belongs to: its install (the hash of its "device") when it has
+//! one, otherwise its name. Scoped so, a client id seen in a broadcast is of no use to anyone
+//! else, even under the sender's name once it is free, while the sender's retry after a
+//! reconnection (perhaps under another name) is still recognised. Prefixed so that no name
+//! can pass for an install.
+QString senderScope(const ChatMessage &m)
+{
+    return m.author.isEmpty() ? u"n:"_s + m.name : u"d:"_s + m.author;
+}
+
+//! The key of the unique index on (room, sender, client_id).
 QString clientKey(const ChatMessage &m)
 {
-    return m.room + QChar(0) + m.name + QChar(0) + m.clientId;
+    return m.room + QChar(0) + senderScope(m) + QChar(0) + m.clientId;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -160,6 +170,16 @@ const QList<QList<const char *>> migrations = {
         },
         // 2: who sent a message, across restarts (a hash of the client's install id).
         {"ALTER TABLE messages ADD COLUMN author TEXT"},
+        // 3: client ids scoped to their sender's install (senderScope()), not to a name that
+        // anyone may take once it is free. Older rows keep the name scope they were checked
+        // under, so the new index is as unique as the old one.
+        {
+                "ALTER TABLE messages ADD COLUMN sender TEXT",
+                "UPDATE messages SET sender = 'n:' || name WHERE client_id IS NOT NULL",
+                "DROP INDEX messages_client_id",
+                "CREATE UNIQUE INDEX messages_sender_client_id ON messages (room, sender, "
+                "client_id) WHERE client_id IS NOT NULL",
+        },
 };
 
 QString errorOf(sqlite3 *db)
@@ -292,14 +312,15 @@ public:
         if (!m_w->findDuplicate.prepare(
                     m_writer,
                     "SELECT room, id, sid, name, text, ts, client_id, author "
-                    "FROM messages WHERE room = ? AND name = ? AND client_id = ?")
+                    "FROM messages WHERE room = ? AND sender = ? AND client_id = ?")
             || !m_w->insertRoom.prepare(
                     m_writer,
                     "INSERT OR IGNORE INTO rooms (name, last_id, created_at) VALUES (?, 0, ?)")
             || !m_w->lastId.prepare(m_writer, "SELECT last_id FROM rooms WHERE name = ?")
             || !m_w->insertMessage.prepare(m_writer,
                                            "INSERT INTO messages (room, id, sid, name, text, ts, "
-                                           "client_id, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                                           "client_id, author, sender) "
+                                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             || !m_w->updateRoom.prepare(m_writer, "UPDATE rooms SET last_id = ? WHERE name = ?")
             || !m_w->begin.prepare(m_writer, "BEGIN IMMEDIATE")
             || !m_w->commit.prepare(m_writer, "COMMIT")) {
@@ -561,6 +582,7 @@ private:
             insert.bind(6, m.ts);
             insert.bindOrNull(7, m.clientId);
             insert.bindOrNull(8, m.author);
+            insert.bindOrNull(9, m.clientId.isEmpty() ? QString() : senderScope(m));
             const int rc = insert.step();
             const QString stepError = rc == SQLITE_DONE ? QString() : errorOf(m_writer);
             insert.reset();
@@ -569,13 +591,13 @@ private:
                 outcomes.append({std::move(m), false, {}, std::move(p.done)});
                 continue;
             }
-            // A retry: the unique index on (room, name, client_id) refused it, and only the
+            // A retry: the unique index on (room, sender, client_id) refused it, and only the
             // statement was undone. Looking the original up only then saves a search per
             // message; it also finds one written earlier in this same transaction.
             Statement &find = m_w->findDuplicate;
             if ((rc & 0xff) == SQLITE_CONSTRAINT && !m.clientId.isEmpty()) {
                 find.bind(1, m.room);
-                find.bind(2, m.name);
+                find.bind(2, senderScope(m));
                 find.bind(3, m.clientId);
                 if (find.step() == SQLITE_ROW) {
                     outcomes.append({find.message(), true, {}, std::move(p.done)});

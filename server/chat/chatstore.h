@@ -48,7 +48,7 @@ class ChatStore : public QObject
     Q_OBJECT
 public:
     //! Schema version written to PRAGMA user_version; open() migrates older files.
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     explicit ChatStore(QObject *parent = nullptr);
     //! Commits what is queued, runs its callbacks, then stops the writer.
@@ -66,8 +66,9 @@ public:
     //! would grow it further fail like on a full disk. 0: no cap. Call after open().
     bool setSizeLimit(qint64 bytes);
 
-    //! \param stored the message with its id and ts; for a duplicate (same room, name and
-    //! clientId as an earlier one) the earlier message.
+    //! \param stored the message with its id and ts; for a duplicate (same room and clientId
+    //! from the same sender as an earlier one) the earlier message. The sender is the author
+    //! (the install) when there is one, otherwise the name.
     //! \param error empty on success; otherwise nothing was stored.
     using AppendCallback
             = std::function<void(const ChatMessage &stored, bool duplicate, const QString &error)>;

@@ -257,6 +257,20 @@ void tst_AppModels::messagesDeliveryUpdate()
     ChatMessage unknown = mine;
     unknown.clientId = u"nope"_s;
     QVERIFY(!model.update(unknown));
+
+    // Someone else's message with our client id (borrowed from a broadcast) stays theirs: an
+    // update of ours never lands on it.
+    ChatMessage borrowed = message(42, u"mallory"_s, u"evil"_s, T0 + 1, false);
+    borrowed.clientId = u"c-3"_s;
+    QVERIFY(model.append(borrowed));
+    QCOMPARE(model.rowOfClientId(u"c-3"_s), -1);
+    ChatMessage third = mine;
+    third.id = 0;
+    third.clientId = u"c-3"_s;
+    third.deliveryState = ChatMessage::DeliveryState::Failed;
+    QVERIFY(!model.update(third));
+    QCOMPARE(model.index(2).data(MessageListModel::TextRole).toString(), u"evil"_s);
+    QVERIFY(!model.index(2).data(MessageListModel::OwnRole).toBool());
 }
 
 void tst_AppModels::sidsUpsertRemoveReplace()

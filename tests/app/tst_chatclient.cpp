@@ -103,6 +103,10 @@ private Q_SLOTS:
     void ownAcrossConnections();
     void refusedWithoutPassword();
     void queuedWhileReconnecting();
+    void borrowedClientIdIsNotOurs();
+    void deviceIdPerServer_data();
+    void deviceIdPerServer();
+    void deviceIdSentPerServer();
 };
 
 void tst_ChatClient::welcomeAndJoin()
@@ -303,7 +307,7 @@ void tst_ChatClient::ownAcrossConnections()
     {
         // A first run of the app: sends one message, then quits.
         Peer first;
-        first.chat->setDeviceId(u"install-1"_s);
+        first.chat->setInstallId(u"install-1"_s);
         QVERIFY(welcome(first, u"alice"_s));
         QVERIFY(join(first, u"lobby"_s));
         QSignalSpy updated(first.chat.get(), &ChatClient::messageUpdated);
@@ -325,7 +329,7 @@ void tst_ChatClient::ownAcrossConnections()
 
     // The next run: a new sid and no client ids in memory, the same install id.
     Peer second;
-    second.chat->setDeviceId(u"install-1"_s);
+    second.chat->setInstallId(u"install-1"_s);
     QVERIFY(welcome(second, u"alice"_s));
     QSignalSpy joined(second.chat.get(), &ChatClient::roomJoined);
     second.chat->joinRoom(u"lobby"_s);
@@ -346,7 +350,7 @@ void tst_ChatClient::ownAcrossConnections()
 
     // Another install sees none of it as its own.
     Peer other;
-    other.chat->setDeviceId(u"install-2"_s);
+    other.chat->setInstallId(u"install-2"_s);
     QVERIFY(welcome(other, u"carol"_s));
     QSignalSpy otherJoined(other.chat.get(), &ChatClient::roomJoined);
     other.chat->joinRoom(u"lobby"_s);
@@ -430,6 +434,125 @@ void tst_ChatClient::queuedWhileReconnecting()
     QCOMPARE(delivered.clientId, clientId);
     QCOMPARE(delivered.deliveryState, ChatMessage::DeliveryState::Sent);
     QCOMPARE(m_host->store()->messageCount(), 1);
+}
+
+void tst_ChatClient::borrowedClientIdIsNotOurs()
+{
+    Peer alice, mallory;
+    alice.chat->setInstallId(u"install-alice"_s);
+    mallory.chat->setInstallId(u"install-mallory"_s);
+    QVERIFY(welcome(alice, u"alice"_s));
+    QVERIFY(welcome(mallory, u"mallory"_s));
+    QVERIFY(join(alice, u"lobby"_s));
+    QVERIFY(join(mallory, u"lobby"_s));
+
+    QSignalSpy updated(alice.chat.get(), &ChatClient::messageUpdated);
+    QSignalSpy received(alice.chat.get(), &ChatClient::messageReceived);
+    QSignalSpy malloryReceived(mallory.chat.get(), &ChatClient::messageReceived);
+    const QString clientId = alice.chat->sendMessage(u"lobby"_s, u"mine"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty()
+                                     && updated.last().at(0).value<ChatMessage>().deliveryState
+                                             == ChatMessage::DeliveryState::Sent,
+                             Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(malloryReceived.size(), 1, Timeout);
+
+    // Mallory saw alice's client id in the broadcast and sends with it.
+    mallory.chat->emitRaw(
+            u"message"_s,
+            {QVariantMap{{u"room"_s, u"lobby"_s}, {u"text"_s, u"evil"_s}, {u"id"_s, clientId}}},
+            false);
+    // Live: alice shows it, as mallory's.
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Timeout);
+    const auto live = received.first().at(0).value<ChatMessage>();
+    QCOMPARE(live.text, u"evil"_s);
+    QCOMPARE(live.name, u"mallory"_s);
+    QVERIFY(!live.own);
+    QCOMPARE(updated.size(), 1); // alice's own message was not touched
+
+    // Reloaded (the history and join acks): only alice's message is alice's.
+    QSignalSpy history(alice.chat.get(), &ChatClient::historyReceived);
+    alice.chat->requestHistory(u"lobby"_s);
+    QVERIFY(history.wait(Timeout));
+    const auto page = history.first().at(1).value<QList<ChatMessage>>();
+    QCOMPARE(page.size(), 2);
+    QCOMPARE(page.at(0).text, u"mine"_s);
+    QVERIFY(page.at(0).own);
+    QCOMPARE(page.at(1).text, u"evil"_s);
+    QCOMPARE(page.at(1).clientId, clientId);
+    QVERIFY(!page.at(1).own);
+
+    QSignalSpy rejoined(alice.chat.get(), &ChatClient::roomJoined);
+    alice.chat->leaveRoom(u"lobby"_s);
+    alice.chat->joinRoom(u"lobby"_s);
+    QVERIFY(rejoined.wait(Timeout));
+    const auto again = rejoined.first().at(2).value<QList<ChatMessage>>();
+    QCOMPARE(again.size(), 2);
+    QVERIFY(again.at(0).own);
+    QVERIFY(!again.at(1).own);
+}
+
+void tst_ChatClient::deviceIdPerServer_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<bool>("same");
+
+    QTest::addRow("same url") << u"http://chat.example:3000/"_s << u"http://chat.example:3000/"_s
+                              << true;
+    QTest::addRow("path and case") << u"http://chat.example:3000/"_s
+                                   << u"HTTP://Chat.Example:3000/socket.io/?x=1"_s << true;
+    QTest::addRow("ws is http") << u"http://chat.example:3000"_s << u"ws://chat.example:3000/"_s
+                                << true;
+    QTest::addRow("default port") << u"https://chat.example/"_s << u"wss://chat.example:443"_s
+                                  << true;
+    QTest::addRow("user info") << u"http://chat.example/"_s << u"http://bob@chat.example/"_s
+                               << true;
+    QTest::addRow("other port") << u"http://chat.example:3000/"_s << u"http://chat.example:3001/"_s
+                                << false;
+    QTest::addRow("other host") << u"http://chat.example:3000/"_s << u"http://other.example:3000/"_s
+                                << false;
+    QTest::addRow("other scheme") << u"http://chat.example/"_s << u"https://chat.example/"_s
+                                  << false;
+    QTest::addRow("address") << u"http://127.0.0.1:3000/"_s << u"http://[::1]:3000/"_s << false;
+}
+
+void tst_ChatClient::deviceIdPerServer()
+{
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(bool, same);
+    const QString install = u"install-1"_s;
+    const QString idA = ChatClient::deviceIdFor(install, QUrl(a));
+    const QString idB = ChatClient::deviceIdFor(install, QUrl(b));
+    QCOMPARE(idA == idB, same);
+    // HMAC-SHA256 in hex; another install's differs.
+    QCOMPARE(idA.size(), 64);
+    QVERIFY(ChatClient::deviceIdFor(u"install-2"_s, QUrl(a)) != idA);
+}
+
+void tst_ChatClient::deviceIdSentPerServer()
+{
+    // What goes into the CONNECT of two hosts, and of the first one again.
+    auto other = startHost();
+    QVERIFY(other);
+    const auto sentDevice = [](Peer &peer) {
+        return peer.socket->options().authProvider(u"/"_s).toMap().value(u"device"_s).toString();
+    };
+    Peer alice;
+    alice.chat->setInstallId(u"install-1"_s);
+    QVERIFY(welcome(alice, u"alice"_s));
+    const QString first = sentDevice(alice);
+    QCOMPARE(alice.chat->deviceId(), first);
+    QSignalSpy welcomed(alice.chat.get(), &ChatClient::welcomed);
+    alice.chat->connectToHost(urlOf(*other), u"alice"_s);
+    QVERIFY(welcomed.wait(Timeout));
+    const QString second = sentDevice(alice);
+    QVERIFY(!first.isEmpty());
+    QVERIFY(first != second);
+    QVERIFY(first != u"install-1"_s && second != u"install-1"_s);
+    QVERIFY(welcome(alice, u"alice"_s));
+    QCOMPARE(sentDevice(alice), first);
+    QCOMPARE(alice.chat->deviceId(), first);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

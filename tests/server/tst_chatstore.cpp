@@ -56,6 +56,8 @@ private Q_SLOTS:
     void idsPerRoomAndGroupedCommit();
     void duplicatesByClientId_data() { backends(); }
     void duplicatesByClientId();
+    void duplicatesScopedToAuthor_data() { backends(); }
+    void duplicatesScopedToAuthor();
     void historyPaging_data() { backends(); }
     void historyPaging();
     void unicodeText_data() { backends(); }
@@ -121,6 +123,32 @@ void tst_ChatStore::idsPerRoomAndGroupedCommit()
     QCOMPARE(appended.errors, QStringList(8, QString()));
     QCOMPARE(store.rooms(), (QStringList{u"a"_s, u"b"_s}));
     QCOMPARE(store.messageCount(), 8);
+}
+
+void tst_ChatStore::duplicatesScopedToAuthor()
+{
+    // A client id belongs to the install that sent it: another install under the same name
+    // (the name was free again) is not a retry, and the same install under another name is.
+    ChatStore store;
+    QVERIFY(store.open(location()));
+    Appended appended;
+    const auto authored = [](const QString &text, const QString &name, const QString &author) {
+        ChatMessage m = draft(u"r"_s, text, u"c1"_s, name);
+        m.author = author;
+        return m;
+    };
+    store.append(authored(u"first"_s, u"alice"_s, u"install-a"_s), appended.callback());
+    store.append(authored(u"borrowed"_s, u"alice"_s, u"install-m"_s), appended.callback());
+    store.append(authored(u"retry"_s, u"alice (2)"_s, u"install-a"_s), appended.callback());
+    store.append(authored(u"no install"_s, u"alice"_s, {}), appended.callback());
+    store.append(authored(u"no install again"_s, u"alice"_s, {}), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 5);
+    QCOMPARE(appended.duplicates, (QList<bool>{false, false, true, false, true}));
+    QCOMPARE(appended.stored.at(1).text, u"borrowed"_s);
+    QCOMPARE(appended.stored.at(1).id, 2);
+    QCOMPARE(appended.stored.at(2), appended.stored.at(0));
+    QCOMPARE(appended.stored.at(4), appended.stored.at(3));
+    QCOMPARE(store.messageCount(), 3);
 }
 
 void tst_ChatStore::duplicatesByClientId()
@@ -390,7 +418,7 @@ void tst_ChatStore::migratesSchema1()
     QVERIFY(!history.at(1).toVariant().contains(u"author"_s));
     SqliteConnection check(m_dir->filePath(u"confab.sqlite"_s));
     QCOMPARE(check.text("PRAGMA user_version"), QString::number(ChatStore::SchemaVersion));
-    QCOMPARE(ChatStore::SchemaVersion, 2);
+    QCOMPARE(ChatStore::SchemaVersion, 3);
 }
 
 void tst_ChatStore::memoryStoreKeepsNothing()
