@@ -174,6 +174,12 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
     server->onAsync(
             u"message"_s, [this](const QString &sid, const QVariantList &args, const Ack &ack) {
                 auto member = m_members.find(sid);
+                // Before any other check: a refused message costs an answer too.
+                if (member != m_members.end()
+                    && !member->messages.take(m_options.rateLimit, m_options.rateBurst)) {
+                    ack(failure(u"rate limit exceeded"_s));
+                    return;
+                }
                 const QVariantMap *map = payload(args);
                 if (member == m_members.end() || !map) {
                     ack(failure(badPayload));
@@ -205,10 +211,6 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                     ack(failure(u"id must be at most 64 characters"_s));
                     return;
                 }
-                if (!member->messages.take(m_options.rateLimit, m_options.rateBurst)) {
-                    ack(failure(u"rate limit exceeded"_s));
-                    return;
-                }
                 ChatMessage draft;
                 draft.room = *room;
                 draft.sid = sid;
@@ -238,9 +240,16 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                                 });
             });
 
-    server->onAny([](const QString &, const QString &event, const QVariantList &, const Ack &ack) {
-        ack(failure(u"unknown event %1"_s.arg(event)));
-    });
+    server->onAny(
+            [this](const QString &sid, const QString &event, const QVariantList &, const Ack &ack) {
+                const auto member = m_members.find(sid);
+                if (member != m_members.end()
+                    && !member->events.take(m_options.eventRateLimit, m_options.eventRateBurst)) {
+                    ack(failure(u"rate limit exceeded"_s));
+                    return;
+                }
+                ack(failure(u"unknown event %1"_s.arg(event)));
+            });
 }
 
 ChatService::~ChatService() = default;

@@ -183,6 +183,15 @@ async def scenario_event_rate(h):
                 f'({oks} ok)', RATE_ERROR in refused and oks <= 11, short(refused[:2]))
     ack = await b.call('who')
     R.check('event rate', 'the limit is per sid', ok_ack(ack), short(ack))
+    c = await h.peer(server, 'rate-c')
+    acks = await emit_many(c, [('frobnicate', {})] * 30)
+    R.check('event rate', 'unknown events count too (answered until the limit, then refused)',
+            acks[0] == {'ok': False, 'error': 'unknown event frobnicate'}
+            and RATE_ERROR in acks, short(acks[-2:]))
+    d = await h.peer(server, 'rate-d')
+    acks = await emit_many(d, [('message', 'not an object')] * 100)
+    R.check('event rate', 'malformed messages count too (40 answered, then refused)',
+            acks[0] != RATE_ERROR and RATE_ERROR in acks, short(acks[-2:]))
     t0 = time.monotonic()
     ack = None
     while time.monotonic() - t0 < 3:
