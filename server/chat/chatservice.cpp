@@ -66,6 +66,8 @@ std::optional<QString> validRoom(const QVariantMap &map)
 
 const QString badRoom = u"room must be a string of 1-64 characters"_s;
 const QString badPayload = u"payload must be an object"_s;
+const QString storageFull = u"storage full: the host cannot store more messages"_s;
+const QString storageFailed = u"storage failed"_s;
 
 //! What the room events share: an object payload naming a valid room.
 struct RoomRequest
@@ -225,10 +227,8 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                                     if (!self)
                                         return;
                                     if (!error.isEmpty()) {
-                                        ack(failure(ChatStore::isFullError(error)
-                                                            ? u"storage full: the host's message "
-                                                              "store reached its size limit"_s
-                                                            : u"storage failed"_s));
+                                        ack(failure(ChatStore::isFullError(error) ? storageFull
+                                                                                  : storageFailed));
                                         return;
                                     }
                                     ack(success({{u"id"_s, stored.id}, {u"ts"_s, stored.ts}}));

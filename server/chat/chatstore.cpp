@@ -83,8 +83,7 @@ public:
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (const ChatStore::Pending &p : std::as_const(group)) {
             const qint64 cost = costOf(p.draft);
-            if (m_limit > 0 && m_bytes + cost > m_limit
-                && !m_rooms.value(p.draft.room).byClientId.contains(clientKey(p.draft))) {
+            if (m_limit > 0 && m_bytes + cost > m_limit && !isRetry(p.draft)) {
                 outcomes.append({p.draft, false, fullPrefix + u"the size limit is reached"_s});
                 continue;
             }
@@ -144,6 +143,13 @@ public:
     }
 
 private:
+    //! Whether \a draft repeats a stored message (answered with it, so no new data).
+    bool isRetry(const ChatMessage &draft) const
+    {
+        const auto room = m_rooms.constFind(draft.room);
+        return !draft.clientId.isEmpty() && room != m_rooms.cend()
+                && room->byClientId.contains(clientKey(draft));
+    }
     //! What a message costs in RAM, about: its strings (UTF-16) and the bookkeeping.
     static qint64 costOf(const ChatMessage &m)
     {
