@@ -39,6 +39,7 @@ bool ChatHost::start()
         m_error = m_store->errorString();
         return false;
     }
+    m_store->setSizeLimit(m_config.maxStorage);
     if (!m_service)
         m_service = std::make_unique<ChatService>(m_server.get(), m_store.get(), m_config.chat);
     if (!m_server->listen(m_config.address, m_config.port)) {

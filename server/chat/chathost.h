@@ -19,6 +19,8 @@ struct HostConfig
     ChatOptions chat;
     //! A folder for the message store, or ":memory:"; empty means the app's data folder.
     QString dataLocation;
+    //! The message store's size limit in bytes (0: none); see ChatStore::setSizeLimit().
+    qint64 maxStorage = qint64(1) << 30;
 };
 
 //! \brief A running chat host: the Socket.IO server, the chat service and its store.

@@ -9,6 +9,7 @@
 #include <QtCore/QRandomGenerator>
 
 #include <algorithm>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -48,6 +49,8 @@ const QString badRoom = u"room must be a string of 1-64 characters"_s;
 const QString badRoomText = u"room names must be plain text: no control, zero-width or bidi "
                             u"characters, no line breaks or repeated spaces, and in Unicode NFC"_s;
 const QString badPayload = u"payload must be an object"_s;
+const QString storageFull = u"storage full: the host cannot store more messages"_s;
+const QString storageFailed = u"storage failed"_s;
 
 //! The error to answer a request's "room" field with, or empty with \a room set. Rooms are
 //! refused rather than cleaned: a client that asked for one room must not find itself in
@@ -93,12 +96,23 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
     , m_server(server)
     , m_store(store)
     , m_options(options)
+    , m_gate(options.password)
 {
-    server->onConnect([this](const QString &sid, const Environ &, const QVariant &auth) {
+    m_clock.start();
+    m_announceTimer.setInterval(m_options.roomAnnounceInterval);
+    connect(&m_announceTimer, &QTimer::timeout, this, &ChatService::announcePending);
+
+    server->onConnect([this](const QString &sid, const Environ &environ, const QVariant &auth) {
         const QVariantMap map = auth.toMap();
-        if (!m_options.password.isEmpty()
-            && map.value(u"password"_s).toString() != m_options.password)
-            return ConnectResult::refuse(u"unauthorized"_s);
+        if (m_gate.isEnabled()) {
+            const QVariant password = map.value(u"password"_s);
+            const auto verdict = m_gate.check(
+                    environ.remoteAddress(),
+                    password.typeId() == QMetaType::QString ? password.toString() : QString(),
+                    m_clock.elapsed());
+            if (!verdict.accepted)
+                return ConnectResult::refuse(verdict.refusal);
+        }
         QString wanted = Names::normalize(map.value(u"name"_s).toString(), MaxNameLength);
         if (wanted.isEmpty())
             wanted = u"guest-%1"_s.arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
@@ -112,9 +126,10 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
             member.author = QString::fromLatin1(
                     QCryptographicHash::hash(device.toUtf8(), QCryptographicHash::Sha256).toHex());
         member.since = QDateTime::currentDateTimeUtc();
-        member.tokens = m_options.rateBurst;
-        member.refill.start();
+        member.messages.fill(m_options.rateBurst);
+        member.events.fill(m_options.eventRateBurst);
         m_members.insert(sid, member);
+        const auto [rooms, moreRooms] = roomList();
         // Sent after the CONNECT ack (the server holds it back until then).
         m_server->emitEvent(
                 u"welcome"_s,
@@ -123,7 +138,8 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                              {u"server"_s,
                               QVariantMap{{u"name"_s, m_options.serverName},
                                           {u"version"_s, QStringLiteral(CONFAB_VERSION)}}},
-                             {u"rooms"_s, roomList()}}},
+                             {u"rooms"_s, rooms},
+                             {u"moreRooms"_s, moreRooms}}},
                 {{sid}, {}, u"/"_s});
         return ConnectResult::accept();
     });
@@ -142,8 +158,12 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
             [this](const QString &event,
                    QVariantList (ChatService::*handler)(const QString &, const QVariantList &)) {
                 m_server->on(event, [this, handler](const QString &sid, const QVariantList &args) {
-                    if (!m_members.contains(sid))
+                    const auto member = m_members.find(sid);
+                    if (member == m_members.end())
                         return failure(u"not connected"_s);
+                    // Every event costs the host (a join tells everyone), not only messages.
+                    if (!member->events.take(m_options.eventRateLimit, m_options.eventRateBurst))
+                        return failure(u"rate limit exceeded"_s);
                     return (this->*handler)(sid, args);
                 });
             };
@@ -157,6 +177,12 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
     server->onAsync(
             u"message"_s, [this](const QString &sid, const QVariantList &args, const Ack &ack) {
                 auto member = m_members.find(sid);
+                // Before any other check: a refused message costs an answer too.
+                if (member != m_members.end()
+                    && !member->messages.take(m_options.rateLimit, m_options.rateBurst)) {
+                    ack(failure(u"rate limit exceeded"_s));
+                    return;
+                }
                 const QVariantMap *map = payload(args);
                 if (member == m_members.end() || !map) {
                     ack(failure(badPayload));
@@ -188,10 +214,6 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                     ack(failure(u"id must be at most 64 characters"_s));
                     return;
                 }
-                if (!takeToken(*member)) {
-                    ack(failure(u"rate limit exceeded"_s));
-                    return;
-                }
                 // The room now has history: its name stays reserved when it empties.
                 if (const auto roster = m_rooms.find(room); roster != m_rooms.end())
                     roster->stored = true;
@@ -209,7 +231,8 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                                     if (!self)
                                         return;
                                     if (!error.isEmpty()) {
-                                        ack(failure(u"storage failed"_s));
+                                        ack(failure(ChatStore::isFullError(error) ? storageFull
+                                                                                  : storageFailed));
                                         return;
                                     }
                                     ack(success({{u"id"_s, stored.id}, {u"ts"_s, stored.ts}}));
@@ -221,9 +244,16 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                                 });
             });
 
-    server->onAny([](const QString &, const QString &event, const QVariantList &, const Ack &ack) {
-        ack(failure(u"unknown event %1"_s.arg(event)));
-    });
+    server->onAny(
+            [this](const QString &sid, const QString &event, const QVariantList &, const Ack &ack) {
+                const auto member = m_members.find(sid);
+                if (member != m_members.end()
+                    && !member->events.take(m_options.eventRateLimit, m_options.eventRateBurst)) {
+                    ack(failure(u"rate limit exceeded"_s));
+                    return;
+                }
+                ack(failure(u"unknown event %1"_s.arg(event)));
+            });
 }
 
 ChatService::~ChatService() = default;
@@ -267,35 +297,54 @@ QHash<QString, int> ChatService::activeRooms() const
     return rooms;
 }
 
-QVariantList ChatService::roomList() const
+std::pair<QVariantList, bool> ChatService::roomList() const
 {
-    // Sent on every connect: linear in the rooms (a contains() per active room was not).
-    QStringList names = m_store->rooms();
-    const QSet<QString> stored(names.cbegin(), names.cend());
-    for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it) {
-        if (!stored.contains(it.key()))
-            names.append(it.key());
+    // Sent on every connect, so bounded whatever the number of rooms: the busiest rooms with
+    // members first, then rooms that only have messages (the store's first ones by name).
+    const qsizetype limit = qMax(0, m_options.welcomeRooms);
+    std::vector<std::pair<int, const QString *>> active; // (-members, name)
+    active.reserve(m_rooms.size());
+    for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it)
+        active.emplace_back(-int(it->size()), &it.key());
+    const auto byCount = [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+    };
+    const qsizetype shown = qMin(qsizetype(active.size()), limit);
+    std::partial_sort(active.begin(), active.begin() + shown, active.end(), byCount);
+    QList<std::pair<QString, int>> rooms;
+    rooms.reserve(limit);
+    for (qsizetype i = 0; i < shown; ++i)
+        rooms.append({*active[i].second, -active[i].first});
+    bool more = qsizetype(active.size()) > limit;
+    if (!more) {
+        // At most m_rooms.size() of the store's first limit + 1 rooms have members, so this
+        // finds every room still missing, and tells whether there are more.
+        const QStringList stored = m_store->rooms(int(limit) + 1);
+        for (const QString &name : stored) {
+            if (m_rooms.contains(name))
+                continue;
+            if (rooms.size() == limit) {
+                more = true;
+                break;
+            }
+            rooms.append({name, 0});
+        }
     }
-    names.sort();
-    QVariantList rooms;
-    rooms.reserve(names.size());
-    for (const QString &name : std::as_const(names)) {
-        const auto roster = m_rooms.constFind(name);
-        const int members = roster != m_rooms.cend() ? int(roster->size()) : 0;
-        rooms.append(QVariantMap{{u"name"_s, name}, {u"members"_s, members}});
-    }
-    return rooms;
+    std::sort(rooms.begin(), rooms.end());
+    QVariantList list;
+    list.reserve(rooms.size());
+    for (const auto &[name, members] : std::as_const(rooms))
+        list.append(QVariantMap{{u"name"_s, name}, {u"members"_s, members}});
+    return {list, more};
 }
 
-bool ChatService::takeToken(Member &member)
+bool ChatService::TokenBucket::take(double rate, int burst)
 {
-    // Token bucket: rateLimit tokens a second, at most rateBurst saved up.
-    const double elapsed = member.refill.restart() / 1000.0;
-    member.tokens
-            = qMin(double(m_options.rateBurst), member.tokens + elapsed * m_options.rateLimit);
-    if (member.tokens < 1)
+    const double elapsed = refill.restart() / 1000.0;
+    tokens = qMin(double(burst), tokens + elapsed * rate);
+    if (tokens < 1)
         return false;
-    member.tokens -= 1;
+    tokens -= 1;
     return true;
 }
 
@@ -306,6 +355,11 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
         return request.failure;
     Member &member = m_members[sid];
     if (!member.rooms.contains(request.room)) {
+        if (member.rooms.size() >= m_options.maxRoomsPerClient)
+            return failure(u"too many rooms: leave one first (at most %1 per connection)"_s.arg(
+                    m_options.maxRoomsPerClient));
+        if (!m_rooms.contains(request.room) && m_rooms.size() >= m_options.maxRooms)
+            return failure(u"the host has too many rooms open; join an existing one"_s);
         auto roster = m_rooms.find(request.room);
         if (roster == m_rooms.end()) {
             // A room comes to life: unless it is the very room, a look-alike of a room that
@@ -392,12 +446,50 @@ void ChatService::forgetRoomIfUnused(const QString &room, bool stored)
 
 void ChatService::announceRoom(const QString &room, const QString &skipSid)
 {
-    // Everyone, members or not: room lists show every room's head count, and a room's first
-    // member creates it for the others.
-    m_server->emitEvent(
-            u"room"_s,
-            {QVariantMap{{u"name"_s, room}, {u"members"_s, int(m_rooms.value(room).size())}}},
-            {{}, skipSid.isEmpty() ? QStringList() : QStringList{skipSid}, u"/"_s});
+    // Everyone hears of it, members or not (room lists show every room's head count, and a
+    // room's first member creates it for the others), so a burst of joins and leaves would
+    // cost a broadcast each: a room is announced at once when it was quiet for an interval,
+    // otherwise its latest count goes out when the interval is over.
+    const qint64 now = m_clock.elapsed();
+    const auto it = m_announced.find(room);
+    if (it == m_announced.end() || (!it->pending && now - it->sentAt >= intervalMs())) {
+        const int members = int(m_rooms.value(room).size());
+        sendRoomCount(room, members, skipSid);
+        m_announced.insert(room, {now, members, false});
+        if (!m_announceTimer.isActive())
+            m_announceTimer.start();
+        return;
+    }
+    it->pending = true;
+}
+
+void ChatService::sendRoomCount(const QString &room, int members, const QString &skipSid)
+{
+    m_server->emitEvent(u"room"_s, {QVariantMap{{u"name"_s, room}, {u"members"_s, members}}},
+                        {{}, skipSid.isEmpty() ? QStringList() : QStringList{skipSid}, u"/"_s});
+}
+
+void ChatService::announcePending()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_announced.begin(); it != m_announced.end();) {
+        if (now - it->sentAt < intervalMs()) {
+            ++it;
+            continue;
+        }
+        if (!it->pending) {
+            it = m_announced.erase(it); // quiet for an interval: the next change goes at once
+            continue;
+        }
+        const int members = int(m_rooms.value(it.key()).size());
+        // A count that came back to what was sent (a join and a leave) is no news.
+        if (members != it->sentMembers)
+            sendRoomCount(it.key(), members);
+        *it = {now, members, false};
+        ++it;
+    }
+    if (m_announced.isEmpty())
+        m_announceTimer.stop();
 }
 
 QVariantList ChatService::onLeave(const QString &sid, const QVariantList &args)

@@ -3,11 +3,15 @@
 
 #include "chatstore.h"
 #include "names.h"
+#include "passwordgate.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
+#include <QtCore/QTimer>
+
+#include <chrono>
 
 namespace Confab {
 
@@ -22,6 +26,18 @@ struct ChatOptions
     //! Messages per second each sid may send on average, and in a burst.
     double rateLimit = 20;
     int rateBurst = 40;
+    //! Every other event (join, leave, typing, rename, history, who): per second per sid, on
+    //! average and in a burst; a bucket of its own, so that chatting never costs a join.
+    double eventRateLimit = 20;
+    int eventRateBurst = 40;
+    //! Rooms one sid may be in at once.
+    int maxRoomsPerClient = 32;
+    //! Rooms with members the host keeps at once; a join that would open one more fails.
+    int maxRooms = 10000;
+    //! Rooms listed in `welcome` at most (the busiest ones).
+    int welcomeRooms = 100;
+    //! A room's `room` event goes out at most once per interval, with the latest count.
+    std::chrono::milliseconds roomAnnounceInterval{250};
     //! Whether `who` tells remote clients each other's addresses.
     bool showAddresses = false;
     int historyOnJoin = 50;
@@ -64,6 +80,18 @@ Q_SIGNALS:
     void nameChanged(const QString &sid, const QString &name);
 
 private:
+    //! Token bucket: \a rate tokens a second, at most \a burst saved up.
+    struct TokenBucket
+    {
+        double tokens = 0;
+        QElapsedTimer refill;
+        void fill(int burst)
+        {
+            tokens = burst;
+            refill.start();
+        }
+        bool take(double rate, int burst);
+    };
     struct Member
     {
         QString sid;
@@ -71,8 +99,8 @@ private:
         QString author; //!< authorTag() of the CONNECT's "device", or empty
         QSet<QString> rooms;
         QDateTime since;
-        double tokens = 0;
-        QElapsedTimer refill;
+        TokenBucket messages; //!< `message`
+        TokenBucket events; //!< everything else
     };
 
     QVariantList onJoin(const QString &sid, const QVariantList &args);
@@ -88,10 +116,15 @@ private:
     void leave(Member &member, const QString &room);
     //! \brief The ids of \a messages that \a sid's install sent (an ack's "own").
     QVariantList ownIds(const QString &sid, const QList<ChatMessage> &messages) const;
-    //! \brief Tells every sid how many members \a room has now (the `room` event).
+    //! \brief Tells every sid how many members \a room has now (the `room` event), at once
+    //! or, when the room was announced less than an interval ago, from announcePending().
     void announceRoom(const QString &room, const QString &skipSid = {});
-    bool takeToken(Member &member);
-    QVariantList roomList() const;
+    void sendRoomCount(const QString &room, int members, const QString &skipSid = {});
+    void announcePending();
+    qint64 intervalMs() const { return m_options.roomAnnounceInterval.count(); }
+    //! \brief welcome's rooms (the busiest ones, at most welcomeRooms) and whether that is
+    //! all of them.
+    std::pair<QVariantList, bool> roomList() const;
     static QString roomKey(const QString &room) { return u"room/" + room; }
 
     SocketIoServer *m_server;
@@ -119,6 +152,18 @@ private:
         void remove(const QString &name, const QString &sid);
     };
     QHash<QString, Roster> m_rooms; //!< room → members
+
+    //! A room's last `room` event, while it is recent or a newer count waits to go out.
+    struct Announcement
+    {
+        qint64 sentAt = 0; //!< m_clock
+        int sentMembers = 0;
+        bool pending = false;
+    };
+    QHash<QString, Announcement> m_announced;
+    QTimer m_announceTimer;
+    QElapsedTimer m_clock;
+    PasswordGate m_gate;
 };
 
 } // namespace Confab

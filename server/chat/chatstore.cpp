@@ -47,13 +47,16 @@ public:
     //! Returns once every submitted group is committed and its callbacks ran.
     virtual void flush() = 0;
     virtual QList<ChatMessage> history(const QString &room, qint64 before, int limit) = 0;
-    virtual QStringList rooms() = 0;
+    virtual QStringList rooms(int limit) = 0;
     virtual qint64 messageCount() = 0;
     virtual quint64 commitCount() const = 0;
     virtual bool setSizeLimit(qint64 bytes) = 0;
 };
 
 namespace {
+
+// How a full store reads in an append's error (ChatStore::isFullError()).
+const QString fullPrefix = u"storage full: "_s;
 
 //! Whose client ids \a m's belongs to: its install (the hash of its "device") when it has
 //! one, otherwise its name. Scoped so, a client id seen in a broadcast is of no use to anyone
@@ -83,11 +86,17 @@ public:
         {
             ChatMessage message;
             bool duplicate;
+            QString error;
         };
         QList<Outcome> outcomes;
         outcomes.reserve(group.size());
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (const ChatStore::Pending &p : std::as_const(group)) {
+            const qint64 cost = costOf(p.draft);
+            if (m_limit > 0 && m_bytes + cost > m_limit && !isRetry(p.draft)) {
+                outcomes.append({p.draft, false, fullPrefix + u"the size limit is reached"_s});
+                continue;
+            }
             auto roomIt = m_rooms.find(p.draft.room);
             if (roomIt == m_rooms.end())
                 roomIt = m_rooms.insert(p.draft.room, {});
@@ -95,7 +104,7 @@ public:
             if (!p.draft.clientId.isEmpty()) {
                 const QString key = clientKey(p.draft);
                 if (auto it = room.byClientId.constFind(key); it != room.byClientId.cend()) {
-                    outcomes.append({room.messages.at(*it - 1), true});
+                    outcomes.append({room.messages.at(*it - 1), true, {}});
                     continue;
                 }
                 room.byClientId.insert(key, room.messages.size() + 1);
@@ -106,12 +115,14 @@ public:
             m.ts = now;
             room.messages.append(m);
             ++m_count;
-            outcomes.append({std::move(m), false});
+            m_bytes += cost;
+            outcomes.append({std::move(m), false, {}});
         }
         ++m_commits;
         for (qsizetype i = 0; i < group.size(); ++i) {
             if (group.at(i).done)
-                group.at(i).done(outcomes.at(i).message, outcomes.at(i).duplicate, {});
+                group.at(i).done(outcomes.at(i).message, outcomes.at(i).duplicate,
+                                 outcomes.at(i).error);
         }
     }
     void flush() override { }
@@ -125,28 +136,48 @@ public:
         const qint64 start = qMax<qint64>(0, end - limit);
         return end > start ? it->messages.mid(start, end - start) : QList<ChatMessage>();
     }
-    QStringList rooms() override
+    QStringList rooms(int limit) override
     {
+        // A room is in m_rooms only with messages; the map keeps them by name.
         QStringList names;
-        for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it) {
-            if (!it->messages.isEmpty())
-                names.append(it.key());
-        }
-        names.sort();
+        for (auto it = m_rooms.cbegin(); it != m_rooms.cend() && names.size() != limit; ++it)
+            names.append(it.key());
         return names;
     }
     qint64 messageCount() override { return m_count; }
     quint64 commitCount() const override { return m_commits; }
-    bool setSizeLimit(qint64) override { return true; }
+    bool setSizeLimit(qint64 bytes) override
+    {
+        m_limit = bytes;
+        return true;
+    }
 
 private:
+    //! Whether \a draft repeats a stored message (answered with it, so no new data).
+    bool isRetry(const ChatMessage &draft) const
+    {
+        const auto room = m_rooms.constFind(draft.room);
+        return !draft.clientId.isEmpty() && room != m_rooms.cend()
+                && room->byClientId.contains(clientKey(draft));
+    }
+    //! What a message costs in RAM, about: its strings (UTF-16) and the bookkeeping.
+    static qint64 costOf(const ChatMessage &m)
+    {
+        return 2
+                * (m.sid.size() + m.name.size() + m.text.size() + m.clientId.size()
+                   + m.author.size())
+                + 64;
+    }
+
     struct Room
     {
         QList<ChatMessage> messages;
         QHash<QString, qint64> byClientId; //!< clientKey() → id
     };
-    QHash<QString, Room> m_rooms;
+    QMap<QString, Room> m_rooms; //!< sorted: rooms() answers the first few by name
     qint64 m_count = 0;
+    qint64 m_bytes = 0; //!< costOf() every stored message
+    qint64 m_limit = 0;
     quint64 m_commits = 0;
 };
 
@@ -342,7 +373,7 @@ public:
                     "SELECT room, id, sid, name, text, ts, client_id, author "
                     "FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?")
             || !m_r->rooms.prepare(m_reader,
-                                   "SELECT name FROM rooms WHERE last_id > 0 ORDER BY name")
+                                   "SELECT name FROM rooms WHERE last_id > 0 ORDER BY name LIMIT ?")
             || !m_r->count.prepare(m_reader, "SELECT COUNT(*) FROM messages")) {
             *error = u"cannot prepare the store's statements: %1"_s.arg(errorOf(m_reader));
             return false;
@@ -391,10 +422,11 @@ public:
         return messages;
     }
 
-    QStringList rooms() override
+    QStringList rooms(int limit) override
     {
         QStringList names;
         Statement &query = m_r->rooms;
+        query.bind(1, qint64(limit)); // -1: no limit
         while (query.step() == SQLITE_ROW)
             names.append(query.text(0));
         query.reset();
@@ -541,8 +573,10 @@ private:
         QList<Outcome> outcomes;
         outcomes.reserve(group.size());
         QString error;
+        bool full = false; // SQLITE_FULL: max_page_count reached, or the disk
         const auto fail = [&](Statement &statement) {
             error = errorOf(m_writer);
+            full = full || sqlite3_errcode(m_writer) == SQLITE_FULL;
             statement.reset();
         };
         QHash<QString, qint64> ids; // this group's new last ids
@@ -585,6 +619,7 @@ private:
             insert.bindOrNull(9, m.clientId.isEmpty() ? QString() : senderScope(m));
             const int rc = insert.step();
             const QString stepError = rc == SQLITE_DONE ? QString() : errorOf(m_writer);
+            full = full || (rc & 0xff) == SQLITE_FULL;
             insert.reset();
             if (rc == SQLITE_DONE) {
                 ids[m.room] = m.id;
@@ -638,6 +673,7 @@ private:
             sqlite3_exec(m_writer, "ROLLBACK", nullptr, nullptr, nullptr);
         m_lastIds.clear(); // the cache may hold ids of the rolled-back group's rooms
         qCWarning(lcChat) << "storing" << group.size() << "messages failed:" << error;
+        error = (full ? fullPrefix : u"storage failed: "_s) + error;
         QList<Outcome> failed;
         failed.reserve(group.size());
         qsizetype i = 0;
@@ -658,8 +694,7 @@ private:
         }
         for (const Outcome &o : std::as_const(outcomes)) {
             if (o.done)
-                o.done(o.message, o.duplicate,
-                       o.error.isEmpty() ? QString() : u"storage failed: "_s + o.error);
+                o.done(o.message, o.duplicate, o.error);
         }
     }
 
@@ -708,17 +743,71 @@ bool ChatStore::open(const QString &location)
         return true;
     }
     QDir dir(location);
+    const bool existed = dir.exists();
     if (!dir.mkpath(u"."_s)) {
         m_error = u"cannot create the data folder %1"_s.arg(location);
         return false;
     }
     m_path = dir.absoluteFilePath(u"confab.sqlite"_s);
+    makePrivate(dir.absolutePath(), m_path, existed);
     auto backend = std::make_unique<SqliteBackend>(this);
     if (!backend->open(m_path, &m_error))
         return false;
     m_backend = std::move(backend);
     qCInfo(lcChat) << "message store at" << m_path << "with" << messageCount() << "messages";
     return true;
+}
+
+namespace {
+int unixMode(QFile::Permissions permissions)
+{
+    int mode = 0;
+    for (const auto &[flag, bit] : {std::pair{QFile::ReadOwner, 0400},
+                                    {QFile::WriteOwner, 0200},
+                                    {QFile::ExeOwner, 0100},
+                                    {QFile::ReadGroup, 040},
+                                    {QFile::WriteGroup, 020},
+                                    {QFile::ExeGroup, 010},
+                                    {QFile::ReadOther, 04},
+                                    {QFile::WriteOther, 02},
+                                    {QFile::ExeOther, 01}}) {
+        if (permissions & flag)
+            mode |= bit;
+    }
+    return mode;
+}
+} // namespace
+
+void ChatStore::makePrivate(const QString &folder, const QString &database, bool existed)
+{
+    // The history of a host with a password must not be readable by every local user.
+    constexpr auto others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+            | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    const auto tighten = [&](const QString &path, QFile::Permissions mode, const char *what) {
+        const QFile::Permissions before = QFile::permissions(path);
+        if (!(before & others))
+            return;
+        if (!QFile::setPermissions(path, mode)) {
+            qCWarning(lcChat) << "cannot make the" << what << path << "private to its owner";
+            return;
+        }
+        if (!existed)
+            return; // just created (under the umask): nothing anyone could have read
+        qCInfo(lcChat).noquote() << "made the" << what << path << "private to its owner (it was"
+                                 << u"%1)"_s.arg(unixMode(before), 4, 8, QChar(u'0'));
+    };
+    tighten(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner, "data folder");
+    constexpr auto fileMode = QFile::ReadOwner | QFile::WriteOwner;
+    // SQLite creates the WAL and the shared-memory file with the database's mode: a database
+    // created 0600 here keeps them 0600 too. Files of an older Confab are tightened.
+    QFile file(database);
+    if (!file.exists() && file.open(QIODevice::WriteOnly | QIODevice::NewOnly, fileMode))
+        file.close();
+    existed = true; // files of an older host are worth a line
+    for (const QString &path : QStringList{database, database + u"-wal"_s, database + u"-shm"_s}) {
+        if (QFile::exists(path))
+            tighten(path, fileMode, "database file");
+    }
 }
 
 bool ChatStore::isOpen() const
@@ -768,9 +857,14 @@ QList<ChatMessage> ChatStore::history(const QString &room, qint64 before, int li
     return m_backend ? m_backend->history(room, before, limit) : QList<ChatMessage>();
 }
 
-QStringList ChatStore::rooms() const
+QStringList ChatStore::rooms(int limit) const
 {
-    return m_backend ? m_backend->rooms() : QStringList();
+    return m_backend && limit != 0 ? m_backend->rooms(limit) : QStringList();
+}
+
+bool ChatStore::isFullError(const QString &error)
+{
+    return error.startsWith(fullPrefix);
 }
 
 qint64 ChatStore::messageCount() const

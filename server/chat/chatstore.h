@@ -56,15 +56,23 @@ public:
 
     //! \brief Opens \a location: a folder (the file confab.sqlite in it is created when
     //! missing) or ":memory:" for a store that keeps messages in RAM for the session only.
+    //!
+    //! The history is private to the user running the host: the folder is made 0700 (an
+    //! existing one is tightened, with a log line) and the database, its WAL and its shared
+    //! memory file 0600.
     bool open(const QString &location);
     bool isOpen() const;
     QString errorString() const { return m_error; }
     //! \brief The database file, or ":memory:".
     QString databasePath() const { return m_path; }
 
-    //! \brief Caps the database at about \a bytes (SQLite's max_page_count); appends that
-    //! would grow it further fail like on a full disk. 0: no cap. Call after open().
+    //! \brief Caps the database at about \a bytes (SQLite's max_page_count; in RAM, the
+    //! messages' text and fields); appends that would grow it further fail with an error
+    //! for which isFullError() is true, and everything stored stays readable. 0: no cap.
+    //! Call after open().
     bool setSizeLimit(qint64 bytes);
+    //! \brief Whether an append's \a error means the store (or the disk) is full.
+    static bool isFullError(const QString &error);
 
     //! \param stored the message with its id and ts; for a duplicate (same room and clientId
     //! from the same sender as an earlier one) the earlier message. The sender is the author
@@ -80,8 +88,8 @@ public:
     //! \brief Up to \a limit messages of \a room with ids below \a before (all when
     //! \a before is 0), oldest first.
     QList<ChatMessage> history(const QString &room, qint64 before, int limit) const;
-    //! \brief Every room that has messages, by name.
-    QStringList rooms() const;
+    //! \brief Rooms that have messages, by name: the first \a limit of them (all when -1).
+    QStringList rooms(int limit = -1) const;
     qint64 messageCount() const;
     //! \brief Commits (groups) so far (for the benchmark notes).
     quint64 commitCount() const;
@@ -95,6 +103,7 @@ public:
 
 private:
     void handOver();
+    static void makePrivate(const QString &folder, const QString &database, bool existed);
 
     std::unique_ptr<ChatStoreBackend> m_backend;
     QString m_path;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "hostcommandline.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QRegularExpression>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -19,14 +23,32 @@ const QCommandLineOption dataOption(u"data"_s,
                                     "nothing (default: the user's data folder)."_s,
                                     u"dir"_s);
 const QCommandLineOption passwordOption(u"password"_s,
-                                        u"Only clients that send this password may join."_s,
+                                        u"Only clients that send this password may join. Other "
+                                        "users of this computer can read it (ps): prefer "
+                                        "--password-file or the CONFAB_PASSWORD environment "
+                                        "variable."_s,
                                         u"password"_s);
+const QCommandLineOption passwordFileOption(u"password-file"_s,
+                                            u"Read the password from the first line of this "
+                                            "file."_s,
+                                            u"path"_s);
 const QCommandLineOption nameOption(u"name"_s, u"The host's name, shown to clients."_s, u"name"_s,
                                     u"Confab"_s);
 const QCommandLineOption rateOption(u"rate-limit"_s,
                                     u"Messages per second each client may send (default: 20; "
                                     "bursts of twice as many)."_s,
                                     u"n"_s, u"20"_s);
+const QCommandLineOption eventRateOption(u"event-rate-limit"_s,
+                                         u"Other events (join, leave, typing, rename, history, "
+                                         "who) per second each client may send (default: 20; "
+                                         "bursts of twice as many)."_s,
+                                         u"n"_s, u"20"_s);
+const QCommandLineOption maxStorageOption(u"max-storage"_s,
+                                          u"Largest message store, in bytes or with a suffix "
+                                          "K, M, G or T (powers of 1024); new messages are "
+                                          "refused once it is reached; 0: no limit (default: "
+                                          "1G)."_s,
+                                          u"size"_s, u"1G"_s);
 const QCommandLineOption addressesOption(u"show-addresses"_s,
                                          u"Tell clients each other's addresses in 'who'."_s);
 const QCommandLineOption pathOption(u"path"_s, u"Endpoint path (default: /socket.io/)."_s,
@@ -52,6 +74,23 @@ const QCommandLineOption eio3Option(u"allow-eio3"_s,
                                     u"Also serve Socket.IO 2 clients (Engine.IO v3)."_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
+//! "512M", "2G", "1048576", "0": bytes, or -1 when \a text is none of those.
+qint64 toSize(const QString &text)
+{
+    static const QRegularExpression pattern(u"^\\s*(\\d+)\\s*([KMGT]?)(?:I?B)?\\s*$"_s,
+                                            QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(text);
+    if (!match.hasMatch())
+        return -1;
+    bool ok = false;
+    const qint64 number = match.captured(1).toLongLong(&ok);
+    const QString unit = match.captured(2).toUpper();
+    const int shift = unit.isEmpty() ? 0 : 10 * int(QStringView(u"KMGT").indexOf(unit) + 1);
+    if (!ok || number > (std::numeric_limits<qint64>::max() >> shift))
+        return -1;
+    return number << shift;
+}
+
 bool toPositive(const QString &text, qint64 max, qint64 &out)
 {
     bool ok = false;
@@ -68,10 +107,10 @@ HostCommandLine::HostCommandLine()
     m_parser.setApplicationDescription(u"Confab host: a Socket.IO chat server for your network."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, nameOption, rateOption,
-                         addressesOption, pathOption, pingIntervalOption, pingTimeoutOption,
-                         maxPayloadOption, corsOption, transportsOption, eio3Option,
-                         verboseOption});
+    m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, passwordFileOption,
+                         nameOption, rateOption, eventRateOption, maxStorageOption, addressesOption,
+                         pathOption, pingIntervalOption, pingTimeoutOption, maxPayloadOption,
+                         corsOption, transportsOption, eio3Option, verboseOption});
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
@@ -95,7 +134,27 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     m_config.dataLocation = m_parser.value(dataOption);
 
     ChatOptions &chat = m_config.chat;
-    chat.password = m_parser.value(passwordOption);
+    // The password from the command line, else from a file, else from the environment: only
+    // the first two are visible in ps (and a unit file), so both ways around them exist.
+    if (m_parser.isSet(passwordOption) && m_parser.isSet(passwordFileOption))
+        return {false, 2, u"--password and --password-file: give only one"_s};
+    if (m_parser.isSet(passwordFileOption)) {
+        const QString path = m_parser.value(passwordFileOption);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return {false, 2,
+                    u"--password-file: cannot read %1: %2"_s.arg(path, file.errorString())};
+        QByteArray line = file.readLine(4096);
+        while (line.endsWith('\n') || line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            return {false, 2, u"--password-file: the first line of %1 is empty"_s.arg(path)};
+        chat.password = QString::fromUtf8(line);
+    } else if (m_parser.isSet(passwordOption)) {
+        chat.password = m_parser.value(passwordOption);
+    } else {
+        chat.password = qEnvironmentVariable("CONFAB_PASSWORD");
+    }
     chat.serverName = m_parser.value(nameOption);
     chat.showAddresses = m_parser.isSet(addressesOption);
     qint64 value = 0;
@@ -103,6 +162,13 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
         return {false, 2, u"--rate-limit: expected messages per second"_s};
     chat.rateLimit = double(value);
     chat.rateBurst = int(2 * value);
+    if (!toPositive(m_parser.value(eventRateOption), 100000, value))
+        return {false, 2, u"--event-rate-limit: expected events per second"_s};
+    chat.eventRateLimit = double(value);
+    chat.eventRateBurst = int(2 * value);
+    m_config.maxStorage = toSize(m_parser.value(maxStorageOption));
+    if (m_config.maxStorage < 0)
+        return {false, 2, u"--max-storage: expected a size such as 512M or 2G (0: no limit)"_s};
 
     EngineIoOptions &engine = m_config.socketIo.engine;
     engine.path = m_parser.value(pathOption);

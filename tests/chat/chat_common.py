@@ -2,8 +2,9 @@
 """Shared helpers for the chat tests: start/stop confab-server, record what a client receives,
 count checks.
 
-Imported by chat_protocol_test.py, chat_durability_test.py and chat_example_test.py; run those
-with /usr/bin/python3 (Debian's python3-socketio 5.7.2 and python3-aiohttp).
+Imported by chat_protocol_test.py, chat_limits_test.py, chat_durability_test.py and
+chat_example_test.py; run those with /usr/bin/python3 (Debian's python3-socketio 5.7.2 and
+python3-aiohttp).
 """
 import asyncio
 import atexit

@@ -31,7 +31,7 @@ VERBOSE = '--verbose' in sys.argv
 ROOMS = ['dur-a', 'dur-b', 'dur-c']
 CLIENTS = [(f'dur-{i}', ROOMS[i % len(ROOMS)]) for i in range(6)]
 WINDOW = 4          # unacknowledged messages per client at once
-EXTRA = ['--rate-limit', '100000']  # the limit is not under test here
+EXTRA = ['--rate-limit', '100000', '--event-rate-limit', '100000']  # limits are not under test here
 
 
 class Ledger:

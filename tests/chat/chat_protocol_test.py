@@ -34,7 +34,7 @@ MESSAGE_KEYS = {'id', 'room', 'sid', 'name', 'text', 'ts', 'clientId'}
 GRACE = 0.3
 # Main hosts run with a high rate limit so that the history scenario can store 260 messages
 # quickly; the limit itself is tested on hosts of its own.
-FAST = ['--rate-limit', '100000']
+FAST = ['--rate-limit', '100000', '--event-rate-limit', '100000']
 
 
 def note(tag, text):
@@ -151,8 +151,9 @@ async def scenario_welcome(ctx):
     kinds = [e for e, _ in a.log]
     ctx.check('CONNECT ack before welcome, welcome is the first event',
               kinds[:2] == ['connect', 'welcome'], f'log {kinds}')
-    ctx.equal('welcome has exactly sid, name, server, rooms', set(w), {'sid', 'name', 'server',
-                                                                       'rooms'})
+    ctx.equal('welcome has exactly sid, name, server, rooms, moreRooms', set(w),
+              {'sid', 'name', 'server', 'rooms', 'moreRooms'})
+    ctx.equal('a few rooms: moreRooms is false', w.get('moreRooms'), False)
     ctx.equal('welcome sid is the socket sid', w.get('sid'), a.sid)
     ctx.equal('welcome name is the name asked for', w.get('name'), 'welcome-a')
     server = w.get('server')

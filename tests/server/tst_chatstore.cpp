@@ -5,11 +5,16 @@
 #include "chatstore.h"
 #include "sqlitetestutil.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
 #include <sqlite3.h>
+
+#ifdef Q_OS_UNIX
+#    include <sys/stat.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace Confab;
@@ -66,6 +71,8 @@ private Q_SLOTS:
     void orderUnderLoad();
     void destructionFlushesPending_data() { backends(); }
     void destructionFlushesPending();
+    void sizeLimitRefusesWhenFull_data() { backends(); }
+    void sizeLimitRefusesWhenFull();
 
     // SQLite.
     void callbacksRunAfterCommit();
@@ -74,6 +81,8 @@ private Q_SLOTS:
     void fullDiskFailsWithoutAck();
     void unusableFolderFailsToOpen();
     void migratesSchema1();
+    void filesArePrivate_data();
+    void filesArePrivate();
 
     // RAM.
     void memoryStoreKeepsNothing();
@@ -433,6 +442,102 @@ void tst_ChatStore::memoryStoreKeepsNothing()
     ChatStore store;
     QVERIFY(store.open(u":memory:"_s));
     QCOMPARE(store.messageCount(), 0);
+}
+
+void tst_ChatStore::sizeLimitRefusesWhenFull()
+{
+    // One sender within its rate limit must not fill the disk (or RAM) forever: at the limit
+    // appends fail with a "full" error, and everything stored stays readable.
+    ChatStore store;
+    QVERIFY2(store.open(location()), qPrintable(store.errorString()));
+    QVERIFY(store.setSizeLimit(256 * 1024));
+    const QString big(16000, u'x');
+    Appended appended;
+    int accepted = 0;
+    for (int i = 0; i < 100; ++i) {
+        store.append(draft(u"r"_s, u"%1 "_s.arg(i) + big), appended.callback());
+        QTRY_COMPARE(appended.stored.size(), i + 1);
+        if (!appended.errors.last().isEmpty())
+            break;
+        ++accepted;
+    }
+    QVERIFY2(accepted >= 2 && accepted < 100, qPrintable(QString::number(accepted)));
+    QVERIFY2(ChatStore::isFullError(appended.errors.last()), qPrintable(appended.errors.last()));
+    QCOMPARE(appended.stored.last().id, 0);
+    // Still full; what is stored is all there.
+    store.append(draft(u"r"_s, big), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), accepted + 2);
+    QVERIFY(ChatStore::isFullError(appended.errors.last()));
+    QCOMPARE(store.messageCount(), accepted);
+    const QList<ChatMessage> history = store.history(u"r"_s, 0, 200);
+    QCOMPARE(history.size(), accepted);
+    QCOMPARE(history.last().id, accepted);
+    QVERIFY(history.last().text.startsWith(u"%1 "_s.arg(accepted - 1)));
+    QCOMPARE(store.rooms(), QStringList{u"r"_s});
+    // A retry of a stored message is no new data: it is still answered with the original.
+    ChatMessage first = draft(u"s"_s, u"small"_s, u"c1"_s);
+    QVERIFY(store.setSizeLimit(0));
+    store.append(first, appended.callback());
+    QTRY_COMPARE(appended.stored.size(), accepted + 3);
+    QVERIFY(appended.errors.last().isEmpty());
+    QVERIFY(store.setSizeLimit(1));
+    store.append(first, appended.callback());
+    QTRY_COMPARE(appended.stored.size(), accepted + 4);
+    QFETCH(bool, sqlite);
+    if (!sqlite) { // SQLite looks the original up only after an insert was refused
+        QVERIFY2(appended.errors.last().isEmpty(), qPrintable(appended.errors.last()));
+        QVERIFY(appended.duplicates.last());
+    }
+}
+
+void tst_ChatStore::filesArePrivate_data()
+{
+    QTest::addColumn<bool>("existing");
+    QTest::newRow("new folder") << false;
+    QTest::newRow("an older host's 0755 folder and 0644 files") << true;
+}
+
+void tst_ChatStore::filesArePrivate()
+{
+#ifdef Q_OS_UNIX
+    // Any local user could read the history of a host with a password.
+    QFETCH(bool, existing);
+    const QString folder = m_dir->filePath(u"data"_s);
+    const QString database = folder + u"/confab.sqlite"_s;
+    const auto mode = [](const QString &path) {
+        struct stat info;
+        return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 07777)
+                                                                       : -1;
+    };
+    if (existing) {
+        QVERIFY(QDir().mkpath(folder));
+        {
+            SqliteConnection older(database);
+            QCOMPARE(sqlite3_exec(older.db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr),
+                     SQLITE_OK);
+        }
+        QCOMPARE(::chmod(QFile::encodeName(folder).constData(), 0755), 0);
+        QCOMPARE(::chmod(QFile::encodeName(database).constData(), 0644), 0);
+        QFile wal(database + u"-wal"_s);
+        QVERIFY(wal.open(QIODevice::WriteOnly)); // an empty WAL, as a crash may leave one
+        wal.close();
+        QCOMPARE(::chmod(QFile::encodeName(wal.fileName()).constData(), 0644), 0);
+    }
+    ChatStore store;
+    QVERIFY2(store.open(folder), qPrintable(store.errorString()));
+    Appended appended;
+    store.append(draft(u"r"_s, u"for members only"_s), appended.callback());
+    QTRY_COMPARE(appended.stored.size(), 1);
+    QVERIFY(appended.errors.first().isEmpty());
+    QCOMPARE(store.history(u"r"_s, 0, 10).size(), 1); // the reader maps the shared memory
+    QCOMPARE(QString::number(mode(folder), 8), u"700"_s);
+    for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s}) {
+        QVERIFY2(QFile::exists(database + suffix), qPrintable(suffix));
+        QCOMPARE(QString::number(mode(database + suffix), 8), u"600"_s);
+    }
+#else
+    QSKIP("POSIX file modes");
+#endif
 }
 
 QTEST_MAIN(tst_ChatStore)

@@ -46,6 +46,18 @@ void tst_ConfabServer::commandLine_data()
     QTest::addRow("stray argument") << QStringList{u"extra"_s} << false << 2;
     QTest::addRow("bad transport")
             << QStringList{u"--transports"_s, u"carrier-pigeon"_s} << false << 2;
+    QTest::addRow("max storage with a suffix")
+            << QStringList{u"--max-storage"_s, u"512M"_s} << true << 0;
+    QTest::addRow("max storage 0: no limit")
+            << QStringList{u"--max-storage"_s, u"0"_s} << true << 0;
+    QTest::addRow("bad max storage") << QStringList{u"--max-storage"_s, u"lots"_s} << false << 2;
+    QTest::addRow("event rate limit 0")
+            << QStringList{u"--event-rate-limit"_s, u"0"_s} << false << 2;
+    QTest::addRow("unreadable password file")
+            << QStringList{u"--password-file"_s, u"/nonexistent/confab-password"_s} << false << 2;
+    QTest::addRow("password and password file")
+            << QStringList{u"--password"_s, u"a"_s, u"--password-file"_s, u"/dev/null"_s} << false
+            << 2;
     QTest::addRow("help") << QStringList{u"--help"_s} << false << 0;
     QTest::addRow("version") << QStringList{u"--version"_s} << false << 0;
 }
@@ -93,8 +105,13 @@ void tst_ConfabServer::options()
                             u":memory:"_s,
                             u"--show-addresses"_s,
                             u"--name"_s,
-                            u"Lab"_s})
+                            u"Lab"_s,
+                            u"--event-rate-limit"_s,
+                            u"7"_s,
+                            u"--max-storage"_s,
+                            u"2G"_s})
                     .ok);
+    QCOMPARE(commandLine.config().maxStorage, qint64(2) << 30);
     const SocketIoOptions options = commandLine.config().socketIo;
     QCOMPARE(commandLine.config().port, 4001);
     QCOMPARE(options.engine.pingInterval.count(), 1000);
@@ -109,6 +126,8 @@ void tst_ConfabServer::options()
     QCOMPARE(chat.password, u"pw"_s);
     QCOMPARE(chat.rateLimit, 5.0);
     QCOMPARE(chat.rateBurst, 10);
+    QCOMPARE(chat.eventRateLimit, 7.0);
+    QCOMPARE(chat.eventRateBurst, 14);
     QVERIFY(chat.showAddresses);
     QCOMPARE(chat.serverName, u"Lab"_s);
     QCOMPARE(commandLine.config().dataLocation, u":memory:"_s);
@@ -178,7 +197,11 @@ void tst_ConfabServer::chatsAndStopsCleanly()
     const QByteArray ack = a.nextText();
     QVERIFY2(ack.startsWith(R"(432[{"id":1,"ok":true,"ts":)"), ack.constData());
     QVERIFY(a.nextText().contains(R"("text":"hi")"));
-    const QByteArray relayed = b.nextText();
+    // b may first hear of the room's count: a second join within 250 ms of the first is
+    // announced at the end of that interval (README: `room` events are coalesced).
+    QByteArray relayed = b.nextText();
+    if (relayed.startsWith(R"(42["room",)"))
+        relayed = b.nextText();
     QVERIFY(relayed.startsWith(R"(42["message",{"clientId":null,"id":1,"name":"user1")"));
 
     ::kill(pid_t(server.processId()), signalNumber);
