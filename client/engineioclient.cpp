@@ -327,8 +327,26 @@ void EngineIoClient::watchReply(QNetworkReply *reply)
             qCInfo(lcClientTransport) << "TLS errors:" << errors;
         }
     });
+    // Emitted before any request byte is sent: the place Qt documents for pinning checks.
+    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+        if (!pinHolds(reply->sslConfiguration().peerCertificate()))
+            fail(CloseReason::TlsError, u"the server's certificate is not the pinned one"_s);
+    });
 #else
     Q_UNUSED(reply);
+#endif
+}
+
+bool EngineIoClient::pinHolds(const QSslCertificate &peer) const
+{
+#if QT_CONFIG(ssl)
+    // The empty CA list already sends every certificate through certificateTrusted(); this
+    // checks again once the connection is up, whatever trust store Qt ended up using.
+    const QByteArray &pin = m_options.trustedCertificateSha256;
+    return pin.isEmpty() || (!peer.isNull() && peer.digest(QCryptographicHash::Sha256) == pin);
+#else
+    Q_UNUSED(peer);
+    return true;
 #endif
 }
 
@@ -557,6 +575,17 @@ QWebSocket *EngineIoClient::createWebSocket()
 #endif
     // Each handler checks the socket's current role: a probe becomes the main socket.
     connect(ws, &QWebSocket::connected, this, [this, ws] {
+#if QT_CONFIG(ssl)
+        if (m_options.wsUrl.scheme() == "wss"_L1
+            && !pinHolds(ws->sslConfiguration().peerCertificate())) {
+            const QString why = u"the server's certificate is not the pinned one"_s;
+            if (ws == m_ws)
+                fail(CloseReason::TlsError, why);
+            else if (ws == m_probe)
+                dropProbe(why);
+            return;
+        }
+#endif
         if (ws == m_probe) {
             qCDebug(lcClientTransport) << "probe > 2probe";
             ws->sendTextMessage(u"2probe"_s);

@@ -129,6 +129,8 @@ private:
     QSslConfiguration sslConfiguration() const;
 #endif
     bool certificateTrusted(const QSslCertificate &peer, const QList<QSslError> &errors) const;
+    //! No pin, or \a peer is the pinned certificate.
+    bool pinHolds(const QSslCertificate &peer) const;
 
     void startPollingHandshake();
     void onHandshakeFinished();
