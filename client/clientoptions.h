@@ -70,11 +70,16 @@ struct ClientOptions
     //! Emits kept while a namespace is not connected; further emits are refused.
     qsizetype maxBufferedEmits = 1000;
 
-    //! Trust a server certificate whose SHA-256 digest (raw 32 bytes) is this, even if it is
-    //! self-signed or names another host. Verification stays on for every other certificate.
+    //! Pins the server's certificate: when set (its SHA-256 digest, raw 32 bytes), the server's
+    //! certificate must be this one, and it is accepted even if it is self-signed or names
+    //! another host. Any other certificate is refused, even one a trusted CA has issued. When
+    //! empty, the usual CA verification applies.
     QByteArray trustedCertificateSha256;
 
-    //! Bounds on what the server may send (one payload, frame or packet).
+    //! Bounds on what the server may send (one payload, frame or packet). limits.maxPayload
+    //! (default 100 MB) also bounds every HTTP response and WebSocket message while it is read:
+    //! a larger one is aborted (before the handshake, anything over 64 KiB) and the connection
+    //! fails with a protocol error.
     Protocol::Limits limits = defaultLimits();
 
     static Protocol::Limits defaultLimits()

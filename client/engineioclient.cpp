@@ -12,6 +12,7 @@
 #include <QtWebSockets/QWebSocket>
 #if QT_CONFIG(ssl)
 #    include <QtNetwork/QSslCertificate>
+#    include <QtNetwork/QSslConfiguration>
 #    include <QtNetwork/QSslError>
 #endif
 
@@ -32,6 +33,11 @@ constexpr int MaxPacketsPerPost = 16;
 constexpr qsizetype SoftPostBytes = 16 * 1024;
 // How long a graceful close over polling may wait for its last POST.
 constexpr int CloseGraceMs = 3000;
+// What the server may send before its handshake is read: an open packet is a few hundred bytes,
+// so anything near this is not an Engine.IO server (an HTML page, an endless stream...).
+constexpr qsizetype HandshakeResponseLimit = 64 * 1024;
+// How far QNetworkAccessManager may read an HTTP body ahead of this thread.
+constexpr qint64 ReplyReadBuffer = 64 * 1024;
 
 QByteArray truncated(QByteArrayView bytes)
 {
@@ -47,12 +53,12 @@ qsizetype payloadSize(const Packet &packet)
     return 1 + packet.data.size();
 }
 
-QString replyError(QNetworkReply *reply)
+QString replyError(QNetworkReply *reply, const QByteArray &replyBody)
 {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     QString detail = reply->errorString();
     if (status != 0) {
-        const QByteArray body = reply->readAll().trimmed();
+        const QByteArray body = replyBody.trimmed();
         detail = u"HTTP %1"_s.arg(status);
         if (!body.isEmpty())
             detail += u": "_s + QString::fromUtf8(truncated(body));
@@ -221,41 +227,126 @@ QNetworkRequest EngineIoClient::httpRequest() const
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     // Engine.IO servers speak HTTP/1.1; h2 over TLS only adds ways to fail.
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+#if QT_CONFIG(ssl)
+    if (request.url().scheme() == "https"_L1)
+        request.setSslConfiguration(sslConfiguration());
+#endif
     return request;
 }
 
-bool EngineIoClient::certificateTrusted(const QList<QSslError> &errors) const
+qsizetype EngineIoClient::receiveLimit() const
+{
+    const qsizetype limit = m_options.limits.maxPayload;
+    return m_state == State::Opening ? qMin(limit, HandshakeResponseLimit) : limit;
+}
+
+#if QT_CONFIG(ssl)
+QSslConfiguration EngineIoClient::sslConfiguration() const
+{
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    // A pin restricts: with no CA to consult (this also stops Qt loading the system's on
+    // demand), every certificate fails verification and sslErrors decides, accepting only the
+    // pinned one. A CA that vouches for another certificate is not asked.
+    if (!m_options.trustedCertificateSha256.isEmpty())
+        config.setCaCertificates({});
+    return config;
+}
+#endif
+
+bool EngineIoClient::certificateTrusted(const QSslCertificate &peer,
+                                        const QList<QSslError> &errors) const
 {
 #if QT_CONFIG(ssl)
-    if (m_options.trustedCertificateSha256.isEmpty() || errors.isEmpty())
+    const QByteArray &pin = m_options.trustedCertificateSha256;
+    if (pin.isEmpty())
         return false;
-    // Every complaint must be about the one pinned certificate (self-signed, wrong host...).
+    // The server proved in the handshake that it holds the leaf's key, so a leaf that is the
+    // pinned certificate settles every complaint (self-signed, wrong host, unknown issuer...).
+    if (!peer.isNull())
+        return peer.digest(QCryptographicHash::Sha256) == pin;
+    // Without the leaf, every complaint must be about the pinned certificate.
+    if (errors.isEmpty())
+        return false;
     for (const QSslError &error : errors) {
         const QSslCertificate cert = error.certificate();
-        if (cert.isNull()
-            || cert.digest(QCryptographicHash::Sha256) != m_options.trustedCertificateSha256)
+        if (cert.isNull() || cert.digest(QCryptographicHash::Sha256) != pin)
             return false;
     }
     return true;
 #else
+    Q_UNUSED(peer);
     Q_UNUSED(errors);
     return false;
 #endif
 }
 
-void EngineIoClient::connectSslHandling(QNetworkReply *reply)
+void EngineIoClient::watchReplySize(QNetworkReply *reply)
 {
+    // QNetworkReply would keep a whole body until finished(), and its HTTP thread reads ahead
+    // of this one without bound. A small read buffer makes it stop reading the socket until
+    // the bytes are taken here, where they are counted, so a hostile server can make the
+    // client hold at most the limit. A declared length over the limit is refused at once.
+    reply->setReadBufferSize(ReplyReadBuffer);
+    auto refuse = [this](qint64 bytes, bool declared) {
+        const qsizetype limit = receiveLimit();
+        qCInfo(lcClientTransport) << "refusing an HTTP response of" << bytes
+                                  << (declared ? "declared" : "received") << "bytes; the limit is"
+                                  << limit;
+        fail(CloseReason::ProtocolError,
+             u"the server sent an HTTP response larger than the client's limit of %1 bytes"_s.arg(
+                     limit));
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply, refuse] {
+        bool ok = false;
+        const qint64 declared = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+        if (ok && declared > receiveLimit())
+            refuse(declared, true);
+    });
+    connect(reply, &QNetworkReply::readyRead, this, [this, reply, refuse] {
+        QByteArray &body = m_replyBodies[reply];
+        body += reply->readAll();
+        if (body.size() > receiveLimit())
+            refuse(body.size(), false);
+    });
+}
+
+QByteArray EngineIoClient::takeBody(QNetworkReply *reply)
+{
+    return m_replyBodies.take(reply) + reply->readAll();
+}
+
+void EngineIoClient::watchReply(QNetworkReply *reply)
+{
+    watchReplySize(reply);
 #if QT_CONFIG(ssl)
     connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
-        if (certificateTrusted(errors)) {
+        if (certificateTrusted(reply->sslConfiguration().peerCertificate(), errors)) {
             qCDebug(lcClientTransport) << "trusting the pinned certificate";
             reply->ignoreSslErrors();
         } else {
             qCInfo(lcClientTransport) << "TLS errors:" << errors;
         }
     });
+    // Emitted before any request byte is sent: the place Qt documents for pinning checks.
+    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+        if (!pinHolds(reply->sslConfiguration().peerCertificate()))
+            fail(CloseReason::TlsError, u"the server's certificate is not the pinned one"_s);
+    });
 #else
     Q_UNUSED(reply);
+#endif
+}
+
+bool EngineIoClient::pinHolds(const QSslCertificate &peer) const
+{
+#if QT_CONFIG(ssl)
+    // The empty CA list already sends every certificate through certificateTrusted(); this
+    // checks again once the connection is up, whatever trust store Qt ended up using.
+    const QByteArray &pin = m_options.trustedCertificateSha256;
+    return pin.isEmpty() || (!peer.isNull() && peer.digest(QCryptographicHash::Sha256) == pin);
+#else
+    Q_UNUSED(peer);
+    return true;
 #endif
 }
 
@@ -267,7 +358,7 @@ void EngineIoClient::startPollingHandshake()
     request.setTransferTimeout(m_options.connectTimeout);
     qCDebug(lcClientTransport) << "GET" << request.url();
     m_handshakeReply = m_nam->get(request);
-    connectSslHandling(m_handshakeReply);
+    watchReply(m_handshakeReply);
     connect(m_handshakeReply, &QNetworkReply::finished, this, &EngineIoClient::onHandshakeFinished);
 }
 
@@ -278,16 +369,16 @@ void EngineIoClient::onHandshakeFinished()
     if (!reply)
         return;
     reply->deleteLater();
+    const QByteArray body = takeBody(reply);
     if (m_state != State::Opening)
         return;
     if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply);
+        const QString detail = replyError(reply, body);
         qCInfo(lcClientTransport) << "handshake failed:" << detail;
         fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
              detail);
         return;
     }
-    const QByteArray body = reply->readAll();
     qCDebug(lcClientTransport) << "handshake <" << truncated(body);
     auto packets = EngineIo::Payload::decode(body, m_options.limits);
     if (!packets || packets->isEmpty()) {
@@ -327,6 +418,9 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
                                << "upgrades" << m_handshake.upgrades;
     QPointer<EngineIoClient> self(this);
     setState(State::Open);
+    // From now on the server may send up to the full limit, not just a handshake.
+    if (self && m_ws)
+        setMessageLimit(m_ws);
     resetWatchdog();
     if (self)
         Q_EMIT transportChanged(transportName());
@@ -340,7 +434,7 @@ void EngineIoClient::poll()
         return;
     QNetworkRequest request = httpRequest();
     m_pollReply = m_nam->get(request);
-    connectSslHandling(m_pollReply);
+    watchReply(m_pollReply);
     connect(m_pollReply, &QNetworkReply::finished, this, &EngineIoClient::onPollFinished);
 }
 
@@ -351,18 +445,18 @@ void EngineIoClient::onPollFinished()
     if (!reply)
         return;
     reply->deleteLater();
+    const QByteArray body = takeBody(reply);
     if (m_state != State::Open && m_state != State::Closing)
         return;
     if (reply->error() != QNetworkReply::NoError) {
         if (m_state == State::Closing)
             return;
-        const QString detail = replyError(reply);
+        const QString detail = replyError(reply, body);
         qCInfo(lcClientTransport) << "poll failed:" << detail;
         fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
              detail);
         return;
     }
-    const QByteArray body = reply->readAll();
     qCDebug(lcClientTransport) << "poll <" << truncated(body);
     auto packets = EngineIo::Payload::decode(body, m_options.limits);
     if (!packets) {
@@ -426,7 +520,7 @@ void EngineIoClient::flushPolling()
     request.setHeader(QNetworkRequest::ContentTypeHeader, "text/plain;charset=UTF-8"_ba);
     request.setTransferTimeout(qMax(m_options.connectTimeout, 1000));
     m_postReply = m_nam->post(request, body);
-    connectSslHandling(m_postReply);
+    watchReply(m_postReply);
     connect(m_postReply, &QNetworkReply::finished, this, &EngineIoClient::onPostFinished);
 }
 
@@ -437,10 +531,11 @@ void EngineIoClient::onPostFinished()
     if (!reply)
         return;
     reply->deleteLater();
+    const QByteArray body = takeBody(reply);
     if (m_state != State::Open && m_state != State::Closing)
         return;
     if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply);
+        const QString detail = replyError(reply, body);
         qCInfo(lcClientTransport) << "POST failed:" << detail;
         fail(m_state == State::Closing            ? CloseReason::ClientClose
                      : isTlsError(reply->error()) ? CloseReason::TlsError
@@ -449,9 +544,9 @@ void EngineIoClient::onPostFinished()
         return;
     }
     // Node answers "ok", python-engineio "OK" (PROTOCOL.md §1.5).
-    const QByteArray body = reply->readAll().trimmed();
-    if (body.compare("ok", Qt::CaseInsensitive) != 0)
-        qCDebug(lcClientTransport) << "unexpected POST answer" << truncated(body);
+    const QByteArray answer = body.trimmed();
+    if (answer.compare("ok", Qt::CaseInsensitive) != 0)
+        qCDebug(lcClientTransport) << "unexpected POST answer" << truncated(answer);
     if (m_state == State::Closing) {
         if (m_writeQueue.isEmpty())
             fail(CloseReason::ClientClose, u"closed by the client"_s);
@@ -471,8 +566,26 @@ QWebSocket *EngineIoClient::createWebSocket()
 {
     // No Origin header: python-engineio rejects origins it cannot match (PROTOCOL.md §4.7).
     auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    // Qt's default lets one message grow to 2 GiB; a frame or message over the limit is refused
+    // at its header, before its payload is buffered (the frame limit), or as it grows.
+    setMessageLimit(ws);
+#if QT_CONFIG(ssl)
+    if (m_options.wsUrl.scheme() == "wss"_L1)
+        ws->setSslConfiguration(sslConfiguration());
+#endif
     // Each handler checks the socket's current role: a probe becomes the main socket.
     connect(ws, &QWebSocket::connected, this, [this, ws] {
+#if QT_CONFIG(ssl)
+        if (m_options.wsUrl.scheme() == "wss"_L1
+            && !pinHolds(ws->sslConfiguration().peerCertificate())) {
+            const QString why = u"the server's certificate is not the pinned one"_s;
+            if (ws == m_ws)
+                fail(CloseReason::TlsError, why);
+            else if (ws == m_probe)
+                dropProbe(why);
+            return;
+        }
+#endif
         if (ws == m_probe) {
             qCDebug(lcClientTransport) << "probe > 2probe";
             ws->sendTextMessage(u"2probe"_s);
@@ -489,33 +602,41 @@ QWebSocket *EngineIoClient::createWebSocket()
             onWebSocketBinary(bytes);
     });
     // Qt may report a failed connection as disconnected() before error(): both ask the socket.
-    auto failure = [ws]() -> std::pair<QString, bool> {
+    auto failure = [ws]() -> std::pair<QString, CloseReason> {
         const QAbstractSocket::SocketError error = ws->error();
         if (error != QAbstractSocket::UnknownSocketError)
-            return {ws->errorString(), error == QAbstractSocket::SslHandshakeFailedError};
+            return {ws->errorString(),
+                    error == QAbstractSocket::SslHandshakeFailedError
+                            ? CloseReason::TlsError
+                            : CloseReason::TransportError};
+        // Qt closes with 1009 when a frame or message exceeds setMessageLimit().
+        if (ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
+            return {u"the server sent a WebSocket message larger than the client's limit of %1 "
+                    "bytes"_s.arg(ws->maxAllowedIncomingMessageSize()),
+                    CloseReason::ProtocolError};
         if (!ws->closeReason().isEmpty())
-            return {u"WebSocket closed: "_s + ws->closeReason(), false};
-        return {u"WebSocket closed (%1)"_s.arg(int(ws->closeCode())), false};
+            return {u"WebSocket closed: "_s + ws->closeReason(), CloseReason::TransportError};
+        return {u"WebSocket closed (%1)"_s.arg(int(ws->closeCode())), CloseReason::TransportError};
     };
     connect(ws, &QWebSocket::disconnected, this, [this, ws, failure] {
-        const auto [why, tls] = failure();
+        const auto [why, reason] = failure();
         if (ws == m_ws)
-            onWebSocketGone(why, tls);
+            onWebSocketGone(why, reason);
         else if (ws == m_probe)
             dropProbe(why);
     });
     // Qt 6.4 still calls the signal error(); errorOccurred() arrives in 6.5.
     connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this, ws, failure](QAbstractSocket::SocketError) {
-                const auto [why, tls] = failure();
+                const auto [why, reason] = failure();
                 if (ws == m_ws)
-                    onWebSocketGone(why, tls);
+                    onWebSocketGone(why, reason);
                 else if (ws == m_probe)
                     dropProbe(why);
             });
 #if QT_CONFIG(ssl)
     connect(ws, &QWebSocket::sslErrors, this, [this, ws](const QList<QSslError> &errors) {
-        if (certificateTrusted(errors)) {
+        if (certificateTrusted(ws->sslConfiguration().peerCertificate(), errors)) {
             qCDebug(lcClientTransport) << "trusting the pinned certificate";
             ws->ignoreSslErrors();
         } else {
@@ -564,12 +685,19 @@ void EngineIoClient::onWebSocketBinary(const QByteArray &bytes)
     handlePacket(*packet);
 }
 
-void EngineIoClient::onWebSocketGone(const QString &why, bool tls)
+void EngineIoClient::onWebSocketGone(const QString &why, CloseReason reason)
 {
     if (m_state == State::Closed)
         return;
     qCInfo(lcClientTransport) << "WebSocket lost:" << why;
-    fail(tls ? CloseReason::TlsError : CloseReason::TransportError, why);
+    fail(reason, why);
+}
+
+void EngineIoClient::setMessageLimit(QWebSocket *ws) const
+{
+    const auto limit = quint64(receiveLimit());
+    ws->setMaxAllowedIncomingFrameSize(limit);
+    ws->setMaxAllowedIncomingMessageSize(limit);
 }
 
 // --- upgrade (PROTOCOL.md §1.7) ------------------------------------------------------------
@@ -712,6 +840,7 @@ void EngineIoClient::discardReply(QPointer<QNetworkReply> &reply)
         return;
     QNetworkReply *r = reply;
     reply = nullptr;
+    m_replyBodies.remove(r);
     r->disconnect(this);
     r->abort();
     r->deleteLater();

@@ -6,17 +6,21 @@
 #include <engineiohandshake.h>
 #include <engineiopacket.h>
 
+#include <QtCore/QHash>
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtCore/QUrlQuery>
+#include <QtNetwork/qtnetworkglobal.h>
 
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
 class QWebSocket;
+class QSslCertificate;
+class QSslConfiguration;
 class QSslError;
 
 namespace Confab::Client {
@@ -29,6 +33,12 @@ namespace Confab::Client {
 //! polling writes within the server's maxPayload (and 16 packets, python-engineio's limit),
 //! and never abandons a pending long-poll except when shutting down. It does not reconnect:
 //! that is SocketIoClient's job.
+//!
+//! It bounds what it reads while reading: an HTTP response whose Content-Length, or whose bytes
+//! received so far, exceed Options::limits.maxPayload (64 KiB before the handshake) is aborted,
+//! and so is a WebSocket frame or message over the same limit (closed with 1009); the session
+//! then ends with CloseReason::ProtocolError. With a pinned certificate, only that certificate
+//! is accepted: no CA is consulted.
 //!
 //! Signal order: opened() once per successful open(), then messageReceived() any number of
 //! times, then closed() exactly once per open() call (also when opening failed).
@@ -61,7 +71,9 @@ public:
         QList<QPair<QByteArray, QByteArray>> headers;
         TransportMode transports = TransportMode::Auto;
         int connectTimeout = 20000;
+        //! The only server certificate accepted when set (see ClientOptions).
         QByteArray trustedCertificateSha256;
+        //! maxPayload bounds every HTTP response and WebSocket message read.
         Protocol::Limits limits;
     };
 
@@ -106,8 +118,19 @@ private:
     void setState(State state);
     QUrl requestUrl(bool websocket) const;
     QNetworkRequest httpRequest() const;
-    void connectSslHandling(QNetworkReply *reply);
-    bool certificateTrusted(const QList<QSslError> &errors) const;
+    //! The most a server may send in one HTTP response or WebSocket message right now.
+    qsizetype receiveLimit() const;
+    void watchReply(QNetworkReply *reply);
+    void watchReplySize(QNetworkReply *reply);
+    //! The reply's whole body: what watchReplySize() has taken so far and the rest.
+    QByteArray takeBody(QNetworkReply *reply);
+    void setMessageLimit(QWebSocket *ws) const;
+#if QT_CONFIG(ssl)
+    QSslConfiguration sslConfiguration() const;
+#endif
+    bool certificateTrusted(const QSslCertificate &peer, const QList<QSslError> &errors) const;
+    //! No pin, or \a peer is the pinned certificate.
+    bool pinHolds(const QSslCertificate &peer) const;
 
     void startPollingHandshake();
     void onHandshakeFinished();
@@ -131,7 +154,7 @@ private:
     void handlePacket(const EngineIo::Packet &packet);
     void onWebSocketText(const QString &text);
     void onWebSocketBinary(const QByteArray &bytes);
-    void onWebSocketGone(const QString &why, bool tls);
+    void onWebSocketGone(const QString &why, CloseReason reason);
     void resetWatchdog();
 
     void fail(CloseReason reason, const QString &detail);
@@ -147,6 +170,8 @@ private:
     QPointer<QNetworkReply> m_handshakeReply;
     QPointer<QNetworkReply> m_pollReply;
     QPointer<QNetworkReply> m_postReply;
+    //! Bodies of the replies above, read while they arrive (see watchReplySize()).
+    QHash<QNetworkReply *, QByteArray> m_replyBodies;
     QPointer<QWebSocket> m_ws;
     QPointer<QWebSocket> m_probe;
     QList<EngineIo::Packet> m_writeQueue;

@@ -3,6 +3,7 @@
 
 #include "jsonvariant.h"
 #include "stdinreader.h"
+#include "terminaltext.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QIODevice>
@@ -45,7 +46,10 @@ void CliSession::setupParser(QCommandLineParser &parser)
             "{\"ack\":\"name\",\"args\":[...]}\n"
             "  {\"ackId\":N,\"args\":[...]}                  answer an event printed with "
             "\"ackId\":N\n"
-            "Binary data is written {\"$binary\":\"<base64>\"}. End of input disconnects.\n\n"
+            "Binary data is written {\"$binary\":\"<base64>\"}. End of input disconnects.\n"
+            "Control and bidi characters the server sends are escaped (\\uXXXX in JSON lines). "
+            "HTTP responses and WebSocket messages over 100 MB (64 KiB before the handshake) "
+            "are refused.\n\n"
             "Exit codes: 0 clean end, 2 bad arguments, 3 connection refused by the server, "
             "4 server unreachable, 5 bad JSON on stdin, 6 disconnected by the server."_s);
     parser.addHelpOption();
@@ -67,7 +71,8 @@ void CliSession::setupParser(QCommandLineParser &parser)
              u"10000"_s},
             {u"no-reconnect"_s, u"Exit instead of reconnecting when the connection is lost."_s},
             {u"trust-sha256"_s,
-             u"Trust the server certificate with this SHA-256 fingerprint (self-signed hosts)."_s,
+             u"Accept only the server certificate with this SHA-256 fingerprint, even if it is "
+             "self-signed; any other certificate is refused, even one a CA vouches for."_s,
              u"fingerprint"_s},
             {u"verbose"_s, u"Report connection changes on stderr."_s},
     });
@@ -325,12 +330,17 @@ void CliSession::onError(SocketIoClient::Error error, const QString &message)
 
 void CliSession::printJson(const QJsonObject &object)
 {
-    m_out->write(QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n');
+    // The values came from the server: no control or bidi character may reach a terminal raw.
+    m_out->write(escapeJsonForTerminal(QJsonDocument(object).toJson(QJsonDocument::Compact))
+                 + '\n');
 }
 
 void CliSession::note(const QString &message)
 {
-    std::fprintf(stderr, "confab-cli: %s\n", message.toLocal8Bit().constData());
+    // Messages quote the server (CONNECT_ERROR text, HTTP error bodies): escape its controls,
+    // newlines included, so each message stays one line and cannot drive the terminal.
+    std::fprintf(stderr, "confab-cli: %s\n",
+                 escapeControls(message, EscapeStyle::Visible).toLocal8Bit().constData());
     std::fflush(stderr);
 }
 

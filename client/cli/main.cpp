@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // confab-cli: QCoreApplication + argument parsing; the logic is in CliSession.
 #include "clisession.h"
+#include "terminaltext.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -8,6 +9,7 @@
 #include <QtCore/QLoggingCategory>
 
 #include <cstdio>
+#include <cstdlib>
 
 using namespace Qt::StringLiterals;
 
@@ -32,6 +34,17 @@ int main(int argc, char *argv[])
     // The library's own log lines would garble stderr's one-line messages; --verbose keeps them.
     if (!config->verbose)
         QLoggingCategory::setFilterRules(u"confab.*.info=false"_s);
+    // Log lines may quote the server too (an HTTP error body, a close reason): escaped like
+    // every other line confab-cli writes.
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context,
+                              const QString &message) {
+        const QString line = Confab::Cli::escapeControls(qFormatLogMessage(type, context, message),
+                                                         Confab::Cli::EscapeStyle::Visible);
+        std::fprintf(stderr, "%s\n", line.toLocal8Bit().constData());
+        std::fflush(stderr);
+        if (type == QtFatalMsg)
+            std::abort();
+    });
 
     // The file descriptor, not the FILE*: stdio would hold lines back when stdout is a pipe.
     QFile out;

@@ -2,12 +2,14 @@
 // confab-cli driven through stdin/stdout against python-socketio, Node socket.io and Confab's own
 // host (client_confab_server).
 #include "peerserver.h"
+#include "rawserver.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtNetwork/QTcpServer>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -92,6 +94,29 @@ private:
 QJsonArray array(const QByteArray &json)
 {
     return QJsonDocument::fromJson(json).array();
+}
+
+// What a hostile server sends: an OSC that retitles the terminal, a BEL, a clear-screen CSI, a
+// C1 CSI (U+009B), a bidi override and isolate, a newline, DEL and a zero-width space.
+const QString HostileText = u"\x1b]0;pwned\x07\x1b[2J\u009b31m\u202eevil\u2066\nnext\x7f\u200b!"_s;
+// The same as it appears inside a JSON string on the wire.
+const QByteArray HostileJson
+        = QJsonDocument(QJsonArray{HostileText}).toJson(QJsonDocument::Compact);
+
+//! The first character in \a bytes (UTF-8) that a terminal could act on, other than the
+//! newline that ends each line; 0 when there is none. Its own list, not confab-cli's function.
+char32_t firstRawControl(const QByteArray &bytes)
+{
+    const QList<uint> text = QString::fromUtf8(bytes).toUcs4();
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const uint c = text[i];
+        const bool lineEnd = c == '\n' && (i + 1 == text.size() || text[i + 1] != '\n');
+        if ((c < 0x20 && !lineEnd) || (c >= 0x7f && c <= 0x9f) || (c >= 0x200b && c <= 0x200f)
+            || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069) || c == 0xfeff
+            || c == 0x2028 || c == 0x2029)
+            return c;
+    }
+    return 0;
 }
 
 } // namespace
@@ -311,6 +336,82 @@ private Q_SLOTS:
         Cli cli;
         cli.start(args);
         QCOMPARE(cli.waitForExit(), int(ExitUsage));
+    }
+
+    void hostileTextIsEscaped_data()
+    {
+        QTest::addColumn<QString>("attack");
+        QTest::addColumn<bool>("verbose");
+        QTest::addColumn<int>("exitCode");
+        QTest::addRow("event on stdout") << u"event"_s << false << int(ExitOk);
+        QTest::addRow("CONNECT_ERROR message") << u"connect_error"_s << false << int(ExitRefused);
+        QTest::addRow("HTTP error body") << u"http_error"_s << false << int(ExitUnreachable);
+        QTest::addRow("HTTP error body, verbose")
+                << u"http_error"_s << true << int(ExitUnreachable);
+    }
+    void hostileTextIsEscaped()
+    {
+        QFETCH(QString, attack);
+        QFETCH(bool, verbose);
+        QFETCH(int, exitCode);
+
+        // A polling server in this process: answers the handshake, then puts the attack in the
+        // response to the CONNECT (or in an HTTP error body instead of a handshake).
+        ConfabTest::RawServer server;
+        ConfabTest::PollingPeer peer;
+        const QByteArray hostile = HostileJson.mid(1).chopped(1); // the JSON string
+        peer.onPost = [&](const QByteArray &body) {
+            if (!body.startsWith("40"))
+                return;
+            if (attack == "connect_error"_L1)
+                peer.deliver(R"(44{"message":)" + hostile + "}");
+            else // an event named by the attack, with it as an argument and an object key
+                peer.deliver(R"(40{"sid":"s"})" + QByteArray(1, '\x1e') + "42[" + hostile + ","
+                             + hostile + ",{" + hostile + ":1}]");
+        };
+        server.handler = [&](const ConfabTest::RawServer::Request &request) {
+            if (attack == "http_error"_L1)
+                ConfabTest::RawServer::respond(request.socket, 403, HostileText.toUtf8());
+            else
+                peer.handle(request);
+        };
+        QVERIFY(server.listen());
+
+        // The server runs in this thread: wait with the event loop running, never blocking.
+        QProcess cli;
+        cli.setProgram(QStringLiteral(CONFAB_CLI_PATH));
+        QStringList args{server.httpUrl(), u"--transport"_s, u"polling"_s, u"--no-reconnect"_s};
+        if (verbose)
+            args << u"--verbose"_s;
+        cli.setArguments(args);
+        QSignalSpy finished(&cli, &QProcess::finished);
+        QByteArray out;
+        connect(&cli, &QProcess::readyReadStandardOutput, this,
+                [&] { out += cli.readAllStandardOutput(); });
+        cli.start();
+        QVERIFY(cli.waitForStarted());
+        if (attack == "event"_L1) {
+            QTRY_VERIFY_WITH_TIMEOUT(out.contains('\n'), Timeout);
+            cli.closeWriteChannel();
+        }
+        QVERIFY(finished.wait(Timeout));
+        out += cli.readAllStandardOutput();
+        const QByteArray err = cli.readAllStandardError();
+        QCOMPARE(cli.exitCode(), exitCode);
+
+        QVERIFY2(firstRawControl(out) == 0, out.toHex(' ').constData());
+        QVERIFY2(firstRawControl(err) == 0, err.toHex(' ').constData());
+        if (attack == "event"_L1) {
+            // Escaped, yet the same values: the line is still JSON.
+            const QJsonObject line = QJsonDocument::fromJson(out.trimmed()).object();
+            QCOMPARE(line.value("event"_L1).toString(), HostileText);
+            QCOMPARE(line.value("args"_L1).toArray().at(0).toString(), HostileText);
+            QVERIFY(line.value("args"_L1).toArray().at(1).toObject().contains(HostileText));
+        } else {
+            // Visible escapes, the server's newline included: one line for the whole message.
+            QVERIFY2(err.contains(R"(\x1b]0;pwned\x07\x1b[2J\x9b31m\u{202e}evil\u{2066}\nnext)"),
+                     err.constData());
+        }
     }
 
     void helpAndVersion()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // TLS: wss/https against a Node socket.io server with a self-signed certificate made by openssl
 // at test time. Verification is on by default; pinning the certificate's SHA-256 trusts it.
+// A second server has a certificate from a test CA that the client trusts: a pin restricts, so
+// with another pin that server is refused although the CA vouches for it.
 #include "peerserver.h"
 
 #include "ackreply.h"
@@ -8,6 +10,7 @@
 
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslConfiguration>
 #include <QtNetwork/QSslSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -27,12 +30,25 @@ class tst_ClientTls : public QObject
     QTemporaryDir m_dir;
     QByteArray m_digest;
     std::unique_ptr<PeerServer> m_server;
+    QByteArray m_caIssuedDigest;
+    std::unique_ptr<PeerServer> m_caIssuedServer;
 
-    ClientOptions options(TransportMode mode, const QByteArray &pin) const
+    bool runOpenssl(const QStringList &args)
+    {
+        QProcess gen;
+        gen.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        gen.setWorkingDirectory(m_dir.path());
+        gen.start(QStandardPaths::findExecutable(u"openssl"_s), args);
+        return gen.waitForFinished(60000) && gen.exitStatus() == QProcess::NormalExit
+                && gen.exitCode() == 0;
+    }
+
+    ClientOptions options(TransportMode mode, const QByteArray &pin,
+                          const PeerServer *server = nullptr) const
     {
         ClientOptions o;
         // No subjectAltName for 127.0.0.1 either: the pin must cover the host mismatch too.
-        o.url = QUrl(u"https://127.0.0.1:%1"_s.arg(m_server->port()));
+        o.url = QUrl(u"https://127.0.0.1:%1"_s.arg((server ? server : m_server.get())->port()));
         o.transports = mode;
         o.trustedCertificateSha256 = pin;
         o.reconnection = false;
@@ -76,6 +92,35 @@ private Q_SLOTS:
 
         m_server = std::make_unique<PeerServer>(PeerServer::Kind::Node);
         QVERIFY(m_server->start(0, {u"--tls-cert"_s, cert, u"--tls-key"_s, key}));
+
+        // A test CA, trusted by this process, and a certificate it issued for 127.0.0.1.
+        QVERIFY(runOpenssl({u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s,
+                            u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s, u"-days"_s, u"2"_s,
+                            u"-subj"_s, u"/CN=Confab Test CA"_s, u"-addext"_s,
+                            u"basicConstraints=critical,CA:TRUE"_s, u"-addext"_s,
+                            u"keyUsage=critical,keyCertSign,cRLSign"_s}));
+        QVERIFY(runOpenssl({u"req"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-keyout"_s,
+                            u"leaf.key"_s, u"-out"_s, u"leaf.csr"_s, u"-subj"_s,
+                            u"/CN=127.0.0.1"_s}));
+        QFile ext(m_dir.filePath(u"leaf.ext"_s));
+        QVERIFY(ext.open(QIODevice::WriteOnly));
+        ext.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        ext.close();
+        QVERIFY(runOpenssl({u"x509"_s, u"-req"_s, u"-in"_s, u"leaf.csr"_s, u"-CA"_s, u"ca.pem"_s,
+                            u"-CAkey"_s, u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s,
+                            u"leaf.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"leaf.ext"_s}));
+        const auto ca = QSslCertificate::fromPath(m_dir.filePath(u"ca.pem"_s));
+        QCOMPARE(ca.size(), 1);
+        QSslConfiguration trusting = QSslConfiguration::defaultConfiguration();
+        trusting.addCaCertificates(ca);
+        QSslConfiguration::setDefaultConfiguration(trusting);
+        const auto leaf = QSslCertificate::fromPath(m_dir.filePath(u"leaf.pem"_s));
+        QCOMPARE(leaf.size(), 1);
+        m_caIssuedDigest = leaf.first().digest(QCryptographicHash::Sha256);
+        m_caIssuedServer = std::make_unique<PeerServer>(PeerServer::Kind::Node);
+        QVERIFY(m_caIssuedServer->start(0,
+                                        {u"--tls-cert"_s, m_dir.filePath(u"leaf.pem"_s),
+                                         u"--tls-key"_s, m_dir.filePath(u"leaf.key"_s)}));
     }
 
     void untrustedIsRefused_data() { addRows(); }
@@ -119,6 +164,44 @@ private Q_SLOTS:
         QSignalSpy finished(reply, &AckReply::finished);
         QVERIFY(finished.wait(Timeout));
         QCOMPARE(reply->result(), (QVariantList{u"over TLS"_s, QByteArray("\x00\x01", 2)}));
+        if (mode != TransportMode::Polling)
+            QTRY_COMPARE_WITH_TIMEOUT(client.transport(), u"websocket"_s, Timeout);
+    }
+
+    void caTrustedWithoutPin_data() { addRows(); }
+    void caTrustedWithoutPin()
+    {
+        // Without a pin, the usual verification: the test CA vouches for this server.
+        QFETCH(TransportMode, mode);
+        SocketIoClient client(options(mode, {}, m_caIssuedServer.get()));
+        QSignalSpy joined(&client, &SocketIoClient::connected);
+        client.open();
+        QVERIFY2(joined.wait(Timeout), qPrintable(client.lastError()));
+    }
+
+    void pinRestrictsCaTrust_data() { addRows(); }
+    void pinRestrictsCaTrust()
+    {
+        // Pinned to another certificate: refused, although a trusted CA issued this one.
+        QFETCH(TransportMode, mode);
+        SocketIoClient client(options(mode, m_digest, m_caIssuedServer.get()));
+        QSignalSpy errors(&client, &SocketIoClient::errorOccurred);
+        QSignalSpy joined(&client, &SocketIoClient::connected);
+        client.open();
+        QVERIFY(errors.wait(Timeout));
+        QCOMPARE(errors.first().at(0).value<SocketIoClient::Error>(),
+                 SocketIoClient::Error::TlsError);
+        QCOMPARE(joined.size(), 0);
+    }
+
+    void pinnedCaIssuedIsTrusted_data() { addRows(); }
+    void pinnedCaIssuedIsTrusted()
+    {
+        QFETCH(TransportMode, mode);
+        SocketIoClient client(options(mode, m_caIssuedDigest, m_caIssuedServer.get()));
+        QSignalSpy joined(&client, &SocketIoClient::connected);
+        client.open();
+        QVERIFY2(joined.wait(Timeout), qPrintable(client.lastError()));
         if (mode != TransportMode::Polling)
             QTRY_COMPARE_WITH_TIMEOUT(client.transport(), u"websocket"_s, Timeout);
     }
