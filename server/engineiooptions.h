@@ -32,8 +32,32 @@ struct EngineIoOptions
     bool corsCredentials = false;
     //! Engine.IO packets per polling response: python-engineio clients refuse more than 16.
     int maxPacketsPerPoll = 16;
-    //! Simultaneous TCP connections the host accepts.
+    //! Simultaneous TCP connections the host accepts, WebSocket connections included.
     int maxConnections = 20000;
+    //! Engine.IO sessions (polling and WebSocket alike) open at once from one remote address;
+    //! a handshake over it is refused with 429. 0 lifts the cap (a benchmark, or a reverse
+    //! proxy through which every client arrives from one address).
+    int maxSessionsPerAddress = 256;
+    //! Engine.IO sessions open at once in total; a handshake over it is refused with 503.
+    //! 0 lifts the cap.
+    int maxSessions = 10000;
+    //! Bytes a session may have waiting to be sent (its polling queue, or its WebSocket's
+    //! unsent frames, each counted with its bookkeeping): a client that asks for more than
+    //! it reads is closed. 0 means the default, sendQueueLimit().
+    qint64 maxSendQueue = 0;
+    //! Names a client may use in the Host header besides the host's own (loopback names,
+    //! IP addresses, the machine's name and NAME.local, the hosts of corsOrigins): what a
+    //! reverse proxy or a DNS name for this machine passes on. A name starting with "."
+    //! also matches its subdomains; "*" accepts any Host (turns the DNS-rebinding guard off).
+    QStringList allowedHosts;
+
+    //! \brief The effective maxSendQueue: 8 × maxPayload and at least 8 MiB unless set.
+    qint64 sendQueueLimit() const
+    {
+        if (maxSendQueue > 0)
+            return maxSendQueue;
+        return qMax<qint64>(8 * maxPayload, qint64(8) * 1024 * 1024);
+    }
     //! A connection must deliver a request head this soon after opening (slowloris guard),
     //! and an idle keep-alive connection is closed after as long.
     std::chrono::milliseconds httpTimeout{30000};

@@ -9,6 +9,7 @@
 
 #include <QtCore/QUrl>
 
+#include <QtNetwork/QHostInfo>
 #include <QtNetwork/QTcpSocket>
 #include <algorithm>
 
@@ -73,6 +74,7 @@ EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     , m_listener(std::make_unique<HttpListener>())
 {
     applyListenerSettings();
+    updateOwnNames();
     connect(m_listener.get(), &HttpListener::requestReceived, this, &EngineIoServer::onRequest);
     connect(m_listener.get(), &HttpListener::webSocketUpgradeRequested, this,
             &EngineIoServer::onUpgradeRequest);
@@ -137,13 +139,107 @@ void EngineIoServer::setOptions(const EngineIoOptions &options)
     if (m_timerWheel.activeCount() == 0)
         m_timerWheel.setTick(wheelTick(options));
     applyListenerSettings();
+    updateOwnNames();
 }
 
-HttpResponse EngineIoServer::errorResponse(int code, int status)
+HttpResponse EngineIoServer::errorResponse(int code, int status, const QByteArray &message)
 {
+    Q_ASSERT(!message.contains('"') && !message.contains('\\'));
     QByteArray body = "{\"code\":" + QByteArray::number(code) + ",\"message\":\""
-            + errorMessage(code) + "\"}";
+            + (message.isEmpty() ? errorMessage(code) : message) + "\"}";
     return HttpResponse::json(status, std::move(body));
+}
+
+void EngineIoServer::updateOwnNames()
+{
+    m_ownNames.clear();
+    m_allowedSuffixes.clear();
+    m_anyHost = false;
+    // The machine's own names: what a person on the LAN types, or mDNS resolves.
+    const QByteArray hostName = QHostInfo::localHostName().toLower().toUtf8();
+    if (!hostName.isEmpty()) {
+        m_ownNames.insert(hostName);
+        m_ownNames.insert(hostName + ".local");
+        const QByteArray domain = QHostInfo::localDomainName().toLower().toUtf8();
+        if (!domain.isEmpty())
+            m_ownNames.insert(hostName + '.' + domain);
+    }
+    // A page allowed by CORS may be served by a name of this host too.
+    for (const QString &origin : std::as_const(m_options.corsOrigins)) {
+        const QString host = QUrl(origin).host().toLower();
+        if (!host.isEmpty())
+            m_ownNames.insert(host.toUtf8());
+    }
+    for (const QString &allowed : std::as_const(m_options.allowedHosts)) {
+        QByteArray name = allowed.trimmed().toLower().toUtf8();
+        if (name.endsWith('.') && name.size() > 1)
+            name.chop(1);
+        if (name == "*")
+            m_anyHost = true;
+        else if (name.startsWith('.'))
+            m_allowedSuffixes.append(name);
+        else if (!name.isEmpty())
+            m_ownNames.insert(name);
+    }
+}
+
+bool EngineIoServer::isHostAllowed(const HttpRequest &request) const
+{
+    if (m_anyHost)
+        return true;
+    const QList<QByteArray> values = request.headerValues("host");
+    if (values.isEmpty())
+        return true; // HTTP/1.0 without Host: no browser sends that (the parser wants it in 1.1)
+    QByteArray host = values.constFirst().trimmed().toLower();
+    if (host.startsWith('[')) {
+        // An IPv6 literal, "[::1]:3000".
+        const qsizetype end = host.indexOf(']');
+        return end > 1 && QHostAddress().setAddress(QString::fromLatin1(host.mid(1, end - 1)));
+    }
+    if (const qsizetype colon = host.lastIndexOf(':'); colon >= 0)
+        host.truncate(colon);
+    if (host.endsWith('.'))
+        host.chop(1); // "localhost." is "localhost"
+    if (host.isEmpty())
+        return false;
+    // DNS rebinding needs a name the attacker's DNS answers for: a browser sends an IP
+    // address as Host only for a page it loaded from that very address (browsers parse every
+    // IPv4-looking host as an address, never as a name). So any address is this host as far
+    // as a browser is concerned, and LAN addresses that change (DHCP, VPN) need no list.
+    if (QHostAddress().setAddress(QString::fromLatin1(host)))
+        return true;
+    // RFC 6761 §6.3: browsers resolve localhost and *.localhost to loopback themselves.
+    if (host == "localhost" || host.endsWith(".localhost"))
+        return true;
+    if (m_ownNames.contains(host))
+        return true;
+    return std::any_of(m_allowedSuffixes.cbegin(), m_allowedSuffixes.cend(),
+                       [&](const QByteArray &suffix) {
+                           return host.endsWith(suffix) || host == suffix.mid(1);
+                       });
+}
+
+std::optional<HttpResponse> EngineIoServer::admitSession(const HttpRequest &request)
+{
+    std::optional<HttpResponse> refusal;
+    if (m_options.maxSessions > 0 && m_sessions.size() >= m_options.maxSessions) {
+        refusal = errorResponse(Forbidden, 503, "Too many sessions on this host");
+        refusal->setHeader("Retry-After", "10");
+    } else if (m_options.maxSessionsPerAddress > 0
+               && m_sessionsByAddress.value(request.remoteAddress)
+                       >= m_options.maxSessionsPerAddress) {
+        refusal = errorResponse(Forbidden, 429, "Too many sessions from this address");
+        refusal->setHeader("Retry-After", "10");
+    }
+    if (refusal && m_refusalLogQuiet.hasExpired()) {
+        // An attacker's handshakes must not flood the log either.
+        m_refusalLogQuiet.setRemainingTime(std::chrono::seconds(10));
+        qCInfo(lcEngineIo).noquote()
+                << "refusing a session from" << request.remoteAddress.toString() << "with"
+                << refusal->statusCode << refusal->body << "(" << m_sessions.size()
+                << "sessions open; logged once per 10 s)";
+    }
+    return refusal;
 }
 
 bool EngineIoServer::isOriginAllowed(const HttpRequest &request) const
@@ -159,8 +255,11 @@ bool EngineIoServer::isOriginAllowed(const HttpRequest &request) const
     // Same origin: a page served by this host (the future web client) may always connect.
     const QUrl url(originText);
     const QByteArray host = request.header("host");
+    QString originHost = url.host();
+    if (originHost.contains(u':'))
+        originHost = u'[' + originHost + u']'; // an IPv6 address, as the Host header writes it
     const QString authority
-            = url.port() >= 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port()) : url.host();
+            = url.port() >= 0 ? u"%1:%2"_s.arg(originHost).arg(url.port()) : originHost;
     return !host.isEmpty() && QString::fromUtf8(host).compare(authority, Qt::CaseInsensitive) == 0;
 }
 
@@ -201,6 +300,12 @@ std::optional<HttpResponse> EngineIoServer::check(const HttpRequest &request, Ch
 
 void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &request)
 {
+    if (!isHostAllowed(request)) {
+        qCDebug(lcEngineIo) << "refusing Host" << request.header("host") << "from"
+                            << request.remoteAddress.toString();
+        connection->respond(errorResponse(Forbidden, 403, "Host not allowed"));
+        return;
+    }
     QString path = m_options.path;
     if (request.path != path && !(path.endsWith(u'/') && request.path == path.chopped(1))) {
         bool handled = false;
@@ -243,6 +348,11 @@ void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &re
             connection->respond(response);
             return;
         }
+        if (std::optional<HttpResponse> refused = admitSession(request)) {
+            applyCors(request, *refused);
+            connection->respond(*refused);
+            return;
+        }
         EngineIoSession *session
                 = createSession(checked.version, request, EngineIoSession::Transport::Polling);
         session->sendOpenPacket();
@@ -274,6 +384,12 @@ void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &re
 
 void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &head)
 {
+    if (!isHostAllowed(head)) {
+        qCDebug(lcEngineIo) << "refusing upgrade with Host" << head.header("host") << "from"
+                            << head.remoteAddress.toString();
+        HttpConnection::respondAndClose(socket, errorResponse(Forbidden, 403, "Host not allowed"));
+        return;
+    }
     QString path = m_options.path;
     if (head.path != path && !(path.endsWith(u'/') && head.path == path.chopped(1))) {
         HttpConnection::respondAndClose(socket, HttpResponse::error(404));
@@ -292,6 +408,8 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
         // A second WebSocket for a session that has one is accepted and then closed at once
         // (see EngineIoSession::probeWebSocket), as the reference server does.
     }
+    if (!error && checked.sid.isEmpty())
+        error = admitSession(head); // refused before the 101: no WebSocket is ever opened
     if (error) {
         qCDebug(lcEngineIo) << "refusing upgrade" << head.target << error->statusCode;
         HttpConnection::respondAndClose(socket, *error);
@@ -306,6 +424,7 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
             = WebSocketConnection::accept(socket, head, m_options.maxPayload, this);
     if (!webSocket)
         return; // the client went away meanwhile
+    m_listener->trackConnection(webSocket);
     if (checked.sid.isEmpty()) {
         EngineIoSession *session
                 = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
@@ -332,6 +451,7 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
     auto *session = new EngineIoSession(generateSid(), version, request, this);
     session->m_transport = transport;
     m_sessions.insert(session->sid(), session);
+    ++m_sessionsByAddress[request.remoteAddress];
     connect(session, &EngineIoSession::closed, this, [this, session] { onSessionClosed(session); });
     qCDebug(lcEngineIo) << "session" << session->sid() << "opened on" << session->transportName()
                         << "from" << request.remoteAddress.toString();
@@ -342,6 +462,9 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
 void EngineIoServer::onSessionClosed(EngineIoSession *session)
 {
     m_sessions.remove(session->sid());
+    const QHostAddress address = session->handshakeRequest().remoteAddress;
+    if (auto it = m_sessionsByAddress.find(address); it != m_sessionsByAddress.end() && --*it <= 0)
+        m_sessionsByAddress.erase(it);
     Q_EMIT sessionClosed(session);
     session->deleteLater();
 }

@@ -6,9 +6,11 @@
 #include "http/httprequest.h"
 #include "timerwheel.h"
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtNetwork/QHostAddress>
 
 #include <memory>
@@ -26,6 +28,14 @@ namespace Confab {
 //! Requests under options().path are Engine.IO; anything else is offered to
 //! otherRequest() (404 when nobody answers). Every new session is announced with
 //! sessionOpened() before its first packet can arrive.
+//!
+//! What a peer can make the host hold is bounded: sessions per remote address and in total
+//! (EngineIoOptions::maxSessionsPerAddress, maxSessions; polling and WebSocket alike, a
+//! handshake over them is refused before a session or a 101 exists), the bytes waiting for
+//! each session (EngineIoOptions::sendQueueLimit()), and TCP connections (WebSocket ones
+//! included). A request whose Host header names neither this host nor an allowed name is
+//! refused with 403 (DNS rebinding: a web page whose name was pointed at this host must not
+//! be treated as same-origin; see isHostAllowed()).
 class EngineIoServer : public QObject
 {
     Q_OBJECT
@@ -58,6 +68,17 @@ public:
 
     //! \brief Adds the CORS headers that \a request's Origin earns; true if it is allowed.
     bool applyCors(const HttpRequest &request, HttpResponse &response) const;
+    //! \brief Whether \a request's Host header names this host: any IP address (a browser
+    //! can only be rebound through a name), "localhost" and *.localhost, the machine's host
+    //! name (also NAME.local and NAME.domain), the hosts of the CORS origins, or
+    //! EngineIoOptions::allowedHosts. A request without Host (HTTP/1.0) is allowed: every
+    //! browser sends one.
+    bool isHostAllowed(const HttpRequest &request) const;
+    //! \brief Open sessions whose handshake came from \a address.
+    int sessionCount(const QHostAddress &address) const
+    {
+        return m_sessionsByAddress.value(address);
+    }
 
 Q_SIGNALS:
     void sessionOpened(Confab::EngineIoSession *session);
@@ -78,14 +99,24 @@ private:
                                    EngineIoSession::Transport transport);
     void onSessionClosed(EngineIoSession *session);
     bool isOriginAllowed(const HttpRequest &request) const;
-    //! The reference server's error body, {"code":N,"message":"..."}.
-    static HttpResponse errorResponse(int code, int status = 400);
+    //! The reference server's error body, {"code":N,"message":"..."}; \a message (plain
+    //! ASCII, no quotes) replaces the standard one, as the reference's allowRequest() does.
+    static HttpResponse errorResponse(int code, int status = 400, const QByteArray &message = {});
+    //! The refusal of a new session over the caps, or nothing.
+    std::optional<HttpResponse> admitSession(const HttpRequest &request);
+    void updateOwnNames();
     QString generateSid() const;
 
     EngineIoOptions m_options;
     TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
     QHash<QString, EngineIoSession *> m_sessions;
+    QHash<QHostAddress, int> m_sessionsByAddress;
+    //! Lowercase names the Host header may carry (see isHostAllowed()).
+    QSet<QByteArray> m_ownNames;
+    QList<QByteArray> m_allowedSuffixes; //!< ".example.org": any name under it
+    bool m_anyHost = false;
+    QDeadlineTimer m_refusalLogQuiet; //!< refusals are logged at most every few seconds
     QString m_errorString;
     quint64 m_bytesIn = 0;
     quint64 m_bytesOut = 0;

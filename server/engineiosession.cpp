@@ -19,6 +19,11 @@ using EngineIo::PacketType;
 namespace {
 constexpr auto textContentType = "text/plain; charset=UTF-8";
 constexpr std::chrono::milliseconds kNoopInterval{100};
+
+qint64 costOf(const Packet &packet)
+{
+    return packet.data.size() + EngineIoSession::kPacketOverhead;
+}
 } // namespace
 
 EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
@@ -66,23 +71,48 @@ void EngineIoSession::sendOpenPacket()
     handshake.pingTimeout = int(options.pingTimeout.count());
     handshake.maxPayload = options.maxPayload;
     m_queue.prepend(Packet::of(PacketType::Open, handshake.toJson()));
+    m_queuedBytes += costOf(m_queue.constFirst());
     schedulePing();
 }
 
 void EngineIoSession::send(const Packet &packet)
 {
-    if (m_state != State::Open)
+    if (m_state != State::Open || m_overflowed)
         return;
     m_queue.append(packet);
+    m_queuedBytes += costOf(packet);
     flush();
+    checkQueueLimit();
 }
 
 void EngineIoSession::send(const QList<Packet> &packets)
 {
-    if (m_state != State::Open)
+    if (m_state != State::Open || m_overflowed)
         return;
     m_queue.append(packets);
+    for (const Packet &packet : packets)
+        m_queuedBytes += costOf(packet);
     flush();
+    checkQueueLimit();
+}
+
+void EngineIoSession::checkQueueLimit()
+{
+    const qint64 limit = m_server->options().sendQueueLimit();
+    if (m_queuedBytes <= limit || m_overflowed)
+        return;
+    // The client asks for more than it collects (requests in a POST, never a GET): without
+    // a bound its answers would grow the host without end.
+    m_overflowed = true;
+    const QString detail = u"more than %1 bytes waiting to be sent (%2 packets)"_s.arg(limit).arg(
+            m_queue.size());
+    qCInfo(lcEngineIo) << m_sid << "closing:" << detail << "from"
+                       << m_handshake.remoteAddress.toString();
+    m_queue.clear();
+    m_queuedBytes = 0;
+    QMetaObject::invokeMethod(
+            this, [this, detail] { finish(CloseReason::TransportError, detail); },
+            Qt::QueuedConnection);
 }
 
 void EngineIoSession::close(CloseReason reason)
@@ -112,6 +142,7 @@ void EngineIoSession::flush()
         if (!m_webSocket)
             return;
         const QList<Packet> queue = std::exchange(m_queue, {});
+        m_queuedBytes = 0; // from here on the WebSocket counts them (its maxBacklog())
         for (const Packet &packet : queue)
             writeToWebSocket(m_webSocket, packet);
         return;
@@ -124,9 +155,12 @@ void EngineIoSession::flush()
     QList<Packet> batch;
     if (m_queue.size() <= max) {
         batch = std::exchange(m_queue, {});
+        m_queuedBytes = 0;
     } else {
         batch = m_queue.first(max);
         m_queue.remove(0, max);
+        for (const Packet &packet : std::as_const(batch))
+            m_queuedBytes -= costOf(packet);
     }
     const bool last = m_state == State::Closing && m_queue.isEmpty() && batch.size() < max;
     if (last)
@@ -216,7 +250,9 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     connection->respond(response);
     QPointer<EngineIoSession> self(this);
     for (const Packet &packet : *packets) {
-        if (!self || m_state == State::Closed)
+        // Over the send-queue limit: the rest of the requests would only be answered into
+        // a queue that is gone.
+        if (!self || m_state == State::Closed || m_overflowed)
             return;
         handlePacket(packet, false);
     }
@@ -246,6 +282,7 @@ void EngineIoSession::probeWebSocket(WebSocketConnection *socket)
 void EngineIoSession::wireWebSocket(WebSocketConnection *socket)
 {
     socket->setParent(this);
+    socket->setMaxBacklog(m_server->options().sendQueueLimit());
     connect(socket, &WebSocketConnection::textMessageReceived, this,
             [this, socket](const QByteArray &utf8) { onWebSocketText(utf8, socket); });
     connect(socket, &WebSocketConnection::binaryMessageReceived, this,
@@ -333,6 +370,8 @@ void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnec
 
 void EngineIoSession::handlePacket(const Packet &packet, bool)
 {
+    if (m_overflowed)
+        return; // closing: its answers could not be queued
     ++m_packetsIn;
     const bool v3 = m_version == EngineIo::Version::V3;
     if (v3)
@@ -441,6 +480,7 @@ void EngineIoSession::finish(CloseReason reason, const QString &detail)
                                                         : WebSocket::CloseCode::Normal);
     }
     m_queue.clear();
+    m_queuedBytes = 0;
     qCDebug(lcEngineIo) << m_sid << "closed:" << reason << detail;
     Q_EMIT closed(reason, detail);
 }

@@ -21,8 +21,11 @@ class EngineIoServer;
 //!
 //! Created by EngineIoServer on a handshake. The session starts on long-polling or on a
 //! WebSocket; a polling session may be upgraded (probe "2probe"/"3probe", then "5"). Messages
-//! sent while no transport can carry them wait in a queue. The session ends once, with
-//! closed(); the server deletes it afterwards.
+//! sent while no transport can carry them wait in a queue. What waits, in that queue or in the
+//! WebSocket's, is bounded by EngineIoOptions::sendQueueLimit(): a client that asks for more
+//! than it reads (say, one POST of many requests and never a GET) is closed
+//! (CloseReason::TransportError). The session ends once, with closed(); the server deletes it
+//! afterwards.
 class EngineIoSession : public QObject
 {
     Q_OBJECT
@@ -58,6 +61,10 @@ public:
     bool hasPendingPoll() const { return !m_heldPoll.isNull(); }
 
     //! \brief Queues packets and sends them as soon as the transport allows.
+    //!
+    //! Past the send-queue limit the queue is dropped, nothing more is queued, and the
+    //! session closes from the event loop (not inside this call: a broadcast may be walking
+    //! a room that the close would change).
     void send(const EngineIo::Packet &packet);
     void send(const QList<EngineIo::Packet> &packets);
 
@@ -65,6 +72,11 @@ public:
     void close(CloseReason reason = CloseReason::ServerClose);
     //! \brief Ends the session at once, dropping what is queued (e.g. on a protocol error).
     void abort(CloseReason reason, const QString &detail = {}) { finish(reason, detail); }
+
+    //! \brief Bytes waiting in the polling queue, each packet with its bookkeeping.
+    qint64 queuedBytes() const { return m_queuedBytes; }
+    //! \brief What one queued packet costs beyond its data, as queuedBytes() counts it.
+    static constexpr qint64 kPacketOverhead = qint64(sizeof(EngineIo::Packet));
 
     quint64 packetsReceived() const { return m_packetsIn; }
     quint64 packetsSent() const { return m_packetsOut; }
@@ -89,6 +101,7 @@ private:
 
     void sendOpenPacket();
     void flush();
+    void checkQueueLimit();
     void respondToPoll(QList<EngineIo::Packet> packets);
     void handlePacket(const EngineIo::Packet &packet, bool fromProbe);
     void onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket);
@@ -110,6 +123,8 @@ private:
     State m_state = State::Open;
 
     QList<EngineIo::Packet> m_queue;
+    qint64 m_queuedBytes = 0; //!< m_queue's data plus kPacketOverhead per packet
+    bool m_overflowed = false; //!< over the send-queue limit: closing, nothing more is queued
     QPointer<HttpConnection> m_heldPoll;
     HttpRequest m_heldPollRequest;
     QMetaObject::Connection m_heldPollAborted;

@@ -9,6 +9,7 @@
 #include "socketiopacket.h"
 
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +43,11 @@ struct SocketIoServer::Client
     QPointer<EngineIoSession> session;
     SocketIo::Decoder decoder;
     QHash<QString, Socket *> sockets; // nsp → socket
+    //! Namespaces whose connect handler refused this session: never asked again (see
+    //! refuseRepeatedConnect()).
+    QSet<QString> refused;
+    //! Closing for a repeated CONNECT: the rest of what the client sent is ignored.
+    bool closing = false;
     WheelTimer connectTimer;
 };
 
@@ -337,8 +343,30 @@ void SocketIoServer::protocolViolation(Client *client, const QString &detail)
     client->session->abort(EngineIoSession::CloseReason::ParseError, detail);
 }
 
+void SocketIoServer::refuseRepeatedConnect(Client *client, const QString &nsp)
+{
+    // One CONNECT per namespace per Engine.IO session: otherwise one POST of CONNECT packets
+    // is thousands of password guesses. Clients (socket.io-client, python-socketio, Confab)
+    // open a new session to try again after a refusal, and never CONNECT twice to a
+    // namespace they are in.
+    EngineIoSession *session = client->session;
+    qCInfo(lcSocketIo).noquote() << session->sid() << "closing: a second CONNECT to" << nsp
+                                 << "from" << session->handshakeRequest().remoteAddress.toString();
+    SocketIo::Packet error = SocketIo::Packet::connectError(
+            nsp, u"one connection attempt per namespace: reconnect to try again"_s);
+    if (session->version() == EngineIo::Version::V3)
+        error.data = error.data.toMap().value(u"message"_s);
+    session->send(toFrames(error));
+    ++m_packetsOut;
+    client->closing = true;
+    // Gracefully, so that the CONNECT_ERROR reaches the client before the close.
+    session->close(EngineIoSession::CloseReason::ParseError);
+}
+
 void SocketIoServer::onEnginePacket(Client *client, const QByteArray &data, bool binary)
 {
+    if (client->closing)
+        return;
     auto step = binary ? client->decoder.addBinary(data) : client->decoder.addText(data);
     if (!step) {
         protocolViolation(client, step.error().toString());
@@ -358,8 +386,8 @@ void SocketIoServer::onEnginePacket(Client *client, const QByteArray &data, bool
     }
 
     if (packet.type == PacketType::Connect) {
-        if (client->sockets.contains(packet.nsp)) {
-            protocolViolation(client, u"second CONNECT to %1"_s.arg(packet.nsp));
+        if (client->sockets.contains(packet.nsp) || client->refused.contains(packet.nsp)) {
+            refuseRepeatedConnect(client, packet.nsp);
             return;
         }
         QVariant auth = packet.data;
@@ -438,6 +466,7 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
         ns->adapter->removeAll(socket->sid);
         ns->sockets.remove(socket->sid);
         client->sockets.remove(ns->name);
+        client->refused.insert(ns->name);
         delete socket;
         SocketIo::Packet error
                 = SocketIo::Packet::connectError(ns->name, result.message, result.data);

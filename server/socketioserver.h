@@ -246,6 +246,7 @@ private:
     void handleAck(Socket *socket, qint64 id, const QVariantList &args);
     void removeSocket(Socket *socket, DisconnectReason reason);
     void protocolViolation(Client *client, const QString &detail);
+    void refuseRepeatedConnect(Client *client, const QString &nsp);
     void deliver(Socket *socket, const QList<EngineIo::Packet> &frames);
     void sendAck(const QString &sid, const QString &nsp, qint64 id, const QVariantList &args);
     ClientInfo infoOf(const Socket *socket) const;

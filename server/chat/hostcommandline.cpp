@@ -72,6 +72,26 @@ const QCommandLineOption transportsOption(u"transports"_s,
                                           u"list"_s, u"polling,websocket"_s);
 const QCommandLineOption eio3Option(u"allow-eio3"_s,
                                     u"Also serve Socket.IO 2 clients (Engine.IO v3)."_s);
+const QCommandLineOption maxSessionsPerAddressOption(
+        u"max-sessions-per-address"_s,
+        u"Sessions one address may have open at once (default: 256; 0 for no limit, e.g. "
+        "behind a reverse proxy or for a benchmark)."_s,
+        u"n"_s, u"256"_s);
+const QCommandLineOption maxSessionsOption(u"max-sessions"_s,
+                                           u"Sessions open at once in total (default: 10000; "
+                                           "0 for no limit)."_s,
+                                           u"n"_s, u"10000"_s);
+const QCommandLineOption maxSendQueueOption(
+        u"max-send-queue"_s,
+        u"Bytes waiting to be sent to one client before it is disconnected as one that does "
+        "not read (default: 8 x --max-payload, at least 8 MiB)."_s,
+        u"bytes"_s);
+const QCommandLineOption allowedHostOption(
+        u"allowed-host"_s,
+        u"A name clients may reach this host by, besides its addresses, localhost and its "
+        "machine name (repeatable; .example.org for a domain, * for any). Requests naming "
+        "another Host are refused, against DNS rebinding."_s,
+        u"name"_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
 //! "512M", "2G", "1048576", "0": bytes, or -1 when \a text is none of those.
@@ -89,6 +109,16 @@ qint64 toSize(const QString &text)
     if (!ok || number > (std::numeric_limits<qint64>::max() >> shift))
         return -1;
     return number << shift;
+}
+
+bool toNonNegative(const QString &text, qint64 max, qint64 &out)
+{
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value < 0 || value > max)
+        return false;
+    out = value;
+    return true;
 }
 
 bool toPositive(const QString &text, qint64 max, qint64 &out)
@@ -110,7 +140,8 @@ HostCommandLine::HostCommandLine()
     m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, passwordFileOption,
                          nameOption, rateOption, eventRateOption, maxStorageOption, addressesOption,
                          pathOption, pingIntervalOption, pingTimeoutOption, maxPayloadOption,
-                         corsOption, transportsOption, eio3Option, verboseOption});
+                         corsOption, transportsOption, eio3Option, maxSessionsPerAddressOption,
+                         maxSessionsOption, maxSendQueueOption, allowedHostOption, verboseOption});
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
@@ -192,6 +223,18 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     if (engine.transports.isEmpty())
         return {false, 2, u"--transports: at least one transport is needed"_s};
     engine.allowEio3 = m_parser.isSet(eio3Option);
+    if (!toNonNegative(m_parser.value(maxSessionsPerAddressOption), 10'000'000, value))
+        return {false, 2, u"--max-sessions-per-address: expected a number (0: no limit)"_s};
+    engine.maxSessionsPerAddress = int(value);
+    if (!toNonNegative(m_parser.value(maxSessionsOption), 10'000'000, value))
+        return {false, 2, u"--max-sessions: expected a number (0: no limit)"_s};
+    engine.maxSessions = int(value);
+    if (m_parser.isSet(maxSendQueueOption)) {
+        if (!toPositive(m_parser.value(maxSendQueueOption), qint64(1) << 40, value))
+            return {false, 2, u"--max-send-queue: expected bytes"_s};
+        engine.maxSendQueue = value;
+    }
+    engine.allowedHosts = m_parser.values(allowedHostOption);
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
     return {};

@@ -68,6 +68,14 @@ void HttpListener::setMaxConnections(int count)
     m_maxConnections = qMax(count, 1);
 }
 
+void HttpListener::trackConnection(QObject *connection)
+{
+    if (!connection)
+        return;
+    ++m_connectionCount;
+    connect(connection, &QObject::destroyed, this, [this] { --m_connectionCount; });
+}
+
 void HttpListener::acceptConnections()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {

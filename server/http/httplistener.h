@@ -47,11 +47,14 @@ public:
     HttpConnectionSettings connectionSettings() const { return m_settings; }
 
     //! \brief Cap on simultaneous connections (default 1024); beyond it a new connection gets
-    //! "503 Service Unavailable" and is closed. WebSocket connections handed over no longer
-    //! count: they belong to their new owner.
+    //! "503 Service Unavailable" and is closed. A WebSocket connection handed over counts
+    //! only if its new owner says so with trackConnection().
     void setMaxConnections(int count);
     int maxConnections() const { return m_maxConnections; }
     int connectionCount() const { return m_connectionCount; }
+    //! \brief Counts \a connection (say, the WebSocketConnection a handed-over socket became)
+    //! toward maxConnections() until it is destroyed: a TCP connection is one whoever serves it.
+    void trackConnection(QObject *connection);
 
     const Statistics &statistics() const { return m_statistics; }
 

@@ -99,6 +99,11 @@ WebSocketConnection *WebSocketConnection::accept(QTcpSocket *socket, const HttpR
                 &WebSocketConnection::onSocketReadyRead);
         connect(socket, &QTcpSocket::disconnected, connection,
                 [connection] { connection->connectionLost(u"connection closed"_s); });
+        connect(socket, &QTcpSocket::bytesWritten, connection, [connection] {
+            if (connection->m_pongPending && connection->m_socket
+                && connection->m_socket->bytesToWrite() == 0)
+                connection->pongLeft();
+        });
     }
     connection->queueControl(handshakeResponse(request));
     connection->flush();
@@ -255,7 +260,7 @@ qsizetype WebSocketConnection::decode(QByteArrayView data)
             break;
         case WebSocket::Opcode::Ping:
             if (m_state == State::Open)
-                queueControl(WebSocket::serverFrame(WebSocket::Opcode::Pong, m_decoder.payload()));
+                answerPing(m_decoder.payload());
             break;
         case WebSocket::Opcode::Pong:
             break;
@@ -289,12 +294,39 @@ void WebSocketConnection::queueMessage(bool binary, QByteArrayView head, const Q
     queueFrame(std::move(frame));
 }
 
-void WebSocketConnection::queueControl(const QByteArray &frameBytes)
+void WebSocketConnection::queueControl(const QByteArray &frameBytes, bool pong)
 {
     Frame frame;
     frame.headSize = 0;
+    frame.pong = pong;
     frame.body = frameBytes;
     queueFrame(std::move(frame));
+}
+
+void WebSocketConnection::answerPing(QByteArrayView payload)
+{
+    // RFC 6455 §5.5.3: a Pong may answer only the most recent Ping not answered yet. A
+    // client that floods pings and never reads would otherwise make us hold one Pong
+    // (frame, list slot, allocation: ~80 bytes) per 6-byte Ping.
+    if (m_pongPending) {
+        // Reuses the buffer: a flood of pings costs no allocation each.
+        m_latestPing.resize(payload.size());
+        if (!payload.isEmpty())
+            memcpy(m_latestPing.data(), payload.data(), size_t(payload.size()));
+        m_pingWaiting = true;
+        return;
+    }
+    m_pongPending = true;
+    queueControl(WebSocket::serverFrame(WebSocket::Opcode::Pong, payload), true);
+}
+
+void WebSocketConnection::pongLeft()
+{
+    m_pongPending = false;
+    if (!m_pingWaiting || m_state != State::Open || m_overflowed)
+        return;
+    m_pingWaiting = false;
+    answerPing(m_latestPing);
 }
 
 void WebSocketConnection::queueFrame(Frame &&frame)
@@ -322,7 +354,12 @@ void WebSocketConnection::queueFrame(Frame &&frame)
                     Qt::QueuedConnection);
         }
     }
+    m_queuedBytes += frame.cost();
     m_queued.append(std::move(frame));
+    // Counted before the pass that writes it: one pass may queue a lot for one client (its
+    // requests answered, broadcasts), and none of it may outgrow the limit.
+    if (bytesToWrite() > m_maxBacklog)
+        backlogOverflow();
 }
 
 void WebSocketConnection::flush()
@@ -330,6 +367,7 @@ void WebSocketConnection::flush()
     if (m_queued.isEmpty())
         return;
     pendingFlush.connections.removeOne(this); // when called directly, before the loop's pass
+    m_queuedBytes = 0;
     writeFrames(std::exchange(m_queued, {}));
 }
 
@@ -338,12 +376,17 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
     if (m_state == State::Closed)
         return;
     if (m_socket) {
+        bool pongWritten = false;
         for (const Frame &frame : std::as_const(frames)) {
             m_socket->write(frame.head, frame.headSize);
             m_socket->write(frame.body);
+            pongWritten = pongWritten || frame.pong;
         }
-        if (m_socket->bytesToWrite() > kMaxBacklog)
+        if (m_socket->bytesToWrite() > m_maxBacklog)
             backlogOverflow();
+        else if (pongWritten && m_socket->bytesToWrite() == 0)
+            pongLeft();
+        // Otherwise the Pong is still in Qt's buffer: pending until bytesWritten() empties it.
         return;
     }
     if (!m_backlog.isEmpty()) {
@@ -355,21 +398,25 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
     const qsizetype sent = writeVector(frames, skip);
     if (sent < 0)
         return; // the connection broke; connectionLost() is on its way
-    if (sent == frames.size())
-        return;
-    // The kernel's buffer is full: keep the rest, send it when the socket is writable.
-    keepBacklog(std::move(frames), sent, skip);
-    setWriteNotifier(true);
-    if (m_backlogBytes > kMaxBacklog)
-        backlogOverflow();
+    if (sent < frames.size()) {
+        // The kernel's buffer is full: keep the rest, send it when the socket is writable.
+        keepBacklog(std::move(frames), sent, skip);
+        setWriteNotifier(true);
+        if (m_backlogBytes > m_maxBacklog) {
+            backlogOverflow();
+            return;
+        }
+    }
+    if (!m_pongPending && m_pingWaiting)
+        pongLeft();
 }
 
 void WebSocketConnection::appendToBacklog(Frame &&frame)
 {
     // Behind what the kernel has not taken yet; sent when the socket is writable.
-    m_backlogBytes += frame.size();
+    m_backlogBytes += frame.cost();
     m_backlog.append(std::move(frame));
-    if (m_backlogBytes > kMaxBacklog)
+    if (m_backlogBytes > m_maxBacklog)
         backlogOverflow();
 }
 
@@ -380,7 +427,7 @@ void WebSocketConnection::keepBacklog(QList<Frame> frames, qsizetype sent, qint6
     m_backlogSkip = skip;
     m_backlogBytes = -skip;
     for (const Frame &frame : std::as_const(m_backlog))
-        m_backlogBytes += frame.size();
+        m_backlogBytes += frame.cost();
 }
 
 qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &skip)
@@ -443,6 +490,8 @@ qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &s
                 break;
             }
             left -= size;
+            if (frames.at(next).pong)
+                m_pongPending = false; // pongLeft() answers a waiting Ping after the write
             ++next;
         }
         if (sent < total)
@@ -465,6 +514,8 @@ void WebSocketConnection::onWritable()
         return;
     }
     keepBacklog(std::move(frames), sent, skip);
+    if (!m_pongPending && m_pingWaiting)
+        pongLeft();
     if (!m_backlog.isEmpty())
         return;
     m_backlogBytes = 0;
@@ -490,7 +541,7 @@ void WebSocketConnection::setWriteNotifier(bool enabled)
 
 qint64 WebSocketConnection::bytesToWrite() const
 {
-    return m_socket ? m_socket->bytesToWrite() : m_backlogBytes;
+    return (m_socket ? m_socket->bytesToWrite() : m_backlogBytes) + m_queuedBytes;
 }
 
 bool WebSocketConnection::hasUnsentData() const
@@ -580,6 +631,9 @@ void WebSocketConnection::backlogOverflow()
     // overflowed it (a broadcast may be walking a room that the close would change).
     m_backlog.clear();
     m_backlogBytes = 0;
+    m_queuedBytes = 0;
+    m_pongPending = m_pingWaiting = false;
+    m_latestPing = QByteArray();
     if (!m_queued.isEmpty()) {
         m_queued.clear();
         pendingFlush.connections.removeOne(this);
@@ -628,6 +682,8 @@ void WebSocketConnection::release()
     m_writeNotifier.reset();
     m_backlog.clear();
     m_queued.clear();
+    m_backlogBytes = m_queuedBytes = 0;
+    m_pongPending = m_pingWaiting = false;
     pendingFlush.connections.removeOne(this);
     if (m_closeDeadline)
         m_closeDeadline->stop();

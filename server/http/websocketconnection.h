@@ -30,7 +30,10 @@ QT_END_NAMESPACE
 //! (not Linux), the same logic runs on the QTcpSocket.
 //!
 //! No extension (permessage-deflate) or subprotocol is negotiated. Pings from the client are
-//! answered; the Engine.IO heartbeat above does not rely on them.
+//! answered, coalesced as RFC 6455 §5.5.3 allows: while one Pong waits to be sent, further
+//! Pings only update the payload of the single Pong that follows it, so a client that sends
+//! pings and never reads cannot make the host hold a Pong per Ping. The Engine.IO heartbeat
+//! above does not rely on them.
 //!
 //! Lifetime: while open, the connection belongs to its parent. Once closed() is emitted it
 //! leaves its parent and deletes itself when the TCP connection is done (at once if the peer
@@ -69,12 +72,17 @@ public:
     //! \a code and \a reason. closed() follows at once; nothing is received any more.
     void close(quint16 code = Confab::WebSocket::CloseCode::Normal, const QByteArray &reason = {});
 
-    //! \brief Bytes waiting for the kernel to take them (a slow reader's backlog).
+    //! \brief What waits for the kernel to take it (a slow reader's backlog, and the frames
+    //! queued for this event-loop pass): the bytes of every frame plus its bookkeeping
+    //! (kFrameOverhead), so that many small frames count at what they cost.
     qint64 bytesToWrite() const;
-    //! A client whose backlog grows beyond this is dropped (closed() with
+    //! The default of maxBacklog().
+    static constexpr qint64 kMaxBacklog = 64 * 1024 * 1024;
+    //! \brief A client whose bytesToWrite() grows beyond this is dropped (closed() with
     //! CloseCode::Abnormal, from the event loop): it cannot keep up. Broadcast frames share
     //! their payload, so this counts bytes owed, not bytes held.
-    static constexpr qint64 kMaxBacklog = 64 * 1024 * 1024;
+    void setMaxBacklog(qint64 bytes) { m_maxBacklog = qMax<qint64>(bytes, 1); }
+    qint64 maxBacklog() const { return m_maxBacklog; }
 
     //! \brief Test hook: run on the QTcpSocket even where descriptors could be taken over.
     static void setUseSocketDescriptors(bool use);
@@ -95,10 +103,19 @@ private:
     {
         char head[Confab::WebSocket::kMaxServerHeader + kMaxPrefix];
         quint8 headSize;
+        bool pong = false;
         QByteArray body;
         qint64 size() const { return headSize + body.size(); }
+        //! What holding it costs: its bytes and its slot in a list (a Pong's own body
+        //! allocation is at most one at a time, see answerPing()).
+        qint64 cost() const { return size() + qint64(sizeof(Frame)); }
     };
 
+public:
+    //! \brief What one queued frame costs beyond its bytes, as bytesToWrite() counts it.
+    static constexpr qint64 kFrameOverhead = qint64(sizeof(Frame));
+
+private:
     explicit WebSocketConnection(qint64 maxMessageSize, QObject *parent);
     bool adoptDescriptor(QTcpSocket *socket);
     void onReadable();
@@ -109,7 +126,10 @@ private:
     bool consume(QByteArrayView bytes);
     //! Bytes of \a data used by whole frames, or -1 if reading must stop (closed, deleted).
     qsizetype decode(QByteArrayView data);
-    void queueControl(const QByteArray &frameBytes);
+    void queueControl(const QByteArray &frameBytes, bool pong = false);
+    void answerPing(QByteArrayView payload);
+    //! After a write: a Ping that came while the previous Pong waited is answered now.
+    void pongLeft();
     void queueFrame(Frame &&frame);
     void writeFrames(QList<Frame> frames);
     qsizetype writeVector(const QList<Frame> &frames, qint64 &skip);
@@ -138,7 +158,12 @@ private:
     QList<Frame> m_queued; //!< frames for the next event-loop pass
     QList<Frame> m_backlog; //!< what the kernel did not take yet
     qint64 m_backlogSkip = 0; //!< bytes of m_backlog's first frame already sent
-    qint64 m_backlogBytes = 0;
+    qint64 m_backlogBytes = 0; //!< cost() of m_backlog, less m_backlogSkip
+    qint64 m_queuedBytes = 0; //!< cost() of m_queued
+    qint64 m_maxBacklog = kMaxBacklog;
+    QByteArray m_latestPing; //!< payload of the last Ping not answered yet (m_pingWaiting)
+    bool m_pongPending = false; //!< a Pong is queued and not yet wholly with the kernel
+    bool m_pingWaiting = false; //!< a Ping came meanwhile; answered once that Pong left
     QTimer *m_closeDeadline = nullptr;
     bool m_awaitingPeerClose = false; //!< we sent Close and wait for the answer
     bool m_releaseWhenWritten = false;

@@ -83,6 +83,9 @@ else
 fi
 # confab-server accepts at most --rate-limit 100000 (per client per second; bursts of 2x).
 CONFAB_RATE=100000
+# Every generated client comes from 127.0.0.1 and the largest case opens 10000 sessions: lift
+# the session caps, and keep the 64 MiB a client may fall behind by before the caps existed.
+CONFAB_LIMITS=(--max-sessions-per-address 0 --max-sessions 0 --max-send-queue 67108864)
 
 SERVER_PID=
 SERVER_DATA=
@@ -106,12 +109,12 @@ start_server() {
     case $label in
         confab-mem)
             "$CONFAB_SERVER" --host 127.0.0.1 --port 0 --data :memory: \
-                --rate-limit "$CONFAB_RATE" "${ping[@]}" >"$logfile" 2>&1 &
+                --rate-limit "$CONFAB_RATE" "${CONFAB_LIMITS[@]}" "${ping[@]}" >"$logfile" 2>&1 &
             ;;
         confab-sqlite)
             SERVER_DATA=$(mktemp -d "${TMPDIR:-/tmp}/confab-bench-data.XXXXXX")
             "$CONFAB_SERVER" --host 127.0.0.1 --port 0 --data "$SERVER_DATA" \
-                --rate-limit "$CONFAB_RATE" "${ping[@]}" >"$logfile" 2>&1 &
+                --rate-limit "$CONFAB_RATE" "${CONFAB_LIMITS[@]}" "${ping[@]}" >"$logfile" 2>&1 &
             ;;
         node) node "$HERE/node_server.js" --port 0 "${ping[@]}" >"$logfile" 2>&1 & ;;
         python) "$PYTHON" "$HERE/python_server.py" --port 0 "${ping[@]}" >"$logfile" 2>&1 & ;;

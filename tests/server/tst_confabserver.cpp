@@ -20,6 +20,8 @@ private Q_SLOTS:
     void commandLine_data();
     void commandLine();
     void options();
+    void hostLimitOptions_data();
+    void hostLimitOptions();
     void versionAndHelp();
     void chatsAndStopsCleanly_data();
     void chatsAndStopsCleanly();
@@ -131,6 +133,62 @@ void tst_ConfabServer::options()
     QVERIFY(chat.showAddresses);
     QCOMPARE(chat.serverName, u"Lab"_s);
     QCOMPARE(commandLine.config().dataLocation, u":memory:"_s);
+}
+
+void tst_ConfabServer::hostLimitOptions_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<int>("perAddress");
+    QTest::addColumn<int>("total");
+    QTest::addColumn<qint64>("sendQueue");
+    QTest::addColumn<QStringList>("allowedHosts");
+
+    const qint64 eightMiB = 8 * 1024 * 1024;
+    QTest::addRow("defaults") << QStringList{} << true << 256 << 10000 << eightMiB << QStringList{};
+    QTest::addRow("set")
+            << QStringList{u"--max-sessions-per-address"_s, u"3"_s,    u"--max-sessions"_s, u"50"_s,
+                           u"--max-send-queue"_s,           u"65536"_s}
+            << true << 3 << 50 << qint64(65536) << QStringList{};
+    QTest::addRow("0 lifts the caps")
+            << QStringList{u"--max-sessions-per-address"_s, u"0"_s, u"--max-sessions"_s, u"0"_s}
+            << true << 0 << 0 << eightMiB << QStringList{};
+    QTest::addRow("send queue follows --max-payload")
+            << QStringList{u"--max-payload"_s, u"2000000"_s} << true << 256 << 10000
+            << qint64(16'000'000) << QStringList{};
+    QTest::addRow("allowed hosts")
+            << QStringList{u"--allowed-host"_s, u"chat.example.org"_s, u"--allowed-host"_s,
+                           u".lan"_s}
+            << true << 256 << 10000 << eightMiB << QStringList{u"chat.example.org"_s, u".lan"_s};
+    QTest::addRow("negative per-address cap")
+            << QStringList{u"--max-sessions-per-address"_s, u"-1"_s} << false << 0 << 0 << qint64(0)
+            << QStringList{};
+    QTest::addRow("total cap not a number") << QStringList{u"--max-sessions"_s, u"many"_s} << false
+                                            << 0 << 0 << qint64(0) << QStringList{};
+    QTest::addRow("send queue of 0") << QStringList{u"--max-send-queue"_s, u"0"_s} << false << 0
+                                     << 0 << qint64(0) << QStringList{};
+}
+
+void tst_ConfabServer::hostLimitOptions()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, ok);
+    QFETCH(int, perAddress);
+    QFETCH(int, total);
+    QFETCH(qint64, sendQueue);
+    QFETCH(QStringList, allowedHosts);
+    HostCommandLine commandLine;
+    const auto parsed = commandLine.parse(QStringList{u"confab-server"_s} + arguments);
+    QCOMPARE(parsed.ok, ok);
+    if (!ok) {
+        QCOMPARE(parsed.exitCode, 2);
+        return;
+    }
+    const EngineIoOptions &engine = commandLine.config().socketIo.engine;
+    QCOMPARE(engine.maxSessionsPerAddress, perAddress);
+    QCOMPARE(engine.maxSessions, total);
+    QCOMPARE(engine.sendQueueLimit(), sendQueue);
+    QCOMPARE(engine.allowedHosts, allowedHosts);
 }
 
 void tst_ConfabServer::versionAndHelp()

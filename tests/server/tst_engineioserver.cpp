@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The Engine.IO layer of the host, over real loopback HTTP and WebSocket connections.
 #include "engineioserver.h"
-#include "servertestutil.h"
 #include "http/websocketcodec.h"
+#include "servertestutil.h"
 
 #include <QtCore/QJsonArray>
+#include <QtNetwork/QHostInfo>
 #include <QtNetwork/QTcpSocket>
 
 #include <sys/resource.h>
@@ -56,13 +57,26 @@ private Q_SLOTS:
     void upgradesDisabled();
     void manyConnectionsDropped();
     void halfOpenConnectionsAreClosed();
+    void pollingSendQueueIsBounded_data();
+    void pollingSendQueueIsBounded();
+    void sessionCaps_data();
+    void sessionCaps();
+    void webSocketsCountAsConnections();
+    void hostHeader_data();
+    void hostHeader();
 
 private:
     void start(EngineIoOptions options = {});
     QString openPollingSession();
+    //! Sends \a request on a new raw connection; returns the response head (status line
+    //! and headers) and body, up to when the server closes or \a untilHeadEnd is reached.
+    QByteArray rawRequest(const QByteArray &request, bool untilHeadEnd = false);
     std::unique_ptr<EngineIoServer> m_server;
     Http m_http;
     QList<QPair<EngineIoSession *, CloseReason>> m_closed;
+    QStringList m_closeDetails;
+    //! When set, a message is answered with one of this many bytes instead of its echo.
+    int m_replySize = 0;
 };
 
 void tst_EngineIoServer::start(EngineIoOptions options)
@@ -70,11 +84,15 @@ void tst_EngineIoServer::start(EngineIoOptions options)
     m_server = std::make_unique<EngineIoServer>(options);
     // Echo every message back, like the compliance suites' reference server.
     connect(m_server.get(), &EngineIoServer::sessionOpened, this, [this](EngineIoSession *s) {
-        connect(s, &EngineIoSession::messageReceived, s,
-                [s](const EngineIo::Packet &packet) { s->send(packet); });
-        connect(s, &EngineIoSession::closed, this, [this, s](CloseReason reason) {
-            m_closed.append({s, reason});
+        connect(s, &EngineIoSession::messageReceived, s, [this, s](const EngineIo::Packet &packet) {
+            s->send(m_replySize > 0 ? EngineIo::Packet::message(QByteArray(m_replySize, 'r'))
+                                    : packet);
         });
+        connect(s, &EngineIoSession::closed, this,
+                [this, s](CloseReason reason, const QString &detail) {
+                    m_closed.append({s, reason});
+                    m_closeDetails.append(detail);
+                });
     });
     QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
 }
@@ -82,6 +100,8 @@ void tst_EngineIoServer::start(EngineIoOptions options)
 void tst_EngineIoServer::init()
 {
     m_closed.clear();
+    m_closeDetails.clear();
+    m_replySize = 0;
     EngineIoOptions options;
     options.pingInterval = 300ms;
     options.pingTimeout = 200ms;
@@ -612,7 +632,7 @@ void tst_EngineIoServer::upgradesDisabled()
     socket.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
     socket.write(
             "GET /socket.io/?EIO=4&transport=websocket&sid=" + openSid(r.body).toLatin1()
-            + " HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
     QVERIFY(closed.wait(5000));
     const QByteArray response = socket.readAll();
@@ -622,7 +642,11 @@ void tst_EngineIoServer::upgradesDisabled()
 
 void tst_EngineIoServer::manyConnectionsDropped()
 {
-    // A thousand clients open a session at once and vanish; the host keeps serving.
+    // A thousand clients open a session at once and vanish; the host keeps serving. They
+    // all come from 127.0.0.1: the per-address cap is lifted, as for a benchmark.
+    EngineIoOptions options = m_server->options();
+    options.maxSessionsPerAddress = 0;
+    start(options);
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);
     limit.rlim_cur = limit.rlim_max;
@@ -632,7 +656,7 @@ void tst_EngineIoServer::manyConnectionsDropped()
     QSignalSpy opened(m_server.get(), &EngineIoServer::sessionOpened);
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
     const QByteArray request
-            = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
+            = "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     for (int i = 0; i < 1000; ++i) {
         auto socket = std::make_unique<QTcpSocket>();
         socket->connectToHost(QHostAddress::LocalHost, port);
@@ -665,6 +689,281 @@ void tst_EngineIoServer::halfOpenConnectionsAreClosed()
     idle.write("GET /socket.io/?EIO=4"); // and then nothing
     QSignalSpy closed(&idle, &QTcpSocket::disconnected);
     QVERIFY(closed.wait(3000));
+}
+
+QByteArray tst_EngineIoServer::rawRequest(const QByteArray &request, bool untilHeadEnd)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(request);
+    QByteArray response;
+    waitUntil(
+            [&] {
+                response += socket.readAll();
+                return socket.state() == QAbstractSocket::UnconnectedState
+                        || (untilHeadEnd && response.contains("\r\n\r\n"));
+            },
+            5000);
+    return response + socket.readAll();
+}
+
+void tst_EngineIoServer::pollingSendQueueIsBounded_data()
+{
+    QTest::addColumn<qint64>("maxPayload");
+    QTest::addColumn<qint64>("maxSendQueue");
+    QTest::addColumn<int>("replySize");
+    QTest::addColumn<qint64>("limit");
+    // 40 requests in one POST, each answered with a large reply, and never a GET.
+    QTest::addRow("set limit") << qint64(1'000'000) << qint64(256 * 1024) << 20'000
+                               << qint64(256 * 1024);
+    QTest::addRow("default: 8 MiB floor")
+            << qint64(1'000'000) << qint64(0) << 400'000 << qint64(8 * 1024 * 1024);
+    QTest::addRow("default: 8 x maxPayload")
+            << qint64(2'000'000) << qint64(0) << 800'000 << qint64(16'000'000);
+}
+
+void tst_EngineIoServer::pollingSendQueueIsBounded()
+{
+    QFETCH(qint64, maxPayload);
+    QFETCH(qint64, maxSendQueue);
+    QFETCH(int, replySize);
+    QFETCH(qint64, limit);
+    EngineIoOptions options = m_server->options();
+    options.pingInterval = 5000ms; // the POSTed pongs of the attack keep it alive anyway
+    options.maxPayload = maxPayload;
+    options.maxSendQueue = maxSendQueue;
+    QCOMPARE(options.sendQueueLimit(), limit);
+    start(options);
+    m_replySize = replySize;
+    const QString sid = openPollingSession();
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+
+    // Within the limit: a few replies wait for the next GET, as always.
+    QCOMPARE(m_http.post(poll,
+                         "4a\x1e"
+                         "4b")
+                     .body,
+             "ok"_ba);
+    QVERIFY(m_server->session(sid)->queuedBytes() >= 2 * replySize);
+    QCOMPARE(m_http.get(poll).body.size(),
+             2 * (replySize + 1) + 1); // "4rrr...\x1e4rrr..."
+    QCOMPARE(m_server->session(sid)->queuedBytes(), 0);
+
+    // Asking for more than the limit without collecting it closes the session.
+    QByteArrayList requests;
+    const int count = int(2 * limit / replySize) + 1;
+    for (int i = 0; i < count; ++i)
+        requests.append("4req" + QByteArray::number(i));
+    QCOMPARE(m_http.post(poll, requests.join('\x1e')).body, "ok"_ba);
+    QTRY_COMPARE(m_closed.size(), 1);
+    QCOMPARE(m_closed.first().second, CloseReason::TransportError);
+    QVERIFY2(m_closeDetails.first().contains(u"waiting to be sent"_s),
+             qPrintable(m_closeDetails.first()));
+    QCOMPARE(m_server->sessionCount(), 0);
+    QCOMPARE(m_http.get(poll).status, 400); // gone, with what it had asked for
+}
+
+void tst_EngineIoServer::sessionCaps_data()
+{
+    QTest::addColumn<int>("perAddress");
+    QTest::addColumn<int>("total");
+    //! One letter per session opened from 127.0.0.1: p(olling) or w(ebsocket); the last one
+    //! is answered \a status (101/200: opened).
+    QTest::addColumn<QByteArray>("sessions");
+    QTest::addColumn<int>("status");
+
+    QTest::addRow("polling under the per-address cap") << 3 << 0 << "ppp"_ba << 200;
+    QTest::addRow("polling over the per-address cap") << 3 << 0 << "pppp"_ba << 429;
+    QTest::addRow("websocket over the per-address cap") << 3 << 0 << "wwww"_ba << 429;
+    QTest::addRow("websockets count for polling") << 3 << 0 << "wwwp"_ba << 429;
+    QTest::addRow("polling counts for websockets") << 3 << 0 << "pppw"_ba << 429;
+    QTest::addRow("over the total cap") << 0 << 2 << "pwp"_ba << 503;
+    QTest::addRow("websocket over the total cap") << 0 << 2 << "pww"_ba << 503;
+    QTest::addRow("0 lifts both caps") << 0 << 0 << "pwpwpwpwpw"_ba << 200;
+}
+
+void tst_EngineIoServer::sessionCaps()
+{
+    QFETCH(int, perAddress);
+    QFETCH(int, total);
+    QFETCH(QByteArray, sessions);
+    QFETCH(int, status);
+    EngineIoOptions options = m_server->options();
+    options.pingInterval = 5000ms;
+    options.maxSessionsPerAddress = perAddress;
+    options.maxSessions = total;
+    start(options);
+    const quint16 port = m_server->serverPort();
+    const QUrl wsUrl = url(port, u"EIO=4&transport=websocket"_s, u"/socket.io/"_s, u"ws"_s);
+    std::vector<std::unique_ptr<RawSocket>> sockets;
+    for (qsizetype i = 0; i + 1 < sessions.size(); ++i) {
+        if (sessions.at(i) == 'p') {
+            QVERIFY(!openPollingSession().isEmpty());
+        } else {
+            sockets.push_back(std::make_unique<RawSocket>());
+            QVERIFY(sockets.back()->open(wsUrl));
+            QVERIFY(sockets.back()->nextText().startsWith('0'));
+        }
+    }
+    QCOMPARE(m_server->sessionCount(), int(sessions.size() - 1));
+    QCOMPARE(m_server->sessionCount(QHostAddress(QHostAddress::LocalHost)),
+             int(sessions.size() - 1));
+
+    QSignalSpy opened(m_server.get(), &EngineIoServer::sessionOpened);
+    const bool webSocket = sessions.back() == 'w';
+    const QByteArray response = rawRequest(
+            "GET /socket.io/?EIO=4&transport="_ba + (webSocket ? "websocket" : "polling")
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (webSocket ? "Connection: Upgrade\r\nUpgrade: websocket\r\n"
+                                   "Sec-WebSocket-Version: 13\r\n"
+                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                 : "Connection: close\r\n")
+                    + "\r\n",
+            webSocket);
+    const int expected = status == 200 && webSocket ? 101 : status;
+    QVERIFY2(response.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(expected) + ' ')),
+             response.constData());
+    if (status >= 400) {
+        // The Engine.IO error body, and no session behind it.
+        const QByteArray body = response.mid(response.indexOf("\r\n\r\n") + 4);
+        const QJsonObject error = QJsonDocument::fromJson(body).object();
+        QCOMPARE(error.value(u"code"_s).toInt(), 4);
+        QVERIFY2(error.value(u"message"_s).toString().startsWith(u"Too many sessions"_s),
+                 body.constData());
+        QVERIFY(response.contains("Retry-After: 10\r\n"));
+        QCOMPARE(m_server->sessionCount(), int(sessions.size() - 1));
+        // Once one closes, a new one is welcome again.
+        if (!sockets.empty()) {
+            sockets.front()->socket.close();
+            QTRY_COMPARE(m_server->sessionCount(), int(sessions.size() - 2));
+        } else {
+            m_server->sessions().first()->close();
+            QTRY_COMPARE(m_server->sessionCount(), int(sessions.size() - 2));
+        }
+        QVERIFY(!openPollingSession().isEmpty());
+    } else {
+        QCOMPARE(opened.size(), 1);
+    }
+}
+
+void tst_EngineIoServer::webSocketsCountAsConnections()
+{
+    // A WebSocket is a TCP connection like any other: it counts toward maxConnections.
+    EngineIoOptions options = m_server->options();
+    options.pingInterval = 5000ms;
+    options.maxConnections = 2;
+    start(options);
+    const QUrl wsUrl = url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
+                           u"ws"_s);
+    RawSocket first, second;
+    QVERIFY(first.open(wsUrl));
+    QVERIFY(first.nextText().startsWith('0'));
+    QVERIFY(second.open(wsUrl));
+    QVERIFY(second.nextText().startsWith('0'));
+    const QByteArray refused = rawRequest(
+            "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QVERIFY2(refused.startsWith("HTTP/1.1 503 "), refused.constData());
+    first.socket.close();
+    QVERIFY(first.waitClosed());
+    QTRY_VERIFY(rawRequest("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n"
+                           "Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .startsWith("HTTP/1.1 200 "));
+}
+
+void tst_EngineIoServer::hostHeader_data()
+{
+    QTest::addColumn<QStringList>("allowedHosts");
+    QTest::addColumn<QStringList>("corsOrigins");
+    QTest::addColumn<QByteArray>("host"); //!< "%1" is the port
+    QTest::addColumn<QByteArray>("origin"); //!< the same; none when empty
+    QTest::addColumn<bool>("allowed");
+
+    const QByteArray machine = QHostInfo::localHostName().toLower().toUtf8();
+    const QStringList none;
+    // Good: what a client types to reach this host.
+    QTest::addRow("loopback address") << none << none << "127.0.0.1:%1"_ba << QByteArray() << true;
+    QTest::addRow("localhost, same origin") << none << none << "localhost:%1"_ba
+                                            << "http://localhost:%1"_ba << true;
+    QTest::addRow("localhost. (absolute)")
+            << none << none << "localhost.:%1"_ba << QByteArray() << true;
+    QTest::addRow("*.localhost") << none << none << "app.localhost:%1"_ba << QByteArray() << true;
+    QTest::addRow("IPv6 loopback") << none << none << "[::1]:%1"_ba
+                                   << "http://[::1]:%1"_ba << true;
+    QTest::addRow("LAN address, same origin") << none << none << "192.168.1.20:%1"_ba
+                                              << "http://192.168.1.20:%1"_ba << true;
+    QTest::addRow("no port") << none << none << "127.0.0.1"_ba << QByteArray() << true;
+    QTest::addRow("machine name") << none << none << machine + ":%1" << QByteArray() << true;
+    QTest::addRow("machine name, upper case")
+            << none << none << machine.toUpper() + ":%1" << QByteArray() << true;
+    QTest::addRow("machine name .local") << none << none << machine + ".local:%1"
+                                         << "http://" + machine + ".local:%1" << true;
+    QTest::addRow("--allowed-host")
+            << QStringList{u"chat.example.org"_s} << none << "chat.example.org:%1"_ba
+            << "http://chat.example.org:%1"_ba << true;
+    QTest::addRow("--allowed-host .domain") << QStringList{u".example.org"_s} << none
+                                            << "a.b.example.org"_ba << QByteArray() << true;
+    QTest::addRow("--allowed-host *") << QStringList{u"*"_s} << none << "evil.example:%1"_ba
+                                      << "http://evil.example:%1"_ba << true;
+    QTest::addRow("a CORS origin's host")
+            << none << QStringList{u"http://app.example:8080"_s} << "app.example:%1"_ba
+            << "http://app.example:8080"_ba << true;
+    // Bad: a name this host does not know, what a DNS-rebinding page sends.
+    QTest::addRow("rebinding, same origin") << none << none << "evil.example:%1"_ba
+                                            << "http://evil.example:%1"_ba << false;
+    QTest::addRow("rebinding, no Origin (same-origin GET)")
+            << none << none << "evil.example:%1"_ba << QByteArray() << false;
+    QTest::addRow("rebinding to a name that contains ours")
+            << none << none << "localhost.evil.example:%1"_ba << QByteArray() << false;
+    QTest::addRow("machine name under another domain")
+            << none << none << machine + ".evil.example:%1" << QByteArray() << false;
+    QTest::addRow("another name than the allowed one")
+            << QStringList{u"chat.example.org"_s} << none << "evil.example.org:%1"_ba
+            << QByteArray() << false;
+    QTest::addRow("a name that only ends like the allowed domain")
+            << QStringList{u".example.org"_s} << none << "evilexample.org"_ba << QByteArray()
+            << false;
+    QTest::addRow("a listed CORS origin, another Host")
+            << none << QStringList{u"http://app.example"_s} << "evil.example:%1"_ba
+            << "http://app.example"_ba << false;
+}
+
+void tst_EngineIoServer::hostHeader()
+{
+    QFETCH(QStringList, allowedHosts);
+    QFETCH(QStringList, corsOrigins);
+    QFETCH(QByteArray, host);
+    QFETCH(QByteArray, origin);
+    QFETCH(bool, allowed);
+    EngineIoOptions options = m_server->options();
+    options.pingInterval = 5000ms;
+    options.allowedHosts = allowedHosts;
+    options.corsOrigins = corsOrigins;
+    start(options);
+    const QByteArray port = QByteArray::number(m_server->serverPort());
+    host.replace("%1", port);
+    origin.replace("%1", port);
+    const QByteArray headers = "Host: " + host + "\r\n"
+            + (origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n");
+    QSignalSpy opened(m_server.get(), &EngineIoServer::sessionOpened);
+
+    // Polling handshake.
+    const QByteArray polling = rawRequest("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n"
+                                          + headers + "Connection: close\r\n\r\n");
+    QVERIFY2(polling.startsWith(allowed ? "HTTP/1.1 200 " : "HTTP/1.1 403 "), polling.constData());
+    if (!allowed) {
+        const QByteArray body = polling.mid(polling.indexOf("\r\n\r\n") + 4);
+        QCOMPARE(body, R"({"code":4,"message":"Host not allowed"})"_ba);
+    }
+    // WebSocket handshake: refused before any 101.
+    const QByteArray upgrade = rawRequest(
+            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n" + headers
+                    + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            true);
+    QVERIFY2(upgrade.startsWith(allowed ? "HTTP/1.1 101 " : "HTTP/1.1 403 "), upgrade.constData());
+    QCOMPARE(opened.size(), allowed ? 2 : 0);
 }
 
 QTEST_MAIN(tst_EngineIoServer)

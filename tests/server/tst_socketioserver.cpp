@@ -54,6 +54,8 @@ private Q_SLOTS:
     void floodFromOneSid();
     void pollingClientsReceiveBroadcasts();
     void transportChangedOnUpgrade();
+    void oneConnectAttemptPerNamespace_data();
+    void oneConnectAttemptPerNamespace();
 
 private:
     //! Opens a WebSocket session and joins \a nsp; returns the socket sid.
@@ -156,9 +158,17 @@ void tst_SocketIoServer::connectWithAuthAndRefusal()
     QCOMPARE(seenAuth.typeId(), QMetaType::QVariantMap);
     QCOMPARE(m_server->clientCount(), reply.startsWith("40") ? 1 : 0);
     if (reply.startsWith("44")) {
-        // A refused client may try again on the same connection.
+        // One attempt per namespace per connection: a second CONNECT is refused without
+        // asking the handler, and the connection is closed (a new one may try again).
+        seenAuth = QVariant();
         ws.sendText(R"(40{"token":"secret"})");
-        QVERIFY(ws.nextText().startsWith("40{\"sid\""));
+        QCOMPARE(
+                ws.nextText(),
+                R"(44{"message":"one connection attempt per namespace: reconnect to try again"})"_ba);
+        QVERIFY(ws.waitClosed());
+        QVERIFY(!seenAuth.isValid());
+        RawSocket again;
+        QVERIFY(!join(again, u"/"_s, R"({"token":"secret"})").isEmpty());
     }
 }
 
@@ -612,6 +622,63 @@ void tst_SocketIoServer::transportChangedOnUpgrade()
     QCOMPARE(changed.first().at(1).toString(), u"/"_s);
     QCOMPARE(changed.first().at(2).toString(), u"websocket"_s);
     QCOMPARE(m_server->client(sid)->transport, u"websocket"_s);
+}
+
+void tst_SocketIoServer::oneConnectAttemptPerNamespace_data()
+{
+    QTest::addColumn<QByteArray>("firstPassword");
+    QTest::addColumn<QByteArray>("firstReply");
+    // A password guesser's POST: many CONNECT packets, the right password last.
+    QTest::addRow("refused, then guesses") << "guess"_ba
+                                           << "44{\"message\":\"unauthorized\"}"_ba;
+    // A client in the namespace may not CONNECT to it again either.
+    QTest::addRow("connected, then guesses") << "right"_ba
+                                             << "40{\"sid\""_ba;
+}
+
+void tst_SocketIoServer::oneConnectAttemptPerNamespace()
+{
+    QFETCH(QByteArray, firstPassword);
+    QFETCH(QByteArray, firstReply);
+    // Time enough for the GET that collects the answers (a closing session waits pingTimeout).
+    SocketIoOptions options = m_server->options();
+    options.engine.pingInterval = 5000ms;
+    options.engine.pingTimeout = 5000ms;
+    m_server = std::make_unique<SocketIoServer>(options);
+    QVERIFY(m_server->listen());
+    int calls = 0;
+    m_server->onConnect([&](const QString &, const Environ &, const QVariant &auth) {
+        ++calls;
+        return auth.toMap().value(u"password"_s) == u"right"_s
+                ? ConnectResult::accept()
+                : ConnectResult::refuse(u"unauthorized"_s);
+    });
+    QSignalSpy disconnected(m_server.get(), &SocketIoServer::clientDisconnected);
+    Http http;
+    const quint16 port = m_server->serverPort();
+    const QString eioSid = openSid(http.get(url(port, u"EIO=4&transport=polling"_s)).body);
+    QVERIFY(!eioSid.isEmpty());
+    const QUrl poll = url(port, u"EIO=4&transport=polling&sid="_s + eioSid);
+    QByteArrayList packets{R"(40{"password":")" + firstPassword + R"("})"};
+    for (int i = 0; i < 2000; ++i)
+        packets.append(R"(40{"password":"guess)" + QByteArray::number(i) + R"("})");
+    packets.append(R"(40{"password":"right"})");
+    QCOMPARE(http.post(poll, packets.join('\x1e')).body, "ok"_ba);
+
+    QCOMPARE(calls, 1); // the handler saw the first attempt only
+    // The first answer, one CONNECT_ERROR for the second attempt, then the close.
+    const QByteArrayList reply = http.get(poll).body.split('\x1e');
+    QCOMPARE(reply.size(), 3);
+    QVERIFY2(reply.at(0).startsWith(firstReply), reply.at(0).constData());
+    QCOMPARE(reply.at(1),
+             R"(44{"message":"one connection attempt per namespace: reconnect to try again"})"_ba);
+    QCOMPARE(reply.at(2), "1"_ba);
+    QTRY_COMPARE(m_server->engine()->sessionCount(), 0);
+    QCOMPARE(m_server->clientCount(), 0);
+    if (firstReply.startsWith("40")) {
+        QCOMPARE(disconnected.size(), 1);
+        QCOMPARE(disconnected.first().at(2).value<Reason>(), Reason::ParseError);
+    }
 }
 
 QTEST_MAIN(tst_SocketIoServer)

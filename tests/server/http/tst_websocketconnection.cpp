@@ -129,6 +129,8 @@ private Q_SLOTS:
     void peerVanishes();
     void slowReaderGetsEverything();
     void readerThatNeverReadsIsDropped();
+    void pingFloodIsCoalesced();
+    void smallFramesCountAtTheirCost();
     void handshakeRefused_data();
     void handshakeRefused();
     void qtClientBigMessages();
@@ -420,6 +422,69 @@ void tst_WebSocketConnection::readerThatNeverReadsIsDropped()
     QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
     client.socket.setReadBufferSize(0);
     QVERIFY(client.waitForEof());
+}
+
+void tst_WebSocketConnection::pingFloodIsCoalesced()
+{
+    // A client sends pings and never reads. Were each answered with its own Pong, the host
+    // would hold ~180 bytes per 131-byte ping (the Pong, its list slot, its allocation).
+    // RFC 6455 §5.5.3: only the most recent Ping not yet answered gets a Pong.
+    usePath();
+    RawClient client;
+    client.socket.setReadBufferSize(4096); // Qt must not read ahead for us
+    QVERIFY(client.open(m_listener->serverPort()));
+    QPointer<WebSocketConnection> ws = nextConnection();
+    QVERIFY(ws);
+    const int pings = 100'000; // 13 MB of pings: more than loopback's buffers take in Pongs
+    const QByteArray ping = clientFrame(0x89, QByteArray(125, 'p'));
+    QByteArray flood;
+    flood.reserve(ping.size() * pings + 200);
+    for (int i = 0; i < pings; ++i)
+        flood += ping;
+    flood += clientFrame(0x89, "last") + clientFrame(0x81, "done");
+    client.socket.write(flood);
+    // "done" comes after every ping: once it is in, all of them were handled.
+    QTRY_COMPARE_WITH_TIMEOUT(m_texts, QByteArrayList{"done"_ba}, 20000);
+    QVERIFY(ws && ws->isOpen());
+    QVERIFY2(ws->bytesToWrite() <= 1024, QByteArray::number(ws->bytesToWrite()).constData());
+
+    // Once the client reads, the last Ping is answered (the Pongs before it answered
+    // earlier ones).
+    client.socket.setReadBufferSize(0);
+    int pongs = 0;
+    for (;;) {
+        const auto frame = client.nextFrame();
+        QVERIFY2(frame, qPrintable(u"after %1 pongs"_s.arg(pongs)));
+        QCOMPARE(frame->opcode, quint8(0xA));
+        ++pongs;
+        if (frame->payload == "last")
+            break;
+        QCOMPARE(frame->payload, QByteArray(125, 'p'));
+    }
+    QVERIFY(pongs <= pings + 1);
+    QTRY_COMPARE_WITH_TIMEOUT(ws->bytesToWrite(), 0, kTimeout);
+}
+
+void tst_WebSocketConnection::smallFramesCountAtTheirCost()
+{
+    // Many tiny frames to a client that does not read: each holds a list slot of its own,
+    // so the limit must count that, not its two bytes on the wire.
+    usePath();
+    RawClient client;
+    client.socket.setReadBufferSize(4096);
+    QVERIFY(client.open(m_listener->serverPort()));
+    QPointer<WebSocketConnection> ws = nextConnection();
+    QVERIFY(ws);
+    QSignalSpy closed(ws.data(), &WebSocketConnection::closed);
+    ws->queueMessage(true, {}, QByteArray(16 * 1024 * 1024, 'b')); // more than the kernel takes
+    ws->flush();
+    // 1.5 million empty messages: 3 MB on the wire, ~75 MB held.
+    for (int i = 0; i < 1'500'000 && ws->bytesToWrite() > 0; ++i)
+        ws->queueMessage(false, {}, QByteArray());
+    QVERIFY(closed.wait(kTimeout));
+    QCOMPARE(closed.at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
+    QVERIFY(closed.at(0).at(1).toString().contains(u"does not read"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
 }
 
 void tst_WebSocketConnection::handshakeRefused_data()
