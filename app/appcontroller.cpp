@@ -599,7 +599,12 @@ void AppController::onRoomJoined(const QString &room,
 
 void AppController::onRoomLeft(const QString &room)
 {
-    m_members.remove(room);
+    // The room's `room` update may have come before our leave was answered, and was then
+    // ignored (ours are counted from their members): the others we knew of are its count now,
+    // and a room left empty is forgotten.
+    QHash<QString, QString> others = m_members.take(room);
+    others.remove(m_chat->sid());
+    m_rooms->setMembers(room, int(others.size()));
     m_typers.remove(room);
     m_rooms->setJoined(room, false);
     if (m_currentRoom == room) {
@@ -612,11 +617,10 @@ void AppController::onRoomLeft(const QString &room)
 
 void AppController::onMemberJoined(const QString &room, const QString &sid, const QString &name)
 {
+    // Rooms we are not in are counted by their `room` updates.
     if (m_members.contains(room)) {
         m_members[room].insert(sid, name);
         updateMemberCount(room);
-    } else {
-        m_rooms->ensure(room);
     }
     // A host's sids follow the server itself; a guest's follow what the host tells it.
     if (m_mode == Mode::Joined) {

@@ -31,6 +31,8 @@ Rectangle {
             objectName: "errorText"
             Layout.fillWidth: true
             text: banner.text
+            // Server and network texts (a CONNECT_ERROR, an HTTP body): never markup.
+            textFormat: Text.PlainText
             color: Theme.error
             wrapMode: Text.Wrap
         }

@@ -41,11 +41,14 @@ Item {
             Label {
                 objectName: "author"
                 text: root.own ? qsTr("You") : root.name
+                // Names are chosen by peers: never markup.
+                textFormat: Text.PlainText
                 font.bold: true
                 color: root.own ? Theme.accent : Theme.text
             }
             Label {
                 text: root.timeText
+                textFormat: Text.PlainText
                 color: Theme.mutedText
                 font.pointSize: Qt.application.font.pointSize * Theme.smallFont
             }
@@ -87,6 +90,7 @@ Item {
                 text: root.deliveryState === MessageListModel.Sending
                       ? qsTr("Sending…")
                       : qsTr("Not sent: %1").arg(root.error)
+                textFormat: Text.PlainText // the server's reason
                 color: root.deliveryState === MessageListModel.Failed ? Theme.error : Theme.mutedText
                 font.pointSize: Qt.application.font.pointSize * Theme.smallFont
             }

@@ -63,14 +63,17 @@ Pane {
                     ColumnLayout {
                         Layout.fillWidth: true
                         spacing: 2
+                        // Every field comes from the server's `who` or a peer: plain text.
                         Label {
                             text: (entry.name.length > 0 ? entry.name : qsTr("(no name)"))
                                   + (entry.own ? qsTr("  · you") : "")
+                            textFormat: Text.PlainText
                             font.bold: true
                         }
                         Label {
                             Layout.fillWidth: true
                             text: entry.nsp === "/" ? entry.sid : entry.nsp + "  " + entry.sid
+                            textFormat: Text.PlainText
                             font.family: Theme.monoFamily
                             color: Theme.mutedText
                             elide: Text.ElideRight
@@ -79,6 +82,7 @@ Pane {
                             Layout.fillWidth: true
                             text: [entry.address, entry.transport, qsTr("since %1").arg(entry.sinceText)]
                                   .filter(s => s.length > 0).join("  ·  ")
+                            textFormat: Text.PlainText
                             color: Theme.mutedText
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                         }
@@ -86,6 +90,7 @@ Pane {
                             Layout.fillWidth: true
                             visible: entry.roomsText.length > 0
                             text: qsTr("in %1").arg(entry.roomsText)
+                            textFormat: Text.PlainText
                             wrapMode: Text.Wrap
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                         }
