@@ -66,10 +66,23 @@ void tst_AppRooms::guestLearnsNewRooms()
     bob.joinRoom(u"lobby"_s);
     QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"lobby"_s).members, 2, PushTimeout);
 
+    // The last one out: an empty room nobody here is in is forgotten, so that rooms any peer
+    // can create by the thousand do not pile up in everyone's list.
     bob.leaveRoom(u"project"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"project"_s).members, 0, PushTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->indexOf(u"project"_s), -1, PushTimeout);
     bob.disconnectFromHost();
     QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"lobby"_s).members, 1, PushTimeout);
+
+    // A room we leave empty goes too; one we leave to others stays, with their count.
+    QSignalSpy guestJoined(guest.chat(), &ChatClient::roomJoined);
+    QSignalSpy guestLeft(guest.chat(), &ChatClient::roomLeft);
+    guest.joinRoom(u"solo"_s);
+    QVERIFY(guestJoined.wait(Timeout));
+    QCOMPARE(rooms->room(u"solo"_s).joined, true);
+    guest.leaveRoom(u"solo"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guestLeft.size(), 1, Timeout); // emitted at once or on the ack
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->indexOf(u"solo"_s), -1, PushTimeout);
+    QCOMPARE(rooms->indexOf(u"lobby"_s), 0);
 }
 
 QTEST_MAIN(tst_AppRooms)
