@@ -7,6 +7,9 @@
 #include "sidlistmodel.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -72,6 +75,8 @@ private Q_SLOTS:
     void sidsLookupAfterRemovals();
 
     void eventLogAppendTrimFilter();
+    void eventLogEscapesInvisible_data();
+    void eventLogEscapesInvisible();
 };
 
 void tst_AppModels::chatMessageVariantRoundTrip()
@@ -547,6 +552,39 @@ void tst_AppModels::eventLogAppendTrimFilter()
 
     log.clear();
     QCOMPARE(filter.rowCount(), 0);
+}
+
+void tst_AppModels::eventLogEscapesInvisible_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("shown"); //!< how the inspector writes it
+    QTest::addRow("plain") << u"alice"_s << u"alice"_s;
+    QTest::addRow("markup stays literal") << u"<b>a</b>"_s << u"<b>a</b>"_s;
+    QTest::addRow("bidi override") << u"\u202eecila"_s << u"\\u202eecila"_s;
+    QTest::addRow("zero-width") << u"ali\u200bce"_s << u"ali\\u200bce"_s;
+    QTest::addRow("isolate and BOM") << u"a\u2067b\ufeff"_s << u"a\\u2067b\\ufeff"_s;
+    QTest::addRow("C1 control") << u"a\u009b2J"_s << u"a\\u009b2J"_s;
+    QTest::addRow("line separator") << u"a\u2028b"_s << u"a\\u2028b"_s;
+    QTest::addRow("tag character")
+            << (u"a"_s + QString::fromUcs4(U"\U000E0041")) << u"a\\udb40\\udc41"_s;
+    QTest::addRow("emoji stays") << QString::fromUcs4(U"\U0001F600")
+                                 << QString::fromUcs4(U"\U0001F600");
+}
+
+void tst_AppModels::eventLogEscapesInvisible()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, shown);
+    EventLogModel log;
+    QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    log.append(EventLogModel::Incoming, u"/"_s, text, {QVariantMap{{u"name"_s, text}}});
+    const QModelIndex row = log.index(0);
+    QCOMPARE(row.data(EventLogModel::EventRole).toString(), shown);
+    QCOMPARE(row.data(EventLogModel::ArgsRole).toString(), u"[{\"name\":\"%1\"}]"_s.arg(shown));
+    // Still JSON that reads back as the text that came.
+    const QJsonDocument doc
+            = QJsonDocument::fromJson(row.data(EventLogModel::ArgsRole).toString().toUtf8());
+    QCOMPARE(doc.array().at(0).toObject().value(u"name"_s).toString(), text);
 }
 
 QTEST_GUILESS_MAIN(tst_AppModels)
