@@ -112,12 +112,14 @@ void MessageListModel::indexMessage(int row, const ChatMessage &message)
         m_ownPositions.insert(message.clientId, m_firstPosition + row);
 }
 
-void MessageListModel::unindexMessage(const ChatMessage &message)
+void MessageListModel::unindexMessage(int row, const ChatMessage &message)
 {
     if (message.id > 0)
         m_ids.remove(message.id);
-    if (message.own && !message.clientId.isEmpty())
-        m_ownPositions.remove(message.clientId);
+    // Only if it points here: a resent copy of ours further down keeps its entry.
+    const auto it = m_ownPositions.constFind(message.clientId);
+    if (it != m_ownPositions.cend() && *it == m_firstPosition + row)
+        m_ownPositions.erase(it);
 }
 
 void MessageListModel::insertAt(int row, const QList<ChatMessage> &messages)
@@ -147,7 +149,7 @@ void MessageListModel::trim()
         return;
     beginRemoveRows({}, 0, excess - 1);
     for (int row = 0; row < excess; ++row)
-        unindexMessage(m_messages.at(row));
+        unindexMessage(row, m_messages.at(row));
     m_messages.remove(0, excess);
     m_firstPosition += excess;
     endRemoveRows();
@@ -225,7 +227,7 @@ bool MessageListModel::update(const ChatMessage &message)
     if (row < 0)
         return false;
     const ChatMessage previous = m_messages.at(row);
-    unindexMessage(previous);
+    unindexMessage(row, previous);
     m_messages[row] = message;
     indexMessage(row, message);
     const QModelIndex idx = index(row);

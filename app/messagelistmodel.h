@@ -52,7 +52,8 @@ public:
 
     //! Messages further apart than this start a new run even from the same author.
     static constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
-    //! The most messages a room keeps in memory (about 8 MB at the host's longest messages).
+    //! The most messages a room keeps in memory: at the host's longest messages (16k
+    //! characters), about 16 MB of text per room.
     static constexpr int MaxMessages = 500;
 
     explicit MessageListModel(const QString &room = {}, QObject *parent = nullptr);
@@ -94,7 +95,7 @@ private:
     //! Drops the oldest rows beyond MaxMessages.
     void trim();
     void indexMessage(int row, const Confab::Client::ChatMessage &message);
-    void unindexMessage(const Confab::Client::ChatMessage &message);
+    void unindexMessage(int row, const Confab::Client::ChatMessage &message);
 
     QString m_room;
     QList<Confab::Client::ChatMessage> m_messages;
