@@ -636,7 +636,7 @@ void AppController::onMemberLeft(const QString &room, const QString &sid, const 
         m_members[room].remove(sid);
         updateMemberCount(room);
     }
-    if (m_typers[room].remove(sid) > 0)
+    if (const auto typers = m_typers.find(room); typers != m_typers.end() && typers->remove(sid))
         updateTypingText();
     if (m_mode == Mode::Joined) {
         m_sids->removeRoom(sid, room);
@@ -651,6 +651,12 @@ void AppController::updateMemberCount(const QString &room)
 
 void AppController::onMessageReceived(const ChatMessage &message)
 {
+    // Only rooms we are in: a server that sends messages for any room name it likes (or those
+    // in flight after we left) must not create a model and an unread row per name.
+    if (!m_members.contains(message.room)) {
+        qCDebug(lcApp) << "ignoring a message for" << message.room << "which we are not in";
+        return;
+    }
     const bool added = messagesOf(message.room)->append(message);
     if (added && message.room != m_currentRoom)
         m_rooms->addUnread(message.room);
@@ -664,6 +670,8 @@ void AppController::onMessageReceived(const ChatMessage &message)
 void AppController::onTyping(const QString &room, const QString &sid, const QString &name,
                              bool typing)
 {
+    if (!m_members.contains(room))
+        return; // as for messages: only rooms we are in
     if (typing)
         m_typers[room].insert(sid, {name, QDateTime::currentMSecsSinceEpoch() + TypingStaleMs});
     else
