@@ -35,8 +35,12 @@ Rectangle {
             textFormat: Text.PlainText
             color: Theme.error
             wrapMode: Text.Wrap
+            // A server's error can be any length: a few lines, never the whole window.
+            maximumLineCount: 4
+            elide: Text.ElideRight
         }
         ToolButton {
+            objectName: "dismissButton"
             text: qsTr("Dismiss")
             onClicked: banner.dismissed()
         }

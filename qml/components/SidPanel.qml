@@ -64,10 +64,13 @@ Pane {
                         Layout.fillWidth: true
                         spacing: 2
                         // Every field comes from the server's `who` or a peer: plain text.
+                        // Elided: however long, Disconnect stays within reach.
                         Label {
+                            Layout.fillWidth: true
                             text: (entry.name.length > 0 ? entry.name : qsTr("(no name)"))
                                   + (entry.own ? qsTr("  · you") : "")
                             textFormat: Text.PlainText
+                            elide: Text.ElideRight
                             font.bold: true
                         }
                         Label {
@@ -83,6 +86,7 @@ Pane {
                             text: [entry.address, entry.transport, qsTr("since %1").arg(entry.sinceText)]
                                   .filter(s => s.length > 0).join("  ·  ")
                             textFormat: Text.PlainText
+                            elide: Text.ElideRight
                             color: Theme.mutedText
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                         }
@@ -92,6 +96,8 @@ Pane {
                             text: qsTr("in %1").arg(entry.roomsText)
                             textFormat: Text.PlainText
                             wrapMode: Text.Wrap
+                            maximumLineCount: 3
+                            elide: Text.ElideRight
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                         }
                     }

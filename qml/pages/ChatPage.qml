@@ -45,11 +45,14 @@ Page {
                     textFormat: Text.PlainText
                     font.bold: true
                     elide: Text.ElideRight
+                    Layout.maximumWidth: page.width / 3
                 }
                 Label {
                     objectName: "connectionState"
                     text: page.controller.connectionState
                     textFormat: Text.PlainText // "Refused: <the server's reason>"
+                    elide: Text.ElideRight
+                    Layout.maximumWidth: page.width / 3
                     color: Theme.mutedText
                     font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                 }
@@ -166,6 +169,7 @@ Page {
                     Layout.preferredHeight: implicitHeight
                     text: page.controller.typingText.length > 0 ? page.controller.typingText : " "
                     textFormat: Text.PlainText // peers' names
+                    elide: Text.ElideRight
                     color: Theme.mutedText
                     font.italic: true
                     font.pointSize: Qt.application.font.pointSize * Theme.smallFont

@@ -77,6 +77,13 @@ TestCase {
         return out
     }
 
+    //! Whether \a item lies within \a container horizontally (a long text must not push a
+    //! button out of reach).
+    function fitsIn(item, container) {
+        const left = item.mapToItem(container, 0, 0).x
+        return left >= 0 && left + item.width <= container.width + 1
+    }
+
     //! The items under \a root showing \a text must exist and all draw it as plain text.
     function expectPlain(root, text, where) {
         const shown = textItems(root, []).filter(t => t.text.indexOf(text) >= 0)
@@ -136,6 +143,12 @@ TestCase {
         const delivery = findChild(messages.itemAtIndex(0), "deliveryLabel")
         compare(delivery.text, "Not sent: " + hostile)
         compare(delivery.textFormat, Text.PlainText)
+        // However long the server's reason or the peer's name, Retry stays on screen and the
+        // name stays one line.
+        const retry = findChild(messages.itemAtIndex(0), "retryButton")
+        verify(retry.visible)
+        verify(fitsIn(retry, messages), "Retry is pushed out of the view")
+        verify(fitsIn(author, messages), "the author's name runs out of the view")
         expectPlain(findChild(page, "roomTitle"), hostile, "room title")
         compare(findChild(page, "typingLine").text, hostile + " is typing…")
         expectPlain(findChild(page, "typingLine"), hostile, "typing line")
@@ -143,6 +156,10 @@ TestCase {
         expectPlain(findChild(page, "connectionState"), hostile, "connection state")
         expectPlain(banner, hostile, "error banner")
         compare(findChild(banner, "errorText").text, hostile)
+        // A server's 10 KB error takes a few lines, not the window.
+        verify(banner.implicitHeight <= 6 * reference.implicitHeight,
+               "the banner is " + banner.implicitHeight + " px high")
+        verify(fitsIn(findChild(banner, "dismissButton"), banner), "Dismiss is out of reach")
 
         // The room's "leave" tooltip.
         const tip = findChild(rooms.itemAtIndex(0), "leaveToolTip")
@@ -160,6 +177,12 @@ TestCase {
         tryVerify(() => sids.itemAtIndex(0) !== null)
         // Name, sid, address · transport · since, and rooms: four labels.
         verify(expectPlain(sids, hostile, "sids panel").length >= 4)
+        // The host can always disconnect whoever this is.
+        const disconnect = findChild(sids.itemAtIndex(0), "disconnectButton")
+        verify(disconnect.visible)
+        verify(fitsIn(disconnect, sids), "Disconnect is pushed out of the panel")
+        verify(sids.itemAtIndex(0).height <= 12 * reference.implicitHeight,
+               "the sid's row is " + sids.itemAtIndex(0).height + " px high")
         drawer.close()
         tryCompare(drawer, "opened", false)
 
