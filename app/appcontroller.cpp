@@ -607,7 +607,12 @@ void AppController::onRoomJoined(const QString &room,
 
 void AppController::onRoomLeft(const QString &room)
 {
-    m_members.remove(room);
+    // The room's `room` update may have come before our leave was answered, and was then
+    // ignored (ours are counted from their members): the others we knew of are its count now,
+    // and a room left empty is forgotten.
+    QHash<QString, QString> others = m_members.take(room);
+    others.remove(m_chat->sid());
+    m_rooms->setMembers(room, int(others.size()));
     m_typers.remove(room);
     m_rooms->setJoined(room, false);
     if (m_currentRoom == room) {
@@ -620,11 +625,10 @@ void AppController::onRoomLeft(const QString &room)
 
 void AppController::onMemberJoined(const QString &room, const QString &sid, const QString &name)
 {
+    // Rooms we are not in are counted by their `room` updates.
     if (m_members.contains(room)) {
         m_members[room].insert(sid, name);
         updateMemberCount(room);
-    } else {
-        m_rooms->ensure(room);
     }
     // A host's sids follow the server itself; a guest's follow what the host tells it.
     if (m_mode == Mode::Joined) {
@@ -640,7 +644,7 @@ void AppController::onMemberLeft(const QString &room, const QString &sid, const 
         m_members[room].remove(sid);
         updateMemberCount(room);
     }
-    if (m_typers[room].remove(sid) > 0)
+    if (const auto typers = m_typers.find(room); typers != m_typers.end() && typers->remove(sid))
         updateTypingText();
     if (m_mode == Mode::Joined) {
         m_sids->removeRoom(sid, room);
@@ -655,6 +659,12 @@ void AppController::updateMemberCount(const QString &room)
 
 void AppController::onMessageReceived(const ChatMessage &message)
 {
+    // Only rooms we are in: a server that sends messages for any room name it likes (or those
+    // in flight after we left) must not create a model and an unread row per name.
+    if (!m_members.contains(message.room)) {
+        qCDebug(lcApp) << "ignoring a message for" << message.room << "which we are not in";
+        return;
+    }
     const bool added = messagesOf(message.room)->append(message);
     if (added && message.room != m_currentRoom)
         m_rooms->addUnread(message.room);
@@ -668,6 +678,8 @@ void AppController::onMessageReceived(const ChatMessage &message)
 void AppController::onTyping(const QString &room, const QString &sid, const QString &name,
                              bool typing)
 {
+    if (!m_members.contains(room))
+        return; // as for messages: only rooms we are in
     if (typing)
         m_typers[room].insert(sid, {name, QDateTime::currentMSecsSinceEpoch() + TypingStaleMs});
     else

@@ -84,7 +84,46 @@ QString EventLogModel::toJson(const QVariantList &args)
     QJsonArray array;
     for (const QVariant &arg : args)
         array.append(toJsonValue(arg));
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+    // Such characters can only be inside JSON strings, where an escape means the same.
+    return escapeInvisible(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+}
+
+QString EventLogModel::escapeInvisible(const QString &text)
+{
+    const auto invisible = [](char32_t c) {
+        switch (QChar::category(c)) {
+        case QChar::Other_Format: // U+200B…U+200F, U+202A…U+202E, U+2066…U+2069, U+FEFF…
+        case QChar::Other_Control: // C0 (JSON escapes those already) and C1
+        case QChar::Separator_Line:
+        case QChar::Separator_Paragraph:
+            return true;
+        default:
+            return false;
+        }
+    };
+    const QStringView view(text);
+    qsizetype i = 0;
+    // Nearly every text has none: return it as it is.
+    for (; i < view.size(); ++i) {
+        if (invisible(view.at(i).unicode()) || view.at(i).isSurrogate())
+            break;
+    }
+    if (i == view.size())
+        return text;
+    QString out = text.left(i);
+    while (i < view.size()) {
+        const qsizetype length = view.at(i).isHighSurrogate() && i + 1 < view.size() ? 2 : 1;
+        const char32_t c = length == 2 ? QChar::surrogateToUcs4(view.at(i), view.at(i + 1))
+                                       : char32_t(view.at(i).unicode());
+        if (invisible(c)) {
+            for (qsizetype k = 0; k < length; ++k)
+                out += u"\\u%1"_s.arg(uint(view.at(i + k).unicode()), 4, 16, QChar(u'0'));
+        } else {
+            out += view.mid(i, length);
+        }
+        i += length;
+    }
+    return out;
 }
 
 void EventLogModel::setMaxEntries(int max)
@@ -98,7 +137,8 @@ void EventLogModel::append(Direction direction, const QString &nsp, const QStrin
 {
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
-    m_entries.append({QDateTime::currentDateTime(), direction, nsp, event, toJson(args)});
+    m_entries.append({QDateTime::currentDateTime(), direction, escapeInvisible(nsp),
+                      escapeInvisible(event), toJson(args)});
     endInsertRows();
     trim();
     Q_EMIT countChanged();

@@ -60,6 +60,11 @@ public:
 
     //! \brief Arguments as compact JSON; binary leaves show as {"<binary>": size}.
     static QString toJson(const QVariantList &args);
+    //! \brief \a text with its invisible characters written as JSON escapes ("\\u202e"):
+    //! format characters (bidi overrides and isolates, zero-width ones), C1 controls and line
+    //! separators. The inspector shows what a server sent; a U+202E in an argument would
+    //! otherwise reverse the rest of its line, and a zero-width space hide a difference.
+    static QString escapeInvisible(const QString &text);
 
 Q_SIGNALS:
     void countChanged();

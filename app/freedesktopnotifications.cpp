@@ -26,18 +26,6 @@ FreedesktopNotificationBackend::FreedesktopNotificationBackend(QObject *parent)
                 SLOT(onActionInvoked(uint, QString)));
     bus.connect(Service, Path, Interface, u"NotificationClosed"_s, this,
                 SLOT(onClosed(uint, uint)));
-    // The specification lets a server read bodies as markup; then '<' and '&' must be escaped.
-    auto *watcher
-            = new QDBusPendingCallWatcher(bus.asyncCall(QDBusMessage::createMethodCall(
-                                                  Service, Path, Interface, u"GetCapabilities"_s)),
-                                          this);
-    connect(watcher, &QDBusPendingCallWatcher::finished, this,
-            [this](QDBusPendingCallWatcher *call) {
-                const QDBusPendingReply<QStringList> reply = *call;
-                if (!reply.isError())
-                    m_markup = reply.value().contains(u"body-markup"_s);
-                call->deleteLater();
-            });
 }
 
 bool FreedesktopNotificationBackend::isAvailable()
@@ -51,17 +39,23 @@ bool FreedesktopNotificationBackend::isAvailable()
 }
 
 QDBusMessage FreedesktopNotificationBackend::notifyMessage(const QString &title,
-                                                           const QString &body, uint replacesId,
-                                                           bool markup)
+                                                           const QString &body, uint replacesId)
 {
+    // Titles and bodies carry peers' names, rooms and messages. The specification lets a server
+    // read the body as markup (<b>, <a>, <img> that it may fetch), and some servers (dunst, for
+    // one) read the summary as markup too. Whether one does is known only once GetCapabilities
+    // answers, after the first notification may have gone out, and it can change when another
+    // server takes the bus name. So both are always escaped: a server that reads plain text
+    // shows "&lt;" at worst, and none ever renders a peer's markup.
+
     QDBusMessage message = QDBusMessage::createMethodCall(Service, Path, Interface, u"Notify"_s);
     const QVariantMap hints{
             {u"desktop-entry"_s, QGuiApplication::desktopFileName()},
             {u"category"_s, u"im.received"_s},
     };
-    message << QGuiApplication::applicationDisplayName() << replacesId << u"confab"_s << title
-            << (markup ? body.toHtmlEscaped() : body) << QStringList{DefaultAction, tr("Show")}
-            << hints << qint32(-1);
+    message << QGuiApplication::applicationDisplayName() << replacesId << u"confab"_s
+            << title.toHtmlEscaped() << body.toHtmlEscaped()
+            << QStringList{DefaultAction, tr("Show")} << hints << qint32(-1);
     return message;
 }
 
@@ -70,8 +64,7 @@ void FreedesktopNotificationBackend::show(const QString &title, const QString &b
 {
     const uint replaces = m_rooms.key(room, 0);
     auto *watcher = new QDBusPendingCallWatcher(
-            QDBusConnection::sessionBus().asyncCall(notifyMessage(title, body, replaces, m_markup)),
-            this);
+            QDBusConnection::sessionBus().asyncCall(notifyMessage(title, body, replaces)), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this,
             [this, room, replaces](QDBusPendingCallWatcher *call) {
                 const QDBusPendingReply<uint> reply = *call;

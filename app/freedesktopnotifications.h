@@ -19,9 +19,8 @@ public:
     //! \brief Whether a notification server is on the session bus (or can be started by it).
     static bool isAvailable();
     //! \brief The Notify call for \a title and \a body; \a replacesId 0 for a new one.
-    //! \a markup: the server reads the body as markup, so the text is escaped.
-    static QDBusMessage notifyMessage(const QString &title, const QString &body, uint replacesId,
-                                      bool markup);
+    //! Both are escaped as markup, whatever the server says it reads (see the .cpp).
+    static QDBusMessage notifyMessage(const QString &title, const QString &body, uint replacesId);
 
     void show(const QString &title, const QString &body, const QString &room) override;
     void withdrawAll() override;
@@ -32,7 +31,6 @@ private Q_SLOTS:
 
 private:
     QHash<uint, QString> m_rooms; //!< notification id → room, while shown
-    bool m_markup = false;
 };
 
 //! \brief The com.canonical.Unity.LauncherEntry "Update" signal that puts \a count on the

@@ -104,15 +104,37 @@ void MessageListModel::refreshGrouping(int row)
     Q_EMIT dataChanged(idx, idx, {GroupedRole});
 }
 
+void MessageListModel::indexMessage(int row, const ChatMessage &message)
+{
+    if (message.id > 0)
+        m_ids.insert(message.id);
+    if (message.own && !message.clientId.isEmpty())
+        m_ownPositions.insert(message.clientId, m_firstPosition + row);
+}
+
+void MessageListModel::unindexMessage(int row, const ChatMessage &message)
+{
+    if (message.id > 0)
+        m_ids.remove(message.id);
+    // Only if it points here: a resent copy of ours further down keeps its entry.
+    const auto it = m_ownPositions.constFind(message.clientId);
+    if (it != m_ownPositions.cend() && *it == m_firstPosition + row)
+        m_ownPositions.erase(it);
+}
+
 void MessageListModel::insertAt(int row, const QList<ChatMessage> &messages)
 {
     if (messages.isEmpty())
         return;
+    // Rows come at the top (history) or at the end (new messages), never between: positions
+    // of the rows already listed stay valid.
+    Q_ASSERT(row == 0 || row == m_messages.size());
     beginInsertRows({}, row, row + int(messages.size()) - 1);
+    if (row == 0)
+        m_firstPosition -= messages.size();
     for (qsizetype i = 0; i < messages.size(); ++i) {
         m_messages.insert(row + i, messages.at(i));
-        if (messages.at(i).id > 0)
-            m_ids.insert(messages.at(i).id);
+        indexMessage(int(row + i), messages.at(i));
     }
     endInsertRows();
     // The message after the block now has another neighbour above it.
@@ -120,11 +142,33 @@ void MessageListModel::insertAt(int row, const QList<ChatMessage> &messages)
     Q_EMIT countChanged();
 }
 
+void MessageListModel::trim()
+{
+    const int excess = int(m_messages.size()) - MaxMessages;
+    if (excess <= 0)
+        return;
+    beginRemoveRows({}, 0, excess - 1);
+    for (int row = 0; row < excess; ++row)
+        unindexMessage(row, m_messages.at(row));
+    m_messages.remove(0, excess);
+    m_firstPosition += excess;
+    endRemoveRows();
+    // The new top row has no neighbour above it any more.
+    if (!m_messages.isEmpty()) {
+        const QModelIndex top = index(0);
+        Q_EMIT dataChanged(top, top, {GroupedRole});
+    }
+    Q_EMIT countChanged();
+    // What was dropped is still on the host: scrolling up asks for it again.
+    setHistoryComplete(false);
+}
+
 bool MessageListModel::append(const ChatMessage &message)
 {
     if (message.id > 0 && m_ids.contains(message.id))
         return false;
     insertAt(int(m_messages.size()), {message});
+    trim();
     return true;
 }
 
@@ -138,6 +182,7 @@ void MessageListModel::merge(const QList<ChatMessage> &history)
         }
         // Our own unacknowledged messages stay below the history.
         insertAt(0, fresh);
+        trim();
         return;
     }
     const qint64 oldest = oldestId();
@@ -151,6 +196,7 @@ void MessageListModel::merge(const QList<ChatMessage> &history)
     insertAt(0, older);
     for (const ChatMessage &message : std::as_const(newer))
         append(message);
+    trim();
 }
 
 void MessageListModel::prepend(const QList<ChatMessage> &older)
@@ -165,16 +211,16 @@ void MessageListModel::prepend(const QList<ChatMessage> &older)
 
 int MessageListModel::rowOfClientId(const QString &clientId) const
 {
-    if (clientId.isEmpty())
+    const auto it = m_ownPositions.constFind(clientId);
+    if (it == m_ownPositions.cend())
         return -1;
-    // Our messages are nearly always among the last few. Only ours: someone else's message
-    // may carry the same client id (anyone who saw ours can send with it).
-    for (qsizetype row = m_messages.size() - 1; row >= 0; --row) {
-        const ChatMessage &message = m_messages.at(row);
-        if (message.own && message.clientId == clientId)
-            return int(row);
-    }
-    return -1;
+    const qint64 row = *it - m_firstPosition;
+    // A client id listed twice (ours, resent) keeps the later position only; and only our
+    // own rows are indexed: anyone who saw our client id can send with it.
+    if (row < 0 || row >= m_messages.size() || !m_messages.at(row).own
+        || m_messages.at(row).clientId != clientId)
+        return -1;
+    return int(row);
 }
 
 bool MessageListModel::update(const ChatMessage &message)
@@ -183,11 +229,9 @@ bool MessageListModel::update(const ChatMessage &message)
     if (row < 0)
         return false;
     const ChatMessage previous = m_messages.at(row);
-    if (previous.id > 0)
-        m_ids.remove(previous.id);
-    if (message.id > 0)
-        m_ids.insert(message.id);
+    unindexMessage(row, previous);
     m_messages[row] = message;
+    indexMessage(row, message);
     const QModelIndex idx = index(row);
     Q_EMIT dataChanged(idx, idx);
     // The host's time may differ from ours enough to change the grouping below.

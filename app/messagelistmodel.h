@@ -11,6 +11,11 @@
 //! New messages are inserted (never a reset), older history is prepended, and a message of
 //! ours is updated in place as its delivery state changes. Server ids are unique per room, so
 //! a message that arrives twice (a join's history after a reconnection) is listed once.
+//!
+//! Memory is bounded whatever the peers send: a room keeps its newest MaxMessages in memory.
+//! When a new message would exceed that, the oldest rows are dropped and historyComplete turns
+//! false, so that scrolling up fetches them again from the host (AppController::loadOlder()).
+//! Pages of older history the user scrolls to are kept until the next new message trims them.
 class MessageListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -47,6 +52,9 @@ public:
 
     //! Messages further apart than this start a new run even from the same author.
     static constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
+    //! The most messages a room keeps in memory: at the host's longest messages (16k
+    //! characters), about 16 MB of text per room.
+    static constexpr int MaxMessages = 500;
 
     explicit MessageListModel(const QString &room = {}, QObject *parent = nullptr);
 
@@ -72,8 +80,8 @@ public:
     void prepend(const QList<Confab::Client::ChatMessage> &older);
     //! \brief Replaces our message with the same client id; false when it is not listed.
     bool update(const Confab::Client::ChatMessage &message);
-    //! The row of our message \a clientId (never one of someone else's with the same client
-    //! id), or -1.
+    //! The row of our own message \a clientId, or -1 (others' messages are never ours to
+    //! update, whatever client id they carry).
     int rowOfClientId(const QString &clientId) const;
 
 Q_SIGNALS:
@@ -84,9 +92,17 @@ private:
     bool isGrouped(int row) const;
     void insertAt(int row, const QList<Confab::Client::ChatMessage> &messages);
     void refreshGrouping(int row);
+    //! Drops the oldest rows beyond MaxMessages.
+    void trim();
+    void indexMessage(int row, const Confab::Client::ChatMessage &message);
+    void unindexMessage(int row, const Confab::Client::ChatMessage &message);
 
     QString m_room;
     QList<Confab::Client::ChatMessage> m_messages;
     QSet<qint64> m_ids;
+    //! Our messages by client id → their position. A position is the row plus m_firstPosition,
+    //! which moves as rows come and go at the top, so that those keep every position valid.
+    QHash<QString, qint64> m_ownPositions;
+    qint64 m_firstPosition = 0;
     bool m_historyComplete = false;
 };

@@ -44,13 +44,42 @@ QHash<int, QByteArray> RoomListModel::roleNames() const
     };
 }
 
+namespace {
+//! Case-insensitive, so that the list does not jump around as rooms appear; then
+//! case-sensitive, so that the order is strict and a binary search finds a name exactly.
+bool lessThan(const QString &a, const QString &b)
+{
+    const int folded = a.compare(b, Qt::CaseInsensitive);
+    return folded != 0 ? folded < 0 : a < b;
+}
+} // namespace
+
+QList<RoomListModel::Room>::const_iterator RoomListModel::lowerBound(const QString &name) const
+{
+    return std::lower_bound(
+            m_rooms.cbegin(), m_rooms.cend(), name,
+            [](const Room &room, const QString &key) { return lessThan(room.name, key); });
+}
+
 int RoomListModel::indexOf(const QString &name) const
 {
-    for (int row = 0; row < m_rooms.size(); ++row) {
-        if (m_rooms.at(row).name == name)
-            return row;
-    }
-    return -1;
+    const auto it = lowerBound(name);
+    return it != m_rooms.cend() && it->name == name ? int(it - m_rooms.cbegin()) : -1;
+}
+
+bool RoomListModel::forgetIfEmpty(int row)
+{
+    const Room &room = m_rooms.at(row);
+    if (room.joined || room.members > 0)
+        return false;
+    const QString name = room.name;
+    beginRemoveRows({}, row, row);
+    m_rooms.removeAt(row);
+    endRemoveRows();
+    if (name == m_current)
+        m_current.clear();
+    Q_EMIT countChanged();
+    return true;
 }
 
 RoomListModel::Room RoomListModel::room(const QString &name) const
@@ -61,15 +90,10 @@ RoomListModel::Room RoomListModel::room(const QString &name) const
 
 int RoomListModel::ensure(const QString &name)
 {
-    const int existing = indexOf(name);
-    if (existing >= 0)
-        return existing;
-    // Sorted case-insensitively so that the list does not jump around as rooms appear.
-    const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), name,
-                                     [](const Room &room, const QString &key) {
-                                         return room.name.compare(key, Qt::CaseInsensitive) < 0;
-                                     });
+    const auto it = lowerBound(name);
     const int row = int(it - m_rooms.cbegin());
+    if (it != m_rooms.cend() && it->name == name)
+        return row;
     beginInsertRows({}, row, row);
     m_rooms.insert(row, Room{name});
     endInsertRows();
@@ -89,15 +113,23 @@ void RoomListModel::addRooms(const QList<Confab::Client::ChatRoomSummary> &rooms
 
 void RoomListModel::setMembers(const QString &name, int members)
 {
-    const int row = ensure(name);
+    int row = indexOf(name);
+    if (row < 0) {
+        if (members <= 0)
+            return; // an empty room we never listed: nothing to forget
+        row = ensure(name);
+    }
     if (m_rooms.at(row).members == members)
         return;
     m_rooms[row].members = members;
-    changed(row, {MembersRole});
+    if (!forgetIfEmpty(row))
+        changed(row, {MembersRole});
 }
 
 void RoomListModel::setJoined(const QString &name, bool joined)
 {
+    if (!joined && indexOf(name) < 0)
+        return;
     const int row = ensure(name);
     if (m_rooms.at(row).joined == joined)
         return;
@@ -107,6 +139,8 @@ void RoomListModel::setJoined(const QString &name, bool joined)
         m_rooms[row].unread = 0;
         roles.append(UnreadRole);
     }
+    if (!joined && forgetIfEmpty(row))
+        return;
     changed(row, roles);
 }
 

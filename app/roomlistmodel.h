@@ -7,6 +7,13 @@
 #include <QtQml/QQmlEngine>
 
 //! \brief The rooms a host has, sorted by name: members, unread count, whether we are in it.
+//!
+//! Any peer can create rooms (a `join` each), so the list forgets a room as soon as it is empty
+//! and we are not in it: a room whose count drops to 0 (a `room` update, or our leaving) goes.
+//! The rooms of a `welcome` stay even when empty (the host lists those with history, and bounds
+//! that list). Rows are kept in a strict order (case-insensitive, then case-sensitive), so a
+//! lookup by name is a binary search: O(log n) compares and no index to keep in step, where a
+//! scan made a flood of `room` updates quadratic.
 class RoomListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -46,7 +53,9 @@ public:
     void addRooms(const QList<Confab::Client::ChatRoomSummary> &rooms);
     //! \brief Adds \a name if missing; returns its row.
     int ensure(const QString &name);
+    //! \brief Sets the member count of \a name; 0 forgets a room we are not in.
     void setMembers(const QString &name, int members);
+    //! \brief Marks \a name as joined or left; leaving a room with no members forgets it.
     void setJoined(const QString &name, bool joined);
     void addUnread(const QString &name, int count = 1);
     void clearUnread(const QString &name);
@@ -59,7 +68,11 @@ Q_SIGNALS:
 
 private:
     void changed(int row, const QList<int> &roles);
+    //! Removes \a row when its room is empty and not joined; true when it did.
+    bool forgetIfEmpty(int row);
+    //! Where \a name is or would go in m_rooms.
+    QList<Room>::const_iterator lowerBound(const QString &name) const;
 
-    QList<Room> m_rooms;
+    QList<Room> m_rooms; //!< sorted by lessThan() of the .cpp
     QString m_current;
 };

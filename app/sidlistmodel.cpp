@@ -65,11 +65,7 @@ QHash<int, QByteArray> SidListModel::roleNames() const
 
 int SidListModel::indexOf(const QString &sid, const QString &nsp) const
 {
-    for (int row = 0; row < m_entries.size(); ++row) {
-        if (m_entries.at(row).sid == sid && m_entries.at(row).nsp == nsp)
-            return row;
-    }
-    return -1;
+    return m_rows.value(key(sid, nsp), -1);
 }
 
 void SidListModel::setOwnSid(const QString &sid)
@@ -98,6 +94,7 @@ void SidListModel::upsert(const Entry &entry)
     const int end = int(m_entries.size());
     beginInsertRows({}, end, end);
     m_entries.append(entry);
+    m_rows.insert(key(entry.sid, entry.nsp), end);
     endInsertRows();
     Q_EMIT countChanged();
 }
@@ -107,23 +104,45 @@ bool SidListModel::remove(const QString &sid, const QString &nsp)
     const int row = indexOf(sid, nsp);
     if (row < 0)
         return false;
-    beginRemoveRows({}, row, row);
-    m_entries.removeAt(row);
-    endRemoveRows();
+    removeEntries(row, row);
     Q_EMIT countChanged();
     return true;
+}
+
+void SidListModel::removeEntries(int first, int last)
+{
+    beginRemoveRows({}, first, last);
+    for (int row = first; row <= last; ++row)
+        m_rows.remove(key(m_entries.at(row).sid, m_entries.at(row).nsp));
+    m_entries.remove(first, last - first + 1);
+    // The rows below move up; sids are few (the host caps sessions), so one pass is cheap.
+    const int removed = last - first + 1;
+    for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
+        if (*it > last)
+            *it -= removed;
+    }
+    endRemoveRows();
 }
 
 void SidListModel::replaceAll(const QList<Entry> &entries)
 {
     QSet<QString> keep;
     for (const Entry &entry : entries)
-        keep.insert(entry.nsp + u'\n' + entry.sid);
-    for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
-        const Entry &entry = m_entries.at(row);
-        if (!keep.contains(entry.nsp + u'\n' + entry.sid))
-            remove(entry.sid, entry.nsp);
+        keep.insert(key(entry.sid, entry.nsp));
+    // Runs of rows that went, from the end, each one removal.
+    const int before = int(m_entries.size());
+    for (int last = before - 1; last >= 0; --last) {
+        if (keep.contains(key(m_entries.at(last).sid, m_entries.at(last).nsp)))
+            continue;
+        int first = last;
+        while (first > 0
+               && !keep.contains(key(m_entries.at(first - 1).sid, m_entries.at(first - 1).nsp)))
+            --first;
+        removeEntries(first, last);
+        last = first;
     }
+    if (m_entries.size() != before)
+        Q_EMIT countChanged();
     for (const Entry &entry : entries)
         upsert(entry);
 }
@@ -179,6 +198,7 @@ void SidListModel::clear()
         return;
     beginRemoveRows({}, 0, int(m_entries.size()) - 1);
     m_entries.clear();
+    m_rows.clear();
     endRemoveRows();
     Q_EMIT countChanged();
 }

@@ -8,7 +8,8 @@
 //! \brief Connected Socket.IO sids: who they are, from where, over what, in which rooms.
 //!
 //! When hosting it mirrors the SocketIoServer across every namespace; when joined it mirrors
-//! the host's `who` answer. Rows are keyed by (namespace, sid) and updated in place.
+//! the host's `who` answer. Rows are keyed by (namespace, sid) and updated in place; a hash
+//! finds a key's row without a scan.
 class SidListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -75,7 +76,11 @@ Q_SIGNALS:
 
 private:
     void changed(int row);
+    static QString key(const QString &sid, const QString &nsp) { return nsp + u'\n' + sid; }
+    //! Removes rows \a first to \a last and renumbers the rows after them.
+    void removeEntries(int first, int last);
 
     QList<Entry> m_entries;
+    QHash<QString, int> m_rows; //!< key() → row, kept in step with m_entries
     QString m_ownSid;
 };

@@ -120,5 +120,12 @@ TrayNotificationBackend::TrayNotificationBackend(QSystemTrayIcon *tray, QObject 
 void TrayNotificationBackend::show(const QString &title, const QString &body, const QString &room)
 {
     m_lastRoom = room;
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    // On Linux and BSD Qt sends the balloon as a freedesktop notification, unescaped, and
+    // notification servers may read it as markup (see FreedesktopNotificationBackend).
+    m_tray->showMessage(title.toHtmlEscaped(), body.toHtmlEscaped(), QSystemTrayIcon::Information);
+#else
+    // Windows and macOS draw plain text.
     m_tray->showMessage(title, body, QSystemTrayIcon::Information);
+#endif
 }

@@ -31,10 +31,16 @@ Rectangle {
             objectName: "errorText"
             Layout.fillWidth: true
             text: banner.text
+            // Server and network texts (a CONNECT_ERROR, an HTTP body): never markup.
+            textFormat: Text.PlainText
             color: Theme.error
             wrapMode: Text.Wrap
+            // A server's error can be any length: a few lines, never the whole window.
+            maximumLineCount: 4
+            elide: Text.ElideRight
         }
         ToolButton {
+            objectName: "dismissButton"
             text: qsTr("Dismiss")
             onClicked: banner.dismissed()
         }

@@ -71,8 +71,11 @@ Pane {
                         anchors.leftMargin: Theme.spacing
                         anchors.rightMargin: Theme.spacing
                         spacing: Theme.spacing
+                        // Event names and arguments are whatever the server sent: plain text,
+                        // so that markup shows as written and no <img> is ever fetched.
                         Label {
                             text: logRow.timeText
+                            textFormat: Text.PlainText
                             color: Theme.mutedText
                             font.family: Theme.monoFamily
                             Layout.alignment: Qt.AlignTop
@@ -90,14 +93,18 @@ Pane {
                         Label {
                             Layout.preferredWidth: 140
                             Layout.alignment: Qt.AlignTop
+                            objectName: "eventName"
                             text: (logRow.nsp === "/" ? "" : logRow.nsp + " ") + logRow.event
+                            textFormat: Text.PlainText
                             font.family: Theme.monoFamily
                             font.bold: true
                             elide: Text.ElideRight
                         }
                         Label {
                             Layout.fillWidth: true
+                            objectName: "eventArgs"
                             text: logRow.args
+                            textFormat: Text.PlainText
                             font.family: Theme.monoFamily
                             wrapMode: Text.WrapAnywhere
                             maximumLineCount: 4
@@ -158,6 +165,7 @@ Pane {
                         objectName: "replyLabel"
                         Layout.fillWidth: true
                         text: inspector.controller.lastReply
+                        textFormat: Text.PlainText
                         font.family: Theme.monoFamily
                         wrapMode: Text.WrapAnywhere
                         maximumLineCount: 3

@@ -37,15 +37,24 @@ Item {
         RowLayout {
             visible: !root.groupedWithPrevious
             Layout.alignment: root.own ? Qt.AlignRight : Qt.AlignLeft
+            // As wide as the name and time, up to the bubble's width (the name then elides);
+            // a layout with a fillWidth child would otherwise fill the column.
+            Layout.fillWidth: false
+            Layout.maximumWidth: root.width * 0.72
             spacing: Theme.spacing
             Label {
                 objectName: "author"
+                Layout.fillWidth: true
                 text: root.own ? qsTr("You") : root.name
+                // Names are chosen by peers: never markup, and never wider than the bubble.
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
                 font.bold: true
                 color: root.own ? Theme.accent : Theme.text
             }
             Label {
                 text: root.timeText
+                textFormat: Text.PlainText
                 color: Theme.mutedText
                 font.pointSize: Qt.application.font.pointSize * Theme.smallFont
             }
@@ -81,12 +90,18 @@ Item {
         RowLayout {
             visible: root.own && root.deliveryState !== MessageListModel.Sent
             Layout.alignment: Qt.AlignRight
+            // However long the server's reason, Retry stays within reach.
+            Layout.fillWidth: false
+            Layout.maximumWidth: root.width * 0.72
             spacing: Theme.spacing
             Label {
                 objectName: "deliveryLabel"
+                Layout.fillWidth: true
                 text: root.deliveryState === MessageListModel.Sending
                       ? qsTr("Sending…")
                       : qsTr("Not sent: %1").arg(root.error)
+                textFormat: Text.PlainText // the server's reason
+                elide: Text.ElideRight
                 color: root.deliveryState === MessageListModel.Failed ? Theme.error : Theme.mutedText
                 font.pointSize: Qt.application.font.pointSize * Theme.smallFont
             }

@@ -32,6 +32,7 @@ ColumnLayout {
         text: root.controller.loadingOlder ? qsTr("Loading older messages…")
             : view.count === 0 ? qsTr("No messages yet. Say hello!")
             : qsTr("This is the start of #%1").arg(root.controller.currentRoom)
+        textFormat: Text.PlainText // room names are chosen by peers
         color: Theme.mutedText
         font.pointSize: Qt.application.font.pointSize * Theme.smallFont
     }

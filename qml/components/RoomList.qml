@@ -50,7 +50,10 @@ Rectangle {
                     spacing: Theme.spacing
                     Label {
                         Layout.fillWidth: true
+                        objectName: "roomName"
                         text: "# " + row.name
+                        // Anyone can name a room: never markup.
+                        textFormat: Text.PlainText
                         elide: Text.ElideRight
                         font.bold: row.unread > 0 || row.current
                         opacity: row.joined ? 1 : 0.55
@@ -79,12 +82,27 @@ Rectangle {
                         }
                     }
                     ToolButton {
+                        id: leaveButton
                         visible: row.joined && (row.hovered || row.current)
                         text: "×"
                         implicitWidth: implicitHeight
-                        ToolTip.visible: hovered
-                        ToolTip.text: qsTr("Leave %1").arg(row.name)
                         onClicked: pane.controller.leaveRoom(row.name)
+                        // Not the attached ToolTip: its text is drawn as rich text, and the room
+                        // name is not ours.
+                        ToolTip {
+                            id: leaveTip
+                            objectName: "leaveToolTip"
+                            visible: leaveButton.hovered
+                            delay: Qt.styleHints.mousePressAndHoldInterval
+                            text: qsTr("Leave %1").arg(row.name)
+                            contentItem: Label {
+                                text: leaveTip.text
+                                textFormat: Text.PlainText
+                                wrapMode: Text.Wrap
+                                font: leaveTip.font
+                                color: leaveTip.palette.toolTipText
+                            }
+                        }
                     }
                 }
             }

@@ -63,14 +63,20 @@ Pane {
                     ColumnLayout {
                         Layout.fillWidth: true
                         spacing: 2
+                        // Every field comes from the server's `who` or a peer: plain text.
+                        // Elided: however long, Disconnect stays within reach.
                         Label {
+                            Layout.fillWidth: true
                             text: (entry.name.length > 0 ? entry.name : qsTr("(no name)"))
                                   + (entry.own ? qsTr("  · you") : "")
+                            textFormat: Text.PlainText
+                            elide: Text.ElideRight
                             font.bold: true
                         }
                         Label {
                             Layout.fillWidth: true
                             text: entry.nsp === "/" ? entry.sid : entry.nsp + "  " + entry.sid
+                            textFormat: Text.PlainText
                             font.family: Theme.monoFamily
                             color: Theme.mutedText
                             elide: Text.ElideRight
@@ -79,6 +85,8 @@ Pane {
                             Layout.fillWidth: true
                             text: [entry.address, entry.transport, qsTr("since %1").arg(entry.sinceText)]
                                   .filter(s => s.length > 0).join("  ·  ")
+                            textFormat: Text.PlainText
+                            elide: Text.ElideRight
                             color: Theme.mutedText
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                         }
@@ -86,7 +94,10 @@ Pane {
                             Layout.fillWidth: true
                             visible: entry.roomsText.length > 0
                             text: qsTr("in %1").arg(entry.roomsText)
+                            textFormat: Text.PlainText
                             wrapMode: Text.Wrap
+                            maximumLineCount: 3
+                            elide: Text.ElideRight
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                         }
                     }

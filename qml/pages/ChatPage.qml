@@ -40,12 +40,19 @@ Page {
                     text: page.hosting ? qsTr("Hosting as %1").arg(page.controller.myName)
                                        : qsTr("%1 on %2").arg(page.controller.myName)
                                                          .arg(page.controller.serverUrl.toString())
+                    // The host picks our name (a suffix, say): plain text, like every text
+                    // a peer or server controls.
+                    textFormat: Text.PlainText
                     font.bold: true
                     elide: Text.ElideRight
+                    Layout.maximumWidth: page.width / 3
                 }
                 Label {
                     objectName: "connectionState"
                     text: page.controller.connectionState
+                    textFormat: Text.PlainText // "Refused: <the server's reason>"
+                    elide: Text.ElideRight
+                    Layout.maximumWidth: page.width / 3
                     color: Theme.mutedText
                     font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                 }
@@ -126,6 +133,7 @@ Page {
                             objectName: "hostUrls"
                             Layout.fillWidth: true
                             text: page.controller.hostUrls.join("   ")
+                            textFormat: TextEdit.PlainText
                             readOnly: true
                             selectByMouse: true
                             color: Theme.text
@@ -138,8 +146,11 @@ Page {
                     Layout.fillWidth: true
                     Layout.margins: 2 * Theme.spacing
                     Layout.bottomMargin: Theme.spacing
+                    objectName: "roomTitle"
                     text: page.controller.currentRoom.length > 0 ? "# " + page.controller.currentRoom
                                                                 : qsTr("No room")
+                    textFormat: Text.PlainText
+                    elide: Text.ElideRight
                     font.pixelSize: 20
                     font.bold: true
                 }
@@ -157,6 +168,8 @@ Page {
                     Layout.leftMargin: 2 * Theme.spacing
                     Layout.preferredHeight: implicitHeight
                     text: page.controller.typingText.length > 0 ? page.controller.typingText : " "
+                    textFormat: Text.PlainText // peers' names
+                    elide: Text.ElideRight
                     color: Theme.mutedText
                     font.italic: true
                     font.pointSize: Qt.application.font.pointSize * Theme.smallFont

@@ -2,7 +2,9 @@
 // confab_screenshots: takes the README's screenshots. Hosts a chat in the real app window,
 // lets two chat clients (Bob and Carol) join it and talk, and grabs the start page, the chat,
 // the sids drawer and the inspector. scripts/screenshots.sh runs it under Xvfb for each
-// language and theme; it is not a test.
+// language and theme; it is not a test. --hostile instead names the peers, a room, messages
+// and an inspector event with markup (a heading, bold, a remote <img>) and grabs the chat and
+// the inspector into one image, hostile.png, which must show every one of them as written.
 #include "appcontroller.h"
 #include "preferences.h"
 
@@ -14,6 +16,7 @@
 #include <QtCore/QStandardPaths>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
+#include <QtGui/QPainter>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuick/QQuickWindow>
@@ -42,7 +45,24 @@ struct Script
 {
     QString me, bob, carol;
     QStringList bobSays, carolSays, iSay;
+    QString room; //!< a second room the peers join
+    QString event; //!< an event the inspector emits (hostile.png)
 };
+
+//! Peers who name themselves, their room and their words with markup.
+Script hostileScript()
+{
+    Script script{u"Alice"_s,
+                  u"<h1><u>BIG</u></h1>"_s,
+                  u"<b>alice</b>"_s,
+                  {u"<img src=\"http://127.0.0.1:9/x\"> this image must not load"_s,
+                   u"\u202eecila is reversed with U+202E"_s},
+                  {u"<font size=7 color=red>huge red</font>"_s},
+                  {u"They all show as written."_s},
+                  u"<img src=http://127.0.0.1:9/room><i>room</i>"_s,
+                  u"<h1><u>event</u></h1>"_s};
+    return script;
+}
 
 Script scriptFor(const QString &language)
 {
@@ -53,7 +73,9 @@ Script scriptFor(const QString &language)
                 {u"李娜，下午投影仪有空吗？"_s, u"设计评审可以改到三点。"_s,
                  u"我把打印稿带过去。"_s},
                 {u"三点算我一个。"_s},
-                {u"好的，三点没问题。"_s, u"我订了小会议室。"_s}};
+                {u"好的，三点没问题。"_s, u"我订了小会议室。"_s},
+                u"random"_s,
+                {}};
     }
     return {u"Alice"_s,
             u"Bob"_s,
@@ -61,7 +83,9 @@ Script scriptFor(const QString &language)
             {u"Hi Alice! Is the projector free this afternoon?"_s,
              u"We could move the design review to 3 pm."_s, u"I'll bring the printouts."_s},
             {u"Count me in for 3 pm."_s},
-            {u"Sure, 3 pm works for me."_s, u"I booked the small room."_s}};
+            {u"Sure, 3 pm works for me."_s, u"I booked the small room."_s},
+            u"random"_s,
+            {}};
 }
 
 //! A chat participant that is not the app.
@@ -131,7 +155,7 @@ public:
                                  Timeout))
                 return fail("the settings dialog did not close");
         }
-        static const QStringList chatViews{u"chat"_s, u"sids"_s, u"inspector"_s};
+        static const QStringList chatViews{u"chat"_s, u"sids"_s, u"inspector"_s, u"hostile"_s};
         if (std::none_of(chatViews.cbegin(), chatViews.cend(),
                          [&views](const QString &view) { return views.contains(view); }))
             return true;
@@ -150,7 +174,7 @@ public:
             return fail("the peers were not welcomed");
         for (Peer *peer : {&bob, &carol}) {
             peer->chat->joinRoom(u"lobby"_s);
-            peer->chat->joinRoom(u"random"_s);
+            peer->chat->joinRoom(script.room);
         }
         if (!QTest::qWaitFor([&] { return m_controller->sids()->rowCount() == 3; }, Timeout))
             return fail("the sids panel never listed three sids");
@@ -180,6 +204,29 @@ public:
 
         if (views.contains(u"chat"_s) && !shoot(u"chat"_s))
             return false;
+
+        if (views.contains(u"hostile"_s)) {
+            // The chat above, the inspector with an event named in markup below.
+            QTest::qWait(SettleMs);
+            const QImage chat = m_window->grabWindow().convertToFormat(QImage::Format_RGB32);
+            QObject *tabs = find("tabs");
+            if (!tabs)
+                return fail("no inspector tab");
+            tabs->setProperty("currentIndex", 1);
+            m_controller->emitRaw(script.event, u"\"<b>bold?</b>\""_s, false);
+            QTest::qWait(SettleMs);
+            const QImage inspector = m_window->grabWindow().convertToFormat(QImage::Format_RGB32);
+            tabs->setProperty("currentIndex", 0);
+            QImage both(chat.width(), chat.height() + inspector.height(), QImage::Format_RGB32);
+            QPainter painter(&both);
+            painter.drawImage(0, 0, chat);
+            painter.drawImage(0, chat.height(), inspector);
+            painter.end();
+            const QString path = QDir(m_outDir).filePath(u"hostile"_s + m_suffix + u".png"_s);
+            if (!both.save(path))
+                return fail("could not save the image");
+            std::printf("%s\n", qPrintable(path));
+        }
 
         if (views.contains(u"sids"_s)) {
             QObject *drawer = find("sidDrawer");
@@ -236,10 +283,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption viewsOption(
             u"views"_s, u"Comma-separated: start, settings, chat, sids, inspector."_s, u"views"_s,
             u"start,chat,sids,inspector"_s);
+    const QCommandLineOption hostileOption(
+            u"hostile"_s, u"Peers, a room and an event named with markup (view \"hostile\")."_s);
     const QCommandLineOption suffixOption(
             u"suffix"_s, u"Appended to each file name, e.g. \"-zh_CN\" for chat-zh_CN.png."_s,
             u"suffix"_s);
-    parser.addOptions({outOption, languageOption, themeOption, viewsOption, suffixOption});
+    parser.addOptions(
+            {outOption, languageOption, themeOption, viewsOption, suffixOption, hostileOption});
     parser.process(app);
 
     QQuickStyle::setStyle(u"Fusion"_s);
@@ -249,7 +299,8 @@ int main(int argc, char *argv[])
     preferences.setLanguage(parser.value(languageOption));
     preferences.setTheme(parser.value(themeOption) == u"dark" ? Preferences::Theme::Dark
                                                               : Preferences::Theme::Light);
-    const Script script = scriptFor(preferences.effectiveLanguage());
+    const bool hostile = parser.isSet(hostileOption);
+    const Script script = hostile ? hostileScript() : scriptFor(preferences.effectiveLanguage());
 
     AppController controller(nullptr);
     AppController::setInstance(&controller);
@@ -269,7 +320,10 @@ int main(int argc, char *argv[])
 
     QDir().mkpath(parser.value(outOption));
     Shooter shooter(window, &controller, parser.value(outOption), parser.value(suffixOption));
-    const bool ok = shooter.run(script, parser.value(viewsOption).split(u','));
+    const QStringList views = hostile && !parser.isSet(viewsOption)
+            ? QStringList{u"hostile"_s}
+            : parser.value(viewsOption).split(u',');
+    const bool ok = shooter.run(script, views);
     controller.leave();
     return ok ? 0 : 1;
 }

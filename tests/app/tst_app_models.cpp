@@ -6,9 +6,15 @@
 #include "roomlistmodel.h"
 #include "sidlistmodel.h"
 
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using Confab::Client::ChatMessage;
@@ -52,17 +58,25 @@ private Q_SLOTS:
 
     void roomsSortedAndCounted();
     void roomsUnreadAndCurrent();
+    void roomsForgottenWhenEmpty();
+    void roomsFloodLeavesFewRows_data();
+    void roomsFloodLeavesFewRows();
 
     void messagesAppendAndDeduplicate();
     void messagesGrouping();
     void messagesGroupingUpdatedOnPrepend();
     void messagesMergeAfterReconnect();
     void messagesDeliveryUpdate();
+    void messagesCapped();
+    void messagesOwnLookupAfterTrimAndPrepend();
 
     void sidsUpsertRemoveReplace();
     void sidsRooms();
+    void sidsLookupAfterRemovals();
 
     void eventLogAppendTrimFilter();
+    void eventLogEscapesInvisible_data();
+    void eventLogEscapesInvisible();
 };
 
 void tst_AppModels::chatMessageVariantRoundTrip()
@@ -141,6 +155,93 @@ void tst_AppModels::roomsUnreadAndCurrent()
 
     model.clear();
     QCOMPARE(model.rowCount(), 0);
+}
+
+//! Every listed room is found at its row by name.
+static bool roomIndexConsistent(const RoomListModel &model)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString name = model.index(row).data(RoomListModel::NameRole).toString();
+        if (model.indexOf(name) != row) {
+            qWarning() << "room" << name << "at row" << row << "found at" << model.indexOf(name);
+            return false;
+        }
+    }
+    return true;
+}
+
+void tst_AppModels::roomsForgottenWhenEmpty()
+{
+    RoomListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // A welcome lists rooms with history even when empty: they stay.
+    model.addRooms({{u"archive"_s, 0}, {u"lobby"_s, 3}});
+    model.setMembers(u"b"_s, 1);
+    model.setMembers(u"c"_s, 2);
+    model.setMembers(u"d"_s, 1);
+    QCOMPARE(model.count(), 5);
+
+    // The last member left a room we are not in: it goes.
+    model.setMembers(u"c"_s, 0);
+    QCOMPARE(model.count(), 4);
+    QCOMPARE(model.indexOf(u"c"_s), -1);
+    QVERIFY(roomIndexConsistent(model));
+
+    // A room we are in stays at 0 members, and goes when we leave it.
+    model.setJoined(u"b"_s, true);
+    model.setCurrent(u"b"_s);
+    model.setMembers(u"b"_s, 0);
+    QCOMPARE(model.indexOf(u"b"_s), 1);
+    model.setJoined(u"b"_s, false);
+    QCOMPARE(model.indexOf(u"b"_s), -1);
+    QVERIFY(roomIndexConsistent(model));
+    // Left with others still in it: it stays, as a room one can join.
+    model.setJoined(u"lobby"_s, true);
+    model.setJoined(u"lobby"_s, false);
+    QCOMPARE(model.room(u"lobby"_s).members, 3);
+
+    // An empty room never listed is not added; leaving one never listed adds nothing.
+    model.setMembers(u"ghost"_s, 0);
+    model.setJoined(u"ghost"_s, false);
+    QCOMPARE(model.indexOf(u"ghost"_s), -1);
+    QCOMPARE(model.count(), 3);
+    model.ensure(u"a"_s);
+    QCOMPARE(model.indexOf(u"a"_s), 0);
+    QVERIFY(roomIndexConsistent(model));
+}
+
+void tst_AppModels::roomsFloodLeavesFewRows_data()
+{
+    QTest::addColumn<int>("rooms");
+    QTest::addColumn<bool>("tested"); //!< under QAbstractItemModelTester (O(rows) per change)
+    QTest::addRow("500 under the tester") << 500 << true;
+    QTest::addRow("9000") << 9000 << false;
+}
+
+void tst_AppModels::roomsFloodLeavesFewRows()
+{
+    // One peer joins thousands of rooms and leaves them: each is a `room` update to everyone.
+    QFETCH(int, rooms);
+    QFETCH(bool, tested);
+    const int Rooms = rooms;
+    RoomListModel model;
+    std::optional<QAbstractItemModelTester> tester;
+    if (tested)
+        tester.emplace(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMembers(u"lobby"_s, 2);
+    model.setJoined(u"lobby"_s, true);
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < Rooms; ++i)
+        model.setMembers(u"flood-%1"_s.arg(i), 1);
+    QCOMPARE(model.count(), Rooms + 1);
+    QVERIFY(roomIndexConsistent(model));
+    for (int i = 0; i < Rooms; ++i)
+        model.setMembers(u"flood-%1"_s.arg(i), 0);
+    qInfo() << Rooms << "rooms created and emptied in" << timer.elapsed() << "ms";
+    QCOMPARE(model.count(), 1);
+    QCOMPARE(model.indexOf(u"lobby"_s), 0);
+    QCOMPARE(model.room(u"lobby"_s).members, 2);
 }
 
 void tst_AppModels::messagesAppendAndDeduplicate()
@@ -273,6 +374,82 @@ void tst_AppModels::messagesDeliveryUpdate()
     QVERIFY(!model.index(2).data(MessageListModel::OwnRole).toBool());
 }
 
+void tst_AppModels::messagesCapped()
+{
+    // One peer within the rate limit, 2,000 messages: the room keeps the newest MaxMessages.
+    constexpr int Sent = 2000;
+    constexpr int Max = MessageListModel::MaxMessages;
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.merge({message(1, u"bob"_s, u"1"_s, T0)});
+    model.setHistoryComplete(true);
+    for (int id = 2; id <= Sent; ++id)
+        QVERIFY(model.append(message(id, u"bob"_s, QString::number(id), T0 + id)));
+    QCOMPARE(model.count(), Max);
+    QCOMPARE(model.oldestId(), Sent - Max + 1);
+    QCOMPARE(model.index(Max - 1).data(MessageListModel::MessageIdRole).toLongLong(), Sent);
+    // The new top row lost its neighbour: it shows its header again.
+    QVERIFY(!model.index(0).data(MessageListModel::GroupedRole).toBool());
+    // What was dropped can be fetched again by scrolling up.
+    QVERIFY(!model.historyComplete());
+
+    // The page that comes back goes on top; the next new message trims back to the cap.
+    QList<ChatMessage> older;
+    for (int id = Sent - Max - 49; id <= Sent - Max; ++id)
+        older.append(message(id, u"bob"_s, QString::number(id), T0 + id));
+    model.prepend(older);
+    QCOMPARE(model.count(), Max + 50);
+    QCOMPARE(model.oldestId(), Sent - Max - 49);
+    QVERIFY(model.append(message(Sent + 1, u"bob"_s, u"new"_s, T0 + Sent + 1)));
+    QCOMPARE(model.count(), Max);
+    QCOMPARE(model.oldestId(), Sent - Max + 2);
+    // Still de-duplicated by id after all this.
+    QVERIFY(!model.append(message(Sent, u"bob"_s, u"again"_s, T0)));
+}
+
+void tst_AppModels::messagesOwnLookupAfterTrimAndPrepend()
+{
+    constexpr int Max = MessageListModel::MaxMessages;
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ChatMessage mine = message(0, u"me"_s, u"mine"_s, T0, true);
+    mine.clientId = u"c-mine"_s;
+    mine.deliveryState = ChatMessage::DeliveryState::Sending;
+    model.append(mine);
+    // Someone else's message carrying our client id is not ours to update.
+    ChatMessage forged = message(7, u"eve"_s, u"forged"_s, T0);
+    forged.clientId = u"c-mine"_s;
+    model.append(forged);
+    QCOMPARE(model.rowOfClientId(u"c-mine"_s), 0);
+    // Older history arrives on top: our message moves down without a scan.
+    model.merge({message(3, u"bob"_s, u"3"_s, T0), message(4, u"bob"_s, u"4"_s, T0)});
+    QCOMPARE(model.rowOfClientId(u"c-mine"_s), 2);
+    model.prepend({message(1, u"bob"_s, u"1"_s, T0), message(2, u"bob"_s, u"2"_s, T0)});
+    QCOMPARE(model.index(4).data(MessageListModel::ClientIdRole).toString(), u"c-mine"_s);
+    QCOMPARE(model.rowOfClientId(u"c-mine"_s), 4);
+
+    ChatMessage later = message(0, u"me"_s, u"later"_s, T0, true);
+    later.clientId = u"c-later"_s;
+    for (int id = 100; id < 100 + Max - 10; ++id)
+        model.append(message(id, u"bob"_s, QString::number(id), T0));
+    model.append(later);
+    const int laterRow = model.count() - 1;
+    QCOMPARE(model.rowOfClientId(u"c-later"_s), laterRow);
+    // Trimmed away: ours is gone from memory (an update of it appends it again).
+    for (int id = 1000; id < 1020; ++id)
+        model.append(message(id, u"bob"_s, QString::number(id), T0));
+    QCOMPARE(model.count(), Max);
+    QCOMPARE(model.rowOfClientId(u"c-mine"_s), -1);
+    QCOMPARE(model.rowOfClientId(u"c-later"_s), laterRow - (laterRow + 1 + 20 - Max));
+    later.id = 5000;
+    later.deliveryState = ChatMessage::DeliveryState::Sent;
+    QVERIFY(model.update(later));
+    QCOMPARE(model.index(model.rowOfClientId(u"c-later"_s))
+                     .data(MessageListModel::MessageIdRole)
+                     .toLongLong(),
+             5000);
+}
+
 void tst_AppModels::sidsUpsertRemoveReplace()
 {
     SidListModel model;
@@ -324,6 +501,31 @@ void tst_AppModels::sidsRooms()
     QCOMPARE(model.rowCount(), 1);
 }
 
+void tst_AppModels::sidsLookupAfterRemovals()
+{
+    SidListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 200; ++i)
+        model.upsert({u"s%1"_s.arg(i), u"/"_s, u"n%1"_s.arg(i), {}, {}, {}, {}});
+    model.upsert({u"s5"_s, u"/admin"_s, {}, {}, {}, {}, {}});
+    for (int i = 0; i < 200; i += 3)
+        QVERIFY(model.remove(u"s%1"_s.arg(i)));
+    QList<SidListModel::Entry> who;
+    for (int i = 150; i < 250; ++i)
+        who.append({u"s%1"_s.arg(i), u"/"_s, u"n%1"_s.arg(i), {}, {}, {}, {}});
+    model.replaceAll(who);
+    QCOMPARE(model.count(), 100);
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString sid = model.index(row).data(SidListModel::SidRole).toString();
+        QCOMPARE(model.indexOf(sid), row);
+    }
+    QCOMPARE(model.indexOf(u"s5"_s, u"/admin"_s), -1);
+    QCOMPARE(model.indexOf(u"s3"_s), -1);
+    model.setName(u"s200"_s, u"renamed"_s);
+    QCOMPARE(model.index(model.indexOf(u"s200"_s)).data(SidListModel::NameRole).toString(),
+             u"renamed"_s);
+}
+
 void tst_AppModels::eventLogAppendTrimFilter()
 {
     EventLogModel log;
@@ -364,6 +566,39 @@ void tst_AppModels::eventLogAppendTrimFilter()
 
     log.clear();
     QCOMPARE(filter.rowCount(), 0);
+}
+
+void tst_AppModels::eventLogEscapesInvisible_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("shown"); //!< how the inspector writes it
+    QTest::addRow("plain") << u"alice"_s << u"alice"_s;
+    QTest::addRow("markup stays literal") << u"<b>a</b>"_s << u"<b>a</b>"_s;
+    QTest::addRow("bidi override") << u"\u202eecila"_s << u"\\u202eecila"_s;
+    QTest::addRow("zero-width") << u"ali\u200bce"_s << u"ali\\u200bce"_s;
+    QTest::addRow("isolate and BOM") << u"a\u2067b\ufeff"_s << u"a\\u2067b\\ufeff"_s;
+    QTest::addRow("C1 control") << u"a\u009b2J"_s << u"a\\u009b2J"_s;
+    QTest::addRow("line separator") << u"a\u2028b"_s << u"a\\u2028b"_s;
+    QTest::addRow("tag character")
+            << (u"a"_s + QString::fromUcs4(U"\U000E0041")) << u"a\\udb40\\udc41"_s;
+    QTest::addRow("emoji stays") << QString::fromUcs4(U"\U0001F600")
+                                 << QString::fromUcs4(U"\U0001F600");
+}
+
+void tst_AppModels::eventLogEscapesInvisible()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, shown);
+    EventLogModel log;
+    QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    log.append(EventLogModel::Incoming, u"/"_s, text, {QVariantMap{{u"name"_s, text}}});
+    const QModelIndex row = log.index(0);
+    QCOMPARE(row.data(EventLogModel::EventRole).toString(), shown);
+    QCOMPARE(row.data(EventLogModel::ArgsRole).toString(), u"[{\"name\":\"%1\"}]"_s.arg(shown));
+    // Still JSON that reads back as the text that came.
+    const QJsonDocument doc
+            = QJsonDocument::fromJson(row.data(EventLogModel::ArgsRole).toString().toUtf8());
+    QCOMPARE(doc.array().at(0).toObject().value(u"name"_s).toString(), text);
 }
 
 QTEST_GUILESS_MAIN(tst_AppModels)

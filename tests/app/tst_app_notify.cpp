@@ -7,6 +7,11 @@
 #include "trayicon.h"
 #ifdef CONFAB_HAVE_DBUS
 #    include "freedesktopnotifications.h"
+
+#    include <QtCore/QProcess>
+#    include <QtCore/QScopeGuard>
+#    include <QtCore/QTemporaryDir>
+#    include <QtDBus/QDBusConnection>
 #endif
 
 #include <QtCore/QStandardPaths>
@@ -57,6 +62,38 @@ struct Peer
     }
 };
 
+#ifdef CONFAB_HAVE_DBUS
+//! \brief org.freedesktop.Notifications on a private bus: records what it is asked to show,
+//! and never answers GetCapabilities (as a busy server has not yet, when the first message
+//! comes).
+class FakeNotificationServer : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+public:
+    struct Notified
+    {
+        QString summary;
+        QString body;
+    };
+    QList<Notified> notified;
+
+public Q_SLOTS:
+    QStringList GetCapabilities(const QDBusMessage &message)
+    {
+        message.setDelayedReply(true);
+        return {};
+    }
+    uint Notify(const QString &, uint, const QString &, const QString &summary, const QString &body,
+                const QStringList &, const QVariantMap &, int)
+    {
+        notified.append({summary, body});
+        return uint(notified.size());
+    }
+    void CloseNotification(uint) { }
+};
+#endif
+
 } // namespace
 
 class tst_AppNotify : public QObject
@@ -83,6 +120,11 @@ private:
     std::unique_ptr<AppController> m_app;
     std::unique_ptr<Peer> m_bob;
     FakeBackend *m_backend = nullptr;
+#ifdef CONFAB_HAVE_DBUS
+    QProcess m_bus;
+    QTemporaryDir m_busDir;
+    QString m_busAddress;
+#endif
 
 private Q_SLOTS:
     void initTestCase()
@@ -90,6 +132,36 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(u"ConfabTest"_s);
         QCoreApplication::setApplicationName(u"tst_app_notify"_s);
+#ifdef CONFAB_HAVE_DBUS
+        // A session bus of our own (as in tst_preferences), before anything touches
+        // QDBusConnection::sessionBus(), which reads the address once.
+        QVERIFY(m_busDir.isValid());
+        const QString config = m_busDir.filePath(u"bus.conf"_s);
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArrayLiteral("<busconfig><type>session</type><listen>unix:tmpdir=")
+                   + m_busDir.path().toUtf8()
+                   + QByteArrayLiteral("</listen><auth>EXTERNAL</auth><policy context=\"default\">"
+                                       "<allow send_destination=\"*\" eavesdrop=\"true\"/>"
+                                       "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy>"
+                                       "</busconfig>\n"));
+        file.close();
+        m_bus.start(u"dbus-daemon"_s,
+                    {u"--config-file="_s + config, u"--nofork"_s, u"--print-address=1"_s});
+        QVERIFY2(m_bus.waitForStarted(),
+                 "dbus-daemon is missing: install the dbus-daemon package (scripts/dev.sh deps)");
+        QTRY_VERIFY(m_bus.canReadLine());
+        m_busAddress = QString::fromUtf8(m_bus.readLine()).trimmed();
+        qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());
+        QVERIFY(QDBusConnection::sessionBus().isConnected());
+#endif
+    }
+    void cleanupTestCase()
+    {
+#ifdef CONFAB_HAVE_DBUS
+        m_bus.kill();
+        m_bus.waitForFinished();
+#endif
     }
     void init()
     {
@@ -130,6 +202,8 @@ private Q_SLOTS:
     void trayBadge();
 #ifdef CONFAB_HAVE_DBUS
     void launcherEntry();
+    void freedesktopEscapesAlways_data();
+    void freedesktopEscapesAlways();
 #endif
 };
 
@@ -317,14 +391,69 @@ void tst_AppNotify::launcherEntry()
     properties = launcherEntryUpdate(u"confab.desktop"_s, 0).arguments().at(1).toMap();
     QCOMPARE(properties.value(u"count-visible"_s).toBool(), false);
 
-    const QDBusMessage notify = FreedesktopNotificationBackend::notifyMessage(
-            u"bob in lobby"_s, u"a <b> & c"_s, 7, true);
+    const QDBusMessage notify
+            = FreedesktopNotificationBackend::notifyMessage(u"bob in lobby"_s, u"a <b> & c"_s, 7);
     QCOMPARE(notify.member(), u"Notify"_s);
     QCOMPARE(notify.arguments().size(), 8);
     QCOMPARE(notify.arguments().at(1).toUInt(), 7u);
     QCOMPARE(notify.arguments().at(3).toString(), u"bob in lobby"_s);
     QCOMPARE(notify.arguments().at(4).toString(), u"a &lt;b&gt; &amp; c"_s);
     QCOMPARE(notify.arguments().at(5).toStringList().value(0), u"default"_s);
+}
+
+void tst_AppNotify::freedesktopEscapesAlways_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("room");
+    QTest::addColumn<QString>("text");
+    QTest::addRow("img") << u"<img src=http://127.0.0.1:9/x>"_s << u"lobby"_s
+                         << u"<img src=\"http://127.0.0.1:9/y\">"_s;
+    QTest::addRow("heading") << u"<h1><u>BIG</u></h1>"_s << u"<b>room</b>"_s << u"<h1>hi</h1>"_s;
+    QTest::addRow("bold") << u"<b>alice</b>"_s << u"lobby"_s << u"a & b < c"_s;
+    QTest::addRow("link") << u"bob"_s << u"lobby"_s << u"<a href=\"http://x/\">click</a>"_s;
+}
+
+void tst_AppNotify::freedesktopEscapesAlways()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, room);
+    QFETCH(QString, text);
+    // The fake server on a connection of its own; the backend talks over the session bus.
+    const QString connectionName
+            = u"fake-notifications-%1"_s.arg(QLatin1StringView(QTest::currentDataTag()));
+    QDBusConnection server = QDBusConnection::connectToBus(m_busAddress, connectionName);
+    // Whatever fails below, the next row registers the service again.
+    const auto release = qScopeGuard([&server, connectionName] {
+        server.unregisterService(u"org.freedesktop.Notifications"_s);
+        server.unregisterObject(u"/org/freedesktop/Notifications"_s);
+        QDBusConnection::disconnectFromBus(connectionName);
+    });
+    QVERIFY(server.isConnected());
+    FakeNotificationServer fake;
+    QVERIFY(server.registerObject(u"/org/freedesktop/Notifications"_s, &fake,
+                                  QDBusConnection::ExportAllSlots));
+    QVERIFY(server.registerService(u"org.freedesktop.Notifications"_s));
+
+    {
+        FreedesktopNotificationBackend backend;
+        DesktopNotifier notifier;
+        notifier.setEnabled(true);
+        notifier.setBackend(&backend);
+        notifier.setWindowActive(false);
+        ChatMessage message;
+        message.id = 1;
+        message.room = room;
+        message.name = name;
+        message.text = text;
+        // At once: the server has not said whether it reads markup (and never will here).
+        notifier.messageArrived(message);
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notified.size(), 1, Timeout);
+    }
+    QCOMPARE(fake.notified.constFirst().summary,
+             u"%1 in %2"_s.arg(name.toHtmlEscaped(), room.toHtmlEscaped()));
+    QCOMPARE(fake.notified.constFirst().body, text.toHtmlEscaped());
+    QVERIFY(!fake.notified.constFirst().summary.contains(u'<'));
+    QVERIFY(!fake.notified.constFirst().body.contains(u'<'));
 }
 #endif
 

@@ -8,6 +8,8 @@
 #include "preferences.h"
 
 #include <QtCore/QStandardPaths>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuickControls2/QQuickStyle>
@@ -21,17 +23,52 @@ Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
 using namespace Qt::StringLiterals;
 
-//! What QML tests cannot do themselves: filling the host's store (import ConfabTest).
+//! What QML tests cannot do themselves: filling the host's store, and a loopback HTTP server
+//! that counts what the views fetch (import ConfabTest).
 class TestHelper : public QObject
 {
     Q_OBJECT
 public:
+    //! \brief The port of a loopback HTTP server that answers 404 to everything and counts the
+    //! requests by path (tst_hostile: a remote <img> in peer text must never be fetched).
+    Q_INVOKABLE int fetchServerPort()
+    {
+        if (!m_fetchServer.isListening()) {
+            connect(&m_fetchServer, &QTcpServer::newConnection, this, [this] {
+                while (QTcpSocket *socket = m_fetchServer.nextPendingConnection()) {
+                    socket->setParent(this);
+                    connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                        if (!socket->canReadLine())
+                            return;
+                        // "GET /path HTTP/1.1"
+                        const QList<QByteArray> words = socket->readLine().split(' ');
+                        if (words.size() >= 2)
+                            ++m_fetches[QString::fromLatin1(words.at(1))];
+                        socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                                      "Connection: close\r\n\r\n");
+                        socket->disconnectFromHost();
+                    });
+                    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                }
+            });
+            if (!m_fetchServer.listen(QHostAddress::LocalHost))
+                return 0;
+        }
+        return m_fetchServer.serverPort();
+    }
+    //! \brief How many requests for \a path ("/x") the fetch server has had.
+    Q_INVOKABLE int fetches(const QString &path) const { return m_fetches.value(path); }
+
     //! \brief Stores \a count messages "m1" … "mN" in \a room of the controller's host.
     Q_INVOKABLE bool storeMessages(const QString &room, int count)
     {
         AppController *app = AppController::create(nullptr, nullptr);
         return app->host() && AppTest::storeMessages(app->host()->store(), room, count);
     }
+
+private:
+    QTcpServer m_fetchServer;
+    QHash<QString, int> m_fetches;
 };
 
 class Setup : public QObject

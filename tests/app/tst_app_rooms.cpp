@@ -3,6 +3,7 @@
 // head count, without polling `who`.
 #include "appcontroller.h"
 #include "chathost.h"
+#include "socketioserver.h"
 
 #include <QtCore/QStandardPaths>
 #include <QtTest/QSignalSpy>
@@ -31,6 +32,7 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(u"tst_app_rooms"_s);
     }
     void guestLearnsNewRooms();
+    void hostileServerCannotGrowTheApp();
 };
 
 void tst_AppRooms::guestLearnsNewRooms()
@@ -66,10 +68,73 @@ void tst_AppRooms::guestLearnsNewRooms()
     bob.joinRoom(u"lobby"_s);
     QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"lobby"_s).members, 2, PushTimeout);
 
+    // The last one out: an empty room nobody here is in is forgotten, so that rooms any peer
+    // can create by the thousand do not pile up in everyone's list.
     bob.leaveRoom(u"project"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"project"_s).members, 0, PushTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->indexOf(u"project"_s), -1, PushTimeout);
     bob.disconnectFromHost();
     QTRY_COMPARE_WITH_TIMEOUT(rooms->room(u"lobby"_s).members, 1, PushTimeout);
+
+    // A room we leave empty goes too; one we leave to others stays, with their count.
+    QSignalSpy guestJoined(guest.chat(), &ChatClient::roomJoined);
+    QSignalSpy guestLeft(guest.chat(), &ChatClient::roomLeft);
+    guest.joinRoom(u"solo"_s);
+    QVERIFY(guestJoined.wait(Timeout));
+    QCOMPARE(rooms->room(u"solo"_s).joined, true);
+    guest.leaveRoom(u"solo"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guestLeft.size(), 1, Timeout); // emitted at once or on the ack
+    QTRY_COMPARE_WITH_TIMEOUT(rooms->indexOf(u"solo"_s), -1, PushTimeout);
+    QCOMPARE(rooms->indexOf(u"lobby"_s), 0);
+}
+
+void tst_AppRooms::hostileServerCannotGrowTheApp()
+{
+    // Not a Confab host: a Socket.IO server that welcomes the app, then sends messages and
+    // typing notices for a thousand rooms the app never joined.
+    constexpr int Rooms = 1000;
+    Confab::SocketIoServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    connect(&server, &Confab::SocketIoServer::clientConnected, &server,
+            [&server](const Confab::ClientInfo &client) {
+                const Confab::EmitOptions to{{client.sid}, {}, client.nsp};
+                server.emitEvent(u"welcome"_s,
+                                 {QVariantMap{{u"sid"_s, client.sid},
+                                              {u"name"_s, u"guest"_s},
+                                              {u"rooms"_s, QVariantList{}}}},
+                                 to);
+                for (int i = 0; i < Rooms; ++i) {
+                    const QString room = u"r%1"_s.arg(i);
+                    server.emitEvent(u"message"_s,
+                                     {QVariantMap{{u"id"_s, i + 1},
+                                                  {u"room"_s, room},
+                                                  {u"sid"_s, u"evil"_s},
+                                                  {u"name"_s, u"evil"_s},
+                                                  {u"text"_s, u"spam"_s},
+                                                  {u"ts"_s, qint64(1700000000000)}}},
+                                     to);
+                    server.emitEvent(u"typing"_s,
+                                     {QVariantMap{{u"room"_s, room},
+                                                  {u"sid"_s, u"evil"_s},
+                                                  {u"name"_s, u"evil"_s},
+                                                  {u"typing"_s, true}}},
+                                     to);
+                }
+                // Sent last on the same connection: once listed, all of the above was handled.
+                server.emitEvent(u"room"_s,
+                                 {QVariantMap{{u"name"_s, u"sentinel"_s}, {u"members"_s, 1}}}, to);
+            });
+
+    AppController guest(nullptr);
+    guest.setUserName(u"guest"_s);
+    QSignalSpy received(guest.chat(), &ChatClient::messageReceived);
+    QVERIFY(guest.joinServer(u"http://127.0.0.1:%1/"_s.arg(server.serverPort())));
+    RoomListModel *rooms = guest.rooms();
+    QTRY_VERIFY_WITH_TIMEOUT(rooms->indexOf(u"sentinel"_s) >= 0, Timeout);
+    QCOMPARE(received.size(), Rooms); // they did arrive, and were dropped
+    QCOMPARE(rooms->count(), 1);
+    QCOMPARE(guest.notifier()->unreadCount(), 0);
+    QCOMPARE(guest.messagesOf(u"r0"_s)->count(), 0);
+    guest.leave();
 }
 
 QTEST_MAIN(tst_AppRooms)
