@@ -52,4 +52,5 @@ shoot() {
 shoot --language en --theme light
 shoot --language zh_CN --theme light --views start,settings,chat,sids,inspector --suffix -zh_CN
 shoot --language en --theme dark --views chat --suffix -dark
+shoot --language en --theme light --hostile --views hostile
 log "done: $OUT"
