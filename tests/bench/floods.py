@@ -14,6 +14,10 @@ server did. Floods:
   sessions  5,000 polling handshakes over one keep-alive connection
   connects  one POST of 2,001 CONNECT packets to a host with a password, the right one last
   rebind    a handshake and an upgrade with Host and Origin of a rebinding domain
+  silent    100 polling sessions from one address, each POSTing 2 `history` requests for 200
+            messages of 16,000 characters (~6.5 MB, under its own 8 MiB cap) and never a GET:
+            together far over the total send budget (--max-send-total, 256 MiB by default;
+            `--extra=--max-send-total=0` shows the host without it)
 
 Only the standard library; loopback only.
 """
@@ -233,12 +237,37 @@ def flood_rebind(server, _):
     return before, server.hwm_mib(), f'polling: {polling}; upgrade: {upgrade}'
 
 
+def flood_silent(server, _):
+    fill_room(server.port, 'big', 200, 16000)
+    sessions = []
+    for i in range(100):
+        c = Polling(server.port)
+        c.post(['40' + json.dumps({'name': f'silent{i}'})])
+        c.get()  # CONNECT ack and welcome
+        sessions.append(c)
+    before = server.hwm_mib()
+    start = time.time()
+    for c in sessions:
+        c.post([f'42{i + 1}' + json.dumps(['history', {'room': 'big', 'limit': 200}])
+                for i in range(2)])
+    took = time.time() - start
+    peak = server.hwm_mib()  # VmHWM: the peak so far, whenever it was reached
+    # Who is left: a GET answers the survivors (their history) and 400 the dropped.
+    alive = 0
+    for c in sessions:
+        status, _ = c.get()
+        alive += status == 200
+    return before, peak, f'100 sessions asked for ~650 MB in {took:.1f} s; ' \
+        f'{alive} still open'
+
+
 FLOODS = {
     'history': (flood_history, []),
     'pings': (flood_pings, []),
     'sessions': (flood_sessions, []),
     'connects': (flood_connects, ['--password', 'right']),
     'rebind': (flood_rebind, []),
+    'silent': (flood_silent, []),
 }
 
 
@@ -246,10 +275,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('server')
     parser.add_argument('--only', default=','.join(FLOODS))
+    parser.add_argument('--extra', action='append', default=[],
+                        help='a further confab-server argument (repeatable)')
     args = parser.parse_args()
     for name in args.only.split(','):
         run, extra = FLOODS[name]
-        server = Server(args.server, extra)
+        server = Server(args.server, extra + args.extra)
         idle = server.hwm_mib()
         try:
             before, peak, what = run(server, args)
@@ -258,7 +289,8 @@ def main():
         print(f'{name:9} idle {idle:6.1f} MiB  before {before:6.1f} MiB  peak {peak:6.1f} MiB '
               f'(+{peak - before:6.1f})  {what}')
         for line in log.splitlines():
-            if 'closing' in line or 'refusing' in line or 'Dropping' in line:
+            if 'closing' in line or 'refusing' in line or 'Dropping' in line \
+                    or 'send budget' in line:
                 print(f'          server: {line.strip()[:160]}')
                 break
         sys.stdout.flush()
