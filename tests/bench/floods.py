@@ -18,6 +18,8 @@ server did. Floods:
             messages of 16,000 characters (~6.5 MB, under its own 8 MiB cap) and never a GET:
             together far over the total send budget (--max-send-total, 256 MiB by default;
             `--extra=--max-send-total=0` shows the host without it)
+  silentws  the same over 200 WebSockets that never read (the kernel's socket buffers take a
+            few MB of each, so twice as many clients to owe as much)
 
 Only the standard library; loopback only.
 """
@@ -261,6 +263,42 @@ def flood_silent(server, _):
         f'{alive} still open'
 
 
+def ws_frame(text):
+    """A masked (with a zero key: the payload stays as it is) client text frame."""
+    data = text.encode()
+    if len(data) < 126:
+        head = bytes([0x81, 0x80 | len(data)])
+    else:
+        head = bytes([0x81, 0x80 | 126]) + len(data).to_bytes(2, 'big')
+    return head + b'\0\0\0\0' + data
+
+
+def flood_silentws(server, _):
+    fill_room(server.port, 'big', 200, 16000)
+    before = server.hwm_mib()
+    sockets = []
+    start = time.time()
+    for i in range(200):
+        s = socket.create_connection(('127.0.0.1', server.port))
+        s.sendall(b'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                  b'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n'
+                  b'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+        head = b''
+        while b'\r\n\r\n' not in head:
+            head += s.recv(1)
+        # Connect, ask twice for the history, and never read again.
+        s.sendall(ws_frame('40' + json.dumps({'name': f'silentws{i}'}))
+                  + b''.join(ws_frame(f'42{n + 1}' + json.dumps(
+                      ['history', {'room': 'big', 'limit': 200}])) for n in range(2)))
+        sockets.append(s)
+    took = time.time() - start
+    time.sleep(2)  # the last requests are answered
+    peak = server.hwm_mib()
+    for s in sockets:
+        s.close()
+    return before, peak, f'200 WebSockets asked for ~1.3 GB in {took:.1f} s'
+
+
 FLOODS = {
     'history': (flood_history, []),
     'pings': (flood_pings, []),
@@ -268,6 +306,7 @@ FLOODS = {
     'connects': (flood_connects, ['--password', 'right']),
     'rebind': (flood_rebind, []),
     'silent': (flood_silent, []),
+    'silentws': (flood_silentws, []),
 }
 
 
@@ -288,6 +327,9 @@ def main():
             log = server.stop()
         print(f'{name:9} idle {idle:6.1f} MiB  before {before:6.1f} MiB  peak {peak:6.1f} MiB '
               f'(+{peak - before:6.1f})  {what}')
+        drops = log.count('Over the total send budget')
+        if drops:
+            print(f'          {drops} clients dropped for the total send budget')
         for line in log.splitlines():
             if 'closing' in line or 'refusing' in line or 'Dropping' in line \
                     or 'send budget' in line:
