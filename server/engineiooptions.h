@@ -45,6 +45,12 @@ struct EngineIoOptions
     //! unsent frames, each counted with its bookkeeping): a client that asks for more than
     //! it reads is closed. 0 means the default, sendQueueLimit().
     qint64 maxSendQueue = 0;
+    //! Bytes waiting to be sent to all sessions together (the sum of what maxSendQueue
+    //! bounds for each; a broadcast counts once per recipient): past it, the session owed
+    //! the most is closed, then the next, until the total is within it again (see
+    //! SendBudget). Without it, sessions that never read could each stay under maxSendQueue:
+    //! 10,000 × 8 MiB. 0 lifts it.
+    qint64 maxSendTotal = qint64(256) * 1024 * 1024;
     //! Names a client may use in the Host header besides the host's own (loopback names,
     //! IP addresses, the machine's name and NAME.local, the hosts of corsOrigins): what a
     //! reverse proxy or a DNS name for this machine passes on. A name starting with "."

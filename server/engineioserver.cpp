@@ -70,6 +70,7 @@ struct EngineIoServer::Checked
 EngineIoServer::EngineIoServer(const EngineIoOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_sendBudget(options.maxSendTotal)
     , m_timerWheel(wheelTick(options))
     , m_listener(std::make_unique<HttpListener>())
 {
@@ -136,6 +137,7 @@ QHostAddress EngineIoServer::serverAddress() const
 void EngineIoServer::setOptions(const EngineIoOptions &options)
 {
     m_options = options;
+    m_sendBudget.setLimit(options.maxSendTotal);
     if (m_timerWheel.activeCount() == 0)
         m_timerWheel.setTick(wheelTick(options));
     applyListenerSettings();

@@ -4,6 +4,7 @@
 #include "engineiooptions.h"
 #include "engineiosession.h"
 #include "http/httprequest.h"
+#include "http/sendbudget.h"
 #include "timerwheel.h"
 
 #include <QtCore/QDeadlineTimer>
@@ -32,7 +33,8 @@ namespace Confab {
 //! What a peer can make the host hold is bounded: sessions per remote address and in total
 //! (EngineIoOptions::maxSessionsPerAddress, maxSessions; polling and WebSocket alike, a
 //! handshake over them is refused before a session or a 101 exists), the bytes waiting for
-//! each session (EngineIoOptions::sendQueueLimit()), and TCP connections (WebSocket ones
+//! each session (EngineIoOptions::sendQueueLimit()) and to all of them together
+//! (EngineIoOptions::maxSendTotal, see sendBudget()), and TCP connections (WebSocket ones
 //! included). A request whose Host header names neither this host nor an allowed name is
 //! refused with 403 (DNS rebinding: a web page whose name was pointed at this host must not
 //! be treated as same-origin; see isHostAllowed()).
@@ -62,6 +64,11 @@ public:
     //! \brief Bytes read from and written to all transports since the start (payload bytes).
     quint64 bytesReceived() const { return m_bytesIn; }
     quint64 bytesSent() const { return m_bytesOut; }
+
+    //! \brief What every session's polling queue and WebSocket owe their clients, against
+    //! EngineIoOptions::maxSendTotal.
+    const SendBudget &sendBudget() const { return m_sendBudget; }
+    SendBudget &sendBudget() { return m_sendBudget; }
 
     //! \brief The one timer service of every session's heartbeat and timeouts.
     TimerWheel *timerWheel() { return &m_timerWheel; }
@@ -108,6 +115,8 @@ private:
     QString generateSid() const;
 
     EngineIoOptions m_options;
+    //! Before the sessions' and WebSockets' accounts: ~SendBudget() lets any still alive go.
+    SendBudget m_sendBudget;
     TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
     QHash<QString, EngineIoSession *> m_sessions;

@@ -50,7 +50,9 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
                   })
     , m_closeTimer(server->timerWheel(),
                    [this] { finish(m_closeReason, u"closed while no poll was pending"_s); })
-{ }
+{
+    setSendBudget(&server->sendBudget());
+}
 
 EngineIoSession::~EngineIoSession() = default;
 
@@ -72,6 +74,7 @@ void EngineIoSession::sendOpenPacket()
     handshake.maxPayload = options.maxPayload;
     m_queue.prepend(Packet::of(PacketType::Open, handshake.toJson()));
     m_queuedBytes += costOf(m_queue.constFirst());
+    setOwed(m_queuedBytes);
     schedulePing();
 }
 
@@ -99,17 +102,37 @@ void EngineIoSession::send(const QList<Packet> &packets)
 void EngineIoSession::checkQueueLimit()
 {
     const qint64 limit = m_server->options().sendQueueLimit();
-    if (m_queuedBytes <= limit || m_overflowed)
+    if (m_overflowed)
         return;
+    if (m_queuedBytes <= limit) {
+        setOwed(m_queuedBytes); // may close the session owed the most, from the event loop
+        return;
+    }
     // The client asks for more than it collects (requests in a POST, never a GET): without
     // a bound its answers would grow the host without end.
+    overflow(
+            u"more than %1 bytes waiting to be sent (%2 packets)"_s.arg(limit).arg(m_queue.size()));
+}
+
+void EngineIoSession::dropForBudget(const char *why)
+{
+    if (m_overflowed || m_state == State::Closed) {
+        setOwed(0);
+        return;
+    }
+    overflow(u"%1 (%2 bytes waiting, %3 packets)"_s.arg(QString::fromUtf8(why))
+                     .arg(m_queuedBytes)
+                     .arg(m_queue.size()));
+}
+
+void EngineIoSession::overflow(const QString &detail)
+{
     m_overflowed = true;
-    const QString detail = u"more than %1 bytes waiting to be sent (%2 packets)"_s.arg(limit).arg(
-            m_queue.size());
     qCInfo(lcEngineIo) << m_sid << "closing:" << detail << "from"
                        << m_handshake.remoteAddress.toString();
     m_queue.clear();
     m_queuedBytes = 0;
+    setOwed(0);
     QMetaObject::invokeMethod(
             this, [this, detail] { finish(CloseReason::TransportError, detail); },
             Qt::QueuedConnection);
@@ -143,6 +166,7 @@ void EngineIoSession::flush()
             return;
         const QList<Packet> queue = std::exchange(m_queue, {});
         m_queuedBytes = 0; // from here on the WebSocket counts them (its maxBacklog())
+        setOwed(0);
         for (const Packet &packet : queue)
             writeToWebSocket(m_webSocket, packet);
         return;
@@ -162,6 +186,7 @@ void EngineIoSession::flush()
         for (const Packet &packet : std::as_const(batch))
             m_queuedBytes -= costOf(packet);
     }
+    setOwed(m_queuedBytes);
     const bool last = m_state == State::Closing && m_queue.isEmpty() && batch.size() < max;
     if (last)
         batch.append(Packet::of(PacketType::Close));
@@ -283,6 +308,7 @@ void EngineIoSession::wireWebSocket(WebSocketConnection *socket)
 {
     socket->setParent(this);
     socket->setMaxBacklog(m_server->options().sendQueueLimit());
+    socket->setSendBudget(&m_server->sendBudget());
     connect(socket, &WebSocketConnection::textMessageReceived, this,
             [this, socket](const QByteArray &utf8) { onWebSocketText(utf8, socket); });
     connect(socket, &WebSocketConnection::binaryMessageReceived, this,
@@ -481,6 +507,7 @@ void EngineIoSession::finish(CloseReason reason, const QString &detail)
     }
     m_queue.clear();
     m_queuedBytes = 0;
+    setOwed(0);
     qCDebug(lcEngineIo) << m_sid << "closed:" << reason << detail;
     Q_EMIT closed(reason, detail);
 }

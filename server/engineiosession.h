@@ -4,6 +4,7 @@
 #include "engineiooptions.h"
 #include "engineiopacket.h"
 #include "http/httprequest.h"
+#include "http/sendbudget.h"
 #include "timerwheel.h"
 
 #include <QtCore/QDateTime>
@@ -24,9 +25,10 @@ class EngineIoServer;
 //! sent while no transport can carry them wait in a queue. What waits, in that queue or in the
 //! WebSocket's, is bounded by EngineIoOptions::sendQueueLimit(): a client that asks for more
 //! than it reads (say, one POST of many requests and never a GET) is closed
-//! (CloseReason::TransportError). The session ends once, with closed(); the server deletes it
-//! afterwards.
-class EngineIoSession : public QObject
+//! (CloseReason::TransportError). Both also count against the server's SendBudget
+//! (EngineIoOptions::maxSendTotal): past it, the session owed the most is closed the same way.
+//! The session ends once, with closed(); the server deletes it afterwards.
+class EngineIoSession : public QObject, public SendBudget::Account
 {
     Q_OBJECT
 public:
@@ -102,6 +104,9 @@ private:
     void sendOpenPacket();
     void flush();
     void checkQueueLimit();
+    //! Drops the queue now, closes from the event loop; nothing more is queued.
+    void overflow(const QString &detail);
+    void dropForBudget(const char *why) override;
     void respondToPoll(QList<EngineIo::Packet> packets);
     void handlePacket(const EngineIo::Packet &packet, bool fromProbe);
     void onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket);

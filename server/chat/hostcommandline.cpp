@@ -86,6 +86,13 @@ const QCommandLineOption maxSendQueueOption(
         u"Bytes waiting to be sent to one client before it is disconnected as one that does "
         "not read (default: 8 x --max-payload, at least 8 MiB)."_s,
         u"bytes"_s);
+const QCommandLineOption maxSendTotalOption(
+        u"max-send-total"_s,
+        u"Bytes waiting to be sent to all clients together, in bytes or with a suffix K, M, G "
+        "or T; past it the client owed the most is disconnected, then the next, until the "
+        "total is within it (a broadcast counts once per recipient; default: 256M; 0: no "
+        "limit)."_s,
+        u"bytes"_s, u"256M"_s);
 const QCommandLineOption allowedHostOption(
         u"allowed-host"_s,
         u"A name clients may reach this host by, besides its addresses, localhost and its "
@@ -137,11 +144,14 @@ HostCommandLine::HostCommandLine()
     m_parser.setApplicationDescription(u"Confab host: a Socket.IO chat server for your network."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption, portOption, dataOption, passwordOption, passwordFileOption,
-                         nameOption, rateOption, eventRateOption, maxStorageOption, addressesOption,
-                         pathOption, pingIntervalOption, pingTimeoutOption, maxPayloadOption,
-                         corsOption, transportsOption, eio3Option, maxSessionsPerAddressOption,
-                         maxSessionsOption, maxSendQueueOption, allowedHostOption, verboseOption});
+    m_parser.addOptions({hostOption,        portOption,         dataOption,
+                         passwordOption,    passwordFileOption, nameOption,
+                         rateOption,        eventRateOption,    maxStorageOption,
+                         addressesOption,   pathOption,         pingIntervalOption,
+                         pingTimeoutOption, maxPayloadOption,   corsOption,
+                         transportsOption,  eio3Option,         maxSessionsPerAddressOption,
+                         maxSessionsOption, maxSendQueueOption, maxSendTotalOption,
+                         allowedHostOption, verboseOption});
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
@@ -234,6 +244,9 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
             return {false, 2, u"--max-send-queue: expected bytes"_s};
         engine.maxSendQueue = value;
     }
+    engine.maxSendTotal = toSize(m_parser.value(maxSendTotalOption));
+    if (engine.maxSendTotal < 0)
+        return {false, 2, u"--max-send-total: expected a size such as 256M or 1G (0: no limit)"_s};
     engine.allowedHosts = m_parser.values(allowedHostOption);
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);

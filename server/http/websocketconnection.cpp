@@ -100,6 +100,7 @@ WebSocketConnection *WebSocketConnection::accept(QTcpSocket *socket, const HttpR
         connect(socket, &QTcpSocket::disconnected, connection,
                 [connection] { connection->connectionLost(u"connection closed"_s); });
         connect(socket, &QTcpSocket::bytesWritten, connection, [connection] {
+            connection->syncOwed();
             if (connection->m_pongPending && connection->m_socket
                 && connection->m_socket->bytesToWrite() == 0)
                 connection->pongLeft();
@@ -335,6 +336,7 @@ void WebSocketConnection::queueFrame(Frame &&frame)
         return; // being dropped: nothing more goes out
     if (!m_backlog.isEmpty()) {
         appendToBacklog(std::move(frame));
+        syncOwed();
         return;
     }
     if (m_queued.isEmpty()) {
@@ -360,6 +362,8 @@ void WebSocketConnection::queueFrame(Frame &&frame)
     // requests answered, broadcasts), and none of it may outgrow the limit.
     if (bytesToWrite() > m_maxBacklog)
         backlogOverflow();
+    else
+        syncOwed(); // may drop this or another connection, from the event loop
 }
 
 void WebSocketConnection::flush()
@@ -369,6 +373,7 @@ void WebSocketConnection::flush()
     pendingFlush.connections.removeOne(this); // when called directly, before the loop's pass
     m_queuedBytes = 0;
     writeFrames(std::exchange(m_queued, {}));
+    syncOwed();
 }
 
 void WebSocketConnection::writeFrames(QList<Frame> frames)
@@ -514,11 +519,13 @@ void WebSocketConnection::onWritable()
         return;
     }
     keepBacklog(std::move(frames), sent, skip);
+    syncOwed();
     if (!m_pongPending && m_pingWaiting)
         pongLeft();
     if (!m_backlog.isEmpty())
         return;
     m_backlogBytes = 0;
+    syncOwed();
     setWriteNotifier(false);
     if (m_releaseWhenWritten)
         release();
@@ -620,13 +627,14 @@ void WebSocketConnection::armCloseDeadline()
     m_closeDeadline->start(kCloseHandshakeTimeout);
 }
 
-void WebSocketConnection::backlogOverflow()
+void WebSocketConnection::backlogOverflow(const char *why)
 {
     if (m_overflowed)
         return;
     m_overflowed = true;
     const qint64 unsent = bytesToWrite();
-    qCInfo(lcHttp) << "Dropping a WebSocket client that does not read:" << unsent << "bytes unsent";
+    const QString reason = why ? QString::fromUtf8(why) : u"the client does not read"_s;
+    qCInfo(lcHttp) << "Dropping a WebSocket client:" << reason << unsent << "bytes unsent";
     // Freed at once; the connection ends on a fresh stack, not inside the send that
     // overflowed it (a broadcast may be walking a room that the close would change).
     m_backlog.clear();
@@ -639,10 +647,11 @@ void WebSocketConnection::backlogOverflow()
         pendingFlush.connections.removeOne(this);
     }
     setWriteNotifier(false);
+    syncOwed(); // 0: what it owed is released now
     QMetaObject::invokeMethod(
             this,
-            [this, unsent] {
-                connectionLost(u"the client does not read: %1 bytes were waiting"_s.arg(unsent));
+            [this, unsent, reason] {
+                connectionLost(u"%1: %2 bytes were waiting"_s.arg(reason).arg(unsent));
             },
             Qt::QueuedConnection);
 }
@@ -685,6 +694,7 @@ void WebSocketConnection::release()
     m_backlogBytes = m_queuedBytes = 0;
     m_pongPending = m_pingWaiting = false;
     pendingFlush.connections.removeOne(this);
+    syncOwed(); // 0
     if (m_closeDeadline)
         m_closeDeadline->stop();
 #ifdef Q_OS_LINUX

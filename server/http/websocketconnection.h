@@ -2,6 +2,7 @@
 #pragma once
 
 #include "httprequest.h"
+#include "sendbudget.h"
 #include "websocketcodec.h"
 
 #include <QtCore/QByteArray>
@@ -38,7 +39,11 @@ QT_END_NAMESPACE
 //! Lifetime: while open, the connection belongs to its parent. Once closed() is emitted it
 //! leaves its parent and deletes itself when the TCP connection is done (at once if the peer
 //! went away; after the closing handshake, or a short deadline, if this end closed).
-class WebSocketConnection : public QObject
+//!
+//! What it owes the client (bytesToWrite()) also counts against the host's SendBudget, if
+//! setSendBudget() gave it one: past that total, the connection owed the most is dropped like
+//! one over its maxBacklog().
+class WebSocketConnection : public QObject, public SendBudget::Account
 {
     Q_OBJECT
 public:
@@ -139,7 +144,10 @@ private:
     bool hasUnsentData() const;
     void peerClosed(quint16 code, const QString &reason);
     void protocolError(quint16 code, const QByteArray &detail);
-    void backlogOverflow();
+    void backlogOverflow(const char *why = nullptr);
+    void dropForBudget(const char *why) override { backlogOverflow(why); }
+    //! Reports bytesToWrite() to the SendBudget (nothing once dropped or released).
+    void syncOwed() { setOwed(m_overflowed || m_state == State::Closed ? 0 : bytesToWrite()); }
     void connectionLost(const QString &error);
     void closeAfterSending(const QByteArray &closeFrame);
     void leaveOpen();

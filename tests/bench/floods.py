@@ -14,6 +14,12 @@ server did. Floods:
   sessions  5,000 polling handshakes over one keep-alive connection
   connects  one POST of 2,001 CONNECT packets to a host with a password, the right one last
   rebind    a handshake and an upgrade with Host and Origin of a rebinding domain
+  silent    100 polling sessions from one address, each POSTing 2 `history` requests for 200
+            messages of 16,000 characters (~6.5 MB, under its own 8 MiB cap) and never a GET:
+            together far over the total send budget (--max-send-total, 256 MiB by default;
+            `--extra=--max-send-total=0` shows the host without it)
+  silentws  the same over 200 WebSockets that never read (the kernel's socket buffers take a
+            few MB of each, so twice as many clients to owe as much)
 
 Only the standard library; loopback only.
 """
@@ -233,12 +239,74 @@ def flood_rebind(server, _):
     return before, server.hwm_mib(), f'polling: {polling}; upgrade: {upgrade}'
 
 
+def flood_silent(server, _):
+    fill_room(server.port, 'big', 200, 16000)
+    sessions = []
+    for i in range(100):
+        c = Polling(server.port)
+        c.post(['40' + json.dumps({'name': f'silent{i}'})])
+        c.get()  # CONNECT ack and welcome
+        sessions.append(c)
+    before = server.hwm_mib()
+    start = time.time()
+    for c in sessions:
+        c.post([f'42{i + 1}' + json.dumps(['history', {'room': 'big', 'limit': 200}])
+                for i in range(2)])
+    took = time.time() - start
+    peak = server.hwm_mib()  # VmHWM: the peak so far, whenever it was reached
+    # Who is left: a GET answers the survivors (their history) and 400 the dropped.
+    alive = 0
+    for c in sessions:
+        status, _ = c.get()
+        alive += status == 200
+    return before, peak, f'100 sessions asked for ~650 MB in {took:.1f} s; ' \
+        f'{alive} still open'
+
+
+def ws_frame(text):
+    """A masked (with a zero key: the payload stays as it is) client text frame."""
+    data = text.encode()
+    if len(data) < 126:
+        head = bytes([0x81, 0x80 | len(data)])
+    else:
+        head = bytes([0x81, 0x80 | 126]) + len(data).to_bytes(2, 'big')
+    return head + b'\0\0\0\0' + data
+
+
+def flood_silentws(server, _):
+    fill_room(server.port, 'big', 200, 16000)
+    before = server.hwm_mib()
+    sockets = []
+    start = time.time()
+    for i in range(200):
+        s = socket.create_connection(('127.0.0.1', server.port))
+        s.sendall(b'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                  b'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n'
+                  b'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+        head = b''
+        while b'\r\n\r\n' not in head:
+            head += s.recv(1)
+        # Connect, ask twice for the history, and never read again.
+        s.sendall(ws_frame('40' + json.dumps({'name': f'silentws{i}'}))
+                  + b''.join(ws_frame(f'42{n + 1}' + json.dumps(
+                      ['history', {'room': 'big', 'limit': 200}])) for n in range(2)))
+        sockets.append(s)
+    took = time.time() - start
+    time.sleep(2)  # the last requests are answered
+    peak = server.hwm_mib()
+    for s in sockets:
+        s.close()
+    return before, peak, f'200 WebSockets asked for ~1.3 GB in {took:.1f} s'
+
+
 FLOODS = {
     'history': (flood_history, []),
     'pings': (flood_pings, []),
     'sessions': (flood_sessions, []),
     'connects': (flood_connects, ['--password', 'right']),
     'rebind': (flood_rebind, []),
+    'silent': (flood_silent, []),
+    'silentws': (flood_silentws, []),
 }
 
 
@@ -246,10 +314,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('server')
     parser.add_argument('--only', default=','.join(FLOODS))
+    parser.add_argument('--extra', action='append', default=[],
+                        help='a further confab-server argument (repeatable)')
     args = parser.parse_args()
     for name in args.only.split(','):
         run, extra = FLOODS[name]
-        server = Server(args.server, extra)
+        server = Server(args.server, extra + args.extra)
         idle = server.hwm_mib()
         try:
             before, peak, what = run(server, args)
@@ -257,8 +327,12 @@ def main():
             log = server.stop()
         print(f'{name:9} idle {idle:6.1f} MiB  before {before:6.1f} MiB  peak {peak:6.1f} MiB '
               f'(+{peak - before:6.1f})  {what}')
+        drops = log.count('Over the total send budget')
+        if drops:
+            print(f'          {drops} clients dropped for the total send budget')
         for line in log.splitlines():
-            if 'closing' in line or 'refusing' in line or 'Dropping' in line:
+            if 'closing' in line or 'refusing' in line or 'Dropping' in line \
+                    or 'send budget' in line:
                 print(f'          server: {line.strip()[:160]}')
                 break
         sys.stdout.flush()

@@ -84,8 +84,10 @@ fi
 # confab-server accepts at most --rate-limit 100000 (per client per second; bursts of 2x).
 CONFAB_RATE=100000
 # Every generated client comes from 127.0.0.1 and the largest case opens 10000 sessions: lift
-# the session caps, and keep the 64 MiB a client may fall behind by before the caps existed.
-CONFAB_LIMITS=(--max-sessions-per-address 0 --max-sessions 0 --max-send-queue 67108864)
+# the session caps and the total send budget (a fan-out to 1000 clients owes 1000 times each
+# message in one pass), and keep the 64 MiB a client may fall behind by before the caps existed.
+CONFAB_LIMITS=(--max-sessions-per-address 0 --max-sessions 0 --max-send-queue 67108864
+    --max-send-total 0)
 
 SERVER_PID=
 SERVER_DATA=

@@ -22,6 +22,8 @@ private Q_SLOTS:
     void options();
     void hostLimitOptions_data();
     void hostLimitOptions();
+    void sendTotalOption_data();
+    void sendTotalOption();
     void versionAndHelp();
     void chatsAndStopsCleanly_data();
     void chatsAndStopsCleanly();
@@ -189,6 +191,37 @@ void tst_ConfabServer::hostLimitOptions()
     QCOMPARE(engine.maxSessions, total);
     QCOMPARE(engine.sendQueueLimit(), sendQueue);
     QCOMPARE(engine.allowedHosts, allowedHosts);
+}
+
+void tst_ConfabServer::sendTotalOption_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<qint64>("sendTotal");
+    QTest::addRow("default: 256 MiB") << QStringList{} << true << qint64(256) * 1024 * 1024;
+    QTest::addRow("bytes") << QStringList{u"--max-send-total"_s, u"1048576"_s} << true
+                           << qint64(1048576);
+    QTest::addRow("with a suffix") << QStringList{u"--max-send-total"_s, u"2G"_s} << true
+                                   << qint64(2) * 1024 * 1024 * 1024;
+    QTest::addRow("0 lifts it") << QStringList{u"--max-send-total"_s, u"0"_s} << true << qint64(0);
+    QTest::addRow("negative") << QStringList{u"--max-send-total"_s, u"-1"_s} << false << qint64(0);
+    QTest::addRow("not a size") << QStringList{u"--max-send-total"_s, u"lots"_s} << false
+                                << qint64(0);
+}
+
+void tst_ConfabServer::sendTotalOption()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, ok);
+    QFETCH(qint64, sendTotal);
+    HostCommandLine commandLine;
+    const auto parsed = commandLine.parse(QStringList{u"confab-server"_s} + arguments);
+    QCOMPARE(parsed.ok, ok);
+    if (!ok) {
+        QCOMPARE(parsed.exitCode, 2);
+        return;
+    }
+    QCOMPARE(commandLine.config().socketIo.engine.maxSendTotal, sendTotal);
 }
 
 void tst_ConfabServer::versionAndHelp()

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void halfOpenConnectionsAreClosed();
     void pollingSendQueueIsBounded_data();
     void pollingSendQueueIsBounded();
+    void totalSendBudget();
     void sessionCaps_data();
     void sessionCaps();
     void webSocketsCountAsConnections();
@@ -763,6 +764,77 @@ void tst_EngineIoServer::pollingSendQueueIsBounded()
              qPrintable(m_closeDetails.first()));
     QCOMPARE(m_server->sessionCount(), 0);
     QCOMPARE(m_http.get(poll).status, 400); // gone, with what it had asked for
+}
+
+void tst_EngineIoServer::totalSendBudget()
+{
+    // Polling sessions that never GET, each far under its own queue limit (8 MiB), owe more
+    // together than the host's total budget: the session owed the most is closed, even when
+    // another one pushed the total over; a session that polls is untouched; the count goes
+    // back to 0 when everyone is gone.
+    EngineIoOptions options = m_server->options();
+    options.pingInterval = 5000ms;
+    options.maxSendTotal = 1024 * 1024;
+    start(options);
+    m_replySize = 100'000;
+    const SendBudget &budget = m_server->sendBudget();
+    QCOMPARE(budget.limit(), 1024 * 1024);
+    const quint16 port = m_server->serverPort();
+    auto pollUrl = [port](const QString &sid) {
+        return url(port, u"EIO=4&transport=polling&sid="_s + sid);
+    };
+    auto ask = [&](const QString &sid, int requests) {
+        QByteArrayList packets;
+        for (int i = 0; i < requests; ++i)
+            packets.append("4req" + QByteArray::number(i));
+        return m_http.post(pollUrl(sid), packets.join('\x1e')).body == "ok";
+    };
+    const QString big = openPollingSession(), middle = openPollingSession(),
+                  small = openPollingSession(), reader = openPollingSession();
+    for (const QString &sid : {big, middle, small, reader})
+        QVERIFY(!sid.isEmpty());
+    // The open packets were collected: nobody owes anything yet.
+    QCOMPARE(budget.total(), 0);
+    // A WebSocket session counts twice: its own queue and its connection's frames.
+    RawSocket ws;
+    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket"_s, u"/socket.io/"_s, u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+    QCOMPARE(budget.accountCount(), 4 + 2);
+
+    QVERIFY(ask(reader, 1));
+    QCOMPARE(m_http.get(pollUrl(reader)).body.size(), 100'001);
+    QVERIFY(ask(big, 5)); // 500 kB owed
+    QVERIFY(ask(middle, 3)); // 300 kB
+    QVERIFY(ask(small, 2)); // 200 kB
+    QVERIFY2(budget.total() > 1'000'000, QByteArray::number(budget.total()).constData());
+    QVERIFY(budget.total() <= budget.limit());
+    QVERIFY(m_closed.isEmpty());
+    // The smallest pushes the total over: the largest goes.
+    QVERIFY(ask(small, 1));
+    QVERIFY(budget.total() <= budget.limit());
+    QTRY_COMPARE(m_closed.size(), 1);
+    QCOMPARE(m_closed.first().second, CloseReason::TransportError);
+    QVERIFY2(m_closeDetails.first().contains(u"send budget"_s), qPrintable(m_closeDetails.first()));
+    QVERIFY(!m_server->session(big));
+    QCOMPARE(m_http.get(pollUrl(big)).status, 400);
+    qint64 owed = 0;
+    for (const QString &sid : {middle, small, reader}) {
+        QVERIFY(m_server->session(sid));
+        owed += m_server->session(sid)->queuedBytes();
+    }
+    QCOMPARE(budget.total(), owed);
+    // The reader goes on as before.
+    QVERIFY(ask(reader, 1));
+    QCOMPARE(m_http.get(pollUrl(reader)).body.size(), 100'001);
+    QCOMPARE(m_server->session(reader)->queuedBytes(), 0);
+    QCOMPARE(m_closed.size(), 1);
+
+    // Everyone gone: nothing owed, nobody enrolled.
+    for (EngineIoSession *session : m_server->sessions())
+        session->abort(CloseReason::ServerClose);
+    QTRY_COMPARE(m_server->sessionCount(), 0);
+    QTRY_COMPARE(budget.accountCount(), 0);
+    QCOMPARE(budget.total(), 0);
 }
 
 void tst_EngineIoServer::sessionCaps_data()

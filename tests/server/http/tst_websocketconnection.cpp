@@ -12,6 +12,8 @@
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
 
+#include <algorithm>
+#include <array>
 #include <memory>
 
 using namespace Confab;
@@ -131,6 +133,7 @@ private Q_SLOTS:
     void readerThatNeverReadsIsDropped();
     void pingFloodIsCoalesced();
     void smallFramesCountAtTheirCost();
+    void totalSendBudget();
     void handshakeRefused_data();
     void handshakeRefused();
     void qtClientBigMessages();
@@ -485,6 +488,82 @@ void tst_WebSocketConnection::smallFramesCountAtTheirCost()
     QCOMPARE(closed.at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
     QVERIFY(closed.at(0).at(1).toString().contains(u"does not read"_s));
     QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
+}
+
+void tst_WebSocketConnection::totalSendBudget()
+{
+    // Several clients that never read, each far under its own backlog limit, owe more
+    // together than the host's budget: the host drops the largest debtors until the total is
+    // within it again, while a client that reads is untouched. The budget's count returns to
+    // 0 once everyone is gone.
+    usePath();
+    constexpr qint64 kBudget = 8 * 1024 * 1024;
+    SendBudget budget(kBudget);
+    RawClient reader;
+    QVERIFY(reader.open(m_listener->serverPort()));
+    QPointer<WebSocketConnection> readerWs = nextConnection();
+    QVERIFY(readerWs);
+    readerWs->setSendBudget(&budget);
+    constexpr int kSilent = 3;
+    std::array<RawClient, kSilent> silent;
+    QList<QPointer<WebSocketConnection>> silentWs;
+    QList<std::shared_ptr<QSignalSpy>> silentClosed;
+    for (RawClient &client : silent) {
+        client.socket.setReadBufferSize(4096); // Qt must not read ahead for us
+        QVERIFY(client.open(m_listener->serverPort()));
+        QPointer<WebSocketConnection> ws = nextConnection();
+        QVERIFY(ws);
+        QCOMPARE(ws->maxBacklog(), WebSocketConnection::kMaxBacklog); // 64 MiB each
+        ws->setSendBudget(&budget);
+        silentWs.append(ws);
+        silentClosed.append(std::make_shared<QSignalSpy>(ws.data(), &WebSocketConnection::closed));
+    }
+    QSignalSpy readerClosed(readerWs.data(), &WebSocketConnection::closed);
+    QCOMPARE(budget.accountCount(), 1 + kSilent);
+
+    // A "room" broadcast: one shared body to everyone, round after round. The reader takes
+    // each round before the next; the others stop once the kernel's buffers are full. 32 MiB
+    // per client, half of its own limit: without the budget nobody would be dropped.
+    const QByteArray body(256 * 1024, 'b');
+    const int rounds = int(32 * 1024 * 1024 / body.size());
+    qint64 received = 0;
+    for (int round = 0; round < rounds; ++round) {
+        for (const QPointer<WebSocketConnection> &ws : std::as_const(silentWs)) {
+            if (ws && ws->isOpen())
+                ws->queueMessage(true, {}, body);
+            // Within the budget (and this frame) after every single send.
+            QVERIFY2(budget.total() <= kBudget, QByteArray::number(budget.total()).constData());
+        }
+        QVERIFY(readerWs && readerWs->isOpen());
+        readerWs->queueMessage(true, {}, body);
+        QVERIFY(budget.total() <= kBudget);
+        const auto frame = reader.nextFrame();
+        QVERIFY2(frame, qPrintable(u"round %1"_s.arg(round)));
+        QCOMPARE(frame->payload.size(), body.size());
+        received += frame->payload.size();
+    }
+    QCOMPARE(received, qint64(rounds) * body.size());
+    QVERIFY(readerWs && readerWs->isOpen());
+    QVERIFY(readerClosed.isEmpty());
+    // Every silent client owed more than the budget allows at some point: each was dropped
+    // as the largest debtor, from the event loop, with the reason.
+    for (int i = 0; i < kSilent; ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(silentClosed.at(i)->size(), 1, kTimeout);
+        QCOMPARE(silentClosed.at(i)->at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
+        const QString reason = silentClosed.at(i)->at(0).at(1).toString();
+        QVERIFY2(reason.contains(u"send budget"_s), qPrintable(reason));
+    }
+    QCOMPARE(budget.drops(), quint64(kSilent));
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(silentWs.cbegin(), silentWs.cend(),
+                                         [](const auto &ws) { return ws.isNull(); }),
+                             kTimeout);
+    // What the reader still owes is all that is counted; nothing once it is gone.
+    QTRY_COMPARE_WITH_TIMEOUT(budget.total(), 0, kTimeout);
+    readerWs->close();
+    QVERIFY(reader.waitForEof());
+    QTRY_VERIFY_WITH_TIMEOUT(readerWs.isNull(), kTimeout);
+    QCOMPARE(budget.total(), 0);
+    QCOMPARE(budget.accountCount(), 0);
 }
 
 void tst_WebSocketConnection::handshakeRefused_data()
