@@ -228,7 +228,7 @@ std::optional<HttpResponse> EngineIoServer::admitSession(const HttpRequest &requ
         refusal = errorResponse(Forbidden, 503, "Too many sessions on this host");
         refusal->setHeader("Retry-After", "10");
     } else if (m_options.maxSessionsPerAddress > 0
-               && m_sessionsByAddress.value(request.remoteAddress)
+               && m_sessionsByAddress.value(peerKey(request.remoteAddress))
                        >= m_options.maxSessionsPerAddress) {
         refusal = errorResponse(Forbidden, 429, "Too many sessions from this address");
         refusal->setHeader("Retry-After", "10");
@@ -453,7 +453,7 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
     auto *session = new EngineIoSession(generateSid(), version, request, this);
     session->m_transport = transport;
     m_sessions.insert(session->sid(), session);
-    ++m_sessionsByAddress[request.remoteAddress];
+    ++m_sessionsByAddress[peerKey(request.remoteAddress)];
     connect(session, &EngineIoSession::closed, this, [this, session] { onSessionClosed(session); });
     qCDebug(lcEngineIo) << "session" << session->sid() << "opened on" << session->transportName()
                         << "from" << request.remoteAddress.toString();
@@ -464,7 +464,7 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
 void EngineIoServer::onSessionClosed(EngineIoSession *session)
 {
     m_sessions.remove(session->sid());
-    const QHostAddress address = session->handshakeRequest().remoteAddress;
+    const QByteArray address = peerKey(session->handshakeRequest().remoteAddress);
     if (auto it = m_sessionsByAddress.find(address); it != m_sessionsByAddress.end() && --*it <= 0)
         m_sessionsByAddress.erase(it);
     Q_EMIT sessionClosed(session);

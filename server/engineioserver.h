@@ -5,6 +5,7 @@
 #include "engineiosession.h"
 #include "http/httprequest.h"
 #include "http/sendbudget.h"
+#include "peerkey.h"
 #include "timerwheel.h"
 
 #include <QtCore/QDeadlineTimer>
@@ -81,10 +82,11 @@ public:
     //! EngineIoOptions::allowedHosts. A request without Host (HTTP/1.0) is allowed: every
     //! browser sends one.
     bool isHostAllowed(const HttpRequest &request) const;
-    //! \brief Open sessions whose handshake came from \a address.
+    //! \brief Open sessions whose handshake came from \a address (an IPv6 one: from its /64,
+    //! see peerKey()).
     int sessionCount(const QHostAddress &address) const
     {
-        return m_sessionsByAddress.value(address);
+        return m_sessionsByAddress.value(peerKey(address));
     }
 
 Q_SIGNALS:
@@ -120,7 +122,7 @@ private:
     TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
     QHash<QString, EngineIoSession *> m_sessions;
-    QHash<QHostAddress, int> m_sessionsByAddress;
+    QHash<QByteArray, int> m_sessionsByAddress; //!< by peerKey()
     //! Lowercase names the Host header may carry (see isHostAllowed()).
     QSet<QByteArray> m_ownNames;
     QList<QByteArray> m_allowedSuffixes; //!< ".example.org": any name under it

@@ -72,11 +72,12 @@ const QCommandLineOption transportsOption(u"transports"_s,
                                           u"list"_s, u"polling,websocket"_s);
 const QCommandLineOption eio3Option(u"allow-eio3"_s,
                                     u"Also serve Socket.IO 2 clients (Engine.IO v3)."_s);
-const QCommandLineOption maxSessionsPerAddressOption(
-        u"max-sessions-per-address"_s,
-        u"Sessions one address may have open at once (default: 256; 0 for no limit, e.g. "
-        "behind a reverse proxy or for a benchmark)."_s,
-        u"n"_s, u"256"_s);
+const QCommandLineOption
+        maxSessionsPerAddressOption(u"max-sessions-per-address"_s,
+                                    u"Sessions one address (an IPv6 /64) may have open at once "
+                                    u"(default: 256; 0 for no limit, e.g. "
+                                    "behind a reverse proxy or for a benchmark)."_s,
+                                    u"n"_s, u"256"_s);
 const QCommandLineOption maxSessionsOption(u"max-sessions"_s,
                                            u"Sessions open at once in total (default: 10000; "
                                            "0 for no limit)."_s,

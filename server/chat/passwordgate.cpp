@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "passwordgate.h"
 
+#include "peerkey.h"
+
 #include <QtCore/QCryptographicHash>
 
 using namespace Qt::StringLiterals;
@@ -30,20 +32,6 @@ bool PasswordGate::matches(const QString &attempt) const
     return difference == 0;
 }
 
-QByteArray PasswordGate::keyOf(const QHostAddress &address)
-{
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4); // also for ::ffff:a.b.c.d
-    if (isV4) {
-        QByteArray key(5, '4');
-        for (int i = 0; i < 4; ++i)
-            key[i + 1] = char(v4 >> (24 - 8 * i));
-        return key;
-    }
-    const Q_IPV6ADDR v6 = address.toIPv6Address();
-    return '6' + QByteArray(reinterpret_cast<const char *>(v6.c), 8); // the /64
-}
-
 void PasswordGate::makeRoom(qint64 nowMs)
 {
     m_failures.removeIf(
@@ -57,7 +45,7 @@ PasswordGate::Verdict PasswordGate::check(const QHostAddress &from, const QStrin
 {
     if (!isEnabled())
         return {};
-    const QByteArray key = keyOf(from);
+    const QByteArray key = peerKey(from);
     auto it = m_failures.find(key);
     if (it != m_failures.end() && nowMs >= it->last + ForgetAfterMs) {
         m_failures.erase(it);

@@ -52,10 +52,9 @@ private:
     };
     bool matches(const QString &attempt) const;
     void makeRoom(qint64 nowMs);
-    static QByteArray keyOf(const QHostAddress &address);
 
     QByteArray m_digest; //!< SHA-256 of the password, or empty
-    QHash<QByteArray, Failures> m_failures; //!< by keyOf()
+    QHash<QByteArray, Failures> m_failures; //!< by peerKey()
 };
 
 } // namespace Confab

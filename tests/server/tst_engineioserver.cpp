@@ -60,6 +60,8 @@ private Q_SLOTS:
     void pollingSendQueueIsBounded_data();
     void pollingSendQueueIsBounded();
     void totalSendBudget();
+    void peerKeys_data();
+    void peerKeys();
     void sessionCaps_data();
     void sessionCaps();
     void webSocketsCountAsConnections();
@@ -835,6 +837,30 @@ void tst_EngineIoServer::totalSendBudget()
     QTRY_COMPARE(m_server->sessionCount(), 0);
     QTRY_COMPARE(budget.accountCount(), 0);
     QCOMPARE(budget.total(), 0);
+}
+
+void tst_EngineIoServer::peerKeys_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<bool>("same");
+    QTest::addRow("one IPv4 address") << u"192.0.2.7"_s << u"192.0.2.7"_s << true;
+    QTest::addRow("two IPv4 addresses") << u"192.0.2.7"_s << u"192.0.2.8"_s << false;
+    QTest::addRow("IPv4 written as IPv6") << u"::ffff:192.0.2.7"_s << u"192.0.2.7"_s << true;
+    QTest::addRow("one IPv6 /64") << u"2001:db8:1:2::1"_s << u"2001:db8:1:2:ffff:ffff:ffff:fffe"_s
+                                  << true;
+    QTest::addRow("two IPv6 /64s") << u"2001:db8:1:2::1"_s << u"2001:db8:1:3::1"_s << false;
+    QTest::addRow("loopbacks") << u"::1"_s << u"127.0.0.1"_s << false;
+}
+
+void tst_EngineIoServer::peerKeys()
+{
+    // Per-address caps count an IPv6 peer by its /64: one subscriber holds a whole /64 and
+    // could otherwise open 256 sessions from each of its 2^64 addresses.
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(bool, same);
+    QCOMPARE(peerKey(QHostAddress(a)) == peerKey(QHostAddress(b)), same);
 }
 
 void tst_EngineIoServer::sessionCaps_data()
