@@ -7,10 +7,9 @@
 #include "trayicon.h"
 #ifdef CONFAB_HAVE_DBUS
 #    include "freedesktopnotifications.h"
+#    include "privatebus.h"
 
-#    include <QtCore/QProcess>
 #    include <QtCore/QScopeGuard>
-#    include <QtCore/QTemporaryDir>
 #    include <QtDBus/QDBusConnection>
 #endif
 
@@ -121,9 +120,7 @@ private:
     std::unique_ptr<Peer> m_bob;
     FakeBackend *m_backend = nullptr;
 #ifdef CONFAB_HAVE_DBUS
-    QProcess m_bus;
-    QTemporaryDir m_busDir;
-    QString m_busAddress;
+    AppTest::PrivateSessionBus m_bus;
 #endif
 
 private Q_SLOTS:
@@ -135,32 +132,14 @@ private Q_SLOTS:
 #ifdef CONFAB_HAVE_DBUS
         // A session bus of our own (as in tst_preferences), before anything touches
         // QDBusConnection::sessionBus(), which reads the address once.
-        QVERIFY(m_busDir.isValid());
-        const QString config = m_busDir.filePath(u"bus.conf"_s);
-        QFile file(config);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QByteArrayLiteral("<busconfig><type>session</type><listen>unix:tmpdir=")
-                   + m_busDir.path().toUtf8()
-                   + QByteArrayLiteral("</listen><auth>EXTERNAL</auth><policy context=\"default\">"
-                                       "<allow send_destination=\"*\" eavesdrop=\"true\"/>"
-                                       "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy>"
-                                       "</busconfig>\n"));
-        file.close();
-        m_bus.start(u"dbus-daemon"_s,
-                    {u"--config-file="_s + config, u"--nofork"_s, u"--print-address=1"_s});
-        QVERIFY2(m_bus.waitForStarted(),
-                 "dbus-daemon is missing: install the dbus-daemon package (scripts/dev.sh deps)");
-        QTRY_VERIFY(m_bus.canReadLine());
-        m_busAddress = QString::fromUtf8(m_bus.readLine()).trimmed();
-        qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());
-        QVERIFY(QDBusConnection::sessionBus().isConnected());
+        const QString busError = m_bus.start();
+        QVERIFY2(busError.isEmpty(), qPrintable(busError));
 #endif
     }
     void cleanupTestCase()
     {
 #ifdef CONFAB_HAVE_DBUS
-        m_bus.kill();
-        m_bus.waitForFinished();
+        m_bus.stop();
 #endif
     }
     void init()
@@ -421,7 +400,7 @@ void tst_AppNotify::freedesktopEscapesAlways()
     // The fake server on a connection of its own; the backend talks over the session bus.
     const QString connectionName
             = u"fake-notifications-%1"_s.arg(QLatin1StringView(QTest::currentDataTag()));
-    QDBusConnection server = QDBusConnection::connectToBus(m_busAddress, connectionName);
+    QDBusConnection server = QDBusConnection::connectToBus(m_bus.address(), connectionName);
     // Whatever fails below, the next row registers the service again.
     const auto release = qScopeGuard([&server, connectionName] {
         server.unregisterService(u"org.freedesktop.Notifications"_s);

@@ -11,9 +11,8 @@
 #include <QtTest/QTest>
 
 #if CONFAB_HAVE_DBUS
-#    include <QtCore/QFile>
-#    include <QtCore/QProcess>
-#    include <QtCore/QTemporaryDir>
+#    include "privatebus.h"
+
 #    include <QtDBus/QDBusConnection>
 #    include <QtDBus/QDBusMessage>
 #    include <QtDBus/QDBusVariant>
@@ -82,9 +81,7 @@ private:
     QPalette m_lightPalette;
 #if CONFAB_HAVE_DBUS
     //! A private session bus, so that no real portal answers and the fake one can.
-    QProcess m_bus;
-    QTemporaryDir m_busDir;
-    QString m_busAddress;
+    AppTest::PrivateSessionBus m_bus;
 #endif
 };
 
@@ -98,25 +95,8 @@ void tst_Preferences::initTestCase()
     m_lightPalette = paletteWithWindow(QColor(0xf0, 0xf0, 0xf0));
 #if CONFAB_HAVE_DBUS
     // Before anything touches QDBusConnection::sessionBus(), which reads the address once.
-    QVERIFY(m_busDir.isValid());
-    const QString config = m_busDir.filePath(u"bus.conf"_s);
-    QFile file(config);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QByteArrayLiteral("<busconfig><type>session</type><listen>unix:tmpdir=")
-               + m_busDir.path().toUtf8()
-               + QByteArrayLiteral("</listen><auth>EXTERNAL</auth><policy context=\"default\">"
-                                   "<allow send_destination=\"*\" eavesdrop=\"true\"/>"
-                                   "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy>"
-                                   "</busconfig>\n"));
-    file.close();
-    m_bus.start(u"dbus-daemon"_s,
-                {u"--config-file="_s + config, u"--nofork"_s, u"--print-address=1"_s});
-    QVERIFY2(m_bus.waitForStarted(),
-             "dbus-daemon is missing: install the dbus-daemon package (scripts/dev.sh deps)");
-    QTRY_VERIFY(m_bus.canReadLine());
-    m_busAddress = QString::fromUtf8(m_bus.readLine()).trimmed();
-    qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());
-    QVERIFY(QDBusConnection::sessionBus().isConnected());
+    const QString busError = m_bus.start();
+    QVERIFY2(busError.isEmpty(), qPrintable(busError));
 #endif
 }
 
@@ -263,7 +243,7 @@ void tst_Preferences::portalColorScheme()
 void tst_Preferences::systemThemeFollowsPortal()
 {
     // The portal lives on its own connection, so its answers really cross the bus.
-    QDBusConnection portalBus = QDBusConnection::connectToBus(m_busAddress, u"portal"_s);
+    QDBusConnection portalBus = QDBusConnection::connectToBus(m_bus.address(), u"portal"_s);
     QVERIFY(portalBus.isConnected());
     FakePortal portal;
     QVERIFY(portalBus.registerObject(PortalPath, &portal, QDBusConnection::ExportAllSlots));
@@ -301,8 +281,7 @@ void tst_Preferences::systemThemeFollowsPortal()
 
 void tst_Preferences::cleanupTestCase()
 {
-    m_bus.kill();
-    m_bus.waitForFinished();
+    m_bus.stop();
 }
 #endif
 
