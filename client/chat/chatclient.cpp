@@ -84,11 +84,6 @@ ChatClient::ChatClient(SocketIoClient *socket, QObject *parent)
 
 ChatClient::~ChatClient() = default;
 
-QStringList ChatClient::chatEventNames()
-{
-    return ChatProtocol::eventNames();
-}
-
 QString ChatClient::serverOrigin(const QUrl &url)
 {
     QString scheme = url.scheme().toLower();
