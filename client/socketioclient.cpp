@@ -295,13 +295,7 @@ bool SocketIoClient::queueOrSend(SocketIo::Packet packet, EmitFlags flags,
 
 bool SocketIoClient::sendPacket(const SocketIo::Packet &packet)
 {
-    const SocketIo::Encoded encoded = SocketIo::encode(packet);
-    QList<EngineIo::Packet> packets;
-    packets.reserve(1 + encoded.attachments.size());
-    packets.append(EngineIo::Packet::message(encoded.text));
-    for (const QByteArray &attachment : encoded.attachments)
-        packets.append(EngineIo::Packet::binaryMessage(attachment));
-    return m_engine->send(packets);
+    return m_engine->send(SocketIo::toEngineIoPackets(packet));
 }
 
 void SocketIoClient::flushSendBuffer(const QString &nsp)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-find_package(Qt6 REQUIRED COMPONENTS Test)
+# Qt6::Test is found at the top level with the other Qt components.
 
 # confab_add_test(NAME tst_foo SOURCES tst_foo.cpp LIBS ConfabProtocol [ENVIRONMENT A=B ...] [TIMEOUT s])
 # One Qt Test executable and its ctest entry. Tests run offscreen and with Confab's debug

@@ -135,6 +135,17 @@ Encoded encode(const Packet &packet)
     return encoded;
 }
 
+QList<EngineIo::Packet> toEngineIoPackets(const Packet &packet)
+{
+    const Encoded encoded = encode(packet);
+    QList<EngineIo::Packet> packets;
+    packets.reserve(1 + encoded.attachments.size());
+    packets.append(EngineIo::Packet::message(encoded.text));
+    for (const QByteArray &attachment : encoded.attachments)
+        packets.append(EngineIo::Packet::binaryMessage(attachment));
+    return packets;
+}
+
 namespace {
 
 struct Header

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "engineiopacket.h"
 #include "protocolerror.h"
 
 #include <QtCore/QByteArray>
@@ -77,6 +78,13 @@ struct Encoded
 
 //! \brief Encodes a packet: "<type>[<n>-][<nsp>,][<id>][<json>]" plus binary attachments.
 Encoded encode(const Packet &packet);
+
+//! \brief The Engine.IO messages that carry \a packet: its text, then one binary message per
+//! attachment, in the order a peer must receive them.
+//!
+//! The one conversion for host and client. The list shares its bytes (implicitly), so a
+//! broadcast encodes once and hands every recipient the same list.
+QList<EngineIo::Packet> toEngineIoPackets(const Packet &packet);
 
 //! \brief True when a variant tree holds a QByteArray anywhere.
 bool hasBinary(const QVariant &value);

@@ -87,17 +87,6 @@ void Ack::operator()(const QVariantList &args) const
 
 namespace {
 
-QList<EngineIo::Packet> toFrames(const SocketIo::Packet &packet)
-{
-    const SocketIo::Encoded encoded = SocketIo::encode(packet);
-    QList<EngineIo::Packet> frames;
-    frames.reserve(1 + encoded.attachments.size());
-    frames.append(EngineIo::Packet::message(encoded.text));
-    for (const QByteArray &attachment : encoded.attachments)
-        frames.append(EngineIo::Packet::binaryMessage(attachment));
-    return frames;
-}
-
 SocketIoServer::DisconnectReason reasonFor(EngineIoSession::CloseReason reason)
 {
     using R = EngineIoSession::CloseReason;
@@ -356,7 +345,7 @@ void SocketIoServer::refuseRepeatedConnect(Client *client, const QString &nsp)
             nsp, u"one connection attempt per namespace: reconnect to try again"_s);
     if (session->version() == EngineIo::Version::V3)
         error.data = error.data.toMap().value(u"message"_s);
-    session->send(toFrames(error));
+    session->send(SocketIo::toEngineIoPackets(error));
     ++m_packetsOut;
     client->closing = true;
     // Gracefully, so that the CONNECT_ERROR reaches the client before the close.
@@ -439,7 +428,7 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
         SocketIo::Packet error = SocketIo::Packet::connectError(nspName, u"Invalid namespace"_s);
         if (v3)
             error.data = u"Invalid namespace"_s; // protocol v4 errors are strings
-        session->send(toFrames(error));
+        session->send(SocketIo::toEngineIoPackets(error));
         ++m_packetsOut;
         return;
     }
@@ -472,7 +461,7 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
                 = SocketIo::Packet::connectError(ns->name, result.message, result.data);
         if (v3)
             error.data = result.message;
-        session->send(toFrames(error));
+        session->send(SocketIo::toEngineIoPackets(error));
         ++m_packetsOut;
         return;
     }
@@ -484,7 +473,7 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
     else if (ns->name == u"/")
         ack.nsp = u"/"_s; // v4 protocol: "40" for the main namespace
     // The CONNECT ack goes first; what the handler emitted follows it.
-    QList<EngineIo::Packet> frames = toFrames(ack);
+    QList<EngineIo::Packet> frames = SocketIo::toEngineIoPackets(ack);
     frames.append(std::exchange(socket->heldBack, {}));
     socket->connecting = false;
     session->send(frames);
@@ -546,7 +535,7 @@ void SocketIoServer::sendAck(const QString &sid, const QString &nsp, qint64 id,
     Socket *socket = findSocket(sid, nsp);
     if (!socket)
         return;
-    deliver(socket, toFrames(SocketIo::Packet::ack(id, args, nsp)));
+    deliver(socket, SocketIo::toEngineIoPackets(SocketIo::Packet::ack(id, args, nsp)));
 }
 
 void SocketIoServer::deliver(Socket *socket, const QList<EngineIo::Packet> &frames)
@@ -599,7 +588,9 @@ int SocketIoServer::emitEvent(const QString &event, const QVariantList &args,
     Namespace *ns = findNamespace(options.nsp);
     if (!ns)
         return 0;
-    const QList<EngineIo::Packet> frames = toFrames(SocketIo::Packet::event(event, args, ns->name));
+    // Encoded once: every recipient is handed the same (implicitly shared) packets.
+    const QList<EngineIo::Packet> frames
+            = SocketIo::toEngineIoPackets(SocketIo::Packet::event(event, args, ns->name));
     return ns->adapter->broadcast(frames, {options.to, options.skipSids});
 }
 
@@ -622,7 +613,8 @@ void SocketIoServer::emitWithAck(const QString &sid, const QString &event, const
     const qint64 id = socket->nextAckId++;
     if (callback)
         socket->pendingAcks.insert(id, std::move(callback));
-    deliver(socket, toFrames(SocketIo::Packet::event(event, args, socket->nsp, id)));
+    deliver(socket,
+            SocketIo::toEngineIoPackets(SocketIo::Packet::event(event, args, socket->nsp, id)));
     QTimer::singleShot(timeout.value_or(m_options.ackTimeout), this, [this, sid, nsp, id] {
         if (Socket *s = findSocket(sid, nsp)) {
             if (AckCallback cb = s->pendingAcks.take(id))
@@ -704,7 +696,7 @@ void SocketIoServer::disconnectClient(const QString &sid, const QString &nsp, bo
     const QList<Socket *> leaving = closeConnection ? client->sockets.values() : QList{socket};
     for (Socket *s : leaving) {
         if (session && !s->connecting)
-            session->send(toFrames(SocketIo::Packet::disconnect(s->nsp)));
+            session->send(SocketIo::toEngineIoPackets(SocketIo::Packet::disconnect(s->nsp)));
         removeSocket(s, DisconnectReason::ServerNamespaceDisconnect);
     }
     if (closeConnection && session)

@@ -11,24 +11,10 @@ using namespace Qt::StringLiterals;
 
 namespace Confab::Client {
 
+namespace Event = ChatProtocol::Event;
+namespace Field = ChatProtocol::Field;
+
 namespace {
-
-// The chat protocol's event names (server/chat/README.md). Nothing else on the client side
-// spells them.
-const QString EventWelcome = u"welcome"_s;
-const QString EventJoin = u"join"_s;
-const QString EventJoined = u"joined"_s;
-const QString EventLeave = u"leave"_s;
-const QString EventLeft = u"left"_s;
-const QString EventMessage = u"message"_s;
-const QString EventHistory = u"history"_s;
-const QString EventTyping = u"typing"_s;
-const QString EventRename = u"rename"_s;
-const QString EventRenamed = u"renamed"_s;
-const QString EventWho = u"who"_s;
-const QString EventRoom = u"room"_s;
-
-const QString RootNamespace = u"/"_s;
 
 QVariantMap firstMap(const QVariantList &args)
 {
@@ -53,9 +39,9 @@ bool replyOk(const AckResult &result, QVariantMap *reply, QString *error)
         return false;
     }
     *reply = firstMap(result.args);
-    if (reply->value(u"ok"_s).toBool())
+    if (reply->value(Field::Ok).toBool())
         return true;
-    *error = reply->value(u"error"_s).toString();
+    *error = reply->value(Field::Error).toString();
     if (error->isEmpty())
         *error = ChatClient::tr("The host refused the request");
     return false;
@@ -85,7 +71,7 @@ ChatClient::ChatClient(SocketIoClient *socket, QObject *parent)
     connect(m_socket, &SocketIoClient::connected, this, &ChatClient::onConnected);
     connect(m_socket, &SocketIoClient::disconnected, this,
             [this](const QString &nsp, SocketIoClient::DisconnectReason) {
-                if (nsp != RootNamespace)
+                if (nsp != ChatProtocol::Namespace)
                     return;
                 // The host forgets the sid's rooms and typing state with the connection.
                 m_joinedNow.clear();
@@ -97,12 +83,6 @@ ChatClient::ChatClient(SocketIoClient *socket, QObject *parent)
 }
 
 ChatClient::~ChatClient() = default;
-
-QStringList ChatClient::chatEventNames()
-{
-    return {EventWelcome, EventJoin,   EventJoined, EventLeave,   EventLeft, EventMessage,
-            EventHistory, EventTyping, EventRename, EventRenamed, EventWho,  EventRoom};
-}
 
 QString ChatClient::serverOrigin(const QUrl &url)
 {
@@ -141,18 +121,18 @@ void ChatClient::connectToHost(const QUrl &url, const QString &name, const QStri
 
     ClientOptions options = m_socket->options();
     options.url = url;
-    options.namespaces = {RootNamespace};
+    options.namespaces = {ChatProtocol::Namespace};
     // Evaluated for every CONNECT: after a rename, a reconnection asks for the new name.
     options.authProvider = [self = QPointer<ChatClient>(this)](const QString &) -> QVariant {
         if (!self)
             return {};
         QVariantMap auth;
         if (!self->m_name.isEmpty())
-            auth.insert(u"name"_s, self->m_name);
+            auth.insert(Field::Name, self->m_name);
         if (!self->m_password.isEmpty())
-            auth.insert(u"password"_s, self->m_password);
+            auth.insert(Field::Password, self->m_password);
         if (!self->m_deviceId.isEmpty())
-            auth.insert(u"device"_s, self->m_deviceId);
+            auth.insert(Field::Device, self->m_deviceId);
         return auth;
     };
     m_socket->setOptions(options);
@@ -174,7 +154,7 @@ void ChatClient::disconnectFromHost()
 
 bool ChatClient::isOnline() const
 {
-    return m_socket->isConnected(RootNamespace);
+    return m_socket->isConnected(ChatProtocol::Namespace);
 }
 
 ChatMessage ChatClient::markOwn(ChatMessage message) const
@@ -198,21 +178,22 @@ void ChatClient::markOwn(QList<ChatMessage> &messages, const QVariant &ownIds) c
 
 void ChatClient::emitTracked(const QString &event, const QVariantList &args)
 {
-    if (m_socket->emitEvent(event, args, RootNamespace, SocketIoClient::Volatile))
-        Q_EMIT eventSent(RootNamespace, event, args);
+    if (m_socket->emitEvent(event, args, ChatProtocol::Namespace, SocketIoClient::Volatile))
+        Q_EMIT eventSent(ChatProtocol::Namespace, event, args);
 }
 
 void ChatClient::emitTrackedWithAck(const QString &event, const QVariantList &args,
                                     std::function<void(const AckResult &)> callback)
 {
     qCDebug(lcChatClient) << "emit" << event;
-    if (m_socket->emitWithAck(event, args, this, std::move(callback), AckTimeout, RootNamespace))
-        Q_EMIT eventSent(RootNamespace, event, args);
+    if (m_socket->emitWithAck(event, args, this, std::move(callback), AckTimeout,
+                              ChatProtocol::Namespace))
+        Q_EMIT eventSent(ChatProtocol::Namespace, event, args);
 }
 
 void ChatClient::onConnected(const QString &nsp, const QString &sid)
 {
-    if (nsp != RootNamespace)
+    if (nsp != ChatProtocol::Namespace)
         return;
     m_sid = sid;
     m_ownSids.insert(sid);
@@ -230,52 +211,54 @@ void ChatClient::onConnected(const QString &nsp, const QString &sid)
 
 void ChatClient::onEvent(const QString &nsp, const QString &event, const QVariantList &args)
 {
-    if (nsp != RootNamespace)
+    if (nsp != ChatProtocol::Namespace)
         return;
     const QVariantMap payload = firstMap(args);
-    if (event == EventWelcome) {
+    if (event == Event::Welcome) {
         onWelcome(payload);
-    } else if (event == EventMessage) {
+    } else if (event == Event::Message) {
         onMessage(payload);
-    } else if (event == EventJoined) {
-        Q_EMIT memberJoined(payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
-                            payload.value(u"name"_s).toString());
-    } else if (event == EventLeft) {
-        Q_EMIT memberLeft(payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
-                          payload.value(u"name"_s).toString());
-    } else if (event == EventRoom) {
-        const QString room = payload.value(u"name"_s).toString();
+    } else if (event == Event::Joined) {
+        Q_EMIT memberJoined(payload.value(Field::Room).toString(),
+                            payload.value(Field::Sid).toString(),
+                            payload.value(Field::Name).toString());
+    } else if (event == Event::Left) {
+        Q_EMIT memberLeft(payload.value(Field::Room).toString(),
+                          payload.value(Field::Sid).toString(),
+                          payload.value(Field::Name).toString());
+    } else if (event == Event::Room) {
+        const QString room = payload.value(Field::Name).toString();
         if (!room.isEmpty())
-            Q_EMIT roomUpdated(room, payload.value(u"members"_s).toInt());
-    } else if (event == EventTyping) {
+            Q_EMIT roomUpdated(room, payload.value(Field::Members).toInt());
+    } else if (event == Event::Typing) {
         Q_EMIT typingChanged(
-                payload.value(u"room"_s).toString(), payload.value(u"sid"_s).toString(),
-                payload.value(u"name"_s).toString(), payload.value(u"typing"_s).toBool());
-    } else if (event == EventRenamed) {
-        const QString sid = payload.value(u"sid"_s).toString();
-        const QString name = payload.value(u"name"_s).toString();
+                payload.value(Field::Room).toString(), payload.value(Field::Sid).toString(),
+                payload.value(Field::Name).toString(), payload.value(Field::Typing).toBool());
+    } else if (event == Event::Renamed) {
+        const QString sid = payload.value(Field::Sid).toString();
+        const QString name = payload.value(Field::Name).toString();
         if (sid == m_sid && name != m_name) {
             m_name = name;
             Q_EMIT nameChanged(m_name);
         }
-        Q_EMIT renamed(sid, payload.value(u"old"_s).toString(), name);
+        Q_EMIT renamed(sid, payload.value(Field::Old).toString(), name);
     }
 }
 
 void ChatClient::onWelcome(const QVariantMap &payload)
 {
-    m_sid = payload.value(u"sid"_s).toString();
+    m_sid = payload.value(Field::Sid).toString();
     m_ownSids.insert(m_sid);
-    const QString name = payload.value(u"name"_s).toString();
+    const QString name = payload.value(Field::Name).toString();
     if (name != m_name) {
         m_name = name;
         Q_EMIT nameChanged(m_name);
     }
     QList<ChatRoomSummary> rooms;
-    const QVariantList list = payload.value(u"rooms"_s).toList();
+    const QVariantList list = payload.value(Field::Rooms).toList();
     for (const QVariant &item : list) {
         const QVariantMap room = item.toMap();
-        rooms.append({room.value(u"name"_s).toString(), room.value(u"members"_s).toInt()});
+        rooms.append({room.value(Field::Name).toString(), room.value(Field::Members).toInt()});
     }
     qCInfo(lcChatClient) << "welcomed as" << m_name << "sid" << m_sid;
     Q_EMIT welcomed(m_name, m_sid, rooms);
@@ -322,28 +305,28 @@ void ChatClient::joinRoom(const QString &room)
 void ChatClient::sendJoin(const QString &room)
 {
     emitTrackedWithAck(
-            EventJoin, {QVariantMap{{u"room"_s, room}}}, [this, room](const AckResult &r) {
+            Event::Join, {QVariantMap{{Field::Room, room}}}, [this, room](const AckResult &r) {
                 QVariantMap reply;
                 QString error;
                 if (!replyOk(r, &reply, &error)) {
                     if (r.status == AckStatus::Disconnected)
                         return; // joined again after the reconnection
                     m_rooms.removeOne(room);
-                    Q_EMIT requestFailed(EventJoin, room, error);
+                    Q_EMIT requestFailed(Event::Join, room, error);
                     return;
                 }
                 if (!m_rooms.contains(room))
                     return; // left meanwhile
                 m_joinedNow.insert(room);
                 QList<ChatMember> members;
-                const QVariantList list = reply.value(u"members"_s).toList();
+                const QVariantList list = reply.value(Field::Members).toList();
                 for (const QVariant &item : list) {
                     const QVariantMap member = item.toMap();
-                    members.append({member.value(u"sid"_s).toString(),
-                                    member.value(u"name"_s).toString()});
+                    members.append({member.value(Field::Sid).toString(),
+                                    member.value(Field::Name).toString()});
                 }
-                QList<ChatMessage> history = messagesFrom(reply.value(u"history"_s));
-                markOwn(history, reply.value(u"own"_s));
+                QList<ChatMessage> history = messagesFrom(reply.value(Field::History));
+                markOwn(history, reply.value(Field::Own));
                 Q_EMIT roomJoined(room, members, history);
 
                 for (const QString &clientId : std::as_const(m_outgoingOrder)) {
@@ -362,11 +345,11 @@ void ChatClient::leaveRoom(const QString &room)
     m_typing.remove(room);
     if (isOnline()) {
         emitTrackedWithAck(
-                EventLeave, {QVariantMap{{u"room"_s, room}}}, [this, room](const AckResult &r) {
+                Event::Leave, {QVariantMap{{Field::Room, room}}}, [this, room](const AckResult &r) {
                     QVariantMap reply;
                     QString error;
                     if (!replyOk(r, &reply, &error) && r.status == AckStatus::Acknowledged)
-                        Q_EMIT requestFailed(EventLeave, room, error);
+                        Q_EMIT requestFailed(Event::Leave, room, error);
                 });
     }
     Q_EMIT roomLeft(room);
@@ -424,10 +407,10 @@ void ChatClient::sendOutgoing(const QString &clientId)
     it->inFlight = true;
     const ChatMessage &message = it->message;
     emitTrackedWithAck(
-            EventMessage,
-            {QVariantMap{{u"room"_s, message.room},
-                         {u"text"_s, message.text},
-                         {u"id"_s, message.clientId}}},
+            Event::Message,
+            {QVariantMap{{Field::Room, message.room},
+                         {Field::Text, message.text},
+                         {Field::Id, message.clientId}}},
             [this, clientId](const AckResult &result) { finishOutgoing(clientId, result); });
 }
 
@@ -450,8 +433,8 @@ void ChatClient::finishOutgoing(const QString &clientId, const AckResult &result
     QVariantMap reply;
     QString error;
     if (replyOk(result, &reply, &error)) {
-        message.id = reply.value(u"id"_s).toLongLong();
-        const qint64 ts = reply.value(u"ts"_s).toLongLong();
+        message.id = reply.value(Field::Id).toLongLong();
+        const qint64 ts = reply.value(Field::Ts).toLongLong();
         if (ts > 0)
             message.timestamp = QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC);
         message.deliveryState = ChatMessage::DeliveryState::Sent;
@@ -466,18 +449,18 @@ void ChatClient::finishOutgoing(const QString &clientId, const AckResult &result
 
 void ChatClient::requestHistory(const QString &room, qint64 before, int limit)
 {
-    QVariantMap request{{u"room"_s, room}, {u"limit"_s, limit}};
+    QVariantMap request{{Field::Room, room}, {Field::Limit, limit}};
     if (before > 0)
-        request.insert(u"before"_s, before);
-    emitTrackedWithAck(EventHistory, {request}, [this, room](const AckResult &r) {
+        request.insert(Field::Before, before);
+    emitTrackedWithAck(Event::History, {request}, [this, room](const AckResult &r) {
         QVariantMap reply;
         QString error;
         if (!replyOk(r, &reply, &error)) {
-            Q_EMIT requestFailed(EventHistory, room, error);
+            Q_EMIT requestFailed(Event::History, room, error);
             return;
         }
-        QList<ChatMessage> messages = messagesFrom(reply.value(u"messages"_s));
-        markOwn(messages, reply.value(u"own"_s));
+        QList<ChatMessage> messages = messagesFrom(reply.value(Field::Messages));
+        markOwn(messages, reply.value(Field::Own));
         Q_EMIT historyReceived(room, messages);
     });
 }
@@ -488,7 +471,7 @@ void ChatClient::setTyping(const QString &room, bool typing)
         return;
     m_typing.insert(room, typing);
     // Volatile: a typing notice that cannot leave now is worthless later.
-    emitTracked(EventTyping, {QVariantMap{{u"room"_s, room}, {u"typing"_s, typing}}});
+    emitTracked(Event::Typing, {QVariantMap{{Field::Room, room}, {Field::Typing, typing}}});
 }
 
 void ChatClient::rename(const QString &name)
@@ -496,42 +479,43 @@ void ChatClient::rename(const QString &name)
     const QString wanted = name.trimmed();
     if (wanted.isEmpty() || wanted == m_name)
         return;
-    emitTrackedWithAck(EventRename, {QVariantMap{{u"name"_s, wanted}}}, [this](const AckResult &r) {
-        QVariantMap reply;
-        QString error;
-        if (!replyOk(r, &reply, &error)) {
-            Q_EMIT requestFailed(EventRename, {}, error);
-            return;
-        }
-        const QString given = reply.value(u"name"_s).toString();
-        if (!given.isEmpty() && given != m_name) {
-            m_name = given;
-            Q_EMIT nameChanged(m_name);
-        }
-    });
+    emitTrackedWithAck(Event::Rename, {QVariantMap{{Field::Name, wanted}}},
+                       [this](const AckResult &r) {
+                           QVariantMap reply;
+                           QString error;
+                           if (!replyOk(r, &reply, &error)) {
+                               Q_EMIT requestFailed(Event::Rename, {}, error);
+                               return;
+                           }
+                           const QString given = reply.value(Field::Name).toString();
+                           if (!given.isEmpty() && given != m_name) {
+                               m_name = given;
+                               Q_EMIT nameChanged(m_name);
+                           }
+                       });
 }
 
 void ChatClient::who()
 {
-    emitTrackedWithAck(EventWho, {}, [this](const AckResult &r) {
+    emitTrackedWithAck(Event::Who, {}, [this](const AckResult &r) {
         QVariantMap reply;
         QString error;
         if (!replyOk(r, &reply, &error)) {
-            Q_EMIT requestFailed(EventWho, {}, error);
+            Q_EMIT requestFailed(Event::Who, {}, error);
             return;
         }
         QList<ChatPeer> peers;
-        const QVariantList list = reply.value(u"sids"_s).toList();
+        const QVariantList list = reply.value(Field::Sids).toList();
         for (const QVariant &item : list) {
             const QVariantMap entry = item.toMap();
             ChatPeer peer;
-            peer.sid = entry.value(u"sid"_s).toString();
-            peer.name = entry.value(u"name"_s).toString();
-            peer.rooms = entry.value(u"rooms"_s).toStringList();
-            peer.transport = entry.value(u"transport"_s).toString();
-            peer.since
-                    = QDateTime::fromMSecsSinceEpoch(entry.value(u"since"_s).toLongLong(), Qt::UTC);
-            peer.address = entry.value(u"address"_s).toString();
+            peer.sid = entry.value(Field::Sid).toString();
+            peer.name = entry.value(Field::Name).toString();
+            peer.rooms = entry.value(Field::Rooms).toStringList();
+            peer.transport = entry.value(Field::Transport).toString();
+            peer.since = QDateTime::fromMSecsSinceEpoch(entry.value(Field::Since).toLongLong(),
+                                                        Qt::UTC);
+            peer.address = entry.value(Field::Address).toString();
             peers.append(peer);
         }
         Q_EMIT peersReceived(peers);
@@ -541,8 +525,8 @@ void ChatClient::who()
 void ChatClient::emitRaw(const QString &event, const QVariantList &args, bool wantAck)
 {
     if (!wantAck) {
-        if (m_socket->emitEvent(event, args, RootNamespace))
-            Q_EMIT eventSent(RootNamespace, event, args);
+        if (m_socket->emitEvent(event, args, ChatProtocol::Namespace))
+            Q_EMIT eventSent(ChatProtocol::Namespace, event, args);
         else
             Q_EMIT rawReplyReceived(event, false, {}, tr("Not sent: not connected"));
         return;
@@ -566,9 +550,9 @@ void ChatClient::emitRaw(const QString &event, const QVariantList &args, bool wa
                 }
                 Q_EMIT rawReplyReceived(event, r.ok(), r.args, error);
             },
-            AckTimeout, RootNamespace);
+            AckTimeout, ChatProtocol::Namespace);
     if (sent)
-        Q_EMIT eventSent(RootNamespace, event, args);
+        Q_EMIT eventSent(ChatProtocol::Namespace, event, args);
 }
 
 } // namespace Confab::Client

@@ -15,8 +15,8 @@ namespace Confab::Client {
 
 //! \brief The client side of Confab's chat protocol: typed signals in, typed calls out.
 //!
-//! Wraps a SocketIoClient (not owned) and is the only client code that knows the chat's event
-//! names and payloads (server/chat/README.md). Everything above it deals in ChatMessage values
+//! Wraps a SocketIoClient (not owned) and is the only client code that uses the chat's event
+//! names and payloads (ChatProtocol, shared with the host; server/chat/README.md). Everything above it deals in ChatMessage values
 //! and room names.
 //!
 //! Rooms joined with joinRoom() are joined again after every reconnection (the host gives the
@@ -94,9 +94,6 @@ public:
     //! \brief Emits a raw event (the inspector's way to talk to any server). With \a wantAck
     //! the reply arrives as rawReplyReceived().
     void emitRaw(const QString &event, const QVariantList &args, bool wantAck);
-
-    //! The events this client understands, for inspectors that want to tell them apart.
-    static QStringList chatEventNames();
 
 Q_SIGNALS:
     //! The host greeted us: the name it gave us, our sid, and the rooms that exist.

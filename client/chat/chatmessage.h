@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chatprotocol.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QList>
 #include <QtCore/QMetaType>
@@ -12,6 +14,9 @@
 namespace Confab::Client {
 
 //! \brief One chat message as the client sees it: a server message, or one of ours on its way.
+//!
+//! The fields of the protocol's message object (ChatProtocol::Message), with the time as a
+//! QDateTime, plus what only the client knows: whether it is ours and how its delivery goes.
 //!
 //! Server messages carry the server's \c id (a per-room sequence number) and \c timestamp.
 //! Messages this client sent also carry the \c clientId it generated; until the host
@@ -49,8 +54,12 @@ public:
     DeliveryState deliveryState = DeliveryState::Sent;
     QString error; //!< why delivery failed; empty otherwise
 
-    //! \brief Reads a protocol message object {"id","room","sid","name","text","ts","clientId"};
-    //! \a ok (if given) is false when required fields are missing or of the wrong type.
+    //! \brief The client's view of a message object of the protocol (state Sent).
+    static ChatMessage fromWire(const ChatProtocol::Message &wire);
+    //! \brief The protocol's message object, "ts" 0 when there is no timestamp.
+    ChatProtocol::Message toWire() const;
+    //! \brief Reads a protocol message object (ChatProtocol::Message::fromVariant()); \a ok
+    //! (if given) is false when required fields are missing or of the wrong type.
     static ChatMessage fromVariant(const QVariant &value, bool *ok = nullptr);
     //! \brief The protocol object, with "ts" in ms since the epoch and "clientId" null when empty.
     QVariantMap toVariant() const;

@@ -15,16 +15,19 @@ using namespace Qt::StringLiterals;
 
 namespace Confab {
 
+namespace Event = ChatProtocol::Event;
+namespace Field = ChatProtocol::Field;
+
 namespace {
 
 QVariantList failure(const QString &error)
 {
-    return {QVariantMap{{u"ok"_s, false}, {u"error"_s, error}}};
+    return {QVariantMap{{Field::Ok, false}, {Field::Error, error}}};
 }
 
 QVariantList success(QVariantMap fields = {})
 {
-    fields.insert(u"ok"_s, true);
+    fields.insert(Field::Ok, true);
     return {fields};
 }
 
@@ -57,7 +60,7 @@ const QString storageFailed = u"storage failed"_s;
 //! another.
 QString checkRoom(const QVariantMap &map, QString *room)
 {
-    const auto value = stringField(map, u"room"_s);
+    const auto value = stringField(map, Field::Room);
     if (!value || value->isEmpty() || value->size() > ChatService::MaxRoomLength)
         return badRoom;
     if (!Names::isNormalized(*value, ChatService::MaxRoomLength))
@@ -105,7 +108,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
     server->onConnect([this](const QString &sid, const Environ &environ, const QVariant &auth) {
         const QVariantMap map = auth.toMap();
         if (m_gate.isEnabled()) {
-            const QVariant password = map.value(u"password"_s);
+            const QVariant password = map.value(Field::Password);
             const auto verdict = m_gate.check(
                     environ.remoteAddress(),
                     password.typeId() == QMetaType::QString ? password.toString() : QString(),
@@ -113,7 +116,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
             if (!verdict.accepted)
                 return ConnectResult::refuse(verdict.refusal);
         }
-        QString wanted = Names::normalize(map.value(u"name"_s).toString(), MaxNameLength);
+        QString wanted = Names::normalize(map.value(Field::Name).toString(), MaxNameLength);
         if (wanted.isEmpty())
             wanted = u"guest-%1"_s.arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
                                        QChar(u'0'));
@@ -121,7 +124,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         member.sid = sid;
         member.name = m_names.claim(wanted, MaxNameLength);
         // Only a hash is kept, so that the store never holds what a client could replay.
-        const QString device = map.value(u"device"_s).toString().trimmed();
+        const QString device = map.value(Field::Device).toString().trimmed();
         if (!device.isEmpty() && device.size() <= MaxDeviceLength)
             member.author = QString::fromLatin1(
                     QCryptographicHash::hash(device.toUtf8(), QCryptographicHash::Sha256).toHex());
@@ -132,15 +135,15 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         const auto [rooms, moreRooms] = roomList();
         // Sent after the CONNECT ack (the server holds it back until then).
         m_server->emitEvent(
-                u"welcome"_s,
-                {QVariantMap{{u"sid"_s, sid},
-                             {u"name"_s, member.name},
-                             {u"server"_s,
-                              QVariantMap{{u"name"_s, m_options.serverName},
-                                          {u"version"_s, QStringLiteral(CONFAB_VERSION)}}},
-                             {u"rooms"_s, rooms},
-                             {u"moreRooms"_s, moreRooms}}},
-                {{sid}, {}, u"/"_s});
+                Event::Welcome,
+                {QVariantMap{{Field::Sid, sid},
+                             {Field::Name, member.name},
+                             {Field::Server,
+                              QVariantMap{{Field::Name, m_options.serverName},
+                                          {Field::Version, QStringLiteral(CONFAB_VERSION)}}},
+                             {Field::Rooms, rooms},
+                             {Field::MoreRooms, moreRooms}}},
+                {{sid}, {}, ChatProtocol::Namespace});
         return ConnectResult::accept();
     });
     // Rooms of an existing store keep their names: no look-alike of them can be created.
@@ -167,15 +170,15 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                     return (this->*handler)(sid, args);
                 });
             };
-    bind(u"join"_s, &ChatService::onJoin);
-    bind(u"leave"_s, &ChatService::onLeave);
-    bind(u"history"_s, &ChatService::onHistory);
-    bind(u"typing"_s, &ChatService::onTyping);
-    bind(u"rename"_s, &ChatService::onRename);
-    bind(u"who"_s, &ChatService::onWho);
+    bind(Event::Join, &ChatService::onJoin);
+    bind(Event::Leave, &ChatService::onLeave);
+    bind(Event::History, &ChatService::onHistory);
+    bind(Event::Typing, &ChatService::onTyping);
+    bind(Event::Rename, &ChatService::onRename);
+    bind(Event::Who, &ChatService::onWho);
 
     server->onAsync(
-            u"message"_s, [this](const QString &sid, const QVariantList &args, const Ack &ack) {
+            Event::Message, [this](const QString &sid, const QVariantList &args, const Ack &ack) {
                 auto member = m_members.find(sid);
                 // Before any other check: a refused message costs an answer too.
                 if (member != m_members.end()
@@ -197,13 +200,13 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                     ack(failure(u"not a member of %1"_s.arg(room)));
                     return;
                 }
-                const auto text = stringField(*map, u"text"_s);
+                const auto text = stringField(*map, Field::Text);
                 if (!text || text->isEmpty() || text->size() > MaxTextLength) {
                     ack(failure(u"text must be 1-16000 characters"_s));
                     return;
                 }
                 QString clientId;
-                const QVariant id = map->value(u"id"_s);
+                const QVariant id = map->value(Field::Id);
                 if (id.typeId() == QMetaType::QString)
                     clientId = id.toString();
                 else if (id.isValid() && id.typeId() != QMetaType::Nullptr) {
@@ -235,11 +238,12 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                                                                                   : storageFailed));
                                         return;
                                     }
-                                    ack(success({{u"id"_s, stored.id}, {u"ts"_s, stored.ts}}));
+                                    ack(success({{Field::Id, stored.id}, {Field::Ts, stored.ts}}));
                                     if (duplicate)
                                         return; // the room got it the first time
-                                    self->m_server->emitEvent(u"message"_s, {stored.toVariant()},
-                                                              {{roomKey(stored.room)}, {}, u"/"_s});
+                                    self->m_server->emitEvent(
+                                            Event::Message, {stored.toVariant()},
+                                            {{roomKey(stored.room)}, {}, ChatProtocol::Namespace});
                                     Q_EMIT self->messageStored(stored);
                                 });
             });
@@ -263,7 +267,7 @@ void ChatService::Roster::insert(const QString &name, const QString &sid)
     const std::pair<QString, QString> key{name, sid};
     const auto at = std::lower_bound(byName.cbegin(), byName.cend(), key) - byName.cbegin();
     byName.insert(at, key);
-    entries.insert(at, QVariantMap{{u"sid"_s, sid}, {u"name"_s, name}});
+    entries.insert(at, QVariantMap{{Field::Sid, sid}, {Field::Name, name}});
 }
 
 void ChatService::Roster::remove(const QString &name, const QString &sid)
@@ -334,7 +338,7 @@ std::pair<QVariantList, bool> ChatService::roomList() const
     QVariantList list;
     list.reserve(rooms.size());
     for (const auto &[name, members] : std::as_const(rooms))
-        list.append(QVariantMap{{u"name"_s, name}, {u"members"_s, members}});
+        list.append(QVariantMap{{Field::Name, name}, {Field::Members, members}});
     return {list, more};
 }
 
@@ -380,10 +384,11 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
         member.rooms.insert(request.room);
         roster->insert(member.name, sid);
         m_server->enterRoom(sid, roomKey(request.room));
-        m_server->emitEvent(
-                u"joined"_s,
-                {QVariantMap{{u"room"_s, request.room}, {u"sid"_s, sid}, {u"name"_s, member.name}}},
-                {{roomKey(request.room)}, {}, u"/"_s});
+        m_server->emitEvent(Event::Joined,
+                            {QVariantMap{{Field::Room, request.room},
+                                         {Field::Sid, sid},
+                                         {Field::Name, member.name}}},
+                            {{roomKey(request.room)}, {}, ChatProtocol::Namespace});
         announceRoom(request.room);
     }
     const QVariantList members = m_rooms.value(request.room).entries;
@@ -391,10 +396,10 @@ QVariantList ChatService::onJoin(const QString &sid, const QVariantList &args)
     const QList<ChatMessage> stored = m_store->history(request.room, 0, m_options.historyOnJoin);
     for (const ChatMessage &m : stored)
         history.append(m.toVariant());
-    return success({{u"room"_s, request.room},
-                    {u"members"_s, members},
-                    {u"history"_s, history},
-                    {u"own"_s, ownIds(sid, stored)}});
+    return success({{Field::Room, request.room},
+                    {Field::Members, members},
+                    {Field::History, history},
+                    {Field::Own, ownIds(sid, stored)}});
 }
 
 QVariantList ChatService::ownIds(const QString &sid, const QList<ChatMessage> &messages) const
@@ -423,10 +428,11 @@ void ChatService::leave(Member &member, const QString &room)
         }
     }
     m_server->leaveRoom(member.sid, roomKey(room));
-    m_server->emitEvent(
-            u"left"_s,
-            {QVariantMap{{u"room"_s, room}, {u"sid"_s, member.sid}, {u"name"_s, member.name}}},
-            {{roomKey(room)}, {}, u"/"_s});
+    m_server->emitEvent(Event::Left,
+                        {QVariantMap{{Field::Room, room},
+                                     {Field::Sid, member.sid},
+                                     {Field::Name, member.name}}},
+                        {{roomKey(room)}, {}, ChatProtocol::Namespace});
     // The leaver hears of it too unless it is disconnecting.
     announceRoom(room, m_server->isConnected(member.sid) ? QString() : member.sid);
 }
@@ -465,8 +471,10 @@ void ChatService::announceRoom(const QString &room, const QString &skipSid)
 
 void ChatService::sendRoomCount(const QString &room, int members, const QString &skipSid)
 {
-    m_server->emitEvent(u"room"_s, {QVariantMap{{u"name"_s, room}, {u"members"_s, members}}},
-                        {{}, skipSid.isEmpty() ? QStringList() : QStringList{skipSid}, u"/"_s});
+    m_server->emitEvent(Event::Room, {QVariantMap{{Field::Name, room}, {Field::Members, members}}},
+                        {{},
+                         skipSid.isEmpty() ? QStringList() : QStringList{skipSid},
+                         ChatProtocol::Namespace});
 }
 
 void ChatService::announcePending()
@@ -510,17 +518,17 @@ QVariantList ChatService::onHistory(const QString &sid, const QVariantList &args
     if (!request.ok())
         return request.failure;
     qint64 before = 0;
-    if (request.map->contains(u"before"_s)
-        && request.map->value(u"before"_s).typeId() != QMetaType::Nullptr) {
+    if (request.map->contains(Field::Before)
+        && request.map->value(Field::Before).typeId() != QMetaType::Nullptr) {
         bool ok = false;
-        before = request.map->value(u"before"_s).toLongLong(&ok);
-        const auto type = request.map->value(u"before"_s).typeId();
+        before = request.map->value(Field::Before).toLongLong(&ok);
+        const auto type = request.map->value(Field::Before).typeId();
         if (!ok || (type != QMetaType::LongLong && type != QMetaType::Double) || before < 0)
             return failure(u"before must be a message id"_s);
     }
     int limit = m_options.historyOnJoin;
-    if (request.map->contains(u"limit"_s)) {
-        const QVariant value = request.map->value(u"limit"_s);
+    if (request.map->contains(Field::Limit)) {
+        const QVariant value = request.map->value(Field::Limit);
         if (value.typeId() != QMetaType::LongLong && value.typeId() != QMetaType::Double)
             return failure(u"limit must be a number"_s);
         limit = int(qBound<qint64>(0, value.toLongLong(), qint64(m_options.maxHistory)));
@@ -531,7 +539,7 @@ QVariantList ChatService::onHistory(const QString &sid, const QVariantList &args
     const QList<ChatMessage> stored = m_store->history(request.room, before, limit);
     for (const ChatMessage &m : stored)
         messages.append(m.toVariant());
-    return success({{u"messages"_s, messages}, {u"own"_s, ownIds(sid, stored)}});
+    return success({{Field::Messages, messages}, {Field::Own, ownIds(sid, stored)}});
 }
 
 QVariantList ChatService::onTyping(const QString &sid, const QVariantList &args)
@@ -539,17 +547,17 @@ QVariantList ChatService::onTyping(const QString &sid, const QVariantList &args)
     const RoomRequest request = roomRequest(args);
     if (!request.ok())
         return request.failure;
-    if (request.map->value(u"typing"_s).typeId() != QMetaType::Bool)
+    if (request.map->value(Field::Typing).typeId() != QMetaType::Bool)
         return failure(u"typing must be true or false"_s);
     const Member &member = m_members[sid];
     if (!member.rooms.contains(request.room))
         return failure(u"not a member of %1"_s.arg(request.room));
-    m_server->emitEvent(u"typing"_s,
-                        {QVariantMap{{u"room"_s, request.room},
-                                     {u"sid"_s, sid},
-                                     {u"name"_s, member.name},
-                                     {u"typing"_s, request.map->value(u"typing"_s).toBool()}}},
-                        {{roomKey(request.room)}, {sid}, u"/"_s});
+    m_server->emitEvent(Event::Typing,
+                        {QVariantMap{{Field::Room, request.room},
+                                     {Field::Sid, sid},
+                                     {Field::Name, member.name},
+                                     {Field::Typing, request.map->value(Field::Typing).toBool()}}},
+                        {{roomKey(request.room)}, {sid}, ChatProtocol::Namespace});
     return success();
 }
 
@@ -558,7 +566,7 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
     const QVariantMap *map = payload(args);
     if (!map)
         return failure(badPayload);
-    const auto wanted = stringField(*map, u"name"_s);
+    const auto wanted = stringField(*map, Field::Name);
     const QString normalized = wanted ? Names::normalize(*wanted, MaxNameLength) : QString();
     if (normalized.isEmpty())
         return failure(u"name must be 1-32 characters"_s);
@@ -582,11 +590,12 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
             roster.insert(name, sid);
         }
         if (!rooms.isEmpty())
-            m_server->emitEvent(u"renamed"_s,
-                                {QVariantMap{{u"sid"_s, sid}, {u"old"_s, old}, {u"name"_s, name}}},
-                                {rooms, {}, u"/"_s});
+            m_server->emitEvent(
+                    Event::Renamed,
+                    {QVariantMap{{Field::Sid, sid}, {Field::Old, old}, {Field::Name, name}}},
+                    {rooms, {}, ChatProtocol::Namespace});
     }
-    return success({{u"name"_s, name}});
+    return success({{Field::Name, name}});
 }
 
 QVariantList ChatService::onWho(const QString &, const QVariantList &)
@@ -596,19 +605,20 @@ QVariantList ChatService::onWho(const QString &, const QVariantList &)
         const auto info = m_server->client(member.sid);
         QStringList rooms = member.rooms.values();
         rooms.sort();
-        QVariantMap entry{{u"sid"_s, member.sid},
-                          {u"name"_s, member.name},
-                          {u"rooms"_s, rooms},
-                          {u"transport"_s, info ? info->transport : QString()},
-                          {u"since"_s, member.since.toMSecsSinceEpoch()}};
+        QVariantMap entry{{Field::Sid, member.sid},
+                          {Field::Name, member.name},
+                          {Field::Rooms, rooms},
+                          {Field::Transport, info ? info->transport : QString()},
+                          {Field::Since, member.since.toMSecsSinceEpoch()}};
         if (m_options.showAddresses && info)
-            entry.insert(u"address"_s, info->address.toString());
+            entry.insert(Field::Address, info->address.toString());
         sids.append(entry);
     }
     std::sort(sids.begin(), sids.end(), [](const QVariant &a, const QVariant &b) {
-        return a.toMap().value(u"since"_s).toLongLong() < b.toMap().value(u"since"_s).toLongLong();
+        return a.toMap().value(Field::Since).toLongLong()
+                < b.toMap().value(Field::Since).toLongLong();
     });
-    return success({{u"sids"_s, sids}});
+    return success({{Field::Sids, sids}});
 }
 
 void ChatService::onDisconnected(const QString &sid)

@@ -25,18 +25,6 @@ using namespace Qt::StringLiterals;
 
 namespace Confab {
 
-QVariantMap ChatMessage::toVariant() const
-{
-    return {{u"id"_s, id},
-            {u"room"_s, room},
-            {u"sid"_s, sid},
-            {u"name"_s, name},
-            {u"text"_s, text},
-            {u"ts"_s, ts},
-            {u"clientId"_s,
-             clientId.isEmpty() ? QVariant::fromValue(nullptr) : QVariant(clientId)}};
-}
-
 //! What ChatStore delegates to: SQLite on a writer thread, or RAM.
 class ChatStoreBackend
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chatprotocol.h"
+
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QVariantMap>
@@ -10,21 +12,13 @@
 
 namespace Confab {
 
-//! \brief One chat message as stored and as sent to clients.
-struct ChatMessage
+//! \brief One chat message as stored: the message object of the protocol, and who wrote it.
+struct ChatMessage : ChatProtocol::Message
 {
-    qint64 id = 0; //!< per-room sequence number: grows by one with every message of the room
-    QString room;
-    QString sid;
-    QString name;
-    QString text;
-    qint64 ts = 0; //!< ms since the epoch, UTC
-    QString clientId; //!< the client's own id for retries, or empty
-    //! A hash of the sender's install id (see ChatService), or empty; never sent to clients.
+    //! A hash of the sender's install id (see ChatService), or empty; never sent to clients
+    //! (toVariant() is the protocol's).
     QString author;
 
-    //! {"id","room","sid","name","text","ts","clientId"}; clientId null when empty.
-    QVariantMap toVariant() const;
     bool operator==(const ChatMessage &other) const = default;
 };
 

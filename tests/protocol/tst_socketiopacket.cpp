@@ -32,6 +32,8 @@ private Q_SLOTS:
     void decoderRecoversAfterError();
     void helpers();
     void largeAndUnicode();
+    void toEngineIoPackets_data();
+    void toEngineIoPackets();
 };
 
 void tst_SocketIoPacket::encodeDecode_data()
@@ -396,6 +398,36 @@ void tst_SocketIoPacket::largeAndUnicode()
     QVERIFY(decoded.ok());
     QCOMPARE(decoded->arguments().first().toString(), big);
     QCOMPARE(decode(encoded.text).error().code, ErrorCode::PayloadTooLarge);
+}
+
+void tst_SocketIoPacket::toEngineIoPackets_data()
+{
+    QTest::addColumn<Packet>("packet");
+    QTest::addColumn<QList<EngineIo::Packet>>("expected");
+
+    QTest::addRow("event") << Packet::event(u"hi"_s, {1})
+                           << QList<EngineIo::Packet>{EngineIo::Packet::message("2[\"hi\",1]")};
+    QTest::addRow("connect") << Packet::connect(u"/admin"_s)
+                             << QList<EngineIo::Packet>{EngineIo::Packet::message("0/admin,")};
+    QTest::addRow("binary event: text, then each attachment in order")
+            << Packet::event(u"up"_s, {bin1234, QByteArray("x")}, u"/"_s, 7)
+            << QList<EngineIo::Packet>{
+                       EngineIo::Packet::message("52-7[\"up\",{\"_placeholder\":true,\"num\":0},"
+                                                 "{\"_placeholder\":true,\"num\":1}]"),
+                       EngineIo::Packet::binaryMessage(bin1234),
+                       EngineIo::Packet::binaryMessage("x")};
+    QTest::addRow("binary ack") << Packet::ack(3, {bin1234})
+                                << QList<EngineIo::Packet>{
+                                           EngineIo::Packet::message(
+                                                   "61-3[{\"_placeholder\":true,\"num\":0}]"),
+                                           EngineIo::Packet::binaryMessage(bin1234)};
+}
+
+void tst_SocketIoPacket::toEngineIoPackets()
+{
+    QFETCH(Packet, packet);
+    QFETCH(QList<EngineIo::Packet>, expected);
+    QCOMPARE(SocketIo::toEngineIoPackets(packet), expected);
 }
 
 QTEST_APPLESS_MAIN(tst_SocketIoPacket)
