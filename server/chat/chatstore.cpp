@@ -285,12 +285,12 @@ bool execute(sqlite3 *db, const char *sql, QString *error)
     return false;
 }
 
-class SqliteBackend final : public ChatStoreBackend
+// A QObject on the store's thread so that the writer's queued delivery dies with it: a store
+// re-opened by open() never receives the delivery of the backend it replaced.
+class SqliteBackend final : public QObject, public ChatStoreBackend
 {
 public:
-    explicit SqliteBackend(QObject *owner)
-        : m_owner(owner)
-    { }
+    SqliteBackend() = default;
 
     ~SqliteBackend() override
     {
@@ -535,7 +535,7 @@ private:
             m_outcomes.append(std::move(outcomes));
             if (post) {
                 QMetaObject::invokeMethod(
-                        m_owner, [this] { deliver(); }, Qt::QueuedConnection);
+                        this, [this] { deliver(); }, Qt::QueuedConnection);
             }
             m_done.notify_all();
         }
@@ -698,7 +698,6 @@ private:
         }
     }
 
-    QObject *m_owner;
     sqlite3 *m_writer = nullptr; // the writer thread's once it runs
     sqlite3 *m_reader = nullptr; // the store's thread's
     std::unique_ptr<WriterStatements> m_w;
@@ -750,7 +749,7 @@ bool ChatStore::open(const QString &location)
     }
     m_path = dir.absoluteFilePath(u"confab.sqlite"_s);
     makePrivate(dir.absolutePath(), m_path, existed);
-    auto backend = std::make_unique<SqliteBackend>(this);
+    auto backend = std::make_unique<SqliteBackend>();
     if (!backend->open(m_path, &m_error))
         return false;
     m_backend = std::move(backend);
