@@ -42,9 +42,9 @@ bool migrateChatStore(sqlite3 *db, const QString &path, QString *error)
 {
     int version = 0;
     {
-        Statement query;
+        Sqlite::Statement query;
         if (!query.prepare(db, "PRAGMA user_version") || query.step() != SQLITE_ROW) {
-            *error = u"cannot read the schema version: %1"_s.arg(errorOf(db));
+            *error = u"cannot read the schema version: %1"_s.arg(Sqlite::errorOf(db));
             return false;
         }
         version = int(query.integer(0));
@@ -56,13 +56,14 @@ bool migrateChatStore(sqlite3 *db, const QString &path, QString *error)
         return false;
     }
     for (int v = version; v < ChatStore::SchemaVersion; ++v) {
-        if (!execute(db, "BEGIN IMMEDIATE", error))
+        if (!Sqlite::execute(db, "BEGIN IMMEDIATE", error))
             return false;
         bool ok = true;
         for (const char *statement : migrations.at(v))
-            ok = ok && execute(db, statement, error);
+            ok = ok && Sqlite::execute(db, statement, error);
         const QByteArray bump = "PRAGMA user_version = " + QByteArray::number(v + 1);
-        ok = ok && execute(db, bump.constData(), error) && execute(db, "COMMIT", error);
+        ok = ok && Sqlite::execute(db, bump.constData(), error)
+                && Sqlite::execute(db, "COMMIT", error);
         if (!ok) {
             *error = u"migration to schema %1 failed: %2"_s.arg(v + 1).arg(*error);
             sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

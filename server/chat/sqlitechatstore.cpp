@@ -35,7 +35,7 @@ bool SqliteChatStoreWriter::open(const QString &path, QString *error)
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const char *vfs = walBufferVfsName();
     if (sqlite3_open_v2(file.constData(), &m_db, flags, vfs) != SQLITE_OK) {
-        *error = u"cannot open %1: %2"_s.arg(path, errorOf(m_db));
+        *error = u"cannot open %1: %2"_s.arg(path, Sqlite::errorOf(m_db));
         return false;
     }
     // WAL lets the reader run beside the writer; FULL syncs every (grouped) commit, so
@@ -47,14 +47,14 @@ bool SqliteChatStoreWriter::open(const QString &path, QString *error)
     // Takes effect only for a new file (before WAL is on); older files keep theirs.
     // The VFS gathers a commit's frames into one write before its sync (walbuffervfs.h):
     // valid because synchronous is FULL below.
-    if (!execute(m_db, "PRAGMA page_size=4096", error))
+    if (!Sqlite::execute(m_db, "PRAGMA page_size=4096", error))
         return false;
     // A bigger page cache keeps the rooms' B-tree leaves in memory; checkpoints every 4000
     // pages instead of 1000 copy each hot leaf back 4 times less often.
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                                "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
                                "PRAGMA cache_size=-32768", "PRAGMA wal_autocheckpoint=4000"}) {
-        if (!execute(m_db, pragma, error))
+        if (!Sqlite::execute(m_db, pragma, error))
             return false;
     }
     if (!migrateChatStore(m_db, path, error))
@@ -72,7 +72,7 @@ bool SqliteChatStoreWriter::open(const QString &path, QString *error)
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         || !m_w->updateRoom.prepare(m_db, "UPDATE rooms SET last_id = ? WHERE name = ?")
         || !m_w->begin.prepare(m_db, "BEGIN IMMEDIATE") || !m_w->commit.prepare(m_db, "COMMIT")) {
-        *error = u"cannot prepare the store's statements: %1"_s.arg(errorOf(m_db));
+        *error = u"cannot prepare the store's statements: %1"_s.arg(Sqlite::errorOf(m_db));
         return false;
     }
     return true;
@@ -104,7 +104,7 @@ void SqliteChatStoreWriter::applySizeLimit(qint64 bytes)
 {
     qint64 pageSize = 4096;
     {
-        Statement query;
+        Sqlite::Statement query;
         if (query.prepare(m_db, "PRAGMA page_size") && query.step() == SQLITE_ROW)
             pageSize = query.integer(0);
     }
@@ -118,7 +118,7 @@ qint64 SqliteChatStoreWriter::lastId(const QString &room)
 {
     if (auto it = m_lastIds.constFind(room); it != m_lastIds.cend())
         return *it;
-    Statement &query = m_w->lastId;
+    Sqlite::Statement &query = m_w->lastId;
     query.bind(1, room);
     const qint64 id = query.step() == SQLITE_ROW ? query.integer(0) : 0;
     query.reset();
@@ -133,8 +133,8 @@ QList<SqliteOutcome> SqliteChatStoreWriter::write(QList<ChatStore::Pending> grou
     outcomes.reserve(group.size());
     QString error;
     bool full = false; // SQLITE_FULL: max_page_count reached, or the disk
-    const auto fail = [&](Statement &statement) {
-        error = errorOf(m_db);
+    const auto fail = [&](Sqlite::Statement &statement) {
+        error = Sqlite::errorOf(m_db);
         full = full || sqlite3_errcode(m_db) == SQLITE_FULL;
         statement.reset();
     };
@@ -153,7 +153,7 @@ QList<SqliteOutcome> SqliteChatStoreWriter::write(QList<ChatStore::Pending> grou
             if (const auto known = m_lastIds.constFind(m.room); known != m_lastIds.cend()) {
                 ids.insert(m.room, *known);
             } else {
-                Statement &insertRoom = m_w->insertRoom;
+                Sqlite::Statement &insertRoom = m_w->insertRoom;
                 insertRoom.bind(1, m.room);
                 insertRoom.bind(2, now);
                 if (insertRoom.step() != SQLITE_DONE) {
@@ -166,7 +166,7 @@ QList<SqliteOutcome> SqliteChatStoreWriter::write(QList<ChatStore::Pending> grou
         }
         m.id = ids.value(m.room) + 1;
         m.ts = now;
-        Statement &insert = m_w->insertMessage;
+        Sqlite::Statement &insert = m_w->insertMessage;
         insert.bind(1, m.room);
         insert.bind(2, m.id);
         insert.bind(3, m.sid);
@@ -177,7 +177,7 @@ QList<SqliteOutcome> SqliteChatStoreWriter::write(QList<ChatStore::Pending> grou
         insert.bindOrNull(8, m.author);
         insert.bindOrNull(9, m.clientId.isEmpty() ? QString() : senderScope(m));
         const int rc = insert.step();
-        const QString stepError = rc == SQLITE_DONE ? QString() : errorOf(m_db);
+        const QString stepError = rc == SQLITE_DONE ? QString() : Sqlite::errorOf(m_db);
         full = full || (rc & 0xff) == SQLITE_FULL;
         insert.reset();
         if (rc == SQLITE_DONE) {
@@ -188,7 +188,7 @@ QList<SqliteOutcome> SqliteChatStoreWriter::write(QList<ChatStore::Pending> grou
         // A retry: the unique index on (room, sender, client_id) refused it, and only the
         // statement was undone. Looking the original up only then saves a search per
         // message; it also finds one written earlier in this same transaction.
-        Statement &find = m_w->findDuplicate;
+        Sqlite::Statement &find = m_w->findDuplicate;
         if ((rc & 0xff) == SQLITE_CONSTRAINT && !m.clientId.isEmpty()) {
             find.bind(1, m.room);
             find.bind(2, senderScope(m));
@@ -207,7 +207,7 @@ QList<SqliteOutcome> SqliteChatStoreWriter::write(QList<ChatStore::Pending> grou
         break;
     }
     for (auto it = ids.cbegin(); error.isEmpty() && it != ids.cend(); ++it) {
-        Statement &update = m_w->updateRoom;
+        Sqlite::Statement &update = m_w->updateRoom;
         update.bind(1, it.value());
         update.bind(2, it.key());
         if (update.step() != SQLITE_DONE)
@@ -333,10 +333,10 @@ bool SqliteChatStore::open(const QString &path, QString *error)
     // Reads (history, rooms) run on the store's thread on a connection of their own, so
     // they never wait for the writer's fsync.
     if (sqlite3_open_v2(file.constData(), &m_reader, flags, vfs) != SQLITE_OK
-        || !execute(m_reader, "PRAGMA busy_timeout=5000", error)
-        || !execute(m_reader, "PRAGMA query_only=1", error)) {
+        || !Sqlite::execute(m_reader, "PRAGMA busy_timeout=5000", error)
+        || !Sqlite::execute(m_reader, "PRAGMA query_only=1", error)) {
         if (error->isEmpty())
-            *error = u"cannot open %1: %2"_s.arg(path, errorOf(m_reader));
+            *error = u"cannot open %1: %2"_s.arg(path, Sqlite::errorOf(m_reader));
         return false;
     }
     m_r = std::make_unique<Statements>();
@@ -346,7 +346,7 @@ bool SqliteChatStore::open(const QString &path, QString *error)
         || !m_r->rooms.prepare(m_reader,
                                "SELECT name FROM rooms WHERE last_id > 0 ORDER BY name LIMIT ?")
         || !m_r->count.prepare(m_reader, "SELECT COUNT(*) FROM messages")) {
-        *error = u"cannot prepare the store's statements: %1"_s.arg(errorOf(m_reader));
+        *error = u"cannot prepare the store's statements: %1"_s.arg(Sqlite::errorOf(m_reader));
         return false;
     }
     // Queued, hence on the store's thread, and dropped with this backend.
@@ -360,7 +360,7 @@ bool SqliteChatStore::open(const QString &path, QString *error)
 QList<ChatMessage> SqliteChatStore::history(const QString &room, qint64 before, int limit)
 {
     QList<ChatMessage> messages;
-    Statement &query = m_r->history;
+    Sqlite::Statement &query = m_r->history;
     query.bind(1, room);
     query.bind(2, before > 0 ? before : std::numeric_limits<qint64>::max());
     query.bind(3, qint64(limit));
@@ -368,7 +368,7 @@ QList<ChatMessage> SqliteChatStore::history(const QString &room, qint64 before, 
     while ((rc = query.step()) == SQLITE_ROW)
         messages.append(query.message());
     if (rc != SQLITE_DONE)
-        qCWarning(lcChat) << "history query failed:" << errorOf(m_reader);
+        qCWarning(lcChat) << "history query failed:" << Sqlite::errorOf(m_reader);
     query.reset();
     std::reverse(messages.begin(), messages.end()); // oldest first
     return messages;
@@ -377,7 +377,7 @@ QList<ChatMessage> SqliteChatStore::history(const QString &room, qint64 before, 
 QStringList SqliteChatStore::rooms(int limit)
 {
     QStringList names;
-    Statement &query = m_r->rooms;
+    Sqlite::Statement &query = m_r->rooms;
     query.bind(1, qint64(limit)); // -1: no limit
     while (query.step() == SQLITE_ROW)
         names.append(query.text(0));
@@ -387,7 +387,7 @@ QStringList SqliteChatStore::rooms(int limit)
 
 qint64 SqliteChatStore::messageCount()
 {
-    Statement &query = m_r->count;
+    Sqlite::Statement &query = m_r->count;
     const qint64 count = query.step() == SQLITE_ROW ? query.integer(0) : 0;
     query.reset();
     return count;

@@ -68,7 +68,8 @@ private:
 
     struct Statements
     {
-        Statement findDuplicate, insertRoom, lastId, insertMessage, updateRoom, begin, commit;
+        Sqlite::Statement findDuplicate, insertRoom, lastId, insertMessage, updateRoom, begin,
+                commit;
     };
 
     SqliteWriteQueue &m_queue;
@@ -109,7 +110,7 @@ private:
 
     struct Statements
     {
-        Statement history, rooms, count;
+        Sqlite::Statement history, rooms, count;
     };
 
     SqliteWriteQueue m_queue;

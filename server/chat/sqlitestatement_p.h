@@ -8,7 +8,8 @@
 
 #include <sqlite3.h>
 
-namespace Confab {
+//! Thin helpers over SQLite's C API, for the store's two files that speak it.
+namespace Confab::Sqlite {
 
 inline QString errorOf(sqlite3 *db)
 {
@@ -71,6 +72,7 @@ private:
     sqlite3_stmt *m_stmt = nullptr;
 };
 
+//! Runs \a sql; on failure \a error says which statement failed and why.
 inline bool execute(sqlite3 *db, const char *sql, QString *error)
 {
     char *message = nullptr;
@@ -83,4 +85,4 @@ inline bool execute(sqlite3 *db, const char *sql, QString *error)
     return false;
 }
 
-} // namespace Confab
+} // namespace Confab::Sqlite
