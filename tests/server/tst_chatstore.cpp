@@ -74,6 +74,10 @@ private Q_SLOTS:
     void sizeLimitRefusesWhenFull_data() { backends(); }
     void sizeLimitRefusesWhenFull();
 
+    // Re-opening: from SQLite (whose writer thread delivers through the event loop).
+    void reopenWhileAppendsInFlight_data();
+    void reopenWhileAppendsInFlight();
+
     // SQLite.
     void callbacksRunAfterCommit();
     void survivesReopen();
@@ -270,6 +274,43 @@ void tst_ChatStore::destructionFlushesPending()
         ChatStore reopened;
         QVERIFY(reopened.open(location()));
         QCOMPARE(reopened.messageCount(), 25);
+    }
+}
+
+void tst_ChatStore::reopenWhileAppendsInFlight_data()
+{
+    QTest::addColumn<bool>("sqlite"); // what the store is re-opened as
+    QTest::newRow("to another folder") << true;
+    QTest::newRow("to memory") << false;
+}
+
+void tst_ChatStore::reopenWhileAppendsInFlight()
+{
+    // open() first answers every append of the store it replaces: when it returns, the old
+    // writer has committed them and queued their delivery, and open() delivered them itself.
+    // That queued delivery must die with the old backend; run against a freed backend (or
+    // the new one at its address) it is a use-after-free, which the scribbled freed memory
+    // this test runs with (GLIBC_TUNABLES in tests/server/CMakeLists.txt) turns into a crash.
+    QFETCH(bool, sqlite);
+    QTemporaryDir other;
+    QVERIFY(other.isValid());
+    ChatStore store;
+    QVERIFY(store.open(m_dir->path()));
+    for (int round = 0; round < 20; ++round) {
+        Appended old;
+        for (int i = 0; i < 10; ++i)
+            store.append(draft(u"r"_s, QString::number(i)), old.callback());
+        const QString next = round % 2 ? m_dir->path() : (sqlite ? other.path() : u":memory:"_s);
+        QVERIFY2(store.open(next), qPrintable(store.errorString()));
+        QCOMPARE(old.stored.size(), 10); // all answered by the store they were appended to
+        QCOMPARE(old.errors, QStringList(10, QString()));
+
+        Appended fresh;
+        store.append(draft(u"r"_s, u"after"_s), fresh.callback());
+        QTRY_COMPARE(fresh.stored.size(), 1);
+        QCOMPARE(fresh.errors.first(), QString());
+        QCOMPARE(fresh.stored.first().id, store.messageCount()); // the new store's id
+        QCOMPARE(old.stored.size(), 10); // nothing of the old store ran against the new one
     }
 }
 
