@@ -281,7 +281,7 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
         // a queue that is gone.
         if (!self || m_state == State::Closed || m_overflowed)
             return;
-        handlePacket(packet, false);
+        handlePacket(packet);
     }
 }
 
@@ -378,7 +378,7 @@ void EngineIoSession::onWebSocketText(const QByteArray &utf8, WebSocketConnectio
         finish(CloseReason::ParseError, packet.error().toString());
         return;
     }
-    handlePacket(*packet, false);
+    handlePacket(*packet);
 }
 
 void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket)
@@ -393,10 +393,10 @@ void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnec
         finish(CloseReason::ParseError, packet.error().toString());
         return;
     }
-    handlePacket(*packet, false);
+    handlePacket(*packet);
 }
 
-void EngineIoSession::handlePacket(const Packet &packet, bool)
+void EngineIoSession::handlePacket(const Packet &packet)
 {
     if (m_overflowed)
         return; // closing: its answers could not be queued

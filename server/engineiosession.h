@@ -119,7 +119,7 @@ private:
     void overflow(const QString &detail);
     void dropForBudget(const char *why) override;
     void respondToPoll(QList<EngineIo::Packet> packets);
-    void handlePacket(const EngineIo::Packet &packet, bool fromProbe);
+    void handlePacket(const EngineIo::Packet &packet);
     void onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket);
     void onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket);
     void completeUpgrade();
