@@ -450,7 +450,7 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
                                                const HttpRequest &request,
                                                EngineIoSession::Transport transport)
 {
-    auto *session = new EngineIoSession(generateSid(), version, request, this);
+    auto *session = new EngineIoSession(generateSid(), version, request, this, m_traffic);
     session->m_transport = transport;
     m_sessions.insert(session->sid(), session);
     ++m_sessionsByAddress[peerKey(request.remoteAddress)];

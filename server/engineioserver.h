@@ -63,8 +63,8 @@ public:
     int sessionCount() const { return int(m_sessions.size()); }
 
     //! \brief Bytes read from and written to all transports since the start (payload bytes).
-    quint64 bytesReceived() const { return m_bytesIn; }
-    quint64 bytesSent() const { return m_bytesOut; }
+    quint64 bytesReceived() const { return m_traffic.bytesIn; }
+    quint64 bytesSent() const { return m_traffic.bytesOut; }
 
     //! \brief What every session's polling queue and WebSocket owe their clients, against
     //! EngineIoOptions::maxSendTotal.
@@ -82,6 +82,10 @@ public:
     //! EngineIoOptions::allowedHosts. A request without Host (HTTP/1.0) is allowed: every
     //! browser sends one.
     bool isHostAllowed(const HttpRequest &request) const;
+    //! \brief The reference server's error body, {"code":N,"message":"..."}; \a message
+    //! (plain ASCII, no quotes) replaces the standard one, as the reference's allowRequest()
+    //! does. Sessions answer their own bad requests with it.
+    static HttpResponse errorResponse(int code, int status = 400, const QByteArray &message = {});
     //! \brief Open sessions whose handshake came from \a address (an IPv6 one: from its /64,
     //! see peerKey()).
     int sessionCount(const QHostAddress &address) const
@@ -97,7 +101,6 @@ Q_SIGNALS:
     void otherRequest(HttpConnection *connection, const HttpRequest &request, bool *handled);
 
 private:
-    friend class EngineIoSession;
     struct Checked;
 
     void applyListenerSettings();
@@ -108,9 +111,6 @@ private:
                                    EngineIoSession::Transport transport);
     void onSessionClosed(EngineIoSession *session);
     bool isOriginAllowed(const HttpRequest &request) const;
-    //! The reference server's error body, {"code":N,"message":"..."}; \a message (plain
-    //! ASCII, no quotes) replaces the standard one, as the reference's allowRequest() does.
-    static HttpResponse errorResponse(int code, int status = 400, const QByteArray &message = {});
     //! The refusal of a new session over the caps, or nothing.
     std::optional<HttpResponse> admitSession(const HttpRequest &request);
     void updateOwnNames();
@@ -129,8 +129,7 @@ private:
     bool m_anyHost = false;
     QDeadlineTimer m_refusalLogQuiet; //!< refusals are logged at most every few seconds
     QString m_errorString;
-    quint64 m_bytesIn = 0;
-    quint64 m_bytesOut = 0;
+    TrafficCounters m_traffic; //!< its sessions add to it
 };
 
 } // namespace Confab

@@ -27,9 +27,11 @@ qint64 costOf(const Packet &packet)
 } // namespace
 
 EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
-                                 const HttpRequest &handshake, EngineIoServer *server)
+                                 const HttpRequest &handshake, EngineIoServer *server,
+                                 TrafficCounters &traffic)
     : QObject(server)
     , m_server(server)
+    , m_traffic(traffic)
     , m_sid(sid)
     , m_version(version)
     , m_handshake(handshake)
@@ -215,7 +217,7 @@ void EngineIoSession::respondToPoll(QList<Packet> packets)
     }
     m_server->applyCors(m_heldPollRequest, response);
     m_packetsOut += packets.size();
-    m_server->m_bytesOut += response.body.size();
+    m_traffic.bytesOut += response.body.size();
     connection->respond(response);
 }
 
@@ -260,7 +262,7 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
         packets = binaryBody ? EngineIo::Payload::decodeV3Binary(request.body, limits)
                              : EngineIo::Payload::decodeV3Text(request.body, limits);
     }
-    m_server->m_bytesIn += request.body.size();
+    m_traffic.bytesIn += request.body.size();
     if (!packets) {
         qCInfo(lcEngineIo) << m_sid << "closing: bad POST payload:" << packets.error().toString();
         HttpResponse response = EngineIoServer::errorResponse(3);
@@ -279,7 +281,7 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
         // a queue that is gone.
         if (!self || m_state == State::Closed || m_overflowed)
             return;
-        handlePacket(packet, false);
+        handlePacket(packet);
     }
 }
 
@@ -342,7 +344,7 @@ void EngineIoSession::writeToWebSocket(WebSocketConnection *socket, const Packet
     const std::optional<char> prefix = EngineIo::framePrefix(packet, m_version);
     const char type = prefix.value_or(0);
     const QByteArrayView head(&type, prefix ? 1 : 0);
-    m_server->m_bytesOut += head.size() + packet.data.size();
+    m_traffic.bytesOut += head.size() + packet.data.size();
     socket->queueMessage(packet.binary, head, packet.data);
 }
 
@@ -350,7 +352,7 @@ void EngineIoSession::onWebSocketText(const QByteArray &utf8, WebSocketConnectio
 {
     if (m_state == State::Closed)
         return;
-    m_server->m_bytesIn += utf8.size();
+    m_traffic.bytesIn += utf8.size();
     Protocol::Limits limits;
     limits.maxPayload = m_server->options().maxPayload;
     auto packet = EngineIo::decodeText(utf8, limits);
@@ -376,14 +378,14 @@ void EngineIoSession::onWebSocketText(const QByteArray &utf8, WebSocketConnectio
         finish(CloseReason::ParseError, packet.error().toString());
         return;
     }
-    handlePacket(*packet, false);
+    handlePacket(*packet);
 }
 
 void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket)
 {
     if (m_state == State::Closed || socket != m_webSocket)
         return;
-    m_server->m_bytesIn += bytes.size();
+    m_traffic.bytesIn += bytes.size();
     Protocol::Limits limits;
     limits.maxPayload = m_server->options().maxPayload;
     auto packet = EngineIo::decodeBinary(bytes, m_version, limits);
@@ -391,10 +393,10 @@ void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnec
         finish(CloseReason::ParseError, packet.error().toString());
         return;
     }
-    handlePacket(*packet, false);
+    handlePacket(*packet);
 }
 
-void EngineIoSession::handlePacket(const Packet &packet, bool)
+void EngineIoSession::handlePacket(const Packet &packet)
 {
     if (m_overflowed)
         return; // closing: its answers could not be queued

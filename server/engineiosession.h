@@ -18,6 +18,16 @@ namespace Confab {
 
 class EngineIoServer;
 
+//! \brief Payload bytes through every transport of a server's sessions.
+//!
+//! The server owns one and hands it to each session it creates, so that a session adds to
+//! it with a plain addition per frame, without reaching into the server.
+struct TrafficCounters
+{
+    quint64 bytesIn = 0;
+    quint64 bytesOut = 0;
+};
+
 //! \brief One client's Engine.IO session: its transport, heartbeat, upgrade and send queue.
 //!
 //! Created by EngineIoServer on a handshake. The session starts on long-polling or on a
@@ -46,8 +56,9 @@ public:
     };
     Q_ENUM(CloseReason)
 
+    //! \a traffic, which the session adds its bytes to, must outlive it.
     EngineIoSession(const QString &sid, EngineIo::Version version, const HttpRequest &handshake,
-                    EngineIoServer *server);
+                    EngineIoServer *server, TrafficCounters &traffic);
     ~EngineIoSession() override;
 
     QString sid() const { return m_sid; }
@@ -108,7 +119,7 @@ private:
     void overflow(const QString &detail);
     void dropForBudget(const char *why) override;
     void respondToPoll(QList<EngineIo::Packet> packets);
-    void handlePacket(const EngineIo::Packet &packet, bool fromProbe);
+    void handlePacket(const EngineIo::Packet &packet);
     void onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket);
     void onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket);
     void completeUpgrade();
@@ -120,6 +131,7 @@ private:
     void writeToWebSocket(WebSocketConnection *socket, const EngineIo::Packet &packet);
 
     EngineIoServer *m_server;
+    TrafficCounters &m_traffic;
     const QString m_sid;
     const EngineIo::Version m_version;
     const HttpRequest m_handshake;

@@ -19,7 +19,7 @@ namespace Confab {
 
 using SocketIo::PacketType;
 
-// One client in one namespace.
+// One client in one namespace. Owned by its Client; its Namespace only indexes it by sid.
 struct SocketIoServer::Socket
 {
     QString sid;
@@ -37,12 +37,36 @@ struct SocketIoServer::Socket
     QHash<qint64, AckCallback> pendingAcks;
 };
 
-// One Engine.IO session and the namespaces it joined.
+// One Engine.IO session and the namespaces it joined; owned by m_clients, under its session.
 struct SocketIoServer::Client
 {
+    explicit Client(EngineIoSession *engineSession)
+        : key(engineSession)
+        , session(engineSession)
+    { }
+
+    Socket *socket(const QString &nsp) const
+    {
+        const auto it = sockets.find(nsp);
+        return it == sockets.end() ? nullptr : it->second.get();
+    }
+    //! The namespaces joined, as a copy: a disconnect handler may remove sockets while the
+    //! caller walks them.
+    QStringList namespaces() const
+    {
+        QStringList names;
+        names.reserve(qsizetype(sockets.size()));
+        for (const auto &[nsp, socket] : sockets)
+            names.append(nsp);
+        return names;
+    }
+
+    //! This client's key in m_clients (the session's address, valid as a key to the end).
+    EngineIoSession *const key;
     QPointer<EngineIoSession> session;
     SocketIo::Decoder decoder;
-    QHash<QString, Socket *> sockets; // nsp → socket
+    //! nsp → socket: the one owner of the sockets. A handful per client at most.
+    std::unordered_map<QString, std::unique_ptr<Socket>> sockets;
     //! Namespaces whose connect handler refused this session: never asked again (see
     //! refuseRepeatedConnect()).
     QSet<QString> refused;
@@ -60,7 +84,8 @@ struct SocketIoServer::Namespace
     QHash<QString, AsyncEventHandler> asyncHandlers;
     CatchAllHandler catchAll;
     std::unique_ptr<Adapter> adapter;
-    QHash<QString, Socket *> sockets; // sid → socket (owned)
+    //! sid → socket, owned by its Client: the per-recipient lookup of a broadcast.
+    QHash<QString, Socket *> sockets;
 };
 
 struct Ack::State
@@ -146,13 +171,11 @@ SocketIoServer::~SocketIoServer()
     m_closing = true;
     for (EngineIoSession *session : m_engine->sessions())
         session->disconnect(this);
-    for (Client *client : std::as_const(m_clients))
-        delete client;
+    // The clients own the sockets; their connect timers run on the engine's wheel, so they
+    // go before the engine.
     m_clients.clear();
-    for (auto &ns : m_namespaceStore) {
-        qDeleteAll(ns->sockets);
+    for (auto &ns : m_namespaceStore)
         ns->sockets.clear();
-    }
     m_engine.reset();
 }
 
@@ -277,16 +300,16 @@ void SocketIoServer::onAny(CatchAllHandler handler, const QString &nsp)
 
 void SocketIoServer::onSessionOpened(EngineIoSession *session)
 {
-    auto *client = new Client;
-    client->session = session;
+    auto owned = std::make_unique<Client>(session);
+    Client *client = owned.get();
     Protocol::Limits limits;
     limits.maxPayload = m_options.engine.maxPayload;
     client->decoder = SocketIo::Decoder(limits);
-    m_clients.insert(session, client);
+    m_clients.insert_or_assign(session, std::move(owned));
 
     client->connectTimer.setWheel(m_engine->timerWheel());
     client->connectTimer.setCallback([client] {
-        if (client->sockets.isEmpty() && client->session) {
+        if (client->sockets.empty() && client->session) {
             qCDebug(lcSocketIo) << client->session->sid() << "sent no CONNECT in time";
             client->session->close(EngineIoSession::CloseReason::ServerClose);
         }
@@ -298,13 +321,15 @@ void SocketIoServer::onSessionOpened(EngineIoSession *session)
                 onEnginePacket(client, packet.data, packet.binary);
             });
     connect(session, &EngineIoSession::closed, this,
-            [this, client](EngineIoSession::CloseReason reason) {
-                onSessionClosed(client, int(reason));
+            [this, session](EngineIoSession::CloseReason reason) {
+                onSessionClosed(session, int(reason));
             });
     connect(session, &EngineIoSession::transportChanged, this, [this, client] {
         const QString transport = client->session ? client->session->transportName() : QString();
-        for (Socket *socket : std::as_const(client->sockets))
-            Q_EMIT transportChanged(socket->sid, socket->nsp, transport);
+        for (const QString &nsp : client->namespaces()) {
+            if (const Socket *socket = client->socket(nsp))
+                Q_EMIT transportChanged(socket->sid, socket->nsp, transport);
+        }
     });
 
     if (session->version() == EngineIo::Version::V3) {
@@ -313,15 +338,19 @@ void SocketIoServer::onSessionOpened(EngineIoSession *session)
     }
 }
 
-void SocketIoServer::onSessionClosed(Client *client, int reason)
+void SocketIoServer::onSessionClosed(EngineIoSession *session, int reason)
 {
+    const auto it = m_clients.find(session);
+    if (it == m_clients.end())
+        return;
+    Client *client = it->second.get();
     const DisconnectReason why = reasonFor(EngineIoSession::CloseReason(reason));
-    const auto sockets = client->sockets.values();
-    for (Socket *socket : sockets)
-        removeSocket(socket, why);
-    m_clients.remove(m_clients.key(client));
-    client->connectTimer.stop();
-    delete client;
+    for (const QString &nsp : client->namespaces()) {
+        if (Socket *socket = client->socket(nsp)) // a handler may have removed it already
+            removeSocket(socket, why);
+    }
+    // By key, not by the iterator: the handlers above may have opened other clients.
+    m_clients.erase(session);
 }
 
 void SocketIoServer::protocolViolation(Client *client, const QString &detail)
@@ -386,7 +415,7 @@ void SocketIoServer::onEnginePacket(Client *client, const QByteArray &data, bool
         return;
     }
 
-    Socket *socket = client->sockets.value(packet.nsp);
+    Socket *socket = client->socket(packet.nsp);
     if (!socket) {
         protocolViolation(
                 client,
@@ -433,13 +462,14 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
         return;
     }
 
-    auto *socket = new Socket;
+    auto owned = std::make_unique<Socket>();
+    Socket *socket = owned.get();
     socket->sid = randomId();
     socket->nsp = ns->name;
     socket->client = client;
     socket->connectedAt = QDateTime::currentDateTimeUtc();
     ns->sockets.insert(socket->sid, socket);
-    client->sockets.insert(ns->name, socket);
+    client->sockets.emplace(ns->name, std::move(owned));
     ns->adapter->addAll(socket->sid, {socket->sid});
 
     ConnectResult result;
@@ -452,11 +482,8 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
             return; // the session ended inside the handler
     }
     if (!result.accepted) {
-        ns->adapter->removeAll(socket->sid);
-        ns->sockets.remove(socket->sid);
-        client->sockets.remove(ns->name);
+        detachSocket(socket);
         client->refused.insert(ns->name);
-        delete socket;
         SocketIo::Packet error
                 = SocketIo::Packet::connectError(ns->name, result.message, result.data);
         if (v3)
@@ -550,16 +577,25 @@ void SocketIoServer::deliver(Socket *socket, const QList<EngineIo::Packet> &fram
         socket->client->session->send(frames);
 }
 
+std::unique_ptr<SocketIoServer::Socket> SocketIoServer::detachSocket(Socket *socket)
+{
+    Namespace *ns = findNamespace(socket->nsp);
+    ns->adapter->removeAll(socket->sid);
+    ns->sockets.remove(socket->sid);
+    Client *client = socket->client;
+    const auto it = client->sockets.find(socket->nsp);
+    std::unique_ptr<Socket> owned = std::move(it->second);
+    client->sockets.erase(it);
+    return owned;
+}
+
 void SocketIoServer::removeSocket(Socket *socket, DisconnectReason reason)
 {
     Namespace *ns = findNamespace(socket->nsp);
     const QString sid = socket->sid;
     const bool wasConnected = !socket->connecting;
-    ns->adapter->removeAll(sid);
-    ns->sockets.remove(sid);
-    socket->client->sockets.remove(socket->nsp);
     const auto acks = std::exchange(socket->pendingAcks, {});
-    delete socket;
+    detachSocket(socket); // the socket is gone with the returned owner
 
     for (const AckCallback &callback : acks)
         callback(true, {});
@@ -689,12 +725,18 @@ void SocketIoServer::disconnectClient(const QString &sid, const QString &nsp, bo
         socket->closeRequested = socket->closeRequested || closeConnection;
         return;
     }
-    Client *client = socket->client;
-    QPointer<EngineIoSession> session = client->session;
+    EngineIoSession *const key = socket->client->key;
+    QPointer<EngineIoSession> session = socket->client->session;
     // Closing the connection leaves every namespace, each told so, so that no client
     // reconnects a namespace it was thrown out of.
-    const QList<Socket *> leaving = closeConnection ? client->sockets.values() : QList{socket};
-    for (Socket *s : leaving) {
+    const QStringList leaving
+            = closeConnection ? socket->client->namespaces() : QStringList{socket->nsp};
+    for (const QString &name : leaving) {
+        // A disconnect handler may have removed the socket, or closed the whole client.
+        const auto client = m_clients.find(key);
+        Socket *s = client == m_clients.end() ? nullptr : client->second->socket(name);
+        if (!s)
+            continue;
         if (session && !s->connecting)
             session->send(SocketIo::toEngineIoPackets(SocketIo::Packet::disconnect(s->nsp)));
         removeSocket(s, DisconnectReason::ServerNamespaceDisconnect);

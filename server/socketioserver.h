@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace Confab {
 
@@ -238,12 +239,14 @@ private:
     Namespace *ensureNamespace(const QString &nsp);
     Socket *findSocket(const QString &sid, const QString &nsp) const;
     void onSessionOpened(EngineIoSession *session);
-    void onSessionClosed(Client *client, int reason);
+    void onSessionClosed(EngineIoSession *session, int reason);
     void onEnginePacket(Client *client, const QByteArray &data, bool binary);
     void handleConnect(Client *client, const QString &nsp, const QVariant &auth);
     void handleEvent(Socket *socket, const QString &event, const QVariantList &args,
                      std::optional<qint64> id);
     void handleAck(Socket *socket, qint64 id, const QVariantList &args);
+    //! Unlinks \a socket from its namespace, rooms and client, and hands over its ownership.
+    std::unique_ptr<Socket> detachSocket(Socket *socket);
     void removeSocket(Socket *socket, DisconnectReason reason);
     void protocolViolation(Client *client, const QString &detail);
     void refuseRepeatedConnect(Client *client, const QString &nsp);
@@ -257,7 +260,9 @@ private:
     QHash<QString, Namespace *> m_namespaces;
     std::vector<std::unique_ptr<Namespace>> m_namespaceStore;
     QList<QRegularExpression> m_namespacePatterns;
-    QHash<EngineIoSession *, Client *> m_clients;
+    //! The one owner of the clients and, through them, of every socket; keyed by session so
+    //! that a session's events find their client in O(1).
+    std::unordered_map<EngineIoSession *, std::unique_ptr<Client>> m_clients;
     quint64 m_packetsIn = 0;
     quint64 m_packetsOut = 0;
     bool m_statsPending = false;

@@ -96,7 +96,7 @@ private:
     {
         QString sid;
         QString name;
-        QString author; //!< authorTag() of the CONNECT's "device", or empty
+        QString author; //!< SHA-256 (hex) of the CONNECT's "device", or empty
         QSet<QString> rooms;
         QDateTime since;
         TokenBucket messages; //!< `message`

@@ -52,7 +52,7 @@ public:
     //! HttpRequest::isWebSocketUpgrade() must hold already; this checks the version (13; else
     //! 426 naming it) and the key (16 bytes in base64; else 400).
     static std::optional<HttpResponse> checkHandshake(const HttpRequest &request);
-    //! \brief The 101 response for a request that passed handshakeError().
+    //! \brief The 101 response for a request that passed checkHandshake().
     static QByteArray handshakeResponse(const HttpRequest &request);
 
     //! \brief Answers \a request with 101 and takes over \a socket, whose read buffer must

@@ -48,6 +48,8 @@ private Q_SLOTS:
     void serverDisconnect();
     void closeConnectionLeavesEveryNamespace();
     void disconnectInsideConnectHandler();
+    void disconnectHandlerRemovesASibling_data();
+    void disconnectHandlerRemovesASibling();
     void malformedPacketsClose_data();
     void malformedPacketsClose();
     void connectTimeout();
@@ -515,6 +517,46 @@ void tst_SocketIoServer::disconnectInsideConnectHandler()
     QCOMPARE(ws.nextText(), "41"_ba);
     QTRY_COMPARE(disconnected.size(), 1);
     QCOMPARE(m_server->clientCount(), 0);
+}
+
+void tst_SocketIoServer::disconnectHandlerRemovesASibling_data()
+{
+    QTest::addColumn<bool>("serverCloses");
+    QTest::addRow("connection dropped") << false;
+    QTest::addRow("disconnectClient closes the connection") << true;
+}
+
+void tst_SocketIoServer::disconnectHandlerRemovesASibling()
+{
+    // A client leaving one namespace takes its other one along (as an app that keeps one
+    // presence per connection would). While a whole connection goes, the server walks the
+    // client's sockets: the walk used to hold a pointer to the one the handler had removed.
+    QFETCH(bool, serverCloses);
+    m_server->addNamespace(u"/admin"_s);
+    RawSocket ws;
+    const QString sid = join(ws);
+    const QString admin = join(ws, u"/admin"_s);
+    QVERIFY(!sid.isEmpty() && !admin.isEmpty());
+    QStringList handled;
+    const auto leaveTheOther
+            = [&](const QString &nsp, const QString &otherSid, const QString &otherNsp) {
+                  return [&, nsp, otherSid, otherNsp](const QString &gone, Reason) {
+                      handled.append(nsp + u' ' + gone);
+                      m_server->disconnectClient(otherSid, otherNsp);
+                  };
+              };
+    m_server->onDisconnect(leaveTheOther(u"/"_s, admin, u"/admin"_s), u"/"_s);
+    m_server->onDisconnect(leaveTheOther(u"/admin"_s, sid, u"/"_s), u"/admin"_s);
+    QSignalSpy disconnected(m_server.get(), &SocketIoServer::clientDisconnected);
+    if (serverCloses)
+        m_server->disconnectClient(sid, u"/"_s, true);
+    else
+        ws.socket.abort();
+    QTRY_COMPARE(disconnected.size(), 2);
+    handled.sort();
+    QCOMPARE(handled, (QStringList{u"/ "_s + sid, u"/admin "_s + admin}));
+    QCOMPARE(m_server->clientCount(), 0);
+    QTRY_COMPARE(m_server->engine()->sessionCount(), 0);
 }
 
 void tst_SocketIoServer::malformedPacketsClose_data()
