@@ -2,6 +2,7 @@
 #include "engineioclient.h"
 
 #include "clientlogging.h"
+#include "pollingtransport_p.h"
 
 #include <engineiopayload.h>
 
@@ -25,50 +26,15 @@ using EngineIo::PacketType;
 
 namespace {
 
-// python-engineio 4.3 refuses polling payloads of more than 16 packets (PROTOCOL.md §4.6).
-constexpr int MaxPacketsPerPost = 16;
-// Several packets share a POST only up to this many bytes: python-engineio 4.3's aiohttp driver
-// reads a body with one StreamReader.read(), which returns only the bytes that have arrived, so
-// big bodies get cut. One packet still goes alone, however large.
-constexpr qsizetype SoftPostBytes = 16 * 1024;
 // How long a graceful close over polling may wait for its last POST.
 constexpr int CloseGraceMs = 3000;
 // What the server may send before its handshake is read: an open packet is a few hundred bytes,
 // so anything near this is not an Engine.IO server (an HTML page, an endless stream...).
 constexpr qsizetype HandshakeResponseLimit = 64 * 1024;
-// How far QNetworkAccessManager may read an HTTP body ahead of this thread.
-constexpr qint64 ReplyReadBuffer = 64 * 1024;
-
 QByteArray truncated(QByteArrayView bytes)
 {
     constexpr qsizetype max = 120;
     return bytes.size() <= max ? bytes.toByteArray() : bytes.first(max).toByteArray() + "…";
-}
-
-// Bytes a packet takes in a v4 polling payload: type digit + text, or 'b' + base64.
-qsizetype payloadSize(const Packet &packet)
-{
-    if (packet.binary)
-        return 1 + (packet.data.size() + 2) / 3 * 4;
-    return 1 + packet.data.size();
-}
-
-QString replyError(QNetworkReply *reply, const QByteArray &replyBody)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    QString detail = reply->errorString();
-    if (status != 0) {
-        const QByteArray body = replyBody.trimmed();
-        detail = u"HTTP %1"_s.arg(status);
-        if (!body.isEmpty())
-            detail += u": "_s + QString::fromUtf8(truncated(body));
-    }
-    return detail;
-}
-
-bool isTlsError(QNetworkReply::NetworkError error)
-{
-    return error == QNetworkReply::SslHandshakeFailedError;
 }
 
 } // namespace
@@ -166,8 +132,9 @@ void EngineIoClient::close()
     // Polling: the close packet must reach the server in a POST before the session ends.
     discardWebSocket(m_probe, false);
     m_pausing = false;
+    m_polling->setClosing();
     m_closeTimer.start(CloseGraceMs);
-    flushPolling();
+    flush();
 }
 
 void EngineIoClient::abort()
@@ -184,7 +151,7 @@ bool EngineIoClient::send(const QList<Packet> &packets)
             // A WebSocket message carries binary as is; a polling payload as base64.
             const qsizetype size = m_transport == Transport::WebSocket
                     ? packet.data.size() + (packet.binary ? 0 : 1)
-                    : payloadSize(packet);
+                    : m_polling->wireSize(packet);
             if (size > *m_handshake.maxPayload) {
                 qCWarning(lcClientTransport)
                         << "not sending a packet of" << size << "bytes: the server accepts at most"
@@ -215,23 +182,6 @@ QUrl EngineIoClient::requestUrl(bool websocket) const
         query.addQueryItem(u"sid"_s, m_handshake.sid);
     url.setQuery(query);
     return url;
-}
-
-QNetworkRequest EngineIoClient::httpRequest() const
-{
-    QNetworkRequest request(requestUrl(false));
-    for (const auto &[name, value] : m_options.headers)
-        request.setRawHeader(name, value);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    // Engine.IO servers speak HTTP/1.1; h2 over TLS only adds ways to fail.
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-#if QT_CONFIG(ssl)
-    if (request.url().scheme() == "https"_L1)
-        request.setSslConfiguration(sslConfiguration());
-#endif
-    return request;
 }
 
 qsizetype EngineIoClient::receiveLimit() const
@@ -280,63 +230,6 @@ bool EngineIoClient::certificateTrusted(const QSslCertificate &peer,
 #endif
 }
 
-void EngineIoClient::watchReplySize(QNetworkReply *reply)
-{
-    // QNetworkReply would keep a whole body until finished(), and its HTTP thread reads ahead
-    // of this one without bound. A small read buffer makes it stop reading the socket until
-    // the bytes are taken here, where they are counted, so a hostile server can make the
-    // client hold at most the limit. A declared length over the limit is refused at once.
-    reply->setReadBufferSize(ReplyReadBuffer);
-    auto refuse = [this](qint64 bytes, bool declared) {
-        const qsizetype limit = receiveLimit();
-        qCInfo(lcClientTransport) << "refusing an HTTP response of" << bytes
-                                  << (declared ? "declared" : "received") << "bytes; the limit is"
-                                  << limit;
-        fail(CloseReason::ProtocolError,
-             u"the server sent an HTTP response larger than the client's limit of %1 bytes"_s.arg(
-                     limit));
-    };
-    connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply, refuse] {
-        bool ok = false;
-        const qint64 declared = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
-        if (ok && declared > receiveLimit())
-            refuse(declared, true);
-    });
-    connect(reply, &QNetworkReply::readyRead, this, [this, reply, refuse] {
-        QByteArray &body = m_replyBodies[reply];
-        body += reply->readAll();
-        if (body.size() > receiveLimit())
-            refuse(body.size(), false);
-    });
-}
-
-QByteArray EngineIoClient::takeBody(QNetworkReply *reply)
-{
-    return m_replyBodies.take(reply) + reply->readAll();
-}
-
-void EngineIoClient::watchReply(QNetworkReply *reply)
-{
-    watchReplySize(reply);
-#if QT_CONFIG(ssl)
-    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
-        if (certificateTrusted(reply->sslConfiguration().peerCertificate(), errors)) {
-            qCDebug(lcClientTransport) << "trusting the pinned certificate";
-            reply->ignoreSslErrors();
-        } else {
-            qCInfo(lcClientTransport) << "TLS errors:" << errors;
-        }
-    });
-    // Emitted before any request byte is sent: the place Qt documents for pinning checks.
-    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
-        if (!pinHolds(reply->sslConfiguration().peerCertificate()))
-            fail(CloseReason::TlsError, u"the server's certificate is not the pinned one"_s);
-    });
-#else
-    Q_UNUSED(reply);
-#endif
-}
-
 bool EngineIoClient::pinHolds(const QSslCertificate &peer) const
 {
 #if QT_CONFIG(ssl)
@@ -354,49 +247,57 @@ bool EngineIoClient::pinHolds(const QSslCertificate &peer) const
 
 void EngineIoClient::startPollingHandshake()
 {
-    QNetworkRequest request = httpRequest();
-    request.setTransferTimeout(m_options.connectTimeout);
-    qCDebug(lcClientTransport) << "GET" << request.url();
-    m_handshakeReply = m_nam->get(request);
-    watchReply(m_handshakeReply);
-    connect(m_handshakeReply, &QNetworkReply::finished, this, &EngineIoClient::onHandshakeFinished);
+    m_polling = new PollingTransport(m_options, m_nam, this);
+    m_polling->setReceiveLimit(receiveLimit());
+    connect(m_polling, &ClientTransport::packetsReceived, this, &EngineIoClient::onPollingPackets);
+    connect(m_polling, &ClientTransport::written, this, &EngineIoClient::onPollingWritten);
+    connect(m_polling, &ClientTransport::failed, this, &EngineIoClient::fail);
+    m_polling->open();
 }
 
-void EngineIoClient::onHandshakeFinished()
+void EngineIoClient::onPollingPackets(const QList<Packet> &packets)
 {
-    QNetworkReply *reply = m_handshakeReply;
-    m_handshakeReply = nullptr;
-    if (!reply)
-        return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
-    if (m_state != State::Opening)
-        return;
-    if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "handshake failed:" << detail;
-        fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
-             detail);
-        return;
-    }
-    qCDebug(lcClientTransport) << "handshake <" << truncated(body);
-    auto packets = EngineIo::Payload::decode(body, m_options.limits);
-    if (!packets || packets->isEmpty()) {
-        fail(CloseReason::ProtocolError,
-             u"bad handshake: "_s + (packets ? u"empty payload"_s : packets.error().toString()));
-        return;
-    }
     QPointer<EngineIoClient> self(this);
-    onOpenPacket(packets->first(), Transport::Polling);
-    for (qsizetype i = 1; self && m_state == State::Open && i < packets->size(); ++i)
-        handlePacket(packets->at(i));
-    if (!self || m_state != State::Open)
+    if (m_state == State::Opening) {
+        // The handshake: an open packet, perhaps followed by others.
+        onOpenPacket(packets.first(), Transport::Polling);
+        for (qsizetype i = 1; self && m_state == State::Open && i < packets.size(); ++i)
+            handlePacket(packets.at(i));
+        if (!self || m_state != State::Open)
+            return;
+        poll();
+        if (m_options.transports == TransportMode::Auto
+            && m_handshake.upgrades.contains("websocket"_L1))
+            startProbe();
+        flush();
         return;
-    poll();
-    if (m_options.transports == TransportMode::Auto
-        && m_handshake.upgrades.contains("websocket"_L1))
-        startProbe();
-    flush();
+    }
+    for (const Packet &packet : packets) {
+        if (!self || m_state != State::Open)
+            return;
+        handlePacket(packet);
+    }
+    if (!self || m_state != State::Open || m_transport != Transport::Polling)
+        return;
+    if (m_pausing)
+        maybeFinishPause();
+    else
+        poll();
+}
+
+void EngineIoClient::onPollingWritten()
+{
+    if (m_state == State::Closing) {
+        if (m_writeQueue.isEmpty())
+            fail(CloseReason::ClientClose, u"closed by the client"_s);
+        else
+            flush();
+        return;
+    }
+    if (m_pausing)
+        maybeFinishPause();
+    else
+        flush();
 }
 
 void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
@@ -411,6 +312,8 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
         return;
     }
     m_handshake = *handshake;
+    if (m_polling)
+        m_polling->setHandshake(m_handshake);
     m_transport = transport;
     m_connectTimer.stop();
     qCDebug(lcClientTransport) << "open: sid" << m_handshake.sid << "ping"
@@ -421,6 +324,8 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
     // From now on the server may send up to the full limit, not just a handshake.
     if (self && m_ws)
         setMessageLimit(m_ws);
+    if (self && m_polling)
+        m_polling->setReceiveLimit(receiveLimit());
     resetWatchdog();
     if (self)
         Q_EMIT transportChanged(transportName());
@@ -430,51 +335,9 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
 
 void EngineIoClient::poll()
 {
-    if (m_pollReply || m_transport != Transport::Polling || m_state != State::Open || m_pausing)
+    if (!m_polling || m_transport != Transport::Polling || m_state != State::Open || m_pausing)
         return;
-    QNetworkRequest request = httpRequest();
-    m_pollReply = m_nam->get(request);
-    watchReply(m_pollReply);
-    connect(m_pollReply, &QNetworkReply::finished, this, &EngineIoClient::onPollFinished);
-}
-
-void EngineIoClient::onPollFinished()
-{
-    QNetworkReply *reply = m_pollReply;
-    m_pollReply = nullptr;
-    if (!reply)
-        return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
-    if (m_state != State::Open && m_state != State::Closing)
-        return;
-    if (reply->error() != QNetworkReply::NoError) {
-        if (m_state == State::Closing)
-            return;
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "poll failed:" << detail;
-        fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
-             detail);
-        return;
-    }
-    qCDebug(lcClientTransport) << "poll <" << truncated(body);
-    auto packets = EngineIo::Payload::decode(body, m_options.limits);
-    if (!packets) {
-        fail(CloseReason::ProtocolError, packets.error().toString());
-        return;
-    }
-    QPointer<EngineIoClient> self(this);
-    for (const Packet &packet : std::as_const(*packets)) {
-        if (!self || m_state != State::Open)
-            return;
-        handlePacket(packet);
-    }
-    if (!self || m_state != State::Open || m_transport != Transport::Polling)
-        return;
-    if (m_pausing)
-        maybeFinishPause();
-    else
-        poll();
+    m_polling->poll();
 }
 
 void EngineIoClient::flush()
@@ -494,70 +357,9 @@ void EngineIoClient::flush()
             else
                 m_ws->sendTextMessage(QString::fromUtf8(frame.bytes));
         }
-    } else if (m_transport == Transport::Polling) {
-        flushPolling();
+    } else if (m_transport == Transport::Polling && m_polling && !m_pausing) {
+        m_polling->write(m_writeQueue);
     }
-}
-
-void EngineIoClient::flushPolling()
-{
-    if (m_postReply || m_pausing || m_writeQueue.isEmpty())
-        return;
-    const qsizetype maxBytes = m_handshake.maxPayload.value_or(0);
-    QList<Packet> batch;
-    qsizetype bytes = 0;
-    while (!m_writeQueue.isEmpty() && batch.size() < MaxPacketsPerPost) {
-        const qsizetype size = payloadSize(m_writeQueue.first()) + (batch.isEmpty() ? 0 : 1);
-        if (!batch.isEmpty()
-            && ((maxBytes > 0 && bytes + size > maxBytes) || bytes + size > SoftPostBytes))
-            break;
-        bytes += size;
-        batch.append(m_writeQueue.takeFirst());
-    }
-    const QByteArray body = EngineIo::Payload::encode(batch);
-    qCDebug(lcClientTransport) << "POST >" << truncated(body);
-    QNetworkRequest request = httpRequest();
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "text/plain;charset=UTF-8"_ba);
-    request.setTransferTimeout(qMax(m_options.connectTimeout, 1000));
-    m_postReply = m_nam->post(request, body);
-    watchReply(m_postReply);
-    connect(m_postReply, &QNetworkReply::finished, this, &EngineIoClient::onPostFinished);
-}
-
-void EngineIoClient::onPostFinished()
-{
-    QNetworkReply *reply = m_postReply;
-    m_postReply = nullptr;
-    if (!reply)
-        return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
-    if (m_state != State::Open && m_state != State::Closing)
-        return;
-    if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "POST failed:" << detail;
-        fail(m_state == State::Closing            ? CloseReason::ClientClose
-                     : isTlsError(reply->error()) ? CloseReason::TlsError
-                                                  : CloseReason::TransportError,
-             detail);
-        return;
-    }
-    // Node answers "ok", python-engineio "OK" (PROTOCOL.md §1.5).
-    const QByteArray answer = body.trimmed();
-    if (answer.compare("ok", Qt::CaseInsensitive) != 0)
-        qCDebug(lcClientTransport) << "unexpected POST answer" << truncated(answer);
-    if (m_state == State::Closing) {
-        if (m_writeQueue.isEmpty())
-            fail(CloseReason::ClientClose, u"closed by the client"_s);
-        else
-            flushPolling();
-        return;
-    }
-    if (m_pausing)
-        maybeFinishPause();
-    else
-        flushPolling();
 }
 
 // --- WebSocket ---------------------------------------------------------------------------
@@ -744,7 +546,7 @@ void EngineIoClient::pausePolling()
 
 void EngineIoClient::maybeFinishPause()
 {
-    if (!m_pausing || m_pollReply || m_postReply)
+    if (!m_pausing || (m_polling && m_polling->isBusy()))
         return;
     finishUpgrade();
 }
@@ -824,26 +626,16 @@ void EngineIoClient::teardown(bool graceful)
     m_watchdog.stop();
     m_connectTimer.stop();
     m_closeTimer.stop();
-    discardReply(m_handshakeReply);
-    discardReply(m_pollReply);
-    discardReply(m_postReply);
+    if (m_polling) {
+        m_polling->disconnect(this);
+        m_polling->shutdown(false);
+        m_polling = nullptr;
+    }
     discardWebSocket(m_ws, graceful);
     discardWebSocket(m_probe, false);
     m_writeQueue.clear();
     m_pausing = false;
     m_transport = Transport::None;
-}
-
-void EngineIoClient::discardReply(QPointer<QNetworkReply> &reply)
-{
-    if (!reply)
-        return;
-    QNetworkReply *r = reply;
-    reply = nullptr;
-    m_replyBodies.remove(r);
-    r->disconnect(this);
-    r->abort();
-    r->deleteLater();
 }
 
 void EngineIoClient::discardWebSocket(QPointer<QWebSocket> &socket, bool graceful)

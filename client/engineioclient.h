@@ -16,14 +16,14 @@
 #include <QtNetwork/qtnetworkglobal.h>
 
 class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
 class QWebSocket;
 class QSslCertificate;
 class QSslConfiguration;
 class QSslError;
 
 namespace Confab::Client {
+
+class PollingTransport;
 
 //! \brief One Engine.IO v4 session over long-polling, WebSocket, or polling upgraded to
 //! WebSocket.
@@ -117,13 +117,8 @@ private:
 
     void setState(State state);
     QUrl requestUrl(bool websocket) const;
-    QNetworkRequest httpRequest() const;
     //! The most a server may send in one HTTP response or WebSocket message right now.
     qsizetype receiveLimit() const;
-    void watchReply(QNetworkReply *reply);
-    void watchReplySize(QNetworkReply *reply);
-    //! The reply's whole body: what watchReplySize() has taken so far and the rest.
-    QByteArray takeBody(QNetworkReply *reply);
     void setMessageLimit(QWebSocket *ws) const;
 #if QT_CONFIG(ssl)
     QSslConfiguration sslConfiguration() const;
@@ -133,16 +128,14 @@ private:
     bool pinHolds(const QSslCertificate &peer) const;
 
     void startPollingHandshake();
-    void onHandshakeFinished();
+    void onPollingPackets(const QList<EngineIo::Packet> &packets);
+    void onPollingWritten();
     void startWebSocket();
     QWebSocket *createWebSocket();
     void onOpenPacket(const EngineIo::Packet &packet, Transport transport);
 
     void poll();
-    void onPollFinished();
     void flush();
-    void flushPolling();
-    void onPostFinished();
 
     void startProbe();
     void onProbeText(const QString &text);
@@ -159,7 +152,6 @@ private:
 
     void fail(CloseReason reason, const QString &detail);
     void teardown(bool graceful);
-    void discardReply(QPointer<QNetworkReply> &reply);
     void discardWebSocket(QPointer<QWebSocket> &socket, bool graceful);
 
     Options m_options;
@@ -167,11 +159,7 @@ private:
     Transport m_transport = Transport::None;
     EngineIo::Handshake m_handshake;
     QNetworkAccessManager *m_nam = nullptr;
-    QPointer<QNetworkReply> m_handshakeReply;
-    QPointer<QNetworkReply> m_pollReply;
-    QPointer<QNetworkReply> m_postReply;
-    //! Bodies of the replies above, read while they arrive (see watchReplySize()).
-    QHash<QNetworkReply *, QByteArray> m_replyBodies;
+    QPointer<PollingTransport> m_polling;
     QPointer<QWebSocket> m_ws;
     QPointer<QWebSocket> m_probe;
     QList<EngineIo::Packet> m_writeQueue;
