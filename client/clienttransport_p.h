@@ -9,6 +9,7 @@
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
+#include <QtNetwork/qtnetworkglobal.h>
 
 class QSslCertificate;
 class QSslConfiguration;
