@@ -2,19 +2,10 @@
 #include "engineioclient.h"
 
 #include "clientlogging.h"
+#include "pollingtransport_p.h"
+#include "websockettransport_p.h"
 
-#include <engineiopayload.h>
-
-#include <QtCore/QRandomGenerator>
 #include <QtNetwork/QNetworkAccessManager>
-#include <QtNetwork/QNetworkReply>
-#include <QtNetwork/QNetworkRequest>
-#include <QtWebSockets/QWebSocket>
-#if QT_CONFIG(ssl)
-#    include <QtNetwork/QSslCertificate>
-#    include <QtNetwork/QSslConfiguration>
-#    include <QtNetwork/QSslError>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -25,51 +16,11 @@ using EngineIo::PacketType;
 
 namespace {
 
-// python-engineio 4.3 refuses polling payloads of more than 16 packets (PROTOCOL.md §4.6).
-constexpr int MaxPacketsPerPost = 16;
-// Several packets share a POST only up to this many bytes: python-engineio 4.3's aiohttp driver
-// reads a body with one StreamReader.read(), which returns only the bytes that have arrived, so
-// big bodies get cut. One packet still goes alone, however large.
-constexpr qsizetype SoftPostBytes = 16 * 1024;
 // How long a graceful close over polling may wait for its last POST.
 constexpr int CloseGraceMs = 3000;
 // What the server may send before its handshake is read: an open packet is a few hundred bytes,
 // so anything near this is not an Engine.IO server (an HTML page, an endless stream...).
 constexpr qsizetype HandshakeResponseLimit = 64 * 1024;
-// How far QNetworkAccessManager may read an HTTP body ahead of this thread.
-constexpr qint64 ReplyReadBuffer = 64 * 1024;
-
-QByteArray truncated(QByteArrayView bytes)
-{
-    constexpr qsizetype max = 120;
-    return bytes.size() <= max ? bytes.toByteArray() : bytes.first(max).toByteArray() + "…";
-}
-
-// Bytes a packet takes in a v4 polling payload: type digit + text, or 'b' + base64.
-qsizetype payloadSize(const Packet &packet)
-{
-    if (packet.binary)
-        return 1 + (packet.data.size() + 2) / 3 * 4;
-    return 1 + packet.data.size();
-}
-
-QString replyError(QNetworkReply *reply, const QByteArray &replyBody)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    QString detail = reply->errorString();
-    if (status != 0) {
-        const QByteArray body = replyBody.trimmed();
-        detail = u"HTTP %1"_s.arg(status);
-        if (!body.isEmpty())
-            detail += u": "_s + QString::fromUtf8(truncated(body));
-    }
-    return detail;
-}
-
-bool isTlsError(QNetworkReply::NetworkError error)
-{
-    return error == QNetworkReply::SslHandshakeFailedError;
-}
 
 } // namespace
 
@@ -108,15 +59,20 @@ EngineIoClient::~EngineIoClient()
 
 QString EngineIoClient::transportName() const
 {
-    switch (m_transport) {
-    case Transport::Polling:
-        return u"polling"_s;
-    case Transport::WebSocket:
-        return u"websocket"_s;
-    case Transport::None:
-        break;
-    }
-    return {};
+    // A transport carries the session only once the handshake is done.
+    if (!m_transport || (m_state != State::Open && m_state != State::Closing))
+        return {};
+    return m_transport->name();
+}
+
+bool EngineIoClient::isWebSocket() const
+{
+    return !transportName().isEmpty() && !polling();
+}
+
+PollingTransport *EngineIoClient::polling() const
+{
+    return qobject_cast<PollingTransport *>(m_transport.data());
 }
 
 void EngineIoClient::setState(State state)
@@ -158,16 +114,19 @@ void EngineIoClient::close()
     }
     setState(State::Closing);
     m_writeQueue.append(Packet::of(PacketType::Close));
-    if (m_transport == Transport::WebSocket) {
+    PollingTransport *const pollingTransport = polling();
+    if (!pollingTransport) {
+        // The WebSocket sends the close packet, then its close handshake while it lingers.
         flush();
         fail(CloseReason::ClientClose, u"closed by the client"_s);
         return;
     }
     // Polling: the close packet must reach the server in a POST before the session ends.
-    discardWebSocket(m_probe, false);
+    discardTransport(std::exchange(m_probe, nullptr), false);
     m_pausing = false;
+    pollingTransport->setClosing();
     m_closeTimer.start(CloseGraceMs);
-    flushPolling();
+    flush();
 }
 
 void EngineIoClient::abort()
@@ -181,10 +140,7 @@ bool EngineIoClient::send(const QList<Packet> &packets)
         return false;
     if (m_handshake.maxPayload) {
         for (const Packet &packet : packets) {
-            // A WebSocket message carries binary as is; a polling payload as base64.
-            const qsizetype size = m_transport == Transport::WebSocket
-                    ? packet.data.size() + (packet.binary ? 0 : 1)
-                    : payloadSize(packet);
+            const qsizetype size = m_transport->wireSize(packet);
             if (size > *m_handshake.maxPayload) {
                 qCWarning(lcClientTransport)
                         << "not sending a packet of" << size << "bytes: the server accepts at most"
@@ -198,208 +154,42 @@ bool EngineIoClient::send(const QList<Packet> &packets)
     return true;
 }
 
-QUrl EngineIoClient::requestUrl(bool websocket) const
-{
-    QUrl url = websocket ? m_options.wsUrl : m_options.httpUrl;
-    QUrlQuery query = m_options.query;
-    query.addQueryItem(u"EIO"_s, u"4"_s);
-    query.addQueryItem(u"transport"_s, websocket ? u"websocket"_s : u"polling"_s);
-    if (!websocket) {
-        // A cache buster, as every official client sends; servers ignore its value.
-        const auto self = const_cast<EngineIoClient *>(this);
-        query.addQueryItem(u"t"_s,
-                           QString::number(QRandomGenerator::global()->generate(), 36)
-                                   + QString::number(++self->m_cacheBuster, 36));
-    }
-    if (!m_handshake.sid.isEmpty())
-        query.addQueryItem(u"sid"_s, m_handshake.sid);
-    url.setQuery(query);
-    return url;
-}
-
-QNetworkRequest EngineIoClient::httpRequest() const
-{
-    QNetworkRequest request(requestUrl(false));
-    for (const auto &[name, value] : m_options.headers)
-        request.setRawHeader(name, value);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    // Engine.IO servers speak HTTP/1.1; h2 over TLS only adds ways to fail.
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-#if QT_CONFIG(ssl)
-    if (request.url().scheme() == "https"_L1)
-        request.setSslConfiguration(sslConfiguration());
-#endif
-    return request;
-}
-
 qsizetype EngineIoClient::receiveLimit() const
 {
     const qsizetype limit = m_options.limits.maxPayload;
     return m_state == State::Opening ? qMin(limit, HandshakeResponseLimit) : limit;
 }
 
-#if QT_CONFIG(ssl)
-QSslConfiguration EngineIoClient::sslConfiguration() const
-{
-    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-    // A pin restricts: with no CA to consult (this also stops Qt loading the system's on
-    // demand), every certificate fails verification and sslErrors decides, accepting only the
-    // pinned one. A CA that vouches for another certificate is not asked.
-    if (!m_options.trustedCertificateSha256.isEmpty())
-        config.setCaCertificates({});
-    return config;
-}
-#endif
-
-bool EngineIoClient::certificateTrusted(const QSslCertificate &peer,
-                                        const QList<QSslError> &errors) const
-{
-#if QT_CONFIG(ssl)
-    const QByteArray &pin = m_options.trustedCertificateSha256;
-    if (pin.isEmpty())
-        return false;
-    // The server proved in the handshake that it holds the leaf's key, so a leaf that is the
-    // pinned certificate settles every complaint (self-signed, wrong host, unknown issuer...).
-    if (!peer.isNull())
-        return peer.digest(QCryptographicHash::Sha256) == pin;
-    // Without the leaf, every complaint must be about the pinned certificate.
-    if (errors.isEmpty())
-        return false;
-    for (const QSslError &error : errors) {
-        const QSslCertificate cert = error.certificate();
-        if (cert.isNull() || cert.digest(QCryptographicHash::Sha256) != pin)
-            return false;
-    }
-    return true;
-#else
-    Q_UNUSED(peer);
-    Q_UNUSED(errors);
-    return false;
-#endif
-}
-
-void EngineIoClient::watchReplySize(QNetworkReply *reply)
-{
-    // QNetworkReply would keep a whole body until finished(), and its HTTP thread reads ahead
-    // of this one without bound. A small read buffer makes it stop reading the socket until
-    // the bytes are taken here, where they are counted, so a hostile server can make the
-    // client hold at most the limit. A declared length over the limit is refused at once.
-    reply->setReadBufferSize(ReplyReadBuffer);
-    auto refuse = [this](qint64 bytes, bool declared) {
-        const qsizetype limit = receiveLimit();
-        qCInfo(lcClientTransport) << "refusing an HTTP response of" << bytes
-                                  << (declared ? "declared" : "received") << "bytes; the limit is"
-                                  << limit;
-        fail(CloseReason::ProtocolError,
-             u"the server sent an HTTP response larger than the client's limit of %1 bytes"_s.arg(
-                     limit));
-    };
-    connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply, refuse] {
-        bool ok = false;
-        const qint64 declared = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
-        if (ok && declared > receiveLimit())
-            refuse(declared, true);
-    });
-    connect(reply, &QNetworkReply::readyRead, this, [this, reply, refuse] {
-        QByteArray &body = m_replyBodies[reply];
-        body += reply->readAll();
-        if (body.size() > receiveLimit())
-            refuse(body.size(), false);
-    });
-}
-
-QByteArray EngineIoClient::takeBody(QNetworkReply *reply)
-{
-    return m_replyBodies.take(reply) + reply->readAll();
-}
-
-void EngineIoClient::watchReply(QNetworkReply *reply)
-{
-    watchReplySize(reply);
-#if QT_CONFIG(ssl)
-    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
-        if (certificateTrusted(reply->sslConfiguration().peerCertificate(), errors)) {
-            qCDebug(lcClientTransport) << "trusting the pinned certificate";
-            reply->ignoreSslErrors();
-        } else {
-            qCInfo(lcClientTransport) << "TLS errors:" << errors;
-        }
-    });
-    // Emitted before any request byte is sent: the place Qt documents for pinning checks.
-    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
-        if (!pinHolds(reply->sslConfiguration().peerCertificate()))
-            fail(CloseReason::TlsError, u"the server's certificate is not the pinned one"_s);
-    });
-#else
-    Q_UNUSED(reply);
-#endif
-}
-
-bool EngineIoClient::pinHolds(const QSslCertificate &peer) const
-{
-#if QT_CONFIG(ssl)
-    // The empty CA list already sends every certificate through certificateTrusted(); this
-    // checks again once the connection is up, whatever trust store Qt ended up using.
-    const QByteArray &pin = m_options.trustedCertificateSha256;
-    return pin.isEmpty() || (!peer.isNull() && peer.digest(QCryptographicHash::Sha256) == pin);
-#else
-    Q_UNUSED(peer);
-    return true;
-#endif
-}
-
-// --- polling -----------------------------------------------------------------------------
+// --- opening -------------------------------------------------------------------------------
 
 void EngineIoClient::startPollingHandshake()
 {
-    QNetworkRequest request = httpRequest();
-    request.setTransferTimeout(m_options.connectTimeout);
-    qCDebug(lcClientTransport) << "GET" << request.url();
-    m_handshakeReply = m_nam->get(request);
-    watchReply(m_handshakeReply);
-    connect(m_handshakeReply, &QNetworkReply::finished, this, &EngineIoClient::onHandshakeFinished);
+    auto *transport = new PollingTransport(m_options, m_nam, this);
+    m_transport = transport;
+    transport->setReceiveLimit(receiveLimit());
+    connect(transport, &ClientTransport::packetsReceived, this, &EngineIoClient::onPollingPackets);
+    connect(transport, &ClientTransport::written, this, &EngineIoClient::onPollingWritten);
+    connect(transport, &ClientTransport::failed, this, &EngineIoClient::fail);
+    transport->open();
 }
 
-void EngineIoClient::onHandshakeFinished()
+void EngineIoClient::startWebSocket()
 {
-    QNetworkReply *reply = m_handshakeReply;
-    m_handshakeReply = nullptr;
-    if (!reply)
-        return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
-    if (m_state != State::Opening)
-        return;
-    if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "handshake failed:" << detail;
-        fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
-             detail);
-        return;
-    }
-    qCDebug(lcClientTransport) << "handshake <" << truncated(body);
-    auto packets = EngineIo::Payload::decode(body, m_options.limits);
-    if (!packets || packets->isEmpty()) {
-        fail(CloseReason::ProtocolError,
-             u"bad handshake: "_s + (packets ? u"empty payload"_s : packets.error().toString()));
-        return;
-    }
-    QPointer<EngineIoClient> self(this);
-    onOpenPacket(packets->first(), Transport::Polling);
-    for (qsizetype i = 1; self && m_state == State::Open && i < packets->size(); ++i)
-        handlePacket(packets->at(i));
-    if (!self || m_state != State::Open)
-        return;
-    poll();
-    if (m_options.transports == TransportMode::Auto
-        && m_handshake.upgrades.contains("websocket"_L1))
-        startProbe();
-    flush();
+    auto *transport = new WebSocketTransport(m_options, this);
+    transport->setReceiveLimit(receiveLimit());
+    useWebSocket(transport);
+    transport->open();
 }
 
-void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
+void EngineIoClient::useWebSocket(WebSocketTransport *transport)
+{
+    m_transport = transport;
+    connect(transport, &ClientTransport::packetsReceived, this,
+            &EngineIoClient::onWebSocketPackets);
+    connect(transport, &ClientTransport::failed, this, &EngineIoClient::fail);
+}
+
+void EngineIoClient::onOpenPacket(const Packet &packet)
 {
     if (packet.type != PacketType::Open) {
         fail(CloseReason::ProtocolError, u"the server did not start with an open packet"_s);
@@ -411,7 +201,7 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
         return;
     }
     m_handshake = *handshake;
-    m_transport = transport;
+    m_transport->setHandshake(m_handshake);
     m_connectTimer.stop();
     qCDebug(lcClientTransport) << "open: sid" << m_handshake.sid << "ping"
                                << m_handshake.pingInterval << "+" << m_handshake.pingTimeout
@@ -419,8 +209,8 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
     QPointer<EngineIoClient> self(this);
     setState(State::Open);
     // From now on the server may send up to the full limit, not just a handshake.
-    if (self && m_ws)
-        setMessageLimit(m_ws);
+    if (self && m_transport)
+        m_transport->setReceiveLimit(receiveLimit());
     resetWatchdog();
     if (self)
         Q_EMIT transportChanged(transportName());
@@ -428,48 +218,31 @@ void EngineIoClient::onOpenPacket(const Packet &packet, Transport transport)
         Q_EMIT opened();
 }
 
-void EngineIoClient::poll()
-{
-    if (m_pollReply || m_transport != Transport::Polling || m_state != State::Open || m_pausing)
-        return;
-    QNetworkRequest request = httpRequest();
-    m_pollReply = m_nam->get(request);
-    watchReply(m_pollReply);
-    connect(m_pollReply, &QNetworkReply::finished, this, &EngineIoClient::onPollFinished);
-}
+// --- polling -------------------------------------------------------------------------------
 
-void EngineIoClient::onPollFinished()
+void EngineIoClient::onPollingPackets(const QList<Packet> &packets)
 {
-    QNetworkReply *reply = m_pollReply;
-    m_pollReply = nullptr;
-    if (!reply)
-        return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
-    if (m_state != State::Open && m_state != State::Closing)
-        return;
-    if (reply->error() != QNetworkReply::NoError) {
-        if (m_state == State::Closing)
-            return;
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "poll failed:" << detail;
-        fail(isTlsError(reply->error()) ? CloseReason::TlsError : CloseReason::TransportError,
-             detail);
-        return;
-    }
-    qCDebug(lcClientTransport) << "poll <" << truncated(body);
-    auto packets = EngineIo::Payload::decode(body, m_options.limits);
-    if (!packets) {
-        fail(CloseReason::ProtocolError, packets.error().toString());
-        return;
-    }
     QPointer<EngineIoClient> self(this);
-    for (const Packet &packet : std::as_const(*packets)) {
+    if (m_state == State::Opening) {
+        // The handshake: an open packet, perhaps followed by others.
+        onOpenPacket(packets.first());
+        for (qsizetype i = 1; self && m_state == State::Open && i < packets.size(); ++i)
+            handlePacket(packets.at(i));
+        if (!self || m_state != State::Open)
+            return;
+        poll();
+        if (m_options.transports == TransportMode::Auto
+            && m_handshake.upgrades.contains("websocket"_L1))
+            startProbe();
+        flush();
+        return;
+    }
+    for (const Packet &packet : packets) {
         if (!self || m_state != State::Open)
             return;
         handlePacket(packet);
     }
-    if (!self || m_state != State::Open || m_transport != Transport::Polling)
+    if (!self || m_state != State::Open || !polling())
         return;
     if (m_pausing)
         maybeFinishPause();
@@ -477,249 +250,64 @@ void EngineIoClient::onPollFinished()
         poll();
 }
 
-void EngineIoClient::flush()
+void EngineIoClient::onPollingWritten()
 {
-    if (m_state != State::Open && m_state != State::Closing)
-        return;
-    if (m_transport == Transport::WebSocket) {
-        if (!m_ws)
-            return;
-        const QList<Packet> queue = std::exchange(m_writeQueue, {});
-        for (const Packet &packet : queue) {
-            const EngineIo::Frame frame = EngineIo::encodeFrame(packet);
-            qCDebug(lcClientTransport)
-                    << "ws >" << (frame.binary ? "(binary)" : "") << truncated(frame.bytes);
-            if (frame.binary)
-                m_ws->sendBinaryMessage(frame.bytes);
-            else
-                m_ws->sendTextMessage(QString::fromUtf8(frame.bytes));
-        }
-    } else if (m_transport == Transport::Polling) {
-        flushPolling();
-    }
-}
-
-void EngineIoClient::flushPolling()
-{
-    if (m_postReply || m_pausing || m_writeQueue.isEmpty())
-        return;
-    const qsizetype maxBytes = m_handshake.maxPayload.value_or(0);
-    QList<Packet> batch;
-    qsizetype bytes = 0;
-    while (!m_writeQueue.isEmpty() && batch.size() < MaxPacketsPerPost) {
-        const qsizetype size = payloadSize(m_writeQueue.first()) + (batch.isEmpty() ? 0 : 1);
-        if (!batch.isEmpty()
-            && ((maxBytes > 0 && bytes + size > maxBytes) || bytes + size > SoftPostBytes))
-            break;
-        bytes += size;
-        batch.append(m_writeQueue.takeFirst());
-    }
-    const QByteArray body = EngineIo::Payload::encode(batch);
-    qCDebug(lcClientTransport) << "POST >" << truncated(body);
-    QNetworkRequest request = httpRequest();
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "text/plain;charset=UTF-8"_ba);
-    request.setTransferTimeout(qMax(m_options.connectTimeout, 1000));
-    m_postReply = m_nam->post(request, body);
-    watchReply(m_postReply);
-    connect(m_postReply, &QNetworkReply::finished, this, &EngineIoClient::onPostFinished);
-}
-
-void EngineIoClient::onPostFinished()
-{
-    QNetworkReply *reply = m_postReply;
-    m_postReply = nullptr;
-    if (!reply)
-        return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
-    if (m_state != State::Open && m_state != State::Closing)
-        return;
-    if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "POST failed:" << detail;
-        fail(m_state == State::Closing            ? CloseReason::ClientClose
-                     : isTlsError(reply->error()) ? CloseReason::TlsError
-                                                  : CloseReason::TransportError,
-             detail);
-        return;
-    }
-    // Node answers "ok", python-engineio "OK" (PROTOCOL.md §1.5).
-    const QByteArray answer = body.trimmed();
-    if (answer.compare("ok", Qt::CaseInsensitive) != 0)
-        qCDebug(lcClientTransport) << "unexpected POST answer" << truncated(answer);
     if (m_state == State::Closing) {
         if (m_writeQueue.isEmpty())
             fail(CloseReason::ClientClose, u"closed by the client"_s);
         else
-            flushPolling();
+            flush();
         return;
     }
     if (m_pausing)
         maybeFinishPause();
     else
-        flushPolling();
+        flush();
 }
 
-// --- WebSocket ---------------------------------------------------------------------------
-
-QWebSocket *EngineIoClient::createWebSocket()
+void EngineIoClient::poll()
 {
-    // No Origin header: python-engineio rejects origins it cannot match (PROTOCOL.md §4.7).
-    auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    // Qt's default lets one message grow to 2 GiB; a frame or message over the limit is refused
-    // at its header, before its payload is buffered (the frame limit), or as it grows.
-    setMessageLimit(ws);
-#if QT_CONFIG(ssl)
-    if (m_options.wsUrl.scheme() == "wss"_L1)
-        ws->setSslConfiguration(sslConfiguration());
-#endif
-    // Each handler checks the socket's current role: a probe becomes the main socket.
-    connect(ws, &QWebSocket::connected, this, [this, ws] {
-#if QT_CONFIG(ssl)
-        if (m_options.wsUrl.scheme() == "wss"_L1
-            && !pinHolds(ws->sslConfiguration().peerCertificate())) {
-            const QString why = u"the server's certificate is not the pinned one"_s;
-            if (ws == m_ws)
-                fail(CloseReason::TlsError, why);
-            else if (ws == m_probe)
-                dropProbe(why);
-            return;
-        }
-#endif
-        if (ws == m_probe) {
-            qCDebug(lcClientTransport) << "probe > 2probe";
-            ws->sendTextMessage(u"2probe"_s);
-        }
-    });
-    connect(ws, &QWebSocket::textMessageReceived, this, [this, ws](const QString &text) {
-        if (ws == m_ws)
-            onWebSocketText(text);
-        else if (ws == m_probe)
-            onProbeText(text);
-    });
-    connect(ws, &QWebSocket::binaryMessageReceived, this, [this, ws](const QByteArray &bytes) {
-        if (ws == m_ws)
-            onWebSocketBinary(bytes);
-    });
-    // Qt may report a failed connection as disconnected() before error(): both ask the socket.
-    auto failure = [ws]() -> std::pair<QString, CloseReason> {
-        const QAbstractSocket::SocketError error = ws->error();
-        if (error != QAbstractSocket::UnknownSocketError)
-            return {ws->errorString(),
-                    error == QAbstractSocket::SslHandshakeFailedError
-                            ? CloseReason::TlsError
-                            : CloseReason::TransportError};
-        // Qt closes with 1009 when a frame or message exceeds setMessageLimit().
-        if (ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
-            return {u"the server sent a WebSocket message larger than the client's limit of %1 "
-                    "bytes"_s.arg(ws->maxAllowedIncomingMessageSize()),
-                    CloseReason::ProtocolError};
-        if (!ws->closeReason().isEmpty())
-            return {u"WebSocket closed: "_s + ws->closeReason(), CloseReason::TransportError};
-        return {u"WebSocket closed (%1)"_s.arg(int(ws->closeCode())), CloseReason::TransportError};
-    };
-    connect(ws, &QWebSocket::disconnected, this, [this, ws, failure] {
-        const auto [why, reason] = failure();
-        if (ws == m_ws)
-            onWebSocketGone(why, reason);
-        else if (ws == m_probe)
-            dropProbe(why);
-    });
-    // Qt 6.4 still calls the signal error(); errorOccurred() arrives in 6.5.
-    connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            [this, ws, failure](QAbstractSocket::SocketError) {
-                const auto [why, reason] = failure();
-                if (ws == m_ws)
-                    onWebSocketGone(why, reason);
-                else if (ws == m_probe)
-                    dropProbe(why);
-            });
-#if QT_CONFIG(ssl)
-    connect(ws, &QWebSocket::sslErrors, this, [this, ws](const QList<QSslError> &errors) {
-        if (certificateTrusted(ws->sslConfiguration().peerCertificate(), errors)) {
-            qCDebug(lcClientTransport) << "trusting the pinned certificate";
-            ws->ignoreSslErrors();
-        } else {
-            qCInfo(lcClientTransport) << "TLS errors:" << errors;
-        }
-    });
-#endif
-    return ws;
-}
-
-void EngineIoClient::startWebSocket()
-{
-    m_ws = createWebSocket();
-    QNetworkRequest request(requestUrl(true));
-    for (const auto &[name, value] : m_options.headers)
-        request.setRawHeader(name, value);
-    qCDebug(lcClientTransport) << "WebSocket" << request.url();
-    m_ws->open(request);
-}
-
-void EngineIoClient::onWebSocketText(const QString &text)
-{
-    const QByteArray bytes = text.toUtf8();
-    qCDebug(lcClientTransport) << "ws <" << truncated(bytes);
-    auto packet = EngineIo::decodeText(bytes, m_options.limits);
-    if (!packet) {
-        fail(CloseReason::ProtocolError, packet.error().toString());
+    PollingTransport *const pollingTransport = polling();
+    if (!pollingTransport || m_state != State::Open || m_pausing)
         return;
+    pollingTransport->poll();
+}
+
+void EngineIoClient::flush()
+{
+    if (m_state != State::Open && m_state != State::Closing)
+        return;
+    // While an upgrade pauses polling, packets wait here for the WebSocket.
+    if (m_transport && !m_pausing)
+        m_transport->write(m_writeQueue);
+}
+
+// --- WebSocket -----------------------------------------------------------------------------
+
+void EngineIoClient::onWebSocketPackets(const QList<Packet> &packets)
+{
+    // One message, one packet.
+    const Packet &packet = packets.first();
+    if (m_state == State::Opening) {
+        // Binary before the handshake means nothing.
+        if (!packet.binary)
+            onOpenPacket(packet);
+    } else if (m_state == State::Open) {
+        handlePacket(packet);
     }
-    if (m_state == State::Opening)
-        onOpenPacket(*packet, Transport::WebSocket);
-    else if (m_state == State::Open)
-        handlePacket(*packet);
-}
-
-void EngineIoClient::onWebSocketBinary(const QByteArray &bytes)
-{
-    qCDebug(lcClientTransport) << "ws < (binary)" << bytes.size() << "bytes";
-    if (m_state != State::Open)
-        return;
-    auto packet = EngineIo::decodeBinary(bytes, EngineIo::Version::V4, m_options.limits);
-    if (!packet) {
-        fail(CloseReason::ProtocolError, packet.error().toString());
-        return;
-    }
-    handlePacket(*packet);
-}
-
-void EngineIoClient::onWebSocketGone(const QString &why, CloseReason reason)
-{
-    if (m_state == State::Closed)
-        return;
-    qCInfo(lcClientTransport) << "WebSocket lost:" << why;
-    fail(reason, why);
-}
-
-void EngineIoClient::setMessageLimit(QWebSocket *ws) const
-{
-    const auto limit = quint64(receiveLimit());
-    ws->setMaxAllowedIncomingFrameSize(limit);
-    ws->setMaxAllowedIncomingMessageSize(limit);
 }
 
 // --- upgrade (PROTOCOL.md §1.7) ------------------------------------------------------------
 
 void EngineIoClient::startProbe()
 {
-    m_probeAnswered = false;
-    m_probe = createWebSocket();
-    QNetworkRequest request(requestUrl(true));
-    for (const auto &[name, value] : m_options.headers)
-        request.setRawHeader(name, value);
-    qCDebug(lcClientTransport) << "probing" << request.url();
-    m_probe->open(request);
-}
-
-void EngineIoClient::onProbeText(const QString &text)
-{
-    qCDebug(lcClientTransport) << "probe <" << text.left(120);
-    if (text == "3probe"_L1 && !m_probeAnswered) {
-        m_probeAnswered = true;
-        pausePolling();
-    }
+    m_probe = new WebSocketTransport(m_options, this);
+    m_probe->setHandshake(m_handshake);
+    m_probe->setReceiveLimit(receiveLimit());
+    connect(m_probe, &WebSocketTransport::probeAnswered, this, &EngineIoClient::pausePolling);
+    connect(m_probe, &ClientTransport::failed, this,
+            [this](CloseReason, const QString &why) { dropProbe(why); });
+    m_probe->openProbe();
 }
 
 void EngineIoClient::dropProbe(const QString &why)
@@ -727,7 +315,7 @@ void EngineIoClient::dropProbe(const QString &why)
     if (!m_probe)
         return;
     qCInfo(lcClientTransport) << "upgrade to WebSocket failed, staying on polling:" << why;
-    discardWebSocket(m_probe, false);
+    discardTransport(std::exchange(m_probe, nullptr), false);
     if (m_pausing) {
         m_pausing = false;
         poll();
@@ -744,7 +332,8 @@ void EngineIoClient::pausePolling()
 
 void EngineIoClient::maybeFinishPause()
 {
-    if (!m_pausing || m_pollReply || m_postReply)
+    PollingTransport *const pollingTransport = polling();
+    if (!m_pausing || (pollingTransport && pollingTransport->isBusy()))
         return;
     finishUpgrade();
 }
@@ -757,11 +346,12 @@ void EngineIoClient::finishUpgrade()
         flush();
         return;
     }
-    m_ws = m_probe;
-    m_probe = nullptr;
-    qCDebug(lcClientTransport) << "ws > 5 (upgrade)";
-    m_ws->sendTextMessage(u"5"_s);
-    m_transport = Transport::WebSocket;
+    // Polling is quiet (no GET, no POST in flight): nothing of it is lost.
+    discardTransport(m_transport.data(), false);
+    WebSocketTransport *const ws = std::exchange(m_probe, nullptr);
+    ws->disconnect(this);
+    useWebSocket(ws);
+    ws->upgrade();
     QPointer<EngineIoClient> self(this);
     Q_EMIT transportChanged(transportName());
     if (self)
@@ -807,7 +397,7 @@ void EngineIoClient::fail(CloseReason reason, const QString &detail)
 {
     if (m_state == State::Closed)
         return;
-    const bool hadTransport = m_transport != Transport::None;
+    const bool hadTransport = !transportName().isEmpty();
     teardown(reason == CloseReason::ClientClose);
     QPointer<EngineIoClient> self(this);
     setState(State::Closed);
@@ -824,48 +414,25 @@ void EngineIoClient::teardown(bool graceful)
     m_watchdog.stop();
     m_connectTimer.stop();
     m_closeTimer.stop();
-    discardReply(m_handshakeReply);
-    discardReply(m_pollReply);
-    discardReply(m_postReply);
-    discardWebSocket(m_ws, graceful);
-    discardWebSocket(m_probe, false);
+    discardTransport(m_transport.data(), graceful);
+    discardTransport(std::exchange(m_probe, nullptr), false);
+    m_transport = nullptr;
     m_writeQueue.clear();
     m_pausing = false;
-    m_transport = Transport::None;
 }
 
-void EngineIoClient::discardReply(QPointer<QNetworkReply> &reply)
+void EngineIoClient::discardTransport(ClientTransport *transport, bool graceful)
 {
-    if (!reply)
+    if (!transport)
         return;
-    QNetworkReply *r = reply;
-    reply = nullptr;
-    m_replyBodies.remove(r);
-    r->disconnect(this);
-    r->abort();
-    r->deleteLater();
-}
-
-void EngineIoClient::discardWebSocket(QPointer<QWebSocket> &socket, bool graceful)
-{
-    if (!socket)
-        return;
-    QWebSocket *ws = socket;
-    socket = nullptr;
-    ws->disconnect(this);
-    if (graceful && ws->state() == QAbstractSocket::ConnectedState) {
-        // Let the queued frames and the close handshake go out before the socket is deleted.
+    transport->disconnect(this);
+    if (transport->shutdown(graceful)) {
+        // A WebSocket lingers while its close handshake goes out.
         ++m_lingering;
-        connect(ws, &QObject::destroyed, this, [this] {
+        connect(transport, &QObject::destroyed, this, [this] {
             if (--m_lingering == 0 && m_state == State::Closed)
                 Q_EMIT drained();
         });
-        connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
-        QTimer::singleShot(CloseGraceMs, ws, &QObject::deleteLater);
-        ws->close();
-    } else {
-        ws->abort();
-        ws->deleteLater();
     }
 }
 

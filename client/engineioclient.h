@@ -6,24 +6,20 @@
 #include <engineiohandshake.h>
 #include <engineiopacket.h>
 
-#include <QtCore/QHash>
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtCore/QUrlQuery>
-#include <QtNetwork/qtnetworkglobal.h>
 
 class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
-class QWebSocket;
-class QSslCertificate;
-class QSslConfiguration;
-class QSslError;
 
 namespace Confab::Client {
+
+class ClientTransport;
+class PollingTransport;
+class WebSocketTransport;
 
 //! \brief One Engine.IO v4 session over long-polling, WebSocket, or polling upgraded to
 //! WebSocket.
@@ -33,6 +29,9 @@ namespace Confab::Client {
 //! polling writes within the server's maxPayload (and 16 packets, python-engineio's limit),
 //! and never abandons a pending long-poll except when shutting down. It does not reconnect:
 //! that is SocketIoClient's job.
+//!
+//! The session logic (handshake, heartbeat, the upgrade's probe and pause, the close) lives
+//! here; moving bytes is a ClientTransport's: PollingTransport or WebSocketTransport.
 //!
 //! It bounds what it reads while reading: an HTTP response whose Content-Length, or whose bytes
 //! received so far, exceed Options::limits.maxPayload (64 KiB before the handshake) is aborted,
@@ -98,7 +97,7 @@ public:
     //! Closed, and the last bytes of a graceful close have left (or failed to).
     bool isDrained() const { return m_state == State::Closed && m_lingering == 0; }
     //! True once the polling→WebSocket upgrade (or a WebSocket-only open) has happened.
-    bool isWebSocket() const { return m_transport == Transport::WebSocket; }
+    bool isWebSocket() const;
 
 Q_SIGNALS:
     void stateChanged(Confab::Client::EngineIoClient::State state);
@@ -113,74 +112,50 @@ Q_SIGNALS:
     void drained();
 
 private:
-    enum class Transport { None, Polling, WebSocket };
-
+    PollingTransport *polling() const;
     void setState(State state);
-    QUrl requestUrl(bool websocket) const;
-    QNetworkRequest httpRequest() const;
     //! The most a server may send in one HTTP response or WebSocket message right now.
     qsizetype receiveLimit() const;
-    void watchReply(QNetworkReply *reply);
-    void watchReplySize(QNetworkReply *reply);
-    //! The reply's whole body: what watchReplySize() has taken so far and the rest.
-    QByteArray takeBody(QNetworkReply *reply);
-    void setMessageLimit(QWebSocket *ws) const;
-#if QT_CONFIG(ssl)
-    QSslConfiguration sslConfiguration() const;
-#endif
-    bool certificateTrusted(const QSslCertificate &peer, const QList<QSslError> &errors) const;
-    //! No pin, or \a peer is the pinned certificate.
-    bool pinHolds(const QSslCertificate &peer) const;
 
     void startPollingHandshake();
-    void onHandshakeFinished();
     void startWebSocket();
-    QWebSocket *createWebSocket();
-    void onOpenPacket(const EngineIo::Packet &packet, Transport transport);
+    void useWebSocket(WebSocketTransport *transport);
+    void onOpenPacket(const EngineIo::Packet &packet);
 
+    void onPollingPackets(const QList<EngineIo::Packet> &packets);
+    void onPollingWritten();
     void poll();
-    void onPollFinished();
     void flush();
-    void flushPolling();
-    void onPostFinished();
+    void onWebSocketPackets(const QList<EngineIo::Packet> &packets);
 
     void startProbe();
-    void onProbeText(const QString &text);
     void dropProbe(const QString &why);
     void pausePolling();
     void maybeFinishPause();
     void finishUpgrade();
 
     void handlePacket(const EngineIo::Packet &packet);
-    void onWebSocketText(const QString &text);
-    void onWebSocketBinary(const QByteArray &bytes);
-    void onWebSocketGone(const QString &why, CloseReason reason);
     void resetWatchdog();
 
     void fail(CloseReason reason, const QString &detail);
     void teardown(bool graceful);
-    void discardReply(QPointer<QNetworkReply> &reply);
-    void discardWebSocket(QPointer<QWebSocket> &socket, bool graceful);
+    void discardTransport(ClientTransport *transport, bool graceful);
 
     Options m_options;
     State m_state = State::Closed;
-    Transport m_transport = Transport::None;
     EngineIo::Handshake m_handshake;
+    //! Shared by every polling transport, so its connections outlive one session.
     QNetworkAccessManager *m_nam = nullptr;
-    QPointer<QNetworkReply> m_handshakeReply;
-    QPointer<QNetworkReply> m_pollReply;
-    QPointer<QNetworkReply> m_postReply;
-    //! Bodies of the replies above, read while they arrive (see watchReplySize()).
-    QHash<QNetworkReply *, QByteArray> m_replyBodies;
-    QPointer<QWebSocket> m_ws;
-    QPointer<QWebSocket> m_probe;
+    //! What carries the session: polling until an upgrade, or a WebSocket.
+    QPointer<ClientTransport> m_transport;
+    //! The WebSocket being probed while polling carries the session.
+    QPointer<WebSocketTransport> m_probe;
+    //! The session's outbound queue; it waits here while an upgrade pauses polling.
     QList<EngineIo::Packet> m_writeQueue;
     bool m_pausing = false; //!< upgrade: waiting for the in-flight GET/POST to finish
-    bool m_probeAnswered = false;
     QTimer m_watchdog;
     QTimer m_connectTimer;
     QTimer m_closeTimer;
-    quint64 m_cacheBuster = 0;
     int m_lingering = 0; //!< WebSockets still sending their close handshake
 };
 
