@@ -30,6 +30,14 @@ constexpr WebSocketEngine defaultWebSocketEngine()
 #endif
 }
 
+//! The environment variable that picks the engine where no option does (the desktop app, and
+//! confab-server without --websocket-engine): "native" or "qt".
+inline constexpr char kWebSocketEngineVariable[] = "CONFAB_WEBSOCKET_ENGINE";
+
+//! \brief The engine CONFAB_WEBSOCKET_ENGINE names, or \a fallback if it is unset or names
+//! none (then with a warning).
+WebSocketEngine webSocketEngineFromEnvironment(WebSocketEngine fallback);
+
 //! \brief "native" or "qt".
 inline QString webSocketEngineName(WebSocketEngine engine)
 {

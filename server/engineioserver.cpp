@@ -64,6 +64,18 @@ std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
 
 } // namespace
 
+WebSocketEngine webSocketEngineFromEnvironment(WebSocketEngine fallback)
+{
+    if (!qEnvironmentVariableIsSet(kWebSocketEngineVariable))
+        return fallback;
+    const QString name = qEnvironmentVariable(kWebSocketEngineVariable);
+    if (const auto engine = parseWebSocketEngine(name))
+        return *engine;
+    qCWarning(lcEngineIo) << kWebSocketEngineVariable << "names no engine (native or qt):" << name
+                          << "- using" << webSocketEngineName(fallback);
+    return fallback;
+}
+
 struct EngineIoServer::Checked
 {
     EngineIo::Version version = EngineIo::Version::V4;

@@ -100,6 +100,14 @@ const QCommandLineOption allowedHostOption(
         "machine name (repeatable; .example.org for a domain, * for any). Requests naming "
         "another Host are refused, against DNS rebinding."_s,
         u"name"_s);
+const QCommandLineOption webSocketEngineOption(
+        u"websocket-engine"_s,
+        u"What runs WebSocket sessions: native (Confab's own RFC 6455 end: ~7.7 KiB per idle "
+        "client, text stays UTF-8, one writev per client per pass; the default on Linux) or "
+        "qt (QWebSocket, Qt's well-worn implementation: ~15 KiB per idle client, text "
+        "converted to UTF-16 and back; the default elsewhere). Default also from "
+        "CONFAB_WEBSOCKET_ENGINE."_s,
+        u"engine"_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
 //! "512M", "2G", "1048576", "0": bytes, or -1 when \a text is none of those.
@@ -152,7 +160,7 @@ HostCommandLine::HostCommandLine()
                          pingTimeoutOption, maxPayloadOption,   corsOption,
                          transportsOption,  eio3Option,         maxSessionsPerAddressOption,
                          maxSessionsOption, maxSendQueueOption, maxSendTotalOption,
-                         allowedHostOption, verboseOption});
+                         allowedHostOption, webSocketEngineOption, verboseOption});
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
@@ -249,6 +257,17 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     if (engine.maxSendTotal < 0)
         return {false, 2, u"--max-send-total: expected a size such as 256M or 1G (0: no limit)"_s};
     engine.allowedHosts = m_parser.values(allowedHostOption);
+    if (m_parser.isSet(webSocketEngineOption)) {
+        const auto chosen = parseWebSocketEngine(m_parser.value(webSocketEngineOption));
+        if (!chosen)
+            return {false, 2, u"--websocket-engine: expected native or qt"_s};
+        engine.webSocketEngine = *chosen;
+    } else if (qEnvironmentVariableIsSet(kWebSocketEngineVariable)) {
+        const auto chosen = parseWebSocketEngine(qEnvironmentVariable(kWebSocketEngineVariable));
+        if (!chosen)
+            return {false, 2, u"CONFAB_WEBSOCKET_ENGINE: expected native or qt"_s};
+        engine.webSocketEngine = *chosen;
+    }
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
     return {};
