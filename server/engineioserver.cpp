@@ -454,6 +454,8 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
 void EngineIoServer::attachUpgraded(HostWebSocket *webSocket, const HttpRequest &head,
                                     const QString &sid, EngineIo::Version version)
 {
+    qCDebug(lcEngineIo) << "WebSocket from" << head.remoteAddress.toString() << "on the"
+                        << webSocketEngineName(m_options.webSocketEngine) << "engine";
     if (sid.isEmpty()) {
         EngineIoSession *session
                 = createSession(version, head, EngineIoSession::Transport::WebSocket);
