@@ -153,30 +153,15 @@ HostCommandLine::HostCommandLine()
     m_parser.setApplicationDescription(u"Confab host: a Socket.IO chat server for your network."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption,
-                         portOption,
-                         dataOption,
-                         passwordOption,
-                         passwordFileOption,
-                         nameOption,
-                         rateOption,
-                         eventRateOption,
-                         maxStorageOption,
-                         addressesOption,
-                         pathOption,
-                         pingIntervalOption,
-                         pingTimeoutOption,
-                         maxPayloadOption,
-                         corsOption,
-                         transportsOption,
-                         eio3Option,
-                         maxSessionsPerAddressOption,
-                         maxSessionsOption,
-                         maxSendQueueOption,
-                         maxSendTotalOption,
-                         allowedHostOption,
-                         webSocketEngineOption,
-                         verboseOption});
+    m_parser.addOptions({hostOption,        portOption,           dataOption,
+                         passwordOption,    passwordFileOption,   nameOption,
+                         rateOption,        eventRateOption,      maxStorageOption,
+                         addressesOption,   pathOption,           pingIntervalOption,
+                         pingTimeoutOption, maxPayloadOption,     corsOption,
+                         transportsOption,  eio3Option,           maxSessionsPerAddressOption,
+                         maxSessionsOption, maxSendQueueOption,   maxSendTotalOption,
+                         allowedHostOption, webSocketEngineOption});
+    m_parser.addOption(verboseOption);
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)

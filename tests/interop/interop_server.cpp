@@ -72,9 +72,7 @@ struct ReasonWaiter
 class InteropHost
 {
 public:
-    explicit InteropHost(SocketIoServer &server)
-        : m_server(server)
-    { }
+    explicit InteropHost(SocketIoServer &server) : m_server(server) { }
 
     void install(const QString &nsp);
 
@@ -181,11 +179,9 @@ void InteropHost::install(const QString &nsp)
             },
             nsp);
 
-    server.on(
-            u"echo"_s, [](const QString &, const QVariantList &args) { return args; }, nsp);
+    server.on(u"echo"_s, [](const QString &, const QVariantList &args) { return args; }, nsp);
 
-    server.onAsync(
-            u"no_ack"_s, [](const QString &, const QVariantList &, const Ack &) {}, nsp);
+    server.onAsync(u"no_ack"_s, [](const QString &, const QVariantList &, const Ack &) { }, nsp);
 
     server.on(
             u"join"_s,
@@ -233,13 +229,13 @@ void InteropHost::install(const QString &nsp)
             [this, &server, nsp](const QString &sid, const QVariantList &args, const Ack &ack) {
                 const QVariantMap options = args.value(0).toMap();
                 const QVariant question = options.value(u"q"_s, u"q"_s);
-                const auto timeout
-                        = std::chrono::milliseconds(options.value(u"timeout"_s, 1000).toLongLong());
+                const auto timeout = std::chrono::milliseconds(
+                        options.value(u"timeout"_s, 1000).toLongLong());
                 server.emitWithAck(
                         sid, u"question"_s, {question},
                         [this, sid, nsp, ack](bool timedOut, const QVariantList &reply) {
-                            const QVariantList answer
-                                    = timedOut ? QVariantList{u"timeout"_s} : reply;
+                            const QVariantList answer =
+                                    timedOut ? QVariantList{u"timeout"_s} : reply;
                             m_server.emitEvent(u"answer"_s, answer, toSid(sid, nsp));
                             ack(answer);
                         },
@@ -253,10 +249,10 @@ void InteropHost::install(const QString &nsp)
                 const QByteArray bytes = allBytes();
                 const QVariantList payload{
                         bytes,
-                        QVariantMap{
-                                {u"data"_s, bytes},
-                                {u"nested"_s,
-                                 QVariantMap{{u"list"_s, QVariantList{bytes.left(4), 7, u"x"_s}}}}},
+                        QVariantMap{{u"data"_s, bytes},
+                                    {u"nested"_s,
+                                     QVariantMap{{u"list"_s,
+                                                  QVariantList{bytes.left(4), 7, u"x"_s}}}}},
                         QVariantList{QByteArray("\x00\xff", 2), bytes.right(3)},
                 };
                 server.emitEvent(u"bin"_s, payload, {{sid}, {}, nsp});
@@ -380,8 +376,7 @@ int main(int argc, char *argv[])
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
 
     SocketIoOptions options;
-    options.engine.pingInterval
-            = std::chrono::milliseconds(parser.value(pingIntervalOption).toInt());
+    options.engine.pingInterval = std::chrono::milliseconds(parser.value(pingIntervalOption).toInt());
     options.engine.pingTimeout = std::chrono::milliseconds(parser.value(pingTimeoutOption).toInt());
     options.engine.maxPayload = 10'000'000;
     options.engine.allowEio3 = parser.isSet(eio3Option);
