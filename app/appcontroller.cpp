@@ -356,6 +356,10 @@ bool AppController::hostChat(int port, const QString &password)
         config.port = quint16(port + i);
         config.chat.password = password;
         config.dataLocation = m_hostDataLocation;
+        // A room on a LAN: Qt's well-worn WebSocket implementation (the environment may pick
+        // the native engine confab-server uses for thousands of clients).
+        config.socketIo.engine.webSocketEngine
+                = Confab::webSocketEngineFromEnvironment(Confab::WebSocketEngine::Qt);
         auto host = std::make_unique<Confab::ChatHost>(config);
         if (host->start()) {
             m_host = std::move(host);

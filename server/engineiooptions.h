@@ -5,8 +5,54 @@
 #include <QtCore/QStringList>
 
 #include <chrono>
+#include <optional>
 
 namespace Confab {
+
+//! \brief What runs a host's WebSocket sessions (see HostWebSocket).
+enum class WebSocketEngine {
+    //! WebSocketConnection: our own RFC 6455 server end. ~7.7 KiB per idle client, text stays
+    //! UTF-8, every frame of an event-loop pass in one writev().
+    Native,
+    //! QWebSocket through QWebSocketServer::handleConnection(): Qt's well-worn implementation,
+    //! ~15 KiB per idle client, text through UTF-16 and back.
+    Qt,
+};
+
+//! \brief The engine a host uses unless told otherwise: native on Linux (where it takes the
+//! socket's descriptor over), Qt's elsewhere.
+constexpr WebSocketEngine defaultWebSocketEngine()
+{
+#ifdef Q_OS_LINUX
+    return WebSocketEngine::Native;
+#else
+    return WebSocketEngine::Qt;
+#endif
+}
+
+//! The environment variable that picks the engine where no option does (the desktop app, and
+//! confab-server without --websocket-engine): "native" or "qt".
+inline constexpr char kWebSocketEngineVariable[] = "CONFAB_WEBSOCKET_ENGINE";
+
+//! \brief The engine CONFAB_WEBSOCKET_ENGINE names, or \a fallback if it is unset or names
+//! none (then with a warning).
+WebSocketEngine webSocketEngineFromEnvironment(WebSocketEngine fallback);
+
+//! \brief "native" or "qt".
+inline QString webSocketEngineName(WebSocketEngine engine)
+{
+    return engine == WebSocketEngine::Qt ? QStringLiteral("qt") : QStringLiteral("native");
+}
+
+//! \brief The engine named \a name ("native" or "qt"), or nothing.
+inline std::optional<WebSocketEngine> parseWebSocketEngine(QStringView name)
+{
+    if (name == u"native")
+        return WebSocketEngine::Native;
+    if (name == u"qt")
+        return WebSocketEngine::Qt;
+    return std::nullopt;
+}
 
 //! \brief Engine.IO settings of a host; the defaults are the reference server's.
 struct EngineIoOptions
@@ -21,6 +67,8 @@ struct EngineIoOptions
     qint64 maxPayload = 1'000'000;
     //! Transports clients may use: "polling", "websocket".
     QStringList transports{QStringLiteral("polling"), QStringLiteral("websocket")};
+    //! What runs the WebSocket sessions; see WebSocketEngine.
+    WebSocketEngine webSocketEngine = defaultWebSocketEngine();
     //! Whether a polling session may upgrade to WebSocket.
     bool allowUpgrades = true;
     //! Serve Engine.IO v3 (Socket.IO 2 clients) too, like Node's allowEIO3.

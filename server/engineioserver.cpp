@@ -3,6 +3,7 @@
 
 #include "http/httpconnection.h"
 #include "http/httplistener.h"
+#include "http/qtwebsocketconnection.h"
 #include "http/websocketconnection.h"
 #include "randomid.h"
 #include "serverlogging.h"
@@ -11,7 +12,10 @@
 
 #include <QtNetwork/QHostInfo>
 #include <QtNetwork/QTcpSocket>
+#include <QtWebSockets/QWebSocket>
+#include <QtWebSockets/QWebSocketServer>
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -59,6 +63,18 @@ std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
 }
 
 } // namespace
+
+WebSocketEngine webSocketEngineFromEnvironment(WebSocketEngine fallback)
+{
+    if (!qEnvironmentVariableIsSet(kWebSocketEngineVariable))
+        return fallback;
+    const QString name = qEnvironmentVariable(kWebSocketEngineVariable);
+    if (const auto engine = parseWebSocketEngine(name))
+        return *engine;
+    qCWarning(lcEngineIo) << kWebSocketEngineVariable << "names no engine (native or qt):" << name
+                          << "- using" << webSocketEngineName(fallback);
+    return fallback;
+}
 
 struct EngineIoServer::Checked
 {
@@ -418,8 +434,13 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
         return;
     }
     if (const auto refused = WebSocketConnection::checkHandshake(head)) {
+        // Both engines: the same 426/400 a native host gives, before any engine sees it.
         qCDebug(lcEngineIo) << "refusing WebSocket handshake" << refused->statusCode;
         HttpConnection::respondAndClose(socket, *refused);
+        return;
+    }
+    if (m_options.webSocketEngine == WebSocketEngine::Qt) {
+        upgradeWithQt(socket, head, checked.sid, checked.version);
         return;
     }
     WebSocketConnection *webSocket
@@ -427,14 +448,76 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
     if (!webSocket)
         return; // the client went away meanwhile
     m_listener->trackConnection(webSocket);
-    if (checked.sid.isEmpty()) {
+    attachUpgraded(webSocket, head, checked.sid, checked.version);
+}
+
+void EngineIoServer::attachUpgraded(HostWebSocket *webSocket, const HttpRequest &head,
+                                    const QString &sid, EngineIo::Version version)
+{
+    qCDebug(lcEngineIo) << "WebSocket from" << head.remoteAddress.toString() << "on the"
+                        << webSocketEngineName(m_options.webSocketEngine) << "engine";
+    if (sid.isEmpty()) {
         EngineIoSession *session
-                = createSession(checked.version, head, EngineIoSession::Transport::WebSocket);
+                = createSession(version, head, EngineIoSession::Transport::WebSocket);
         session->attachWebSocket(webSocket);
         return;
     }
-    // The session was there a moment ago, and nothing ran since.
-    m_sessions.value(checked.sid)->probeWebSocket(webSocket);
+    // Native: the session was there a moment ago, and nothing ran since. Qt: the handshake
+    // took an event-loop pass, in which the session may have closed.
+    if (EngineIoSession *session = m_sessions.value(sid))
+        session->probeWebSocket(webSocket);
+    else
+        webSocket->close();
+}
+
+void EngineIoServer::upgradeWithQt(QTcpSocket *socket, const HttpRequest &head, const QString &sid,
+                                   EngineIo::Version version)
+{
+    if (!m_qtWebSockets) {
+        m_qtWebSockets
+                = std::make_unique<QWebSocketServer>(u"Confab"_s, QWebSocketServer::NonSecureMode);
+        // Drained at every newConnection(): the queue never holds more than a moment's worth.
+        m_qtWebSockets->setMaxPendingConnections(std::numeric_limits<int>::max());
+        m_qtWebSockets->setHandshakeTimeout(m_options.httpTimeout);
+        connect(m_qtWebSockets.get(), &QWebSocketServer::newConnection, this,
+                &EngineIoServer::onQtWebSocketsReady);
+    }
+    if (socket->state() != QAbstractSocket::ConnectedState) {
+        socket->deleteLater();
+        return;
+    }
+    // The TCP connection counts toward maxConnections until the socket is gone. Through a
+    // child: QWebSocket disconnects everything from the socket's signals, destroyed() included.
+    m_listener->trackConnection(new QObject(socket));
+    const std::pair key{head.remoteAddress, head.remotePort};
+    m_pendingUpgrades.insert(key, PendingUpgrade{socket, head, sid, version});
+    // A handshake QWebSocketServer gave up on (its handshake timeout; the client left) closes
+    // the socket and leaves it to us.
+    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+        if (auto it = m_pendingUpgrades.find(key);
+            it != m_pendingUpgrades.end() && it->socket == socket) {
+            m_pendingUpgrades.erase(it);
+            socket->deleteLater();
+        }
+    });
+    // HttpConnection only peeked at the request head: QWebSocketServer reads it again and
+    // answers 101 itself (checked above so that it accepts what the native engine accepts).
+    m_qtWebSockets->handleConnection(socket);
+}
+
+void EngineIoServer::onQtWebSocketsReady()
+{
+    while (QWebSocket *ws = m_qtWebSockets->nextPendingConnection()) {
+        const PendingUpgrade pending = m_pendingUpgrades.take({ws->peerAddress(), ws->peerPort()});
+        if (!pending.socket) {
+            qCWarning(lcEngineIo) << "WebSocket from" << ws->peerAddress() << "without a request";
+            ws->abort();
+            ws->deleteLater();
+            continue;
+        }
+        auto *webSocket = new QtWebSocketConnection(ws, pending.socket, m_options.maxPayload, this);
+        attachUpgraded(webSocket, pending.head, pending.sid, pending.version);
+    }
 }
 
 QString EngineIoServer::generateSid() const

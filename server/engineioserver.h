@@ -16,10 +16,13 @@
 #include <QtNetwork/QHostAddress>
 
 #include <memory>
+#include <utility>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
+class QWebSocketServer;
 QT_END_NAMESPACE
+class HostWebSocket;
 class HttpConnection;
 class HttpListener;
 
@@ -106,6 +109,13 @@ private:
     void applyListenerSettings();
     void onRequest(HttpConnection *connection, const HttpRequest &request);
     void onUpgradeRequest(QTcpSocket *socket, const HttpRequest &head);
+    //! The qt engine: hands \a socket (request head unread) to QWebSocketServer.
+    void upgradeWithQt(QTcpSocket *socket, const HttpRequest &head, const QString &sid,
+                       EngineIo::Version version);
+    void onQtWebSocketsReady();
+    //! Gives \a webSocket, open, to a new session (no \a sid) or to session \a sid as a probe.
+    void attachUpgraded(HostWebSocket *webSocket, const HttpRequest &head, const QString &sid,
+                        EngineIo::Version version);
     std::optional<HttpResponse> check(const HttpRequest &request, Checked &out) const;
     EngineIoSession *createSession(EngineIo::Version version, const HttpRequest &request,
                                    EngineIoSession::Transport transport);
@@ -121,6 +131,18 @@ private:
     SendBudget m_sendBudget;
     TimerWheel m_timerWheel;
     std::unique_ptr<HttpListener> m_listener;
+    //! The qt engine's handshakes (made when first needed; never listens itself).
+    std::unique_ptr<QWebSocketServer> m_qtWebSockets;
+    struct PendingUpgrade
+    {
+        QPointer<QTcpSocket> socket;
+        HttpRequest head;
+        QString sid;
+        EngineIo::Version version = EngineIo::Version::V4;
+    };
+    //! Upgrades QWebSocketServer is completing, by the peer's address and port (what the
+    //! QWebSocket it returns still knows of its TCP connection).
+    QHash<std::pair<QHostAddress, quint16>, PendingUpgrade> m_pendingUpgrades;
     QHash<QString, EngineIoSession *> m_sessions;
     QHash<QByteArray, int> m_sessionsByAddress; //!< by peerKey()
     //! Lowercase names the Host header may carry (see isHostAllowed()).

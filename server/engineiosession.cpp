@@ -4,8 +4,8 @@
 #include "engineiohandshake.h"
 #include "engineiopayload.h"
 #include "engineioserver.h"
+#include "http/hostwebsocket.h"
 #include "http/httpconnection.h"
-#include "http/websocketconnection.h"
 #include "serverlogging.h"
 
 using namespace Qt::StringLiterals;
@@ -285,7 +285,7 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     }
 }
 
-void EngineIoSession::attachWebSocket(WebSocketConnection *socket)
+void EngineIoSession::attachWebSocket(HostWebSocket *socket)
 {
     m_transport = Transport::WebSocket;
     m_webSocket = socket;
@@ -294,7 +294,7 @@ void EngineIoSession::attachWebSocket(WebSocketConnection *socket)
     flush();
 }
 
-void EngineIoSession::probeWebSocket(WebSocketConnection *socket)
+void EngineIoSession::probeWebSocket(HostWebSocket *socket)
 {
     if (m_probe || m_transport == Transport::WebSocket || m_state != State::Open) {
         socket->close();
@@ -306,16 +306,16 @@ void EngineIoSession::probeWebSocket(WebSocketConnection *socket)
     m_upgradeTimer.start(m_server->options().upgradeTimeout);
 }
 
-void EngineIoSession::wireWebSocket(WebSocketConnection *socket)
+void EngineIoSession::wireWebSocket(HostWebSocket *socket)
 {
     socket->setParent(this);
     socket->setMaxBacklog(m_server->options().sendQueueLimit());
     socket->setSendBudget(&m_server->sendBudget());
-    connect(socket, &WebSocketConnection::textMessageReceived, this,
+    connect(socket, &HostWebSocket::textMessageReceived, this,
             [this, socket](const QByteArray &utf8) { onWebSocketText(utf8, socket); });
-    connect(socket, &WebSocketConnection::binaryMessageReceived, this,
+    connect(socket, &HostWebSocket::binaryMessageReceived, this,
             [this, socket](const QByteArray &bytes) { onWebSocketBinary(bytes, socket); });
-    connect(socket, &WebSocketConnection::closed, this,
+    connect(socket, &HostWebSocket::closed, this,
             [this, socket](quint16 code, const QString &reason) {
                 if (socket == m_probe) {
                     abandonProbe();
@@ -335,7 +335,7 @@ void EngineIoSession::wireWebSocket(WebSocketConnection *socket)
             });
 }
 
-void EngineIoSession::writeToWebSocket(WebSocketConnection *socket, const Packet &packet)
+void EngineIoSession::writeToWebSocket(HostWebSocket *socket, const Packet &packet)
 {
     ++m_packetsOut;
     // Only the WebSocket header and the Engine.IO type byte are written per recipient; the
@@ -348,7 +348,7 @@ void EngineIoSession::writeToWebSocket(WebSocketConnection *socket, const Packet
     socket->queueMessage(packet.binary, head, packet.data);
 }
 
-void EngineIoSession::onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket)
+void EngineIoSession::onWebSocketText(const QByteArray &utf8, HostWebSocket *socket)
 {
     if (m_state == State::Closed)
         return;
@@ -381,7 +381,7 @@ void EngineIoSession::onWebSocketText(const QByteArray &utf8, WebSocketConnectio
     handlePacket(*packet);
 }
 
-void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket)
+void EngineIoSession::onWebSocketBinary(const QByteArray &bytes, HostWebSocket *socket)
 {
     if (m_state == State::Closed || socket != m_webSocket)
         return;
@@ -455,7 +455,7 @@ void EngineIoSession::abandonProbe()
     m_upgradeTimer.stop();
     m_noopTimer.stop();
     m_probed = false;
-    if (WebSocketConnection *probe = m_probe) {
+    if (HostWebSocket *probe = m_probe) {
         m_probe = nullptr;
         probe->disconnect(this);
         probe->close();
@@ -500,7 +500,7 @@ void EngineIoSession::finish(CloseReason reason, const QString &detail)
                                                                           : PacketType::Close);
         respondToPoll({last});
     }
-    for (WebSocketConnection *socket : {m_webSocket.data(), m_probe.data()}) {
+    for (HostWebSocket *socket : {m_webSocket.data(), m_probe.data()}) {
         if (!socket)
             continue;
         socket->disconnect(this);

@@ -12,7 +12,7 @@
 #include <QtCore/QPointer>
 
 class HttpConnection;
-class WebSocketConnection;
+class HostWebSocket;
 
 namespace Confab {
 
@@ -109,8 +109,8 @@ private:
     // Entry points for EngineIoServer.
     void handlePoll(HttpConnection *connection, const HttpRequest &request);
     void handlePost(HttpConnection *connection, const HttpRequest &request);
-    void attachWebSocket(WebSocketConnection *socket); // the first transport
-    void probeWebSocket(WebSocketConnection *socket); // an upgrade attempt
+    void attachWebSocket(HostWebSocket *socket); // the first transport
+    void probeWebSocket(HostWebSocket *socket); // an upgrade attempt
 
     void sendOpenPacket();
     void flush();
@@ -120,15 +120,15 @@ private:
     void dropForBudget(const char *why) override;
     void respondToPoll(QList<EngineIo::Packet> packets);
     void handlePacket(const EngineIo::Packet &packet);
-    void onWebSocketText(const QByteArray &utf8, WebSocketConnection *socket);
-    void onWebSocketBinary(const QByteArray &bytes, WebSocketConnection *socket);
+    void onWebSocketText(const QByteArray &utf8, HostWebSocket *socket);
+    void onWebSocketBinary(const QByteArray &bytes, HostWebSocket *socket);
     void completeUpgrade();
     void abandonProbe();
     void schedulePing();
     void onPingTimer();
     void finish(CloseReason reason, const QString &detail);
-    void wireWebSocket(WebSocketConnection *socket);
-    void writeToWebSocket(WebSocketConnection *socket, const EngineIo::Packet &packet);
+    void wireWebSocket(HostWebSocket *socket);
+    void writeToWebSocket(HostWebSocket *socket, const EngineIo::Packet &packet);
 
     EngineIoServer *m_server;
     TrafficCounters &m_traffic;
@@ -145,8 +145,8 @@ private:
     QPointer<HttpConnection> m_heldPoll;
     HttpRequest m_heldPollRequest;
     QMetaObject::Connection m_heldPollAborted;
-    QPointer<WebSocketConnection> m_webSocket;
-    QPointer<WebSocketConnection> m_probe;
+    QPointer<HostWebSocket> m_webSocket;
+    QPointer<HostWebSocket> m_probe;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
     // On the server's TimerWheel: thousands of sessions restart these all the time.

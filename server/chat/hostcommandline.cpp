@@ -100,6 +100,14 @@ const QCommandLineOption allowedHostOption(
         "machine name (repeatable; .example.org for a domain, * for any). Requests naming "
         "another Host are refused, against DNS rebinding."_s,
         u"name"_s);
+const QCommandLineOption webSocketEngineOption(
+        u"websocket-engine"_s,
+        u"What runs WebSocket sessions: native (Confab's own RFC 6455 end: ~7.7 KiB per idle "
+        "client, text stays UTF-8, one writev per client per pass; the default on Linux) or "
+        "qt (QWebSocket, Qt's well-worn implementation: ~15 KiB per idle client, text "
+        "converted to UTF-16 and back; the default elsewhere). Default also from "
+        "CONFAB_WEBSOCKET_ENGINE."_s,
+        u"engine"_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
 //! "512M", "2G", "1048576", "0": bytes, or -1 when \a text is none of those.
@@ -145,14 +153,15 @@ HostCommandLine::HostCommandLine()
     m_parser.setApplicationDescription(u"Confab host: a Socket.IO chat server for your network."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption,        portOption,         dataOption,
-                         passwordOption,    passwordFileOption, nameOption,
-                         rateOption,        eventRateOption,    maxStorageOption,
-                         addressesOption,   pathOption,         pingIntervalOption,
-                         pingTimeoutOption, maxPayloadOption,   corsOption,
-                         transportsOption,  eio3Option,         maxSessionsPerAddressOption,
-                         maxSessionsOption, maxSendQueueOption, maxSendTotalOption,
-                         allowedHostOption, verboseOption});
+    m_parser.addOptions({hostOption,        portOption,           dataOption,
+                         passwordOption,    passwordFileOption,   nameOption,
+                         rateOption,        eventRateOption,      maxStorageOption,
+                         addressesOption,   pathOption,           pingIntervalOption,
+                         pingTimeoutOption, maxPayloadOption,     corsOption,
+                         transportsOption,  eio3Option,           maxSessionsPerAddressOption,
+                         maxSessionsOption, maxSendQueueOption,   maxSendTotalOption,
+                         allowedHostOption, webSocketEngineOption});
+    m_parser.addOption(verboseOption);
 }
 
 HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
@@ -249,6 +258,17 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     if (engine.maxSendTotal < 0)
         return {false, 2, u"--max-send-total: expected a size such as 256M or 1G (0: no limit)"_s};
     engine.allowedHosts = m_parser.values(allowedHostOption);
+    if (m_parser.isSet(webSocketEngineOption)) {
+        const auto chosen = parseWebSocketEngine(m_parser.value(webSocketEngineOption));
+        if (!chosen)
+            return {false, 2, u"--websocket-engine: expected native or qt"_s};
+        engine.webSocketEngine = *chosen;
+    } else if (qEnvironmentVariableIsSet(kWebSocketEngineVariable)) {
+        const auto chosen = parseWebSocketEngine(qEnvironmentVariable(kWebSocketEngineVariable));
+        if (!chosen)
+            return {false, 2, u"CONFAB_WEBSOCKET_ENGINE: expected native or qt"_s};
+        engine.webSocketEngine = *chosen;
+    }
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
     return {};

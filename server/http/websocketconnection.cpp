@@ -76,7 +76,7 @@ void WebSocketConnection::setUseSocketDescriptors(bool use)
 }
 
 WebSocketConnection::WebSocketConnection(qint64 maxMessageSize, QObject *parent)
-    : QObject(parent)
+    : HostWebSocket(parent)
     , m_decoder(maxMessageSize)
 { }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "hostwebsocket.h"
 #include "httprequest.h"
-#include "sendbudget.h"
 #include "websocketcodec.h"
 
 #include <QtCore/QByteArray>
@@ -19,7 +19,8 @@ class QTcpSocket;
 class QTimer;
 QT_END_NAMESPACE
 
-//! \brief The server end of one RFC 6455 WebSocket, taken over from an HTTP upgrade request.
+//! \brief The server end of one RFC 6455 WebSocket, taken over from an HTTP upgrade request:
+//! the "native" HostWebSocket engine.
 //!
 //! Why not QWebSocket: a server holding thousands of idle clients paid about 5 KiB per
 //! connection for it (the object, its frame reader and its many signal connections), and every
@@ -43,7 +44,7 @@ QT_END_NAMESPACE
 //! What it owes the client (bytesToWrite()) also counts against the host's SendBudget, if
 //! setSendBudget() gave it one: past that total, the connection owed the most is dropped like
 //! one over its maxBacklog().
-class WebSocketConnection : public QObject, public SendBudget::Account
+class WebSocketConnection : public HostWebSocket
 {
     Q_OBJECT
 public:
@@ -63,44 +64,29 @@ public:
 
     ~WebSocketConnection() override;
 
-    bool isOpen() const { return m_state == State::Open; }
+    bool isOpen() const override { return m_state == State::Open; }
 
     //! \brief Queues a text or binary message made of \a head (at most kMaxPrefix bytes,
     //! copied) followed by \a body (shared, not copied). It is sent at the next event-loop
     //! pass, together with whatever else was queued meanwhile.
-    void queueMessage(bool binary, QByteArrayView head, const QByteArray &body);
-    static constexpr int kMaxPrefix = 4;
+    void queueMessage(bool binary, QByteArrayView head, const QByteArray &body) override;
     //! \brief Sends what queueMessage() gathered now, instead of at the next pass.
     void flush();
 
     //! \brief Starts the closing handshake: queued messages go first, then a Close frame with
     //! \a code and \a reason. closed() follows at once; nothing is received any more.
-    void close(quint16 code = Confab::WebSocket::CloseCode::Normal, const QByteArray &reason = {});
+    void close(quint16 code = Confab::WebSocket::CloseCode::Normal,
+               const QByteArray &reason = {}) override;
 
     //! \brief What waits for the kernel to take it (a slow reader's backlog, and the frames
     //! queued for this event-loop pass): the bytes of every frame plus its bookkeeping
     //! (kFrameOverhead), so that many small frames count at what they cost.
-    qint64 bytesToWrite() const;
-    //! The default of maxBacklog().
-    static constexpr qint64 kMaxBacklog = 64 * 1024 * 1024;
-    //! \brief A client whose bytesToWrite() grows beyond this is dropped (closed() with
-    //! CloseCode::Abnormal, from the event loop): it cannot keep up. Broadcast frames share
-    //! their payload, so this counts bytes owed, not bytes held.
-    void setMaxBacklog(qint64 bytes) { m_maxBacklog = qMax<qint64>(bytes, 1); }
-    qint64 maxBacklog() const { return m_maxBacklog; }
+    //! Past maxBacklog() the client is dropped (closed() with CloseCode::Abnormal, from the
+    //! event loop). Broadcast frames share their payload, so this counts bytes owed, not held.
+    qint64 bytesToWrite() const override;
 
     //! \brief Test hook: run on the QTcpSocket even where descriptors could be taken over.
     static void setUseSocketDescriptors(bool use);
-
-Q_SIGNALS:
-    //! \brief A whole text message (valid UTF-8) arrived.
-    void textMessageReceived(const QByteArray &utf8);
-    //! \brief A whole binary message arrived.
-    void binaryMessageReceived(const QByteArray &bytes);
-    //! \brief The WebSocket is over: the peer closed it (its \a code), this end closed it
-    //! (close(), or a protocol error: the code sent), or the connection broke
-    //! (CloseCode::Abnormal). Emitted once.
-    void closed(quint16 code, const QString &reason);
 
 private:
     enum class State { Open, Closing, Closed };
@@ -168,7 +154,6 @@ private:
     qint64 m_backlogSkip = 0; //!< bytes of m_backlog's first frame already sent
     qint64 m_backlogBytes = 0; //!< cost() of m_backlog, less m_backlogSkip
     qint64 m_queuedBytes = 0; //!< cost() of m_queued
-    qint64 m_maxBacklog = kMaxBacklog;
     QByteArray m_latestPing; //!< payload of the last Ping not answered yet (m_pingWaiting)
     bool m_pongPending = false; //!< a Pong is queued and not yet wholly with the kernel
     bool m_pingWaiting = false; //!< a Ping came meanwhile; answered once that Pong left

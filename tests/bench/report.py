@@ -11,8 +11,8 @@ import json
 import os
 import re
 
-SERVERS = ['confab-mem', 'confab-sqlite', 'node', 'python']
-CONFABS = ['confab-mem', 'confab-sqlite']
+SERVERS = ['confab-mem', 'confab-mem-qt', 'confab-sqlite', 'node', 'python']
+CONFABS = ['confab-mem', 'confab-mem-qt', 'confab-sqlite']
 
 # (key, label, format, lower-is-better)
 CONNECT_METRICS = [
@@ -217,7 +217,9 @@ def main():
     out.append('- Command: `{}`{}'.format(args.command.strip(), ' (quick smoke run)' if args.quick == '1' else ''))
     if args.ping:
         out.append('- Every server: ping interval/timeout {} ms; Confab `--rate-limit 100000`.'.format(args.ping))
-    out.append('- Servers: `confab-mem` = confab-server `--data :memory:`, `confab-sqlite` = '
+    out.append('- Servers: `confab-mem` = confab-server `--data :memory:` (native WebSocket '
+               'engine), `confab-mem-qt` = the same on `--websocket-engine qt` (QWebSocket), '
+               '`confab-sqlite` = '
                'confab-server with a data folder (SQLite WAL), `node` = socket.io 4 (ws), '
                '`python` = python-socketio 5 on aiohttp. Ratios are Confab ÷ reference: below 1 '
                'is better for times, CPU and memory, above 1 for rates.')

@@ -8,7 +8,8 @@
 #
 #   --quick    small N for a smoke run (under two minutes)
 #   --record   also write the report to tests/bench/RESULTS.md
-#   --only     a subset of the servers: confab-mem confab-sqlite node python
+#   --only     a subset of the servers: confab-mem confab-mem-qt confab-sqlite node python
+#              (confab-mem-qt: confab-server in memory on --websocket-engine qt)
 #
 # Builds confab-server and confab-bench (Release, Ninja, -j2) in $CONFAB_BENCH_BUILD_DIR
 # (default <repo>/build-bench) when needed; CONFAB_BENCH_SOURCE_DIR configures from another
@@ -24,7 +25,7 @@ BUILD=${CONFAB_BENCH_BUILD_DIR:-$ROOT/build-bench}
 PYTHON=/usr/bin/python3 # Debian's, with python3-socketio and python3-aiohttp
 QUICK=0
 RECORD=0
-SERVERS="confab-mem confab-sqlite node python"
+SERVERS="confab-mem confab-mem-qt confab-sqlite node python"
 COMMAND="tests/bench/run.sh $*"
 
 while [ $# -gt 0 ]; do
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
         --quick) QUICK=1 ;;
         --record) RECORD=1 ;;
         --only) SERVERS=$2; shift ;;
-        -h|--help) sed -n '3,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '3,19p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -111,6 +112,10 @@ start_server() {
     case $label in
         confab-mem)
             "$CONFAB_SERVER" --host 127.0.0.1 --port 0 --data :memory: \
+                --rate-limit "$CONFAB_RATE" "${CONFAB_LIMITS[@]}" "${ping[@]}" >"$logfile" 2>&1 &
+            ;;
+        confab-mem-qt)
+            "$CONFAB_SERVER" --host 127.0.0.1 --port 0 --data :memory: --websocket-engine qt \
                 --rate-limit "$CONFAB_RATE" "${CONFAB_LIMITS[@]}" "${ping[@]}" >"$logfile" 2>&1 &
             ;;
         confab-sqlite)

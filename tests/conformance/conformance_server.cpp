@@ -20,6 +20,8 @@ EngineIoOptions suiteEngineOptions()
 {
     // The suites hard-code these, and CORS open to any origin.
     EngineIoOptions options;
+    // CONFAB_WEBSOCKET_ENGINE=qt|native: the suites run against either engine.
+    options.webSocketEngine = webSocketEngineFromEnvironment(options.webSocketEngine);
     options.pingInterval = 300ms;
     options.pingTimeout = 200ms;
     options.maxPayload = 1'000'000;

@@ -380,6 +380,8 @@ int main(int argc, char *argv[])
     options.engine.pingTimeout = std::chrono::milliseconds(parser.value(pingTimeoutOption).toInt());
     options.engine.maxPayload = 10'000'000;
     options.engine.allowEio3 = parser.isSet(eio3Option);
+    // CONFAB_WEBSOCKET_ENGINE=qt|native: the interop tests run the host on either engine.
+    options.engine.webSocketEngine = webSocketEngineFromEnvironment(options.engine.webSocketEngine);
     options.connectTimeout = 5s;
     options.ackTimeout = 2s;
 

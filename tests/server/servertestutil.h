@@ -3,6 +3,8 @@
 // WebSocket peer that keeps every frame it receives.
 #pragma once
 
+#include "engineiooptions.h"
+
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -19,6 +21,21 @@
 namespace TestUtil {
 
 using namespace Qt::StringLiterals;
+
+//! \brief Global data (initTestCase_data()): every test runs on both WebSocket engines.
+inline void addWebSocketEngineRows()
+{
+    QTest::addColumn<QString>("webSocketEngine");
+    QTest::newRow("native") << u"native"_s;
+    QTest::newRow("qt") << u"qt"_s;
+}
+
+//! \brief The engine of the current global data row (see addWebSocketEngineRows()).
+inline Confab::WebSocketEngine currentWebSocketEngine()
+{
+    QFETCH_GLOBAL(QString, webSocketEngine);
+    return Confab::parseWebSocketEngine(webSocketEngine).value();
+}
 
 inline QUrl url(quint16 port, const QString &query, const QString &path = u"/socket.io/"_s,
                 const QString &scheme = u"http"_s)

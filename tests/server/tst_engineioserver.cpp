@@ -23,6 +23,7 @@ class tst_EngineIoServer : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data() { addWebSocketEngineRows(); }
     void init();
     void cleanup();
 
@@ -84,6 +85,7 @@ private:
 
 void tst_EngineIoServer::start(EngineIoOptions options)
 {
+    options.webSocketEngine = currentWebSocketEngine();
     m_server = std::make_unique<EngineIoServer>(options);
     // Echo every message back, like the compliance suites' reference server.
     connect(m_server.get(), &EngineIoServer::sessionOpened, this, [this](EngineIoSession *s) {

@@ -26,6 +26,7 @@ class tst_SocketIoServer : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data() { addWebSocketEngineRows(); }
     void init();
     void cleanup();
 
@@ -72,6 +73,7 @@ void tst_SocketIoServer::init()
     options.engine.pingInterval = 300ms;
     options.engine.pingTimeout = 200ms;
     options.connectTimeout = 500ms;
+    options.engine.webSocketEngine = currentWebSocketEngine();
     m_server = std::make_unique<SocketIoServer>(options);
     QVERIFY(m_server->listen());
     m_wsUrl = url(m_server->serverPort(), u"EIO=4&transport=websocket"_s, u"/socket.io/"_s,
@@ -686,6 +688,7 @@ void tst_SocketIoServer::oneConnectAttemptPerNamespace()
     SocketIoOptions options = m_server->options();
     options.engine.pingInterval = 5000ms;
     options.engine.pingTimeout = 5000ms;
+    options.engine.webSocketEngine = currentWebSocketEngine();
     m_server = std::make_unique<SocketIoServer>(options);
     QVERIFY(m_server->listen());
     int calls = 0;
