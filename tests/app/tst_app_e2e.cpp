@@ -138,6 +138,11 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     QCOMPARE(modeChanged.size(), 1);
     QVERIFY(app->hostPort() > 0);
     QCOMPARE(app->hostUrls(), QStringList{u"http://127.0.0.1:%1/"_s.arg(app->hostPort())});
+    // A room on a LAN runs on Qt's WebSocket engine (confab-server on the native one); the
+    // python peer below upgrades to a WebSocket served by it.
+    if (qEnvironmentVariableIsEmpty("CONFAB_WEBSOCKET_ENGINE"))
+        QCOMPARE(app->host()->server()->options().engine.webSocketEngine,
+                 Confab::WebSocketEngine::Qt);
 
     // The app's own client joins its host and lands in the lobby.
     QTRY_COMPARE_WITH_TIMEOUT(app->currentRoom(), u"lobby"_s, Timeout);
