@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engineioserver.h"
 
+#include "http/directtcpsocket.h"
 #include "http/httpconnection.h"
 #include "http/httplistener.h"
 #include "http/qtwebsocketconnection.h"
@@ -500,6 +501,9 @@ void EngineIoServer::upgradeWithQt(QTcpSocket *socket, const HttpRequest &head, 
             socket->deleteLater();
         }
     });
+    // QWebSocket writes a frame in pieces: let Qt's buffer gather them (see DirectTcpSocket).
+    if (auto *direct = qobject_cast<DirectTcpSocket *>(socket))
+        direct->setWriteThrough(false);
     // HttpConnection only peeked at the request head: QWebSocketServer reads it again and
     // answers 101 itself (checked above so that it accepts what the native engine accepts).
     m_qtWebSockets->handleConnection(socket);

@@ -19,11 +19,22 @@ class DirectTcpSocket : public QTcpSocket
 public:
     using QTcpSocket::QTcpSocket;
 
+    //! \brief Whether writes go straight to the kernel (the default) or through Qt's buffer.
+    //!
+    //! Off for a socket handed to QWebSocket: it writes each frame's header and payload in
+    //! separate writes, so write-through (with TCP_NODELAY) made two send()s and two TCP
+    //! segments per message, and a 1000-member room's joins (a million small segments) left
+    //! the peers too busy to answer pings. Qt's buffer sends everything written in one
+    //! event-loop pass with one send(), at the cost of the buffer chunk it keeps per socket.
+    void setWriteThrough(bool on) { m_writeThrough = on; }
+
 protected:
     qint64 writeData(const char *data, qint64 size) override;
 
 private:
     bool canSendDirectly() const;
+
+    bool m_writeThrough = true;
 };
 
 //! \brief A QTcpServer whose connections are DirectTcpSockets with TCP_NODELAY.
