@@ -19,7 +19,8 @@ constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 bool DirectTcpSocket::canSendDirectly() const
 {
 #ifdef Q_OS_LINUX
-    return m_writeThrough && state() == ConnectedState && bytesToWrite() == 0 && socketDescriptor() >= 0;
+    return m_writeThrough && state() == ConnectedState && bytesToWrite() == 0
+            && socketDescriptor() >= 0;
 #else
     return false;
 #endif
