@@ -35,9 +35,17 @@ constexpr auto Block = 1000ms;
 constexpr auto PingInterval = 200ms;
 constexpr auto PingTimeout = 300ms;
 
+//! The engine of the current global data row (every test runs on both).
+Confab::WebSocketEngine engine()
+{
+    QFETCH_GLOBAL(QString, webSocketEngine);
+    return Confab::parseWebSocketEngine(webSocketEngine).value();
+}
+
 HostConfig loopbackConfig()
 {
     HostConfig config;
+    config.socketIo.engine.webSocketEngine = engine();
     config.address = QHostAddress::LocalHost;
     config.port = 0;
     config.dataLocation = u":memory:"_s;
@@ -118,12 +126,21 @@ class tst_EmbeddedHost : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void hostLivesOnItsThread();
     void relaysClientsAndNames();
     void portTakenThenAnother();
     void guiBlockedHostKeepsUp();
     void hostBlockedGuiKeepsRunning();
 };
+
+void tst_EmbeddedHost::initTestCase_data()
+{
+    QTest::addColumn<QString>("webSocketEngine");
+    // The app's default, and the one the environment may pick instead.
+    QTest::newRow("qt") << u"qt"_s;
+    QTest::newRow("native") << u"native"_s;
+}
 
 void tst_EmbeddedHost::hostLivesOnItsThread()
 {
