@@ -46,8 +46,8 @@ public:
     //! Waits for the host thread to answer: the caller needs the port at once (to join its own
     //! host, to show the join URLs, to try the next port when this one is taken), and opening
     //! the store and binding are the same short work the GUI thread did itself when the host
-    //! lived there. Connects this object's signals before the host listens, so a receiver
-    //! connected right after start() returns misses nothing.
+    //! lived there. This object's signals are relayed from before the host thread handles its
+    //! first connection, so a receiver connected right after start() returns misses nothing.
     //! \return false with errorString() when the store or the port cannot be had; the thread
     //! then stays up for another start().
     bool start(const Confab::HostConfig &config);

@@ -113,6 +113,16 @@ public:
     QHash<QString, QJsonObject> lines; //!< the last line of each kind
 };
 
+//! On the host thread: the signals of a client "late" named "ghost" connecting.
+void announceGhost(ChatHost &chatHost)
+{
+    Confab::ClientInfo info;
+    info.sid = u"late"_s;
+    info.nsp = u"/"_s;
+    Q_EMIT chatHost.server()->clientConnected(info);
+    Q_EMIT chatHost.service()->nameChanged(u"late"_s, u"ghost"_s);
+}
+
 //! A ChatClient in this process (on the GUI thread, as the app's own).
 struct Peer
 {
@@ -130,6 +140,7 @@ private Q_SLOTS:
     void hostLivesOnItsThread();
     void relaysClientsAndNames();
     void portTakenThenAnother();
+    void stopDropsQueuedSignals();
     void guiBlockedHostKeepsUp();
     void hostBlockedGuiKeepsRunning();
 };
@@ -222,6 +233,28 @@ void tst_EmbeddedHost::portTakenThenAnother()
     QVERIFY(second.start(loopbackConfig()));
     QVERIFY(second.port() != first.port());
     QVERIFY(second.errorString().isEmpty());
+}
+
+void tst_EmbeddedHost::stopDropsQueuedSignals()
+{
+    EmbeddedHost host;
+    QVERIFY(host.start(loopbackConfig()));
+    QSignalSpy connected(&host, &EmbeddedHost::clientConnected);
+    QSignalSpy renamed(&host, &EmbeddedHost::nameChanged);
+    // The host says something on its thread; it is queued for ours, which does not look yet.
+    host.call(announceGhost);
+    host.stop();
+    QCoreApplication::processEvents();
+    QCOMPARE(connected.size(), 0);
+    QCOMPARE(renamed.size(), 0);
+    QCOMPARE(host.nameOf(u"late"_s), QString());
+
+    // The same, delivered, when the host keeps running.
+    QVERIFY(host.start(loopbackConfig()));
+    host.call(announceGhost);
+    QTRY_COMPARE_WITH_TIMEOUT(renamed.size(), 1, Timeout);
+    QCOMPARE(connected.size(), 1);
+    QCOMPARE(host.nameOf(u"late"_s), u"ghost"_s);
 }
 
 // A peer in another process floods the host while this (the GUI) thread is blocked for a
