@@ -49,8 +49,6 @@ HostConfig loopbackConfig()
     config.address = QHostAddress::LocalHost;
     config.port = 0;
     config.dataLocation = u":memory:"_s;
-    config.socketIo.engine.pingInterval = PingInterval;
-    config.socketIo.engine.pingTimeout = PingTimeout;
     // The flood is the point: no token bucket in its way.
     config.chat.rateLimit = 100000;
     config.chat.rateBurst = 100000;
@@ -269,8 +267,11 @@ void tst_EmbeddedHost::guiBlockedHostKeepsUp()
         QSKIP(qPrintable(missing));
     }
 
+    HostConfig config = loopbackConfig();
+    config.socketIo.engine.pingInterval = PingInterval;
+    config.socketIo.engine.pingTimeout = PingTimeout;
     EmbeddedHost host;
-    QVERIFY(host.start(loopbackConfig()));
+    QVERIFY(host.start(config));
     QSignalSpy disconnected(&host, &EmbeddedHost::clientDisconnected);
 
     // Flooding for twice as long as we block, starting as we do.
