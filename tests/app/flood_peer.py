@@ -7,9 +7,11 @@ Connects to URL over WebSocket as "flooder", joins "flood" and prints {"kind": "
 sends a `message` every INTERVAL_MS for SECONDS, each with an ack, while it notes when each
 Engine.IO ping of the host arrives. When every message is acked and echoed back (or the
 connection is gone, or 20 s passed) it prints one line and exits:
-{"kind": "done", "sent", "acked", "received", "disconnects", "pings", "maxPingGapMs"}
+{"kind": "done", "sent", "acked", "received", "disconnects", "pings", "maxPingGapMs",
+"maxPingGapEndMs"}
 maxPingGapMs is the longest wait between pings (connect and the end of the flood count as
 pings): above the handshake's pingInterval + pingTimeout the client gives up on the host.
+maxPingGapEndMs says when that wait ended, in ms after the flood began.
 """
 import json
 import os
@@ -96,8 +98,9 @@ with state:
     state.wait_for(lambda: counts["disconnects"] > 0
                    or (counts["acked"] >= sent and counts["received"] >= sent), timeout=20)
     marks = [connected_at] + [p for p in list(pings) if connected_at < p < ended_at] + [ended_at]
-    gap = max(b - a for a, b in zip(marks, marks[1:]))
-    say("done", sent=sent, pings=len(pings), maxPingGapMs=round(gap * 1000), **counts)
+    gap, gap_end = max((b - a, b) for a, b in zip(marks, marks[1:]))
+    say("done", sent=sent, pings=len(pings), maxPingGapMs=round(gap * 1000),
+        maxPingGapEndMs=round((gap_end - start) * 1000), **counts)
 if sio.connected:
     sio.disconnect()
 # The client's threads may sleep for a while yet; there is nothing left to do.

@@ -31,9 +31,11 @@ namespace {
 constexpr int Timeout = 15000;
 //! How long each test keeps one thread deliberately blocked.
 constexpr auto Block = 1000ms;
-//! Short enough that a host silent for Block is given up on by its clients.
+//! Short enough that a host silent for Block is given up on by its clients (their patience is
+//! the sum), long enough for a loaded machine.
 constexpr auto PingInterval = 200ms;
-constexpr auto PingTimeout = 300ms;
+constexpr auto PingTimeout = 600ms;
+static_assert(PingInterval + PingTimeout < Block);
 
 //! The engine of the current global data row (every test runs on both).
 Confab::WebSocketEngine engine()
@@ -274,8 +276,9 @@ void tst_EmbeddedHost::guiBlockedHostKeepsUp()
     QVERIFY(host.start(config));
     QSignalSpy disconnected(&host, &EmbeddedHost::clientDisconnected);
 
-    // Flooding for twice as long as we block, starting as we do.
-    FloodPeer peer(urlOf(host), 2 * std::chrono::duration<double>(Block).count(), 2);
+    // Flooding for twice as long as we block, starting as we do: 250 messages a second, each
+    // stored, acked and echoed.
+    FloodPeer peer(urlOf(host), 2 * std::chrono::duration<double>(Block).count(), 4);
     QTRY_VERIFY_WITH_TIMEOUT(peer.lines.contains(u"ready"_s), Timeout);
 
     // The deliberate block: a window busy with something for a second.
