@@ -3,7 +3,7 @@
 
 #include "applogging.h"
 #include "chathost.h"
-#include "chatstore.h"
+#include "embeddedhost.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
@@ -350,6 +350,7 @@ bool AppController::hostChat(int port, const QString &password)
     }
     const int attempts = port == 0 ? 1 : PortAttempts;
     QString error;
+    std::unique_ptr<Confab::App::EmbeddedHost> host; // one thread for every attempt
     for (int i = 0; i < attempts && port + i <= 65535; ++i) {
         Confab::HostConfig config;
         config.address = m_hostAddress;
@@ -360,8 +361,9 @@ bool AppController::hostChat(int port, const QString &password)
         // the native engine confab-server uses for thousands of clients).
         config.socketIo.engine.webSocketEngine
                 = Confab::webSocketEngineFromEnvironment(Confab::WebSocketEngine::Qt);
-        auto host = std::make_unique<Confab::ChatHost>(config);
-        if (host->start()) {
+        if (!host)
+            host = std::make_unique<Confab::App::EmbeddedHost>();
+        if (host->start(config)) {
             m_host = std::move(host);
             break;
         }
@@ -396,7 +398,7 @@ bool AppController::hostChat(int port, const QString &password)
     // The port may change from run to run; the host's store does not: our device id for our
     // own host is derived from its data location, so our messages stay ours across restarts.
     startSession(QUrl(u"http://%1:%2/"_s.arg(loopback).arg(m_host->port())), password,
-                 u"confab-host:"_s + m_host->store()->databasePath());
+                 u"confab-host:"_s + m_host->databasePath());
     return true;
 }
 
@@ -478,22 +480,22 @@ void AppController::rememberServer(const QString &url)
 
 void AppController::watchHost()
 {
-    Confab::SocketIoServer *server = m_host->server();
-    for (const Confab::ClientInfo &info : server->clients())
-        onHostClientConnected(info);
-    connect(server, &Confab::SocketIoServer::clientConnected, this,
+    // The host's signals come queued from its thread, and none is delivered before these
+    // connections exist: start() returned just now, and we have not been back to the event loop.
+    Confab::App::EmbeddedHost *host = m_host.get();
+    connect(host, &Confab::App::EmbeddedHost::clientConnected, this,
             &AppController::onHostClientConnected);
-    connect(server, &Confab::SocketIoServer::clientDisconnected, this,
+    connect(host, &Confab::App::EmbeddedHost::clientDisconnected, this,
             [this](const QString &sid, const QString &nsp) { m_sids->remove(sid, nsp); });
-    connect(server, &Confab::SocketIoServer::roomsChanged, this,
+    connect(host, &Confab::App::EmbeddedHost::roomsChanged, this,
             [this](const QString &sid, const QString &nsp, const QStringList &rooms) {
                 m_sids->setRooms(sid, displayRooms(sid, nsp, rooms), nsp);
             });
-    connect(server, &Confab::SocketIoServer::transportChanged, this,
+    connect(host, &Confab::App::EmbeddedHost::transportChanged, this,
             [this](const QString &sid, const QString &nsp, const QString &transport) {
                 m_sids->setTransport(sid, transport, nsp);
             });
-    connect(m_host->service(), &Confab::ChatService::nameChanged, this,
+    connect(host, &Confab::App::EmbeddedHost::nameChanged, this,
             [this](const QString &sid, const QString &name) {
                 m_sids->setName(sid, name, u"/"_s);
             });
@@ -522,7 +524,7 @@ void AppController::onHostClientConnected(const Confab::ClientInfo &info)
     entry.since = info.connectedAt;
     entry.rooms = displayRooms(info.sid, info.nsp, info.rooms);
     if (info.nsp == u"/"_s && m_host)
-        entry.name = m_host->service()->nameOf(info.sid);
+        entry.name = m_host->nameOf(info.sid);
     m_sids->upsert(entry);
 }
 
@@ -533,7 +535,7 @@ void AppController::disconnectSid(const QString &sid, const QString &nsp)
         return;
     }
     qCInfo(lcApp) << "disconnecting" << sid << "from" << nsp;
-    m_host->server()->disconnectClient(sid, nsp, true);
+    m_host->disconnectClient(sid, nsp);
 }
 
 // --- joined-side sids ---

@@ -18,7 +18,9 @@
 #include <memory>
 
 namespace Confab {
-class ChatHost;
+namespace App {
+class EmbeddedHost;
+}
 struct ClientInfo;
 } // namespace Confab
 
@@ -26,8 +28,9 @@ struct ClientInfo;
 //! the inspector's event log.
 //!
 //! Owns the Socket.IO client, the ChatClient event bus over it, the models, and when a person
-//! hosts, an embedded Confab::ChatHost. The app's own client joins its own host over loopback,
-//! through exactly the code path of a remote join.
+//! hosts, an embedded Confab::ChatHost on a thread of its own (Confab::App::EmbeddedHost). The
+//! app's own client joins its own host over loopback, through exactly the code path of a
+//! remote join.
 //!
 //! A QML singleton: main() creates one and hands it to setInstance() before QML loads, so
 //! that QML and C++ share it; create() returns that instance.
@@ -120,7 +123,8 @@ public:
 
     Confab::Client::SocketIoClient *socket() const { return m_socket; }
     Confab::Client::ChatClient *chat() const { return m_chat; }
-    Confab::ChatHost *host() const { return m_host.get(); }
+    //! The running host (it lives on a thread of its own), or null.
+    Confab::App::EmbeddedHost *host() const { return m_host.get(); }
     //! The model of \a room, created on demand.
     MessageListModel *messagesOf(const QString &room);
 
@@ -208,7 +212,7 @@ private:
 
     Confab::Client::SocketIoClient *m_socket;
     Confab::Client::ChatClient *m_chat;
-    std::unique_ptr<Confab::ChatHost> m_host;
+    std::unique_ptr<Confab::App::EmbeddedHost> m_host;
     RoomListModel *m_rooms;
     SidListModel *m_sids;
     EventLogModel *m_eventLog;

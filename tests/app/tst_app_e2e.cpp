@@ -3,6 +3,7 @@
 // python-socketio client (Debian's /usr/bin/python3) and by a second AppController.
 #include "appcontroller.h"
 #include "chathost.h"
+#include "embeddedhost.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -140,9 +141,12 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     QCOMPARE(app->hostUrls(), QStringList{u"http://127.0.0.1:%1/"_s.arg(app->hostPort())});
     // A room on a LAN runs on Qt's WebSocket engine (confab-server on the native one); the
     // python peer below upgrades to a WebSocket served by it.
-    if (qEnvironmentVariableIsEmpty("CONFAB_WEBSOCKET_ENGINE"))
-        QCOMPARE(app->host()->server()->options().engine.webSocketEngine,
-                 Confab::WebSocketEngine::Qt);
+    if (qEnvironmentVariableIsEmpty("CONFAB_WEBSOCKET_ENGINE")) {
+        const auto engine = app->host()->call([](Confab::ChatHost &host) {
+            return host.server()->options().engine.webSocketEngine;
+        });
+        QCOMPARE(engine, Confab::WebSocketEngine::Qt);
+    }
 
     // The app's own client joins its host and lands in the lobby.
     QTRY_COMPARE_WITH_TIMEOUT(app->currentRoom(), u"lobby"_s, Timeout);

@@ -62,7 +62,7 @@ void tst_AppHistory::olderPagesUntilTheBeginning()
     QVERIFY(app.hostChat(0));
     QTRY_COMPARE_WITH_TIMEOUT(app.currentRoom(), u"lobby"_s, Timeout);
     const QString room = u"archive"_s;
-    QVERIFY(AppTest::storeMessages(app.host()->store(), room, stored));
+    QVERIFY(AppTest::storeMessages(app.host(), room, stored));
 
     QSignalSpy sent(app.chat(), &ChatClient::eventSent);
     app.joinRoom(room);

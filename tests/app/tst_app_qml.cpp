@@ -63,7 +63,7 @@ public:
     Q_INVOKABLE bool storeMessages(const QString &room, int count)
     {
         AppController *app = AppController::create(nullptr, nullptr);
-        return app->host() && AppTest::storeMessages(app->host()->store(), room, count);
+        return app->host() && AppTest::storeMessages(app->host(), room, count);
     }
 
 private:
