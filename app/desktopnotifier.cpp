@@ -5,6 +5,8 @@
 
 #include <QtCore/QSettings>
 
+namespace Confab::App {
+
 using namespace Qt::StringLiterals;
 using Confab::Client::ChatMessage;
 
@@ -125,3 +127,5 @@ void DesktopNotifier::activate(const QString &room)
     if (m_backend)
         m_backend->withdrawAll();
 }
+
+} // namespace Confab::App

@@ -8,6 +8,8 @@
 #include <QtGui/QWindow>
 #include <QtQml/QQmlEngine>
 
+namespace Confab::App {
+
 //! \brief Where notifications go: freedesktop notifications, the tray's balloon, or a test's
 //! fake. DesktopNotifier decides when; a backend only shows.
 class NotificationBackend : public QObject
@@ -37,7 +39,7 @@ class DesktopNotifier : public QObject
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("The notifier comes from AppController.notifier")
+    QML_UNCREATABLE("The notifier comes from Controller.notifier")
     //! Messages from others since the window was last active.
     Q_PROPERTY(int unreadCount READ unreadCount NOTIFY unreadCountChanged)
     //! Whether messages give a system notification (remembered); the badges count regardless.
@@ -92,3 +94,5 @@ private:
     bool m_enabled = true;
     bool m_windowActive = true;
 };
+
+} // namespace Confab::App

@@ -21,6 +21,7 @@
 #include <optional>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 
 namespace {
 
@@ -109,7 +110,7 @@ void tst_Preferences::init()
 void tst_Preferences::languageAppliesAndPersists_data()
 {
     QTest::addColumn<QString>("language");
-    QTest::addColumn<QString>("connected"); //!< AppController's "Connected" in that language
+    QTest::addColumn<QString>("connected"); //!< ChatSession's "Connected" in that language
     QTest::addColumn<QString>("typing"); //!< a plural form, from confab_en.ts for English
     QTest::addRow("en") << u"en"_s << u"Connected"_s << u"1 person is typing…"_s;
     QTest::addRow("zh_CN") << u"zh_CN"_s << u"已连接"_s << u"1 人正在输入…"_s;
@@ -126,17 +127,18 @@ void tst_Preferences::languageAppliesAndPersists()
         preferences.setLanguage(language);
         QCOMPARE(changed.size(), preferences.language() == language ? 1 : 0);
         QCOMPARE(preferences.effectiveLanguage(), language);
-        QCOMPARE(QCoreApplication::translate("AppController", "Connected"), connected);
-        QCOMPARE(QCoreApplication::translate("AppController", "%n people are typing…", nullptr, 1),
+        QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), connected);
+        QCOMPARE(QCoreApplication::translate("Confab::App::ChatRoomState", "%n people are typing…",
+                                             nullptr, 1),
                  typing);
     }
     // Its translators leave with it.
-    QCOMPARE(QCoreApplication::translate("AppController", "Connected"), u"Connected"_s);
+    QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), u"Connected"_s);
 
     Preferences again(nullptr);
     QCOMPARE(again.language(), language);
     QCOMPARE(again.effectiveLanguage(), language);
-    QCOMPARE(QCoreApplication::translate("AppController", "Connected"), connected);
+    QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), connected);
 }
 
 void tst_Preferences::unknownLanguageFollowsSystem()
