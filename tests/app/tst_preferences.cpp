@@ -73,6 +73,8 @@ private Q_SLOTS:
     void systemThemeFollowsPalette();
     void portalColorScheme_data();
     void portalColorScheme();
+    void chatSettingsPersist();
+    void settingsOnlyLeavesTheLanguageAlone();
 #if CONFAB_HAVE_DBUS
     void systemThemeFollowsPortal();
     void cleanupTestCase();
@@ -139,6 +141,49 @@ void tst_Preferences::languageAppliesAndPersists()
     QCOMPARE(again.language(), language);
     QCOMPARE(again.effectiveLanguage(), language);
     QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), connected);
+}
+
+void tst_Preferences::chatSettingsPersist()
+{
+    QString installId;
+    {
+        Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+        QSignalSpy nameChanged(&preferences, &Preferences::userNameChanged);
+        preferences.setUserName(u"  alice  "_s);
+        QCOMPARE(preferences.userName(), u"alice"_s);
+        preferences.setUserName(u"alice"_s);
+        QCOMPARE(nameChanged.size(), 1);
+
+        // Newest first, each once, at most MaxRecentServers.
+        QSignalSpy serversChanged(&preferences, &Preferences::recentServersChanged);
+        for (int i = 0; i < Preferences::MaxRecentServers + 2; ++i)
+            preferences.rememberServer(u"http://host%1:3000"_s.arg(i));
+        preferences.rememberServer(u"http://host5:3000"_s);
+        QCOMPARE(serversChanged.size(), Preferences::MaxRecentServers + 3);
+        const QStringList servers = preferences.recentServers();
+        QCOMPARE(servers.size(), Preferences::MaxRecentServers);
+        QCOMPARE(servers.value(0), u"http://host5:3000"_s);
+        QCOMPARE(servers.value(1), u"http://host9:3000"_s);
+        QCOMPARE(servers.count(u"http://host5:3000"_s), 1);
+
+        installId = preferences.installId();
+        QVERIFY(!installId.isEmpty());
+        QCOMPARE(preferences.installId(), installId);
+    }
+    // Remembered across runs.
+    Preferences again(nullptr, Preferences::Scope::SettingsOnly);
+    QCOMPARE(again.userName(), u"alice"_s);
+    QCOMPARE(again.recentServers().value(0), u"http://host5:3000"_s);
+    QCOMPARE(again.installId(), installId);
+}
+
+void tst_Preferences::settingsOnlyLeavesTheLanguageAlone()
+{
+    // A Controller's own settings (tests run several controllers) keep the app's language.
+    Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+    preferences.setLanguage(u"zh_CN"_s);
+    QCOMPARE(preferences.language(), u"zh_CN"_s);
+    QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), u"Connected"_s);
 }
 
 void tst_Preferences::unknownLanguageFollowsSystem()
