@@ -21,7 +21,8 @@
 //   RoomState    the rooms: list, current room, its messages, members, who is typing, the
 //                composer's typing notices (ChatRoomState, fed by the ChatClient).
 //   Inspector    the event log, raw emits and their replies (ChatInspector).
-//   Preferences  every setting: language, theme, user name, recent servers, install id.
+//   Preferences  every setting: language, theme, user name, recent servers, install id,
+//                notifications on or off.
 //
 // Why this thin root stays: QML needs one entry point to hand the parts to the pages, and
 // C++ (main(), the tests) needs one thing to build and wire them (the chat client they share,

@@ -30,6 +30,7 @@ const QString SettingLanguage = u"language"_s;
 const QString SettingTheme = u"theme"_s;
 const QString SettingUserName = u"userName"_s;
 const QString SettingRecentServers = u"recentServers"_s;
+const QString SettingNotifications = u"notifications"_s;
 // The install's id kept its old name: it is the same secret, only what is sent changed.
 const QString SettingInstallId = u"deviceId"_s;
 //! Where qt_add_translations puts the .qm files (its default RESOURCE_PREFIX).
@@ -129,6 +130,7 @@ Preferences::Preferences(QObject *parent, Scope scope)
     if (m_userName.isEmpty())
         m_userName = qEnvironmentVariable("USER");
     m_recentServers = settings.value(SettingRecentServers).toStringList();
+    m_notificationsEnabled = settings.value(SettingNotifications, true).toBool();
     loadTranslations();
     updateDark();
 #if CONFAB_HAVE_DBUS
@@ -309,6 +311,15 @@ void Preferences::rememberServer(const QString &url)
         m_recentServers.removeLast();
     QSettings().setValue(SettingRecentServers, m_recentServers);
     Q_EMIT recentServersChanged();
+}
+
+void Preferences::setNotificationsEnabled(bool enabled)
+{
+    if (m_notificationsEnabled == enabled)
+        return;
+    m_notificationsEnabled = enabled;
+    QSettings().setValue(SettingNotifications, enabled);
+    Q_EMIT notificationsEnabledChanged();
 }
 
 QString Preferences::installId()

@@ -13,8 +13,8 @@
 namespace Confab::App {
 
 //! \brief Every setting of the app: its look and language (which translation is loaded and
-//! whether the UI is dark), the name the user chats as, the servers they joined, and the id
-//! of this install.
+//! whether the UI is dark), the name the user chats as, the servers they joined, whether
+//! notifications are on, and the id of this install.
 //!
 //! Both follow the system by default and are remembered with QSettings. Changing the language
 //! swaps the installed translators (Confab's own and Qt's qtbase/qtdeclarative ones when the
@@ -44,6 +44,9 @@ class Preferences : public QObject
     Q_PROPERTY(QString userName READ userName WRITE setUserName NOTIFY userNameChanged)
     //! The servers joined last, newest first.
     Q_PROPERTY(QStringList recentServers READ recentServers NOTIFY recentServersChanged)
+    //! Whether messages give a system notification (the tray's menu switches it).
+    Q_PROPERTY(bool notificationsEnabled READ notificationsEnabled WRITE setNotificationsEnabled
+                       NOTIFY notificationsEnabledChanged)
 public:
     //! How many servers recentServers keeps.
     static constexpr int MaxRecentServers = 8;
@@ -82,6 +85,8 @@ public:
     QString userName() const { return m_userName; }
     void setUserName(const QString &name);
     QStringList recentServers() const { return m_recentServers; }
+    bool notificationsEnabled() const { return m_notificationsEnabled; }
+    void setNotificationsEnabled(bool enabled);
     //! \brief Puts \a url first in recentServers.
     void rememberServer(const QString &url);
     //! \brief One secret per install (created on first use), from which the chat client
@@ -102,6 +107,7 @@ Q_SIGNALS:
     void darkChanged();
     void userNameChanged();
     void recentServersChanged();
+    void notificationsEnabledChanged();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -124,6 +130,7 @@ private:
     QList<QPointer<QQmlEngine>> m_engines;
     QString m_userName;
     QStringList m_recentServers;
+    bool m_notificationsEnabled = true;
 
     static Preferences *s_instance;
 };

@@ -286,18 +286,19 @@ void tst_AppNotify::disabledStillCounts()
     notifier->setEnabled(false);
     QCOMPARE(enabled.size(), 1);
     // The setting is remembered for the next run.
-    QCOMPARE(DesktopNotifier().isEnabled(), false);
+    QCOMPARE(Preferences(nullptr, Preferences::Scope::SettingsOnly).notificationsEnabled(), false);
     notifier->setWindowActive(false);
     QVERIFY(bobSays(u"lobby"_s, u"quietly"_s));
     QCOMPARE(m_backend->shown.size(), 0);
     QCOMPARE(notifier->unreadCount(), 1);
     notifier->setEnabled(true);
-    QCOMPARE(DesktopNotifier().isEnabled(), true);
+    QCOMPARE(Preferences(nullptr, Preferences::Scope::SettingsOnly).notificationsEnabled(), true);
 }
 
 void tst_AppNotify::windowStateFollowsWindow()
 {
-    DesktopNotifier notifier;
+    Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+    DesktopNotifier notifier(&preferences);
     QWindow window;
     notifier.setWindow(&window);
     QVERIFY(!notifier.isWindowActive()); // hidden
@@ -417,7 +418,8 @@ void tst_AppNotify::freedesktopEscapesAlways()
 
     {
         FreedesktopNotificationBackend backend;
-        DesktopNotifier notifier;
+        Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+        DesktopNotifier notifier(&preferences);
         notifier.setEnabled(true);
         notifier.setBackend(&backend);
         notifier.setWindowActive(false);

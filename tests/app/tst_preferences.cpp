@@ -166,6 +166,12 @@ void tst_Preferences::chatSettingsPersist()
         QCOMPARE(servers.value(1), u"http://host9:3000"_s);
         QCOMPARE(servers.count(u"http://host5:3000"_s), 1);
 
+        QSignalSpy notificationsChanged(&preferences, &Preferences::notificationsEnabledChanged);
+        QVERIFY(preferences.notificationsEnabled()); // on by default
+        preferences.setNotificationsEnabled(false);
+        preferences.setNotificationsEnabled(false);
+        QCOMPARE(notificationsChanged.size(), 1);
+
         installId = preferences.installId();
         QVERIFY(!installId.isEmpty());
         QCOMPARE(preferences.installId(), installId);
@@ -175,6 +181,7 @@ void tst_Preferences::chatSettingsPersist()
     QCOMPARE(again.userName(), u"alice"_s);
     QCOMPARE(again.recentServers().value(0), u"http://host5:3000"_s);
     QCOMPARE(again.installId(), installId);
+    QVERIFY(!again.notificationsEnabled());
 }
 
 void tst_Preferences::settingsOnlyLeavesTheLanguageAlone()
