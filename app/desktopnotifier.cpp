@@ -3,19 +3,18 @@
 
 #include "applogging.h"
 
-#include <QtCore/QSettings>
+namespace Confab::App {
 
 using namespace Qt::StringLiterals;
 using Confab::Client::ChatMessage;
 
-namespace {
-const QString SettingNotifications = u"notifications"_s;
-} // namespace
-
-DesktopNotifier::DesktopNotifier(QObject *parent)
+DesktopNotifier::DesktopNotifier(Preferences *preferences, QObject *parent)
     : QObject(parent)
-    , m_enabled(QSettings().value(SettingNotifications, true).toBool())
-{ }
+    , m_preferences(preferences)
+{
+    connect(m_preferences, &Preferences::notificationsEnabledChanged, this,
+            &DesktopNotifier::enabledChanged);
+}
 
 void DesktopNotifier::setBackend(NotificationBackend *backend)
 {
@@ -67,11 +66,7 @@ void DesktopNotifier::setWindowActive(bool active)
 
 void DesktopNotifier::setEnabled(bool enabled)
 {
-    if (m_enabled == enabled)
-        return;
-    m_enabled = enabled;
-    QSettings().setValue(SettingNotifications, enabled);
-    Q_EMIT enabledChanged();
+    m_preferences->setNotificationsEnabled(enabled);
 }
 
 void DesktopNotifier::setUnread(int count)
@@ -103,7 +98,7 @@ void DesktopNotifier::messageArrived(const ChatMessage &message)
     if (message.own || m_windowActive)
         return;
     setUnread(m_unread + 1);
-    if (!m_enabled || !m_backend)
+    if (!isEnabled() || !m_backend)
         return;
     // Message bodies stay out of the log above debug level.
     qCDebug(lcApp) << "notifying of message" << message.id << "in" << message.room;
@@ -125,3 +120,5 @@ void DesktopNotifier::activate(const QString &room)
     if (m_backend)
         m_backend->withdrawAll();
 }
+
+} // namespace Confab::App

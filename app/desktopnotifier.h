@@ -2,11 +2,14 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "preferences.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtGui/QWindow>
 #include <QtQml/QQmlEngine>
+
+namespace Confab::App {
 
 //! \brief Where notifications go: freedesktop notifications, the tray's balloon, or a test's
 //! fake. DesktopNotifier decides when; a backend only shows.
@@ -37,17 +40,19 @@ class DesktopNotifier : public QObject
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("The notifier comes from AppController.notifier")
+    QML_UNCREATABLE("The notifier comes from Controller.notifier")
     //! Messages from others since the window was last active.
     Q_PROPERTY(int unreadCount READ unreadCount NOTIFY unreadCountChanged)
-    //! Whether messages give a system notification (remembered); the badges count regardless.
+    //! Whether messages give a system notification (Preferences::notificationsEnabled); the
+    //! badges count regardless.
     Q_PROPERTY(bool enabled READ isEnabled WRITE setEnabled NOTIFY enabledChanged)
     Q_PROPERTY(bool windowActive READ isWindowActive NOTIFY windowActiveChanged)
 public:
     //! Notification bodies longer than this are cut with an ellipsis.
     static constexpr int MaxBodyLength = 200;
 
-    explicit DesktopNotifier(QObject *parent = nullptr);
+    //! \a preferences (not owned) keep whether notifications are on.
+    explicit DesktopNotifier(Preferences *preferences, QObject *parent = nullptr);
 
     //! \brief Uses \a backend from now on (not owned); null shows nothing.
     void setBackend(NotificationBackend *backend);
@@ -60,7 +65,7 @@ public:
     void setWindowActive(bool active);
 
     int unreadCount() const { return m_unread; }
-    bool isEnabled() const { return m_enabled; }
+    bool isEnabled() const { return m_preferences->notificationsEnabled(); }
     void setEnabled(bool enabled);
     bool isWindowActive() const { return m_windowActive; }
 
@@ -88,7 +93,9 @@ private:
 
     QPointer<NotificationBackend> m_backend;
     QPointer<QWindow> m_window;
+    Preferences *m_preferences;
     int m_unread = 0;
-    bool m_enabled = true;
     bool m_windowActive = true;
 };
+
+} // namespace Confab::App

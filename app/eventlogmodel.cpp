@@ -6,6 +6,8 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QLocale>
 
+namespace Confab::App {
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -197,3 +199,5 @@ bool EventLogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     }
     return false;
 }
+
+} // namespace Confab::App

@@ -6,6 +6,8 @@
 #include <QtCore/QSortFilterProxyModel>
 #include <QtQml/QQmlEngine>
 
+namespace Confab::App {
+
 //! \brief The inspector's log: every Socket.IO event in and out of the app's connection, and
 //! the acks of the inspector's own emits, newest last.
 //!
@@ -14,7 +16,7 @@ class EventLogModel : public QAbstractListModel
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("The log comes from AppController.eventLog")
+    QML_UNCREATABLE("The log comes from Inspector.eventLog")
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 public:
     enum Roles {
@@ -82,7 +84,7 @@ class EventLogFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("The log comes from AppController.eventLog")
+    QML_UNCREATABLE("The log comes from Inspector.eventLog")
     Q_PROPERTY(QString filterText READ filterText WRITE setFilterText NOTIFY filterTextChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 public:
@@ -105,3 +107,5 @@ private:
     EventLogModel *m_log;
     QString m_filterText;
 };
+
+} // namespace Confab::App

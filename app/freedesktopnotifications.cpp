@@ -9,6 +9,8 @@
 #include <QtDBus/QDBusPendingReply>
 #include <QtGui/QGuiApplication>
 
+namespace Confab::App {
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -122,3 +124,5 @@ void publishLauncherCount(int count)
         return;
     bus.send(launcherEntryUpdate(QGuiApplication::desktopFileName() + u".desktop"_s, count));
 }
+
+} // namespace Confab::App

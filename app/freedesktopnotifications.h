@@ -6,6 +6,8 @@
 #include <QtCore/QHash>
 #include <QtDBus/QDBusMessage>
 
+namespace Confab::App {
+
 //! \brief Notifications through org.freedesktop.Notifications on the session bus (KDE, GNOME
 //! and most other Linux desktops), with a click on one activating its room.
 //!
@@ -38,3 +40,5 @@ private:
 QDBusMessage launcherEntryUpdate(const QString &desktopId, int count);
 //! \brief Sends launcherEntryUpdate() for this app on the session bus, if there is one.
 void publishLauncherCount(int count);
+
+} // namespace Confab::App

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// confab: the desktop app. Parses the command line, creates the AppController, loads the UI;
+// confab: the desktop app. Parses the command line, creates the Controller, loads the UI;
 // everything else lives in ConfabApp and ConfabUi so that tests can link it.
-#include "appcontroller.h"
+#include "controller.h"
 #include "preferences.h"
 #include "trayicon.h"
 #ifdef CONFAB_HAVE_DBUS
@@ -24,6 +24,7 @@ Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 
 namespace {
 // Qt's xcb plugin takes "-name"/"--name" for itself (the X11 resource name) and removes it
@@ -120,14 +121,15 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(u"Fusion"_s);
 
-    AppController controller(nullptr);
-    AppController::setInstance(&controller);
+    Controller controller(nullptr, &preferences);
+    Controller::setInstance(&controller);
+    ChatSession *session = controller.session();
     if (parser.isSet(addressOption))
-        controller.setHostAddress(address);
+        session->setHostAddress(address);
     if (parser.isSet(dataOption))
-        controller.setHostDataLocation(parser.value(dataOption));
+        session->setHostDataLocation(parser.value(dataOption));
     if (nameArgument)
-        controller.setUserName(*nameArgument);
+        preferences.setUserName(*nameArgument);
 
     QQmlApplicationEngine engine;
     QObject::connect(
@@ -163,9 +165,9 @@ int main(int argc, char *argv[])
     notifier->setBackend(backend.get());
 
     if (parser.isSet(hostOption))
-        controller.hostChat(port, parser.value(passwordOption));
+        session->hostChat(port, parser.value(passwordOption));
     else if (parser.isSet(joinOption))
-        controller.joinServer(parser.value(joinOption), parser.value(passwordOption));
+        session->joinServer(parser.value(joinOption), parser.value(passwordOption));
 
     return app.exec();
 }

@@ -3,6 +3,8 @@
 
 #include <QtCore/QLocale>
 
+namespace Confab::App {
+
 using Confab::Client::ChatMessage;
 
 MessageListModel::MessageListModel(const QString &room, QObject *parent)
@@ -239,3 +241,5 @@ bool MessageListModel::update(const ChatMessage &message)
         refreshGrouping(row + 1);
     return true;
 }
+
+} // namespace Confab::App

@@ -6,6 +6,8 @@
 #include <QtCore/QAbstractListModel>
 #include <QtQml/QQmlEngine>
 
+namespace Confab::App {
+
 //! \brief The messages of one room, oldest first, as the chat view shows them.
 //!
 //! New messages are inserted (never a reset), older history is prepended, and a message of
@@ -14,13 +16,13 @@
 //!
 //! Memory is bounded whatever the peers send: a room keeps its newest MaxMessages in memory.
 //! When a new message would exceed that, the oldest rows are dropped and historyComplete turns
-//! false, so that scrolling up fetches them again from the host (AppController::loadOlder()).
+//! false, so that scrolling up fetches them again from the host (RoomState::loadOlder()).
 //! Pages of older history the user scrolls to are kept until the next new message trims them.
 class MessageListModel : public QAbstractListModel
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("Messages come from AppController.messages")
+    QML_UNCREATABLE("Messages come from RoomState.messages")
     Q_PROPERTY(QString room READ room CONSTANT)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     //! True once the host has no older messages to give.
@@ -106,3 +108,5 @@ private:
     qint64 m_firstPosition = 0;
     bool m_historyComplete = false;
 };
+
+} // namespace Confab::App

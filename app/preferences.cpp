@@ -9,6 +9,7 @@
 #include <QtCore/QLibraryInfo>
 #include <QtCore/QLocale>
 #include <QtCore/QSettings>
+#include <QtCore/QUuid>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QPalette>
 
@@ -21,10 +22,17 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Confab::App {
+
 namespace {
 
 const QString SettingLanguage = u"language"_s;
 const QString SettingTheme = u"theme"_s;
+const QString SettingUserName = u"userName"_s;
+const QString SettingRecentServers = u"recentServers"_s;
+const QString SettingNotifications = u"notifications"_s;
+// The install's id kept its old name: it is the same secret, only what is sent changed.
+const QString SettingInstallId = u"deviceId"_s;
 //! Where qt_add_translations puts the .qm files (its default RESOURCE_PREFIX).
 const QString TranslationsDir = u":/i18n"_s;
 const QString FallbackLanguage = u"en"_s;
@@ -109,14 +117,20 @@ private:
 
 Preferences *Preferences::s_instance = nullptr;
 
-Preferences::Preferences(QObject *parent)
+Preferences::Preferences(QObject *parent, Scope scope)
     : QObject(parent)
+    , m_scope(scope)
 {
     const QSettings settings;
     const QString language = settings.value(SettingLanguage).toString();
     if (availableLanguages().contains(language))
         m_language = language;
     m_theme = themeFromKey(settings.value(SettingTheme).toString());
+    m_userName = settings.value(SettingUserName).toString();
+    if (m_userName.isEmpty())
+        m_userName = qEnvironmentVariable("USER");
+    m_recentServers = settings.value(SettingRecentServers).toStringList();
+    m_notificationsEnabled = settings.value(SettingNotifications, true).toBool();
     loadTranslations();
     updateDark();
 #if CONFAB_HAVE_DBUS
@@ -194,6 +208,8 @@ bool Preferences::eventFilter(QObject *watched, QEvent *event)
 
 void Preferences::loadTranslations()
 {
+    if (m_scope == Scope::SettingsOnly)
+        return;
     for (const auto &translator : m_translators)
         QCoreApplication::removeTranslator(translator.get());
     m_translators.clear();
@@ -276,6 +292,50 @@ void Preferences::updateDark()
     m_dark = dark;
     Q_EMIT darkChanged();
 }
+
+void Preferences::setUserName(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (m_userName == trimmed)
+        return;
+    m_userName = trimmed;
+    QSettings().setValue(SettingUserName, m_userName);
+    Q_EMIT userNameChanged();
+}
+
+void Preferences::rememberServer(const QString &url)
+{
+    m_recentServers.removeAll(url);
+    m_recentServers.prepend(url);
+    while (m_recentServers.size() > MaxRecentServers)
+        m_recentServers.removeLast();
+    QSettings().setValue(SettingRecentServers, m_recentServers);
+    Q_EMIT recentServersChanged();
+}
+
+void Preferences::setNotificationsEnabled(bool enabled)
+{
+    if (m_notificationsEnabled == enabled)
+        return;
+    m_notificationsEnabled = enabled;
+    QSettings().setValue(SettingNotifications, enabled);
+    Q_EMIT notificationsEnabledChanged();
+}
+
+QString Preferences::installId()
+{
+    // Servers never see it: each gets an id derived from it and its own origin, so that no two
+    // of them can link our names.
+    QSettings settings;
+    QString id = settings.value(SettingInstallId).toString();
+    if (id.isEmpty()) {
+        id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        settings.setValue(SettingInstallId, id);
+    }
+    return id;
+}
+
+} // namespace Confab::App
 
 #if CONFAB_HAVE_DBUS
 #    include "preferences.moc"

@@ -10,7 +10,11 @@
 #include <optional>
 #include <vector>
 
-//! \brief The app's look and language: which translation is loaded and whether the UI is dark.
+namespace Confab::App {
+
+//! \brief Every setting of the app: its look and language (which translation is loaded and
+//! whether the UI is dark), the name the user chats as, the servers they joined, whether
+//! notifications are on, and the id of this install.
 //!
 //! Both follow the system by default and are remembered with QSettings. Changing the language
 //! swaps the installed translators (Confab's own and Qt's qtbase/qtdeclarative ones when the
@@ -22,7 +26,7 @@
 //! otherwise reads the platform palette: a dark window colour means a dark desktop. Both are
 //! followed live.
 //!
-//! A QML singleton shared with C++ like AppController: main() creates one and passes it to
+//! A QML singleton shared with C++ like Controller: main() creates one and passes it to
 //! setInstance() before QML loads; create() returns it.
 class Preferences : public QObject
 {
@@ -36,7 +40,17 @@ class Preferences : public QObject
     Q_PROPERTY(Theme theme READ theme WRITE setTheme NOTIFY themeChanged)
     //! Whether the UI draws dark: the chosen theme, or for System the platform's palette.
     Q_PROPERTY(bool dark READ isDark NOTIFY darkChanged)
+    //! The name the user wants (the host may add a suffix); $USER until one is chosen.
+    Q_PROPERTY(QString userName READ userName WRITE setUserName NOTIFY userNameChanged)
+    //! The servers joined last, newest first.
+    Q_PROPERTY(QStringList recentServers READ recentServers NOTIFY recentServersChanged)
+    //! Whether messages give a system notification (the tray's menu switches it).
+    Q_PROPERTY(bool notificationsEnabled READ notificationsEnabled WRITE setNotificationsEnabled
+                       NOTIFY notificationsEnabledChanged)
 public:
+    //! How many servers recentServers keeps.
+    static constexpr int MaxRecentServers = 8;
+
     enum class Theme {
         System, //!< follow the desktop
         Light,
@@ -44,8 +58,15 @@ public:
     };
     Q_ENUM(Theme)
 
-    //! No default argument: Qt 6.4 would construct a default-constructible singleton itself.
-    explicit Preferences(QObject *parent);
+    //! What an instance applies beyond keeping the settings.
+    enum class Scope {
+        Application, //!< installs the translators of the language (and follows it)
+        SettingsOnly, //!< leaves the application's translators alone (a Controller's own, in tests)
+    };
+
+    //! No default for \a parent: Qt 6.4 would construct a default-constructible singleton
+    //! itself.
+    explicit Preferences(QObject *parent, Scope scope = Scope::Application);
     ~Preferences() override;
 
     static void setInstance(Preferences *instance);
@@ -61,6 +82,16 @@ public:
     Theme theme() const { return m_theme; }
     void setTheme(Theme theme);
     bool isDark() const { return m_dark; }
+    QString userName() const { return m_userName; }
+    void setUserName(const QString &name);
+    QStringList recentServers() const { return m_recentServers; }
+    bool notificationsEnabled() const { return m_notificationsEnabled; }
+    void setNotificationsEnabled(bool enabled);
+    //! \brief Puts \a url first in recentServers.
+    void rememberServer(const QString &url);
+    //! \brief One secret per install (created on first use), from which the chat client
+    //! derives a device id per server.
+    QString installId();
 
     //! \brief What the portal's color-scheme \a value says: dark, light, or no preference.
     //! Unwraps the nested D-Bus variants some portal versions send.
@@ -74,6 +105,9 @@ Q_SIGNALS:
     void languageChanged();
     void themeChanged();
     void darkChanged();
+    void userNameChanged();
+    void recentServersChanged();
+    void notificationsEnabledChanged();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -86,6 +120,7 @@ private:
     //! The desktop portal answered or changed its color-scheme.
     void setPortalPrefersDark(std::optional<bool> dark);
 
+    Scope m_scope;
     QString m_language;
     QString m_effectiveLanguage;
     Theme m_theme = Theme::System;
@@ -93,6 +128,11 @@ private:
     std::optional<bool> m_portalDark; //!< nullopt: no portal, or no preference
     std::vector<std::unique_ptr<QTranslator>> m_translators;
     QList<QPointer<QQmlEngine>> m_engines;
+    QString m_userName;
+    QStringList m_recentServers;
+    bool m_notificationsEnabled = true;
 
     static Preferences *s_instance;
 };
+
+} // namespace Confab::App

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+namespace Confab::App {
+
 using namespace Qt::StringLiterals;
 
 RoomListModel::RoomListModel(QObject *parent)
@@ -189,3 +191,5 @@ void RoomListModel::changed(int row, const QList<int> &roles)
     const QModelIndex idx = index(row);
     Q_EMIT dataChanged(idx, idx, roles);
 }
+
+} // namespace Confab::App

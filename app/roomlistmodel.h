@@ -6,6 +6,8 @@
 #include <QtCore/QAbstractListModel>
 #include <QtQml/QQmlEngine>
 
+namespace Confab::App {
+
 //! \brief The rooms a host has, sorted by name: members, unread count, whether we are in it.
 //!
 //! Any peer can create rooms (a `join` each), so the list forgets a room as soon as it is empty
@@ -18,7 +20,7 @@ class RoomListModel : public QAbstractListModel
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("Rooms come from AppController.rooms")
+    QML_UNCREATABLE("Rooms come from RoomState.rooms")
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 public:
     enum Roles {
@@ -76,3 +78,5 @@ private:
     QList<Room> m_rooms; //!< sorted by lessThan() of the .cpp
     QString m_current;
 };
+
+} // namespace Confab::App

@@ -4,6 +4,8 @@
 #include <QtCore/QLocale>
 #include <QtCore/QSet>
 
+namespace Confab::App {
+
 using namespace Qt::StringLiterals;
 
 SidListModel::SidListModel(QObject *parent)
@@ -208,3 +210,5 @@ void SidListModel::changed(int row)
     const QModelIndex idx = index(row);
     Q_EMIT dataChanged(idx, idx);
 }
+
+} // namespace Confab::App

@@ -5,6 +5,8 @@
 #include <QtCore/QDateTime>
 #include <QtQml/QQmlEngine>
 
+namespace Confab::App {
+
 //! \brief Connected Socket.IO sids: who they are, from where, over what, in which rooms.
 //!
 //! When hosting it mirrors the SocketIoServer across every namespace; when joined it mirrors
@@ -14,7 +16,7 @@ class SidListModel : public QAbstractListModel
 {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("Sids come from AppController.sids")
+    QML_UNCREATABLE("Sids come from Controller.sids")
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 public:
     enum Roles {
@@ -84,3 +86,5 @@ private:
     QHash<QString, int> m_rows; //!< key() → row, kept in step with m_entries
     QString m_ownSid;
 };
+
+} // namespace Confab::App

@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Confab::App {
+
 TrayIcon::TrayIcon(DesktopNotifier *notifier, const QIcon &icon, QObject *parent)
     : QObject(parent)
     , m_notifier(notifier)
@@ -129,3 +131,5 @@ void TrayNotificationBackend::show(const QString &title, const QString &body, co
     m_tray->showMessage(title, body, QSystemTrayIcon::Information);
 #endif
 }
+
+} // namespace Confab::App

@@ -12,6 +12,8 @@
 class QAction;
 class QMenu;
 
+namespace Confab::App {
+
 //! \brief The tray icon: shows or hides the window, tells the unread count in its tooltip and
 //! on its icon, turns notifications on or off, and quits. Needs a QApplication.
 class TrayIcon : public QObject
@@ -54,3 +56,5 @@ private:
     QSystemTrayIcon *m_tray;
     QString m_lastRoom; //!< a balloon cannot carry data: a click goes to the latest room
 };
+
+} // namespace Confab::App

@@ -14,12 +14,14 @@ ApplicationWindow {
     minimumWidth: 720
     minimumHeight: 480
     visible: true
-    readonly property string baseTitle: AppController.mode === AppController.Idle
+    //! The app's parts (a QML singleton): each page takes the ones it draws.
+    readonly property Controller app: Controller
+    readonly property string baseTitle: app.session.mode === Session.Idle
            ? qsTr("Confab")
-           : qsTr("Confab — %1").arg(AppController.serverUrl.toString())
+           : qsTr("Confab — %1").arg(app.session.serverUrl.toString())
     // The unread badge: messages that arrived while the window was not active.
-    title: AppController.notifier.unreadCount > 0
-           ? qsTr("(%1) %2").arg(AppController.notifier.unreadCount).arg(baseTitle)
+    title: app.notifier.unreadCount > 0
+           ? qsTr("(%1) %2").arg(app.notifier.unreadCount).arg(baseTitle)
            : baseTitle
     color: Theme.window
 
@@ -54,8 +56,8 @@ ApplicationWindow {
 
         ErrorBanner {
             Layout.fillWidth: true
-            text: AppController.lastError
-            onDismissed: AppController.clearError()
+            text: window.app.session.lastError
+            onDismissed: window.app.session.clearError()
         }
 
         StackView {
@@ -63,23 +65,32 @@ ApplicationWindow {
             objectName: "stack"
             Layout.fillWidth: true
             Layout.fillHeight: true
-            initialItem: AppController.mode === AppController.Idle ? startPage : chatPage
+            initialItem: window.app.session.mode === Session.Idle ? startPage : chatPage
         }
     }
 
     Component {
         id: startPage
-        StartPage {}
+        StartPage {
+            session: window.app.session
+            preferences: Preferences
+        }
     }
     Component {
         id: chatPage
-        ChatPage {}
+        ChatPage {
+            session: window.app.session
+            roomState: window.app.roomState
+            sids: window.app.sids
+            inspector: window.app.inspector
+            preferences: Preferences
+        }
     }
 
     Connections {
-        target: AppController
+        target: window.app.session
         function onModeChanged() {
-            const idle = AppController.mode === AppController.Idle
+            const idle = window.app.session.mode === Session.Idle
             if (idle !== (stack.currentItem.objectName === "startPage"))
                 stack.replace(idle ? startPage : chatPage)
         }

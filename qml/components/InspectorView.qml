@@ -10,8 +10,10 @@ import Confab.Ui
 //! event with JSON arguments and see its ack.
 Pane {
     id: inspector
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! The log and raw emits (Controller.inspector, or a test double), and the session whose
+    //! connection they go over.
+    required property Inspector inspector
+    required property Session session
 
     ColumnLayout {
         anchors.fill: parent
@@ -25,16 +27,16 @@ Pane {
                 objectName: "filterField"
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter by event, namespace or arguments")
-                text: inspector.controller.eventLog.filterText
-                onTextChanged: inspector.controller.eventLog.filterText = text
+                text: inspector.inspector.eventLog.filterText
+                onTextChanged: inspector.inspector.eventLog.filterText = text
             }
             Label {
-                text: qsTr("%n events", "", inspector.controller.eventLog.count)
+                text: qsTr("%n events", "", inspector.inspector.eventLog.count)
                 color: Theme.mutedText
             }
             Button {
                 text: qsTr("Clear")
-                onClicked: inspector.controller.eventLog.clear()
+                onClicked: inspector.inspector.eventLog.clear()
             }
         }
 
@@ -48,7 +50,7 @@ Pane {
                 objectName: "eventLogView"
                 anchors.fill: parent
                 clip: true
-                model: inspector.controller.eventLog
+                model: inspector.inspector.eventLog
                 ScrollBar.vertical: ScrollBar {}
                 onCountChanged: if (atYEnd || count < 3) Qt.callLater(log.positionViewAtEnd)
 
@@ -156,7 +158,7 @@ Pane {
                 }
                 Label {
                     Layout.columnSpan: 1
-                    text: inspector.controller.lastReply.length > 0 ? qsTr("Reply") : ""
+                    text: inspector.inspector.lastReply.length > 0 ? qsTr("Reply") : ""
                     color: Theme.mutedText
                 }
                 RowLayout {
@@ -164,7 +166,7 @@ Pane {
                     Label {
                         objectName: "replyLabel"
                         Layout.fillWidth: true
-                        text: inspector.controller.lastReply
+                        text: inspector.inspector.lastReply
                         textFormat: Text.PlainText
                         font.family: Theme.monoFamily
                         wrapMode: Text.WrapAnywhere
@@ -176,8 +178,8 @@ Pane {
                         objectName: "emitButton"
                         text: qsTr("Emit")
                         highlighted: true
-                        enabled: eventField.text.trim().length > 0 && inspector.controller.connected
-                        onClicked: inspector.controller.emitRaw(eventField.text, argsField.text, ackBox.checked)
+                        enabled: eventField.text.trim().length > 0 && inspector.session.connected
+                        onClicked: inspector.inspector.emitRaw(eventField.text, argsField.text, ackBox.checked)
                     }
                 }
             }

@@ -10,8 +10,8 @@ import Confab.Ui
 //! a run from the same person shows the name once.
 Item {
     id: root
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! Where Retry goes (Controller.roomState, or a test double).
+    required property RoomState roomState
 
     required property string name
     required property string text
@@ -110,7 +110,7 @@ Item {
                 visible: root.deliveryState === MessageListModel.Failed
                 text: qsTr("Retry")
                 flat: true
-                onClicked: root.controller.retryMessage(root.clientId)
+                onClicked: root.roomState.retryMessage(root.clientId)
             }
         }
     }

@@ -10,8 +10,8 @@ import Confab.Ui
 //! for older ones when scrolled to the top.
 ColumnLayout {
     id: root
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! The rooms this view draws the current one of (Controller.roomState, or a test double).
+    required property RoomState roomState
 
     readonly property alias count: view.count
     //! The delegate at \a index, for tests.
@@ -26,12 +26,12 @@ ColumnLayout {
     Label {
         Layout.fillWidth: true
         Layout.preferredHeight: visible ? implicitHeight + Theme.spacing : 0
-        visible: root.controller.loadingOlder || view.count === 0
-                 || (view.atYBeginning && root.controller.messages.historyComplete)
+        visible: root.roomState.loadingOlder || view.count === 0
+                 || (view.atYBeginning && root.roomState.messages.historyComplete)
         horizontalAlignment: Text.AlignHCenter
-        text: root.controller.loadingOlder ? qsTr("Loading older messages…")
+        text: root.roomState.loadingOlder ? qsTr("Loading older messages…")
             : view.count === 0 ? qsTr("No messages yet. Say hello!")
-            : qsTr("This is the start of #%1").arg(root.controller.currentRoom)
+            : qsTr("This is the start of #%1").arg(root.roomState.currentRoom)
         textFormat: Text.PlainText // room names are chosen by peers
         color: Theme.mutedText
         font.pointSize: Qt.application.font.pointSize * Theme.smallFont
@@ -48,12 +48,12 @@ ColumnLayout {
         Layout.fillHeight: true
         clip: true
         spacing: 2
-        model: root.controller.messages
+        model: root.roomState.messages
         bottomMargin: Theme.spacing
         ScrollBar.vertical: ScrollBar {}
 
         delegate: MessageDelegate {
-            controller: root.controller
+            roomState: root.roomState
             width: ListView.view.width
         }
 
@@ -63,6 +63,6 @@ ColumnLayout {
             followEnd = true
             Qt.callLater(view.positionViewAtEnd)
         }
-        onContentYChanged: if (atYBeginning && (dragging || flicking)) root.controller.loadOlder()
+        onContentYChanged: if (atYBeginning && (dragging || flicking)) root.roomState.loadOlder()
     }
 }

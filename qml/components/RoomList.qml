@@ -9,8 +9,8 @@ import Confab.Ui
 //! The rooms of the host with member counts and unread badges, and a field to join one.
 Rectangle {
     id: pane
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! The rooms this list draws (Controller.roomState, or a test double).
+    required property RoomState roomState
     color: Theme.sidePane
 
     ColumnLayout {
@@ -32,7 +32,7 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: pane.controller.rooms
+            model: pane.roomState.rooms
 
             delegate: ItemDelegate {
                 id: row
@@ -44,7 +44,7 @@ Rectangle {
 
                 width: ListView.view.width
                 highlighted: current
-                onClicked: pane.controller.joinRoom(name)
+                onClicked: pane.roomState.joinRoom(name)
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing
@@ -86,7 +86,7 @@ Rectangle {
                         visible: row.joined && (row.hovered || row.current)
                         text: "×"
                         implicitWidth: implicitHeight
-                        onClicked: pane.controller.leaveRoom(row.name)
+                        onClicked: pane.roomState.leaveRoom(row.name)
                         // Not the attached ToolTip: its text is drawn as rich text, and the room
                         // name is not ours.
                         ToolTip {
@@ -125,7 +125,7 @@ Rectangle {
                 text: qsTr("Join")
                 enabled: roomField.text.trim().length > 0
                 onClicked: {
-                    pane.controller.joinRoom(roomField.text)
+                    pane.roomState.joinRoom(roomField.text)
                     roomField.clear()
                 }
             }

@@ -11,6 +11,8 @@ import Confab.Ui
 Dialog {
     id: dialog
     objectName: "settingsDialog"
+    //! The settings this dialog changes (the app's Preferences singleton).
+    required property Preferences preferences
 
     title: qsTr("Settings")
     modal: true
@@ -61,9 +63,9 @@ Dialog {
                 Layout.leftMargin: Theme.spacing
                 palette.window: Theme.indicatorWindow
                 text: modelData.value === "" ? qsTr("System") : modelData.name
-                checked: Preferences.language === modelData.value
+                checked: dialog.preferences.language === modelData.value
                 ButtonGroup.group: languageGroup
-                onClicked: Preferences.language = modelData.value
+                onClicked: dialog.preferences.language = modelData.value
             }
         }
 
@@ -83,9 +85,9 @@ Dialog {
                 Layout.leftMargin: Theme.spacing
                 palette.window: Theme.indicatorWindow
                 text: dialog.themeName(modelData.value)
-                checked: Preferences.theme === modelData.value
+                checked: dialog.preferences.theme === modelData.value
                 ButtonGroup.group: themeGroup
-                onClicked: Preferences.theme = modelData.value
+                onClicked: dialog.preferences.theme = modelData.value
             }
         }
     }

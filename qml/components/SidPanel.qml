@@ -10,11 +10,12 @@ import Confab.Ui
 //! disconnect anyone but itself.
 Pane {
     id: panel
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! The session (whether we host; refresh, disconnect) and the sids it lists.
+    required property Session session
+    required property SidListModel sids
     padding: 0
 
-    readonly property bool hosting: panel.controller.mode === AppController.Hosting
+    readonly property bool hosting: panel.session.mode === Session.Hosting
 
     ColumnLayout {
         anchors.fill: parent
@@ -25,14 +26,14 @@ Pane {
             Layout.margins: 2 * Theme.spacing
             Label {
                 Layout.fillWidth: true
-                text: qsTr("Connected sids (%1)").arg(panel.controller.sids.count)
+                text: qsTr("Connected sids (%1)").arg(panel.sids.count)
                 font.bold: true
                 font.pixelSize: 16
             }
             ToolButton {
                 visible: !panel.hosting
                 text: qsTr("Refresh")
-                onClicked: panel.controller.refreshSids()
+                onClicked: panel.session.refreshSids()
             }
         }
 
@@ -41,7 +42,7 @@ Pane {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: panel.controller.sids
+            model: panel.sids
             ScrollBar.vertical: ScrollBar {}
 
             delegate: ItemDelegate {
@@ -105,7 +106,7 @@ Pane {
                         objectName: "disconnectButton"
                         visible: panel.hosting && !entry.own
                         text: qsTr("Disconnect")
-                        onClicked: panel.controller.disconnectSid(entry.sid, entry.nsp)
+                        onClicked: panel.session.disconnectSid(entry.sid, entry.nsp)
                     }
                 }
             }

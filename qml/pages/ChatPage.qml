@@ -10,11 +10,15 @@ import Confab.Ui
 //! on a second tab, and the connected sids in a drawer.
 Page {
     id: page
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! The parts this page draws: the app's (Controller), or test doubles of the same types.
+    required property Session session
+    required property RoomState roomState
+    required property SidListModel sids
+    required property Inspector inspector
+    required property Preferences preferences
     objectName: "chatPage"
 
-    readonly property bool hosting: page.controller.mode === AppController.Hosting
+    readonly property bool hosting: page.session.mode === Session.Hosting
 
     background: Rectangle {
         color: Theme.window
@@ -32,14 +36,14 @@ Page {
                 implicitWidth: 10
                 implicitHeight: 10
                 radius: 5
-                color: page.controller.connected ? Theme.ok : Theme.warning
+                color: page.session.connected ? Theme.ok : Theme.warning
             }
             ColumnLayout {
                 spacing: 0
                 Label {
-                    text: page.hosting ? qsTr("Hosting as %1").arg(page.controller.myName)
-                                       : qsTr("%1 on %2").arg(page.controller.myName)
-                                                         .arg(page.controller.serverUrl.toString())
+                    text: page.hosting ? qsTr("Hosting as %1").arg(page.session.myName)
+                                       : qsTr("%1 on %2").arg(page.session.myName)
+                                                         .arg(page.session.serverUrl.toString())
                     // The host picks our name (a suffix, say): plain text, like every text
                     // a peer or server controls.
                     textFormat: Text.PlainText
@@ -49,7 +53,7 @@ Page {
                 }
                 Label {
                     objectName: "connectionState"
-                    text: page.controller.connectionState
+                    text: page.session.connectionState
                     textFormat: Text.PlainText // "Refused: <the server's reason>"
                     elide: Text.ElideRight
                     Layout.maximumWidth: page.width / 3
@@ -76,7 +80,7 @@ Page {
             }
             ToolButton {
                 objectName: "peopleButton"
-                text: qsTr("Sids (%1)").arg(page.controller.sids.count)
+                text: qsTr("Sids (%1)").arg(page.sids.count)
                 onClicked: sidDrawer.open()
             }
             ToolButton {
@@ -87,7 +91,7 @@ Page {
             ToolButton {
                 objectName: "leaveButton"
                 text: page.hosting ? qsTr("Stop hosting") : qsTr("Disconnect")
-                onClicked: page.controller.leave()
+                onClicked: page.session.leave()
             }
         }
     }
@@ -100,7 +104,7 @@ Page {
             spacing: 0
 
             RoomList {
-                controller: page.controller
+                roomState: page.roomState
                 Layout.preferredWidth: Theme.sidePaneWidth
                 Layout.fillHeight: true
             }
@@ -132,7 +136,7 @@ Page {
                         TextEdit {
                             objectName: "hostUrls"
                             Layout.fillWidth: true
-                            text: page.controller.hostUrls.join("   ")
+                            text: page.session.hostUrls.join("   ")
                             textFormat: TextEdit.PlainText
                             readOnly: true
                             selectByMouse: true
@@ -147,7 +151,7 @@ Page {
                     Layout.margins: 2 * Theme.spacing
                     Layout.bottomMargin: Theme.spacing
                     objectName: "roomTitle"
-                    text: page.controller.currentRoom.length > 0 ? "# " + page.controller.currentRoom
+                    text: page.roomState.currentRoom.length > 0 ? "# " + page.roomState.currentRoom
                                                                 : qsTr("No room")
                     textFormat: Text.PlainText
                     elide: Text.ElideRight
@@ -156,7 +160,7 @@ Page {
                 }
 
                 MessageView {
-                    controller: page.controller
+                    roomState: page.roomState
                     objectName: "messageView"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
@@ -167,7 +171,7 @@ Page {
                     Layout.fillWidth: true
                     Layout.leftMargin: 2 * Theme.spacing
                     Layout.preferredHeight: implicitHeight
-                    text: page.controller.typingText.length > 0 ? page.controller.typingText : " "
+                    text: page.roomState.typingText.length > 0 ? page.roomState.typingText : " "
                     textFormat: Text.PlainText // peers' names
                     elide: Text.ElideRight
                     color: Theme.mutedText
@@ -179,21 +183,23 @@ Page {
                     objectName: "composer"
                     Layout.fillWidth: true
                     Layout.margins: Theme.spacing
-                    enabled: page.controller.currentRoom.length > 0
-                    onTextEdited: (text) => page.controller.composerEdited(text)
-                    onSendRequested: (text) => page.controller.sendMessage(text)
+                    enabled: page.roomState.currentRoom.length > 0
+                    onTextEdited: (text) => page.roomState.composerEdited(text)
+                    onSendRequested: (text) => page.roomState.sendMessage(text)
                 }
             }
         }
 
         InspectorView {
-            controller: page.controller
+            inspector: page.inspector
+            session: page.session
             objectName: "inspector"
         }
     }
 
     SettingsDialog {
         id: settingsDialog
+        preferences: page.preferences
     }
 
     Drawer {
@@ -205,7 +211,8 @@ Page {
         y: page.header ? page.header.height : 0
 
         SidPanel {
-            controller: page.controller
+            session: page.session
+            sids: page.sids
             anchors.fill: parent
         }
     }

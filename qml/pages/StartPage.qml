@@ -9,8 +9,10 @@ import Confab.Ui
 //! The first screen: a name, then either host a chat here or join a server.
 Page {
     id: page
-    //! The controller this view draws: the app's singleton, or a fake in tests.
-    property var controller: AppController
+    //! What this page draws: the app's session (Controller.session) or a test double of the
+    //! same type, and the settings (the name, the recent servers).
+    required property Session session
+    required property Preferences preferences
     objectName: "startPage"
 
     background: Rectangle {
@@ -28,6 +30,7 @@ Page {
 
     SettingsDialog {
         id: settingsDialog
+        preferences: page.preferences
     }
 
     ColumnLayout {
@@ -62,10 +65,10 @@ Page {
                 id: nameField
                 objectName: "nameField"
                 Layout.preferredWidth: 260
-                text: page.controller.userName
+                text: page.preferences.userName
                 placeholderText: qsTr("e.g. Alice")
                 maximumLength: 32
-                onTextEdited: page.controller.userName = text
+                onTextEdited: page.preferences.userName = text
             }
         }
 
@@ -128,7 +131,7 @@ Page {
                         Layout.alignment: Qt.AlignRight
                         text: qsTr("Host")
                         highlighted: true
-                        onClicked: page.controller.hostChat(portField.value, hostPassword.text)
+                        onClicked: page.session.hostChat(portField.value, hostPassword.text)
                     }
                 }
             }
@@ -165,9 +168,9 @@ Page {
                             objectName: "urlField"
                             Layout.fillWidth: true
                             editable: true
-                            model: page.controller.recentServers
-                            Component.onCompleted: editText = page.controller.recentServers.length > 0
-                                                   ? page.controller.recentServers[0]
+                            model: page.preferences.recentServers
+                            Component.onCompleted: editText = page.preferences.recentServers.length > 0
+                                                   ? page.preferences.recentServers[0]
                                                    : "http://127.0.0.1:3000"
                             onAccepted: joinButton.clicked()
                         }
@@ -192,7 +195,7 @@ Page {
                         text: qsTr("Join")
                         highlighted: true
                         enabled: urlField.editText.trim().length > 0
-                        onClicked: page.controller.joinServer(urlField.editText, joinPassword.text)
+                        onClicked: page.session.joinServer(urlField.editText, joinPassword.text)
                     }
                 }
             }

@@ -2,88 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>AppController</name>
-    <message>
-        <source>The server refused the connection: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not reach %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refused: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not connected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disconnected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reconnecting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reconnecting in %1 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is not a port number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not start the host: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>“%1” is not a server address</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Only the host can disconnect others</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is typing…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 and %2 are typing…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n people are typing…</source>
-        <translation>
-            <numerusform>%n person is typing…</numerusform>
-            <numerusform>%n people are typing…</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>An event needs a name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The arguments are not valid JSON: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for the ack…</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ChatPage</name>
     <message>
         <source>Hosting as %1</source>
@@ -138,9 +56,134 @@
     </message>
 </context>
 <context>
-    <name>DesktopNotifier</name>
+    <name>Confab::App::ChatInspector</name>
+    <message>
+        <source>An event needs a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The arguments are not valid JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the ack…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::ChatRoomState</name>
+    <message>
+        <source>%1 is typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n person is typing…</numerusform>
+            <numerusform>%n people are typing…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::ChatSession</name>
+    <message>
+        <source>The server refused the connection: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not reach %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a port number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not start the host: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the host can disconnect others</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::DesktopNotifier</name>
     <message>
         <source>%1 in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::FreedesktopNotificationBackend</name>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::TrayIcon</name>
+    <message>
+        <source>Confab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Confab — %n unread message(s)</source>
+        <translation>
+            <numerusform>Confab — %n unread message</numerusform>
+            <numerusform>Confab — %n unread messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide Confab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Confab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -148,13 +191,6 @@
     <name>ErrorBanner</name>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>FreedesktopNotificationBackend</name>
-    <message>
-        <source>Show</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -390,36 +426,6 @@
     </message>
     <message>
         <source>Join</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>TrayIcon</name>
-    <message>
-        <source>Confab</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Confab — %n unread message(s)</source>
-        <translation>
-            <numerusform>Confab — %n unread message</numerusform>
-            <numerusform>Confab — %n unread messages</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Hide Confab</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show Confab</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Notifications</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,87 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AppController</name>
-    <message>
-        <source>The server refused the connection: %1</source>
-        <translation>服务器拒绝了连接：%1</translation>
-    </message>
-    <message>
-        <source>Could not reach %1: %2</source>
-        <translation>无法连接到 %1：%2</translation>
-    </message>
-    <message>
-        <source>Refused: %1</source>
-        <translation>已被拒绝：%1</translation>
-    </message>
-    <message>
-        <source>Not connected</source>
-        <translation>未连接</translation>
-    </message>
-    <message>
-        <source>Disconnected</source>
-        <translation>已断开连接</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>已连接</translation>
-    </message>
-    <message>
-        <source>Reconnecting…</source>
-        <translation>正在重新连接…</translation>
-    </message>
-    <message>
-        <source>Reconnecting in %1 s</source>
-        <translation>%1 秒后重新连接</translation>
-    </message>
-    <message>
-        <source>%1 is not a port number</source>
-        <translation>%1 不是有效的端口号</translation>
-    </message>
-    <message>
-        <source>Could not start the host: %1</source>
-        <translation>无法启动主机：%1</translation>
-    </message>
-    <message>
-        <source>“%1” is not a server address</source>
-        <translation>“%1”不是有效的服务器地址</translation>
-    </message>
-    <message>
-        <source>Only the host can disconnect others</source>
-        <translation>只有主持人才能断开其他人的连接</translation>
-    </message>
-    <message>
-        <source>%1 is typing…</source>
-        <translation>%1 正在输入…</translation>
-    </message>
-    <message>
-        <source>%1 and %2 are typing…</source>
-        <translation>%1 和 %2 正在输入…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n people are typing…</source>
-        <translation>
-            <numerusform>%n 人正在输入…</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>An event needs a name</source>
-        <translation>事件需要名称</translation>
-    </message>
-    <message>
-        <source>The arguments are not valid JSON: %1</source>
-        <translation>参数不是有效的 JSON：%1</translation>
-    </message>
-    <message>
-        <source>Waiting for the ack…</source>
-        <translation>正在等待确认（ack）…</translation>
-    </message>
-</context>
-<context>
     <name>ChatPage</name>
     <message>
         <source>Hosting as %1</source>
@@ -137,10 +56,133 @@
     </message>
 </context>
 <context>
-    <name>DesktopNotifier</name>
+    <name>Confab::App::ChatInspector</name>
+    <message>
+        <source>An event needs a name</source>
+        <translation>事件需要名称</translation>
+    </message>
+    <message>
+        <source>The arguments are not valid JSON: %1</source>
+        <translation>参数不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>Waiting for the ack…</source>
+        <translation>正在等待确认（ack）…</translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::ChatRoomState</name>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 正在输入…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 和 %2 正在输入…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n 人正在输入…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::ChatSession</name>
+    <message>
+        <source>The server refused the connection: %1</source>
+        <translation>服务器拒绝了连接：%1</translation>
+    </message>
+    <message>
+        <source>Could not reach %1: %2</source>
+        <translation>无法连接到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>已断开连接</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>正在重新连接…</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s</source>
+        <translation>%1 秒后重新连接</translation>
+    </message>
+    <message>
+        <source>%1 is not a port number</source>
+        <translation>%1 不是有效的端口号</translation>
+    </message>
+    <message>
+        <source>Could not start the host: %1</source>
+        <translation>无法启动主机：%1</translation>
+    </message>
+    <message>
+        <source>“%1” is not a server address</source>
+        <translation>“%1”不是有效的服务器地址</translation>
+    </message>
+    <message>
+        <source>Only the host can disconnect others</source>
+        <translation>只有主持人才能断开其他人的连接</translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::DesktopNotifier</name>
     <message>
         <source>%1 in %2</source>
         <translation>%1 在 %2</translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::FreedesktopNotificationBackend</name>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+</context>
+<context>
+    <name>Confab::App::TrayIcon</name>
+    <message>
+        <source>Confab</source>
+        <translation>Confab</translation>
+    </message>
+    <message numerus="yes">
+        <source>Confab — %n unread message(s)</source>
+        <translation>
+            <numerusform>Confab — %n 条未读消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide Confab</source>
+        <translation>隐藏 Confab</translation>
+    </message>
+    <message>
+        <source>Show Confab</source>
+        <translation>显示 Confab</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
     </message>
 </context>
 <context>
@@ -148,13 +190,6 @@
     <message>
         <source>Dismiss</source>
         <translation>关闭</translation>
-    </message>
-</context>
-<context>
-    <name>FreedesktopNotificationBackend</name>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
     </message>
 </context>
 <context>
@@ -389,35 +424,6 @@
     <message>
         <source>Join</source>
         <translation>加入</translation>
-    </message>
-</context>
-<context>
-    <name>TrayIcon</name>
-    <message>
-        <source>Confab</source>
-        <translation>Confab</translation>
-    </message>
-    <message numerus="yes">
-        <source>Confab — %n unread message(s)</source>
-        <translation>
-            <numerusform>Confab — %n 条未读消息</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Hide Confab</source>
-        <translation>隐藏 Confab</translation>
-    </message>
-    <message>
-        <source>Show Confab</source>
-        <translation>显示 Confab</translation>
-    </message>
-    <message>
-        <source>Notifications</source>
-        <translation>通知</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
     </message>
 </context>
 <context>

@@ -5,7 +5,8 @@
 // language and theme; it is not a test. --hostile instead names the peers, a room, messages
 // and an inspector event with markup (a heading, bold, a remote <img>) and grabs the chat and
 // the inspector into one image, hostile.png, which must show every one of them as written.
-#include "appcontroller.h"
+#include "controller.h"
+#include "hostsidsource.h"
 #include "preferences.h"
 
 #include "chatclient.h"
@@ -31,6 +32,7 @@ Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 using Confab::Client::ChatClient;
 using Confab::Client::SocketIoClient;
 
@@ -112,7 +114,7 @@ bool fail(const char *what)
 class Shooter
 {
 public:
-    Shooter(QQuickWindow *window, AppController *controller, QString outDir, QString suffix)
+    Shooter(QQuickWindow *window, Controller *controller, QString outDir, QString suffix)
         : m_window(window)
         , m_controller(controller)
         , m_outDir(std::move(outDir))
@@ -160,11 +162,11 @@ public:
                          [&views](const QString &view) { return views.contains(view); }))
             return true;
 
-        if (!m_controller->hostChat(0))
+        if (!m_controller->session()->hostChat(0))
             return fail("could not host");
-        if (!QTest::qWaitFor([this] { return m_controller->isConnected(); }, Timeout))
+        if (!QTest::qWaitFor([this] { return m_controller->session()->isConnected(); }, Timeout))
             return fail("the app did not connect to its own host");
-        const QUrl url = QUrl(m_controller->hostUrls().value(0));
+        const QUrl url = QUrl(m_controller->session()->hostUrls().value(0));
 
         Peer bob(url, script.bob);
         Peer carol(url, script.carol);
@@ -180,14 +182,14 @@ public:
             return fail("the sids panel never listed three sids");
         QTest::qWait(300); // joins are acked before the rooms list learns of them
 
-        MessageListModel *messages = m_controller->messagesOf(u"lobby"_s);
+        MessageListModel *messages = m_controller->roomState()->messagesOf(u"lobby"_s);
         int expected = messages->rowCount();
         const auto say = [&](ChatClient *chat, const QStringList &lines) {
             for (const QString &line : lines) {
                 if (chat)
                     chat->sendMessage(u"lobby"_s, line);
                 else
-                    m_controller->sendMessage(line);
+                    m_controller->roomState()->sendMessage(line);
                 ++expected;
                 if (!QTest::qWaitFor([&] { return messages->rowCount() >= expected; }, Timeout))
                     return false;
@@ -199,7 +201,8 @@ public:
             || !say(nullptr, script.iSay))
             return fail("a message did not arrive");
         bob.chat->setTyping(u"lobby"_s, true);
-        if (!QTest::qWaitFor([this] { return !m_controller->typingText().isEmpty(); }, Timeout))
+        if (!QTest::qWaitFor([this] { return !m_controller->roomState()->typingText().isEmpty(); },
+                             Timeout))
             return fail("the typing notice did not arrive");
 
         if (views.contains(u"chat"_s) && !shoot(u"chat"_s))
@@ -213,7 +216,7 @@ public:
             if (!tabs)
                 return fail("no inspector tab");
             tabs->setProperty("currentIndex", 1);
-            m_controller->emitRaw(script.event, u"\"<b>bold?</b>\""_s, false);
+            m_controller->inspector()->emitRaw(script.event, u"\"<b>bold?</b>\""_s, false);
             QTest::qWait(SettleMs);
             const QImage inspector = m_window->grabWindow().convertToFormat(QImage::Format_RGB32);
             tabs->setProperty("currentIndex", 0);
@@ -249,9 +252,10 @@ public:
                 return fail("no inspector tab");
             tabs->setProperty("currentIndex", 1);
             eventField->setProperty("text", u"who"_s);
-            m_controller->emitRaw(u"who"_s, QString(), true);
-            if (!QTest::qWaitFor([this] { return m_controller->lastReply().startsWith(u'['); },
-                                 Timeout))
+            m_controller->inspector()->emitRaw(u"who"_s, QString(), true);
+            if (!QTest::qWaitFor(
+                        [this] { return m_controller->inspector()->lastReply().startsWith(u'['); },
+                        Timeout))
                 return fail("no reply to who");
             if (!shoot(u"inspector"_s))
                 return false;
@@ -261,7 +265,7 @@ public:
 
 private:
     QQuickWindow *m_window;
-    AppController *m_controller;
+    Controller *m_controller;
     QString m_outDir;
     QString m_suffix;
 };
@@ -302,11 +306,11 @@ int main(int argc, char *argv[])
     const bool hostile = parser.isSet(hostileOption);
     const Script script = hostile ? hostileScript() : scriptFor(preferences.effectiveLanguage());
 
-    AppController controller(nullptr);
-    AppController::setInstance(&controller);
-    controller.setHostAddress(QHostAddress::LocalHost);
-    controller.setHostDataLocation(u":memory:"_s);
-    controller.setUserName(script.me);
+    Controller controller(nullptr, &preferences);
+    Controller::setInstance(&controller);
+    controller.session()->setHostAddress(QHostAddress::LocalHost);
+    controller.session()->setHostDataLocation(u":memory:"_s);
+    controller.preferences()->setUserName(script.me);
 
     QQmlApplicationEngine engine;
     engine.addImportPath(u"qrc:/qt/qml"_s);
@@ -324,6 +328,6 @@ int main(int argc, char *argv[])
             ? QStringList{u"hostile"_s}
             : parser.value(viewsOption).split(u',');
     const bool ok = shooter.run(script, views);
-    controller.leave();
+    controller.session()->leave();
     return ok ? 0 : 1;
 }

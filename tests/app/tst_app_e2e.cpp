@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The whole app minus the window: an AppController hosting on a loopback port, joined by a
-// python-socketio client (Debian's /usr/bin/python3) and by a second AppController.
-#include "appcontroller.h"
+// The whole app minus the window: a Controller hosting on a loopback port, joined by a
+// python-socketio client (Debian's /usr/bin/python3) and by a second Controller.
 #include "chathost.h"
+#include "controller.h"
 #include "embeddedhost.h"
+#include "hostsidsource.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -14,6 +15,7 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 
 namespace {
 
@@ -99,13 +101,13 @@ class tst_AppEndToEnd : public QObject
     Q_OBJECT
 
 private:
-    static std::unique_ptr<AppController> makeController(const QString &name)
+    static std::unique_ptr<Controller> makeController(const QString &name)
     {
-        auto controller = std::make_unique<AppController>(nullptr);
-        controller->setHostAddress(QHostAddress::LocalHost);
-        controller->setHostDataLocation(u":memory:"_s);
-        controller->setReconnectionDelays(50, 200);
-        controller->setUserName(name);
+        auto controller = std::make_unique<Controller>(nullptr);
+        controller->session()->setHostAddress(QHostAddress::LocalHost);
+        controller->session()->setHostDataLocation(u":memory:"_s);
+        controller->session()->setReconnectionDelays(50, 200);
+        controller->preferences()->setUserName(name);
         return controller;
     }
 
@@ -133,29 +135,30 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     }
 
     auto app = makeController(u"Alice"_s);
-    QSignalSpy modeChanged(app.get(), &AppController::modeChanged);
-    QVERIFY(app->hostChat(0));
-    QCOMPARE(app->mode(), AppController::Mode::Hosting);
+    QSignalSpy modeChanged(app->session(), &Session::modeChanged);
+    QVERIFY(app->session()->hostChat(0));
+    QCOMPARE(app->session()->mode(), Session::Mode::Hosting);
     QCOMPARE(modeChanged.size(), 1);
-    QVERIFY(app->hostPort() > 0);
-    QCOMPARE(app->hostUrls(), QStringList{u"http://127.0.0.1:%1/"_s.arg(app->hostPort())});
+    QVERIFY(app->session()->hostPort() > 0);
+    QCOMPARE(app->session()->hostUrls(),
+             QStringList{u"http://127.0.0.1:%1/"_s.arg(app->session()->hostPort())});
     // A room on a LAN runs on Qt's WebSocket engine (confab-server on the native one); the
     // python peer below upgrades to a WebSocket served by it.
     if (qEnvironmentVariableIsEmpty("CONFAB_WEBSOCKET_ENGINE")) {
-        const auto engine = app->host()->call([](Confab::ChatHost &host) {
+        const auto engine = app->session()->hostSource()->host()->call([](Confab::ChatHost &host) {
             return host.server()->options().engine.webSocketEngine;
         });
         QCOMPARE(engine, Confab::WebSocketEngine::Qt);
     }
 
     // The app's own client joins its host and lands in the lobby.
-    QTRY_COMPARE_WITH_TIMEOUT(app->currentRoom(), u"lobby"_s, Timeout);
-    QCOMPARE(app->connectionState(), u"Connected"_s);
-    QCOMPARE(app->myName(), u"Alice"_s);
-    MessageListModel *lobby = app->messages();
+    QTRY_COMPARE_WITH_TIMEOUT(app->roomState()->currentRoom(), u"lobby"_s, Timeout);
+    QCOMPARE(app->session()->connectionState(), u"Connected"_s);
+    QCOMPARE(app->session()->myName(), u"Alice"_s);
+    MessageListModel *lobby = app->roomState()->messages();
     QCOMPARE(lobby->room(), u"lobby"_s);
 
-    PythonPeer python(QUrl(u"http://127.0.0.1:%1"_s.arg(app->hostPort())), u"Py"_s);
+    PythonPeer python(QUrl(u"http://127.0.0.1:%1"_s.arg(app->session()->hostPort())), u"Py"_s);
     QTRY_VERIFY_WITH_TIMEOUT(python.has(u"acked"_s), Timeout);
     QCOMPARE(python.find(u"joined"_s).value(u"members"_s).toArray().size(), 2);
 
@@ -164,8 +167,8 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     const QModelIndex fromPython = lobby->index(rowWithText(lobby, u"hello from python"_s));
     QCOMPARE(fromPython.data(MessageListModel::NameRole).toString(), u"Py"_s);
     QCOMPARE(fromPython.data(MessageListModel::OwnRole).toBool(), false);
-    QCOMPARE(app->rooms()->room(u"lobby"_s).members, 2);
-    QCOMPARE(app->rooms()->room(u"lobby"_s).unread, 0); // it is the room on screen
+    QCOMPARE(app->roomState()->rooms()->room(u"lobby"_s).members, 2);
+    QCOMPARE(app->roomState()->rooms()->room(u"lobby"_s).unread, 0); // it is the room on screen
 
     // The sids panel lists both, fed by the host.
     QTRY_COMPARE_WITH_TIMEOUT(names(app->sids()), (QStringList{u"Alice"_s, u"Py"_s}), Timeout);
@@ -179,12 +182,12 @@ void tst_AppEndToEnd::hostWithPythonPeer()
             app->sids()->index(pythonRow).data(SidListModel::RoomsRole).toStringList(),
             QStringList{u"lobby"_s}, Timeout);
     QVERIFY(app->sids()
-                    ->index(app->sids()->indexOf(app->mySid()))
+                    ->index(app->sids()->indexOf(app->session()->mySid()))
                     .data(SidListModel::OwnRole)
                     .toBool());
 
     // The app's message reaches python, and is marked sent in the app.
-    const QString clientId = app->sendMessage(u"hello from confab"_s);
+    const QString clientId = app->roomState()->sendMessage(u"hello from confab"_s);
     QVERIFY(!clientId.isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(python.has(u"message"_s, u"hello from confab"_s), Timeout);
     QCOMPARE(python.find(u"message"_s, u"hello from confab"_s).value(u"name"_s).toString(),
@@ -198,7 +201,7 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     QCOMPARE(rowWithText(lobby, u"hello from confab"_s), ownRow); // listed once
 
     // The inspector saw the traffic both ways.
-    EventLogModel *log = app->eventLogSource();
+    EventLogModel *log = app->inspector()->eventLogSource();
     bool sawOut = false, sawIn = false;
     for (int row = 0; row < log->rowCount(); ++row) {
         const auto entry = log->entry(row);
@@ -211,91 +214,97 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     QVERIFY(sawIn);
 
     // The host disconnects python: it hears it, and the panel drops it.
-    app->disconnectSid(pythonSid);
+    app->session()->disconnectSid(pythonSid);
     QTRY_VERIFY_WITH_TIMEOUT(python.has(u"disconnected"_s), Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(names(app->sids()), QStringList{u"Alice"_s}, Timeout);
-    QTRY_COMPARE_WITH_TIMEOUT(app->rooms()->room(u"lobby"_s).members, 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(app->roomState()->rooms()->room(u"lobby"_s).members, 1, Timeout);
     // (waitForFinished() would fail if it has finished already.)
     QTRY_COMPARE_WITH_TIMEOUT(python.process.state(), QProcess::NotRunning, Timeout);
     QCOMPARE(python.process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(python.process.exitCode(), 0);
     QVERIFY(python.has(u"exit"_s));
 
-    app->leave();
-    QCOMPARE(app->mode(), AppController::Mode::Idle);
-    QVERIFY(!app->host());
+    app->session()->leave();
+    QCOMPARE(app->session()->mode(), Session::Mode::Idle);
+    QVERIFY(!app->session()->hostSource());
     QCOMPARE(app->sids()->rowCount(), 0);
-    QCOMPARE(app->rooms()->rowCount(), 0);
+    QCOMPARE(app->roomState()->rooms()->rowCount(), 0);
 }
 
 void tst_AppEndToEnd::joinedControllerSeesHost()
 {
     auto host = makeController(u"Alice"_s);
-    QVERIFY(host->hostChat(0));
-    QTRY_COMPARE_WITH_TIMEOUT(host->currentRoom(), u"lobby"_s, Timeout);
+    QVERIFY(host->session()->hostChat(0));
+    QTRY_COMPARE_WITH_TIMEOUT(host->roomState()->currentRoom(), u"lobby"_s, Timeout);
 
     auto guest = makeController(u"Bob"_s);
-    QVERIFY(guest->joinServer(u"127.0.0.1:%1"_s.arg(host->hostPort())));
-    QCOMPARE(guest->mode(), AppController::Mode::Joined);
-    QCOMPARE(guest->recentServers().value(0), u"http://127.0.0.1:%1"_s.arg(host->hostPort()));
-    QTRY_COMPARE_WITH_TIMEOUT(guest->currentRoom(), u"lobby"_s, Timeout);
+    QVERIFY(guest->session()->joinServer(u"127.0.0.1:%1"_s.arg(host->session()->hostPort())));
+    QCOMPARE(guest->session()->mode(), Session::Mode::Joined);
+    QCOMPARE(guest->preferences()->recentServers().value(0),
+             u"http://127.0.0.1:%1"_s.arg(host->session()->hostPort()));
+    QTRY_COMPARE_WITH_TIMEOUT(guest->roomState()->currentRoom(), u"lobby"_s, Timeout);
 
     // Joined mode: sids come from `who` and follow joins and renames.
     QTRY_COMPARE_WITH_TIMEOUT(names(guest->sids()), (QStringList{u"Alice"_s, u"Bob"_s}), Timeout);
-    host->rename(u"Alicia"_s);
+    host->session()->rename(u"Alicia"_s);
     QTRY_COMPARE_WITH_TIMEOUT(names(guest->sids()), (QStringList{u"Alicia"_s, u"Bob"_s}), Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(names(host->sids()), (QStringList{u"Alicia"_s, u"Bob"_s}), Timeout);
 
     // Typing shows on the other side, and ends with the message.
-    host->composerEdited(u"hel"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(guest->typingText(), u"Alicia is typing…"_s, Timeout);
-    host->sendMessage(u"hello"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(guest->typingText(), QString(), Timeout);
-    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guest->messages(), u"hello"_s) >= 0, Timeout);
+    host->roomState()->composerEdited(u"hel"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->roomState()->typingText(), u"Alicia is typing…"_s, Timeout);
+    host->roomState()->sendMessage(u"hello"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->roomState()->typingText(), QString(), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guest->roomState()->messages(), u"hello"_s) >= 0, Timeout);
 
     // A message in a room the guest is in but not looking at counts as unread.
-    guest->joinRoom(u"side"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(guest->currentRoom(), u"side"_s, Timeout);
-    host->sendMessage(u"in the lobby"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(guest->rooms()->room(u"lobby"_s).unread, 1, Timeout);
-    guest->setCurrentRoom(u"lobby"_s);
-    QCOMPARE(guest->rooms()->room(u"lobby"_s).unread, 0);
+    guest->roomState()->joinRoom(u"side"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->roomState()->currentRoom(), u"side"_s, Timeout);
+    host->roomState()->sendMessage(u"in the lobby"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->roomState()->rooms()->room(u"lobby"_s).unread, 1, Timeout);
+    guest->roomState()->setCurrentRoom(u"lobby"_s);
+    QCOMPARE(guest->roomState()->rooms()->room(u"lobby"_s).unread, 0);
 
     // The inspector: a raw `who` with an ack shows the reply.
-    QSignalSpy reply(guest.get(), &AppController::lastReplyChanged);
-    QVERIFY(guest->emitRaw(u"who"_s, {}, true));
-    QTRY_VERIFY_WITH_TIMEOUT(guest->lastReply().startsWith(u"[{\"ok\":true"_s), Timeout);
-    QVERIFY(!guest->emitRaw(u"who"_s, u"{nope"_s, false));
-    QVERIFY(guest->lastError().contains(u"JSON"_s));
+    QSignalSpy reply(guest->inspector(), &Inspector::lastReplyChanged);
+    QVERIFY(guest->inspector()->emitRaw(u"who"_s, {}, true));
+    QTRY_VERIFY_WITH_TIMEOUT(guest->inspector()->lastReply().startsWith(u"[{\"ok\":true"_s),
+                             Timeout);
+    QVERIFY(!guest->inspector()->emitRaw(u"who"_s, u"{nope"_s, false));
+    QVERIFY(guest->session()->lastError().contains(u"JSON"_s));
 
     // The host goes away: the guest says it is reconnecting.
     host.reset();
-    QTRY_VERIFY_WITH_TIMEOUT(guest->connectionState().startsWith(u"Reconnecting"_s), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(guest->session()->connectionState().startsWith(u"Reconnecting"_s),
+                             Timeout);
 }
 
 void tst_AppEndToEnd::hostPortTakenMovesOn()
 {
     auto first = makeController(u"A"_s);
-    QVERIFY(first->hostChat(0));
-    const int taken = first->hostPort();
+    QVERIFY(first->session()->hostChat(0));
+    const int taken = first->session()->hostPort();
     auto second = makeController(u"B"_s);
-    QVERIFY(second->hostChat(taken));
-    QVERIFY(second->hostPort() != taken);
-    QVERIFY(second->hostPort() > taken && second->hostPort() < taken + AppController::PortAttempts);
+    QVERIFY(second->session()->hostChat(taken));
+    QVERIFY(second->session()->hostPort() != taken);
+    QVERIFY(second->session()->hostPort() > taken
+            && second->session()->hostPort() < taken + Session::PortAttempts);
 }
 
 void tst_AppEndToEnd::joinRefusedShowsReason()
 {
     auto host = makeController(u"A"_s);
-    QVERIFY(host->hostChat(0, u"sesame"_s));
+    QVERIFY(host->session()->hostChat(0, u"sesame"_s));
     auto guest = makeController(u"B"_s);
-    QVERIFY(guest->joinServer(u"http://127.0.0.1:%1/"_s.arg(host->hostPort()), u"wrong"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(guest->connectionState(), u"Refused: unauthorized"_s, Timeout);
-    QVERIFY(guest->lastError().contains(u"unauthorized"_s));
-    guest->clearError();
-    QVERIFY(guest->lastError().isEmpty());
-    QVERIFY(!guest->joinServer(u"   "_s));
-    QVERIFY(!guest->lastError().isEmpty());
+    QVERIFY(guest->session()->joinServer(u"http://127.0.0.1:%1/"_s.arg(host->session()->hostPort()),
+                                         u"wrong"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(guest->session()->connectionState(), u"Refused: unauthorized"_s,
+                              Timeout);
+    QVERIFY(guest->session()->lastError().contains(u"unauthorized"_s));
+    guest->session()->clearError();
+    QVERIFY(guest->session()->lastError().isEmpty());
+    QVERIFY(!guest->session()->joinServer(u"   "_s));
+    QVERIFY(!guest->session()->lastError().isEmpty());
 }
 
 QTEST_MAIN(tst_AppEndToEnd)

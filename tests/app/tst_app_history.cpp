@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Older history on scrolling up, end to end: the real AppController hosting in this process
+// Older history on scrolling up, end to end: the real Controller hosting in this process
 // with more than a page of stored messages, joining, then asking for older pages until the
 // host has none left.
-#include "appcontroller.h"
 #include "apptestutil.h"
 #include "chathost.h"
 #include "chatstore.h"
+#include "controller.h"
+#include "hostsidsource.h"
 
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
@@ -15,12 +16,13 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 using Confab::Client::ChatClient;
 
 namespace {
 
 constexpr int Timeout = 10000;
-constexpr int Page = 50; //!< what `join` and AppController::loadOlder() ask for
+constexpr int Page = 50; //!< what `join` and RoomState::loadOlder() ask for
 
 } // namespace
 
@@ -55,19 +57,19 @@ void tst_AppHistory::olderPagesUntilTheBeginning()
     QFETCH(int, stored);
     QFETCH(int, requests);
 
-    AppController app(nullptr);
-    app.setHostAddress(QHostAddress::LocalHost);
-    app.setHostDataLocation(u":memory:"_s);
-    app.setUserName(u"reader"_s);
-    QVERIFY(app.hostChat(0));
-    QTRY_COMPARE_WITH_TIMEOUT(app.currentRoom(), u"lobby"_s, Timeout);
+    Controller app(nullptr);
+    app.session()->setHostAddress(QHostAddress::LocalHost);
+    app.session()->setHostDataLocation(u":memory:"_s);
+    app.preferences()->setUserName(u"reader"_s);
+    QVERIFY(app.session()->hostChat(0));
+    QTRY_COMPARE_WITH_TIMEOUT(app.roomState()->currentRoom(), u"lobby"_s, Timeout);
     const QString room = u"archive"_s;
-    QVERIFY(AppTest::storeMessages(app.host(), room, stored));
+    QVERIFY(AppTest::storeMessages(app.session()->hostSource()->host(), room, stored));
 
     QSignalSpy sent(app.chat(), &ChatClient::eventSent);
-    app.joinRoom(room);
-    QTRY_COMPARE_WITH_TIMEOUT(app.currentRoom(), room, Timeout);
-    MessageListModel *model = app.messages();
+    app.roomState()->joinRoom(room);
+    QTRY_COMPARE_WITH_TIMEOUT(app.roomState()->currentRoom(), room, Timeout);
+    MessageListModel *model = app.roomState()->messages();
     QCOMPARE(model->room(), room);
     // The newest page, oldest first.
     const int first = qMin(stored, Page);
@@ -84,8 +86,8 @@ void tst_AppHistory::olderPagesUntilTheBeginning()
     QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
     // What the view does when scrolled to the top, again and again.
     for (int i = 0; i < requests + 2; ++i) {
-        app.loadOlder();
-        QTRY_VERIFY_WITH_TIMEOUT(!app.isLoadingOlder(), Timeout);
+        app.roomState()->loadOlder();
+        QTRY_VERIFY_WITH_TIMEOUT(!app.roomState()->isLoadingOlder(), Timeout);
     }
     QCOMPARE(historyRequests(), requests);
     QVERIFY(model->historyComplete());
@@ -107,16 +109,16 @@ void tst_AppHistory::ownMessagesAfterRestart()
     QTemporaryDir data;
     QVERIFY(data.isValid());
     const auto hostAndSend = [&data](const QString &text) {
-        AppController app(nullptr);
-        app.setHostAddress(QHostAddress::LocalHost);
-        app.setHostDataLocation(data.path());
-        app.setUserName(u"reader"_s);
-        if (!app.hostChat(0))
+        Controller app(nullptr);
+        app.session()->setHostAddress(QHostAddress::LocalHost);
+        app.session()->setHostDataLocation(data.path());
+        app.preferences()->setUserName(u"reader"_s);
+        if (!app.session()->hostChat(0))
             return false;
-        if (!QTest::qWaitFor([&] { return app.currentRoom() == u"lobby"_s; }, Timeout))
+        if (!QTest::qWaitFor([&] { return app.roomState()->currentRoom() == u"lobby"_s; }, Timeout))
             return false;
-        const QString clientId = app.sendMessage(text);
-        MessageListModel *model = app.messages();
+        const QString clientId = app.roomState()->sendMessage(text);
+        MessageListModel *model = app.roomState()->messages();
         return QTest::qWaitFor(
                 [&] {
                     const int row = model->rowOfClientId(clientId);
@@ -128,12 +130,12 @@ void tst_AppHistory::ownMessagesAfterRestart()
     QVERIFY(hostAndSend(u"second run"_s));
 
     // A third run: both earlier messages came back from the store as ours.
-    AppController app(nullptr);
-    app.setHostAddress(QHostAddress::LocalHost);
-    app.setHostDataLocation(data.path());
-    QVERIFY(app.hostChat(0));
-    QTRY_COMPARE_WITH_TIMEOUT(app.currentRoom(), u"lobby"_s, Timeout);
-    MessageListModel *model = app.messages();
+    Controller app(nullptr);
+    app.session()->setHostAddress(QHostAddress::LocalHost);
+    app.session()->setHostDataLocation(data.path());
+    QVERIFY(app.session()->hostChat(0));
+    QTRY_COMPARE_WITH_TIMEOUT(app.roomState()->currentRoom(), u"lobby"_s, Timeout);
+    MessageListModel *model = app.roomState()->messages();
     QTRY_COMPARE_WITH_TIMEOUT(model->count(), 2, Timeout);
     for (int row = 0; row < 2; ++row) {
         QVERIFY(model->at(row).own);

@@ -17,6 +17,7 @@
 #include <optional>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 using Confab::Client::ChatMessage;
 
 namespace {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Notifications and the unread badge: the real AppController hosting in this process, a second
+// Notifications and the unread badge: the real Controller hosting in this process, a second
 // client sending, and a fake notification backend in place of the desktop's.
-#include "appcontroller.h"
 #include "chathost.h"
+#include "controller.h"
 #include "desktopnotifier.h"
+#include "hostsidsource.h"
 #include "trayicon.h"
 #ifdef CONFAB_HAVE_DBUS
 #    include "freedesktopnotifications.h"
@@ -22,6 +23,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 using namespace Confab::Client;
 
 namespace {
@@ -110,13 +112,13 @@ private:
     //! Bob sends \a text to \a room and the app lists it.
     bool bobSays(const QString &room, const QString &text)
     {
-        MessageListModel *model = m_app->messagesOf(room);
+        MessageListModel *model = m_app->roomState()->messagesOf(room);
         const int before = model->count();
         m_bob->chat->sendMessage(room, text);
         return QTest::qWaitFor([&] { return model->count() > before; }, Timeout);
     }
 
-    std::unique_ptr<AppController> m_app;
+    std::unique_ptr<Controller> m_app;
     std::unique_ptr<Peer> m_bob;
     FakeBackend *m_backend = nullptr;
 #ifdef CONFAB_HAVE_DBUS
@@ -144,21 +146,21 @@ private Q_SLOTS:
     }
     void init()
     {
-        m_app = std::make_unique<AppController>(nullptr);
-        m_app->setHostAddress(QHostAddress::LocalHost);
-        m_app->setHostDataLocation(u":memory:"_s);
-        m_app->setUserName(u"alice"_s);
+        m_app = std::make_unique<Controller>(nullptr);
+        m_app->session()->setHostAddress(QHostAddress::LocalHost);
+        m_app->session()->setHostDataLocation(u":memory:"_s);
+        m_app->preferences()->setUserName(u"alice"_s);
         m_app->notifier()->setEnabled(true);
         m_backend = new FakeBackend;
         m_backend->setParent(m_app.get());
         m_app->notifier()->setBackend(m_backend);
-        QVERIFY(m_app->hostChat(0));
-        QTRY_COMPARE_WITH_TIMEOUT(m_app->currentRoom(), u"lobby"_s, Timeout);
+        QVERIFY(m_app->session()->hostChat(0));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->roomState()->currentRoom(), u"lobby"_s, Timeout);
 
         m_bob = std::make_unique<Peer>();
         QSignalSpy welcomed(m_bob->chat.get(), &ChatClient::welcomed);
-        m_bob->chat->connectToHost(QUrl(u"http://127.0.0.1:%1/"_s.arg(m_app->hostPort())),
-                                   u"bob"_s);
+        m_bob->chat->connectToHost(
+                QUrl(u"http://127.0.0.1:%1/"_s.arg(m_app->session()->hostPort())), u"bob"_s);
         QVERIFY(welcomed.wait(Timeout));
         QVERIFY(bobJoins(u"lobby"_s));
     }
@@ -217,11 +219,11 @@ void tst_AppNotify::activeWindowDoesNotNotify()
     // A room we are in but not looking at counts in the room list, not on the desktop.
     QVERIFY(bobJoins(u"side"_s));
     QSignalSpy joined(m_app->chat(), &ChatClient::roomJoined);
-    m_app->joinRoom(u"side"_s);
+    m_app->roomState()->joinRoom(u"side"_s);
     QVERIFY(joined.wait(Timeout));
-    m_app->setCurrentRoom(u"lobby"_s);
+    m_app->roomState()->setCurrentRoom(u"lobby"_s);
     QVERIFY(bobSays(u"side"_s, u"over here"_s));
-    QCOMPARE(m_app->rooms()->room(u"side"_s).unread, 1);
+    QCOMPARE(m_app->roomState()->rooms()->room(u"side"_s).unread, 1);
     QCOMPARE(m_backend->shown.size(), 0);
     QCOMPARE(m_app->notifier()->unreadCount(), 0);
 }
@@ -231,7 +233,7 @@ void tst_AppNotify::ownMessagesNeverNotify()
     m_app->notifier()->setWindowActive(false);
     QSignalSpy updated(m_app->chat(), &ChatClient::messageUpdated);
     QSignalSpy bobGot(m_bob->chat.get(), &ChatClient::messageReceived);
-    m_app->sendMessage(u"from alice"_s);
+    m_app->roomState()->sendMessage(u"from alice"_s);
     QVERIFY(bobGot.wait(Timeout));
     QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), Timeout);
     // Bob's reply comes after ours on the same connection: once it is listed, ours would have
@@ -262,18 +264,18 @@ void tst_AppNotify::notificationClickShowsRoom()
 {
     QVERIFY(bobJoins(u"side"_s));
     QSignalSpy joined(m_app->chat(), &ChatClient::roomJoined);
-    m_app->joinRoom(u"side"_s);
+    m_app->roomState()->joinRoom(u"side"_s);
     QVERIFY(joined.wait(Timeout));
-    m_app->setCurrentRoom(u"lobby"_s);
+    m_app->roomState()->setCurrentRoom(u"lobby"_s);
     DesktopNotifier *notifier = m_app->notifier();
     notifier->setWindowActive(false);
     QVERIFY(bobSays(u"side"_s, u"psst"_s));
     QCOMPARE(m_backend->shown.size(), 1);
-    QCOMPARE(m_app->rooms()->room(u"side"_s).unread, 1);
+    QCOMPARE(m_app->roomState()->rooms()->room(u"side"_s).unread, 1);
 
     m_backend->click(m_backend->shown.constFirst().room);
-    QCOMPARE(m_app->currentRoom(), u"side"_s);
-    QCOMPARE(m_app->rooms()->room(u"side"_s).unread, 0);
+    QCOMPARE(m_app->roomState()->currentRoom(), u"side"_s);
+    QCOMPARE(m_app->roomState()->rooms()->room(u"side"_s).unread, 0);
     QCOMPARE(notifier->unreadCount(), 0);
 }
 
@@ -284,18 +286,19 @@ void tst_AppNotify::disabledStillCounts()
     notifier->setEnabled(false);
     QCOMPARE(enabled.size(), 1);
     // The setting is remembered for the next run.
-    QCOMPARE(DesktopNotifier().isEnabled(), false);
+    QCOMPARE(Preferences(nullptr, Preferences::Scope::SettingsOnly).notificationsEnabled(), false);
     notifier->setWindowActive(false);
     QVERIFY(bobSays(u"lobby"_s, u"quietly"_s));
     QCOMPARE(m_backend->shown.size(), 0);
     QCOMPARE(notifier->unreadCount(), 1);
     notifier->setEnabled(true);
-    QCOMPARE(DesktopNotifier().isEnabled(), true);
+    QCOMPARE(Preferences(nullptr, Preferences::Scope::SettingsOnly).notificationsEnabled(), true);
 }
 
 void tst_AppNotify::windowStateFollowsWindow()
 {
-    DesktopNotifier notifier;
+    Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+    DesktopNotifier notifier(&preferences);
     QWindow window;
     notifier.setWindow(&window);
     QVERIFY(!notifier.isWindowActive()); // hidden
@@ -415,7 +418,8 @@ void tst_AppNotify::freedesktopEscapesAlways()
 
     {
         FreedesktopNotificationBackend backend;
-        DesktopNotifier notifier;
+        Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+        DesktopNotifier notifier(&preferences);
         notifier.setEnabled(true);
         notifier.setBackend(&backend);
         notifier.setWindowActive(false);

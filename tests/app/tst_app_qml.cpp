@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Runs the Qt Quick tests in tests/app/qml against the real AppController, which hosts on a
-// loopback port with an in-memory store, so pages are exercised end to end.
-#include "appcontroller.h"
+// Runs the Qt Quick tests in tests/app/qml against the real Controller, which hosts on a
+// loopback port with an in-memory store, so pages are exercised end to end; and against
+// FakeApp, test doubles of the same interfaces (fakeapp.h).
 #include "apptestutil.h"
 #include "chathost.h"
 #include "chatstore.h"
+#include "controller.h"
+#include "fakeapp.h"
+#include "hostsidsource.h"
 #include "preferences.h"
 
 #include <QtCore/QStandardPaths>
@@ -22,6 +25,7 @@ Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 
 //! What QML tests cannot do themselves: filling the host's store, and a loopback HTTP server
 //! that counts what the views fetch (import ConfabTest).
@@ -62,8 +66,8 @@ public:
     //! \brief Stores \a count messages "m1" … "mN" in \a room of the controller's host.
     Q_INVOKABLE bool storeMessages(const QString &room, int count)
     {
-        AppController *app = AppController::create(nullptr, nullptr);
-        return app->host() && AppTest::storeMessages(app->host(), room, count);
+        HostSidSource *host = Controller::create(nullptr, nullptr)->session()->hostSource();
+        return host && host->host() && AppTest::storeMessages(host->host(), room, count);
     }
 
 private:
@@ -87,16 +91,17 @@ public Q_SLOTS:
         m_preferences->setLanguage(u"en"_s);
         m_preferences->setTheme(Preferences::Theme::System);
         Preferences::setInstance(m_preferences.get());
-        m_controller = std::make_unique<AppController>(nullptr);
-        m_controller->setHostAddress(QHostAddress::LocalHost);
-        m_controller->setHostDataLocation(u":memory:"_s);
-        m_controller->setUserName(u"Tester"_s);
-        AppController::setInstance(m_controller.get());
+        m_controller = std::make_unique<Controller>(nullptr, m_preferences.get());
+        m_controller->session()->setHostAddress(QHostAddress::LocalHost);
+        m_controller->session()->setHostDataLocation(u":memory:"_s);
+        m_preferences->setUserName(u"Tester"_s);
+        Controller::setInstance(m_controller.get());
     }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(u"qrc:/qt/qml"_s);
         qmlRegisterSingletonInstance("ConfabTest", 1, 0, "TestHelper", &m_helper);
+        qmlRegisterType<ConfabTest::FakeApp>("ConfabTest", 1, 0, "FakeApp");
     }
     void cleanupTestCase()
     {
@@ -106,7 +111,7 @@ public Q_SLOTS:
 
 private:
     std::unique_ptr<Preferences> m_preferences;
-    std::unique_ptr<AppController> m_controller;
+    std::unique_ptr<Controller> m_controller;
     TestHelper m_helper;
 };
 

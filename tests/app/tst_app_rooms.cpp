@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A guest's room list follows the host's `room` events: rooms others create appear with their
 // head count, without polling `who`.
-#include "appcontroller.h"
 #include "chathost.h"
+#include "controller.h"
+#include "hostsidsource.h"
 #include "socketioserver.h"
 
 #include <QtCore/QStandardPaths>
@@ -12,6 +13,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 using namespace Confab::Client;
 
 namespace {
@@ -45,11 +47,11 @@ void tst_AppRooms::guestLearnsNewRooms()
     QVERIFY2(host.start(), qPrintable(host.errorString()));
     const QString url = u"http://127.0.0.1:%1/"_s.arg(host.port());
 
-    AppController guest(nullptr);
-    guest.setUserName(u"guest"_s);
-    QVERIFY(guest.joinServer(url));
-    QTRY_COMPARE_WITH_TIMEOUT(guest.currentRoom(), u"lobby"_s, Timeout);
-    RoomListModel *rooms = guest.rooms();
+    Controller guest(nullptr);
+    guest.preferences()->setUserName(u"guest"_s);
+    QVERIFY(guest.session()->joinServer(url));
+    QTRY_COMPARE_WITH_TIMEOUT(guest.roomState()->currentRoom(), u"lobby"_s, Timeout);
+    RoomListModel *rooms = guest.roomState()->rooms();
     QCOMPARE(rooms->indexOf(u"project"_s), -1);
 
     SocketIoClient socket;
@@ -78,10 +80,10 @@ void tst_AppRooms::guestLearnsNewRooms()
     // A room we leave empty goes too; one we leave to others stays, with their count.
     QSignalSpy guestJoined(guest.chat(), &ChatClient::roomJoined);
     QSignalSpy guestLeft(guest.chat(), &ChatClient::roomLeft);
-    guest.joinRoom(u"solo"_s);
+    guest.roomState()->joinRoom(u"solo"_s);
     QVERIFY(guestJoined.wait(Timeout));
     QCOMPARE(rooms->room(u"solo"_s).joined, true);
-    guest.leaveRoom(u"solo"_s);
+    guest.roomState()->leaveRoom(u"solo"_s);
     QTRY_COMPARE_WITH_TIMEOUT(guestLeft.size(), 1, Timeout); // emitted at once or on the ack
     QTRY_COMPARE_WITH_TIMEOUT(rooms->indexOf(u"solo"_s), -1, PushTimeout);
     QCOMPARE(rooms->indexOf(u"lobby"_s), 0);
@@ -124,17 +126,17 @@ void tst_AppRooms::hostileServerCannotGrowTheApp()
                                  {QVariantMap{{u"name"_s, u"sentinel"_s}, {u"members"_s, 1}}}, to);
             });
 
-    AppController guest(nullptr);
-    guest.setUserName(u"guest"_s);
+    Controller guest(nullptr);
+    guest.preferences()->setUserName(u"guest"_s);
     QSignalSpy received(guest.chat(), &ChatClient::messageReceived);
-    QVERIFY(guest.joinServer(u"http://127.0.0.1:%1/"_s.arg(server.serverPort())));
-    RoomListModel *rooms = guest.rooms();
+    QVERIFY(guest.session()->joinServer(u"http://127.0.0.1:%1/"_s.arg(server.serverPort())));
+    RoomListModel *rooms = guest.roomState()->rooms();
     QTRY_VERIFY_WITH_TIMEOUT(rooms->indexOf(u"sentinel"_s) >= 0, Timeout);
     QCOMPARE(received.size(), Rooms); // they did arrive, and were dropped
     QCOMPARE(rooms->count(), 1);
     QCOMPARE(guest.notifier()->unreadCount(), 0);
-    QCOMPARE(guest.messagesOf(u"r0"_s)->count(), 0);
-    guest.leave();
+    QCOMPARE(guest.roomState()->messagesOf(u"r0"_s)->count(), 0);
+    guest.session()->leave();
 }
 
 QTEST_MAIN(tst_AppRooms)

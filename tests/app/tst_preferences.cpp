@@ -21,6 +21,7 @@
 #include <optional>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::App;
 
 namespace {
 
@@ -72,6 +73,8 @@ private Q_SLOTS:
     void systemThemeFollowsPalette();
     void portalColorScheme_data();
     void portalColorScheme();
+    void chatSettingsPersist();
+    void settingsOnlyLeavesTheLanguageAlone();
 #if CONFAB_HAVE_DBUS
     void systemThemeFollowsPortal();
     void cleanupTestCase();
@@ -109,7 +112,7 @@ void tst_Preferences::init()
 void tst_Preferences::languageAppliesAndPersists_data()
 {
     QTest::addColumn<QString>("language");
-    QTest::addColumn<QString>("connected"); //!< AppController's "Connected" in that language
+    QTest::addColumn<QString>("connected"); //!< ChatSession's "Connected" in that language
     QTest::addColumn<QString>("typing"); //!< a plural form, from confab_en.ts for English
     QTest::addRow("en") << u"en"_s << u"Connected"_s << u"1 person is typing…"_s;
     QTest::addRow("zh_CN") << u"zh_CN"_s << u"已连接"_s << u"1 人正在输入…"_s;
@@ -126,17 +129,68 @@ void tst_Preferences::languageAppliesAndPersists()
         preferences.setLanguage(language);
         QCOMPARE(changed.size(), preferences.language() == language ? 1 : 0);
         QCOMPARE(preferences.effectiveLanguage(), language);
-        QCOMPARE(QCoreApplication::translate("AppController", "Connected"), connected);
-        QCOMPARE(QCoreApplication::translate("AppController", "%n people are typing…", nullptr, 1),
+        QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), connected);
+        QCOMPARE(QCoreApplication::translate("Confab::App::ChatRoomState", "%n people are typing…",
+                                             nullptr, 1),
                  typing);
     }
     // Its translators leave with it.
-    QCOMPARE(QCoreApplication::translate("AppController", "Connected"), u"Connected"_s);
+    QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), u"Connected"_s);
 
     Preferences again(nullptr);
     QCOMPARE(again.language(), language);
     QCOMPARE(again.effectiveLanguage(), language);
-    QCOMPARE(QCoreApplication::translate("AppController", "Connected"), connected);
+    QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), connected);
+}
+
+void tst_Preferences::chatSettingsPersist()
+{
+    QString installId;
+    {
+        Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+        QSignalSpy nameChanged(&preferences, &Preferences::userNameChanged);
+        preferences.setUserName(u"  alice  "_s);
+        QCOMPARE(preferences.userName(), u"alice"_s);
+        preferences.setUserName(u"alice"_s);
+        QCOMPARE(nameChanged.size(), 1);
+
+        // Newest first, each once, at most MaxRecentServers.
+        QSignalSpy serversChanged(&preferences, &Preferences::recentServersChanged);
+        for (int i = 0; i < Preferences::MaxRecentServers + 2; ++i)
+            preferences.rememberServer(u"http://host%1:3000"_s.arg(i));
+        preferences.rememberServer(u"http://host5:3000"_s);
+        QCOMPARE(serversChanged.size(), Preferences::MaxRecentServers + 3);
+        const QStringList servers = preferences.recentServers();
+        QCOMPARE(servers.size(), Preferences::MaxRecentServers);
+        QCOMPARE(servers.value(0), u"http://host5:3000"_s);
+        QCOMPARE(servers.value(1), u"http://host9:3000"_s);
+        QCOMPARE(servers.count(u"http://host5:3000"_s), 1);
+
+        QSignalSpy notificationsChanged(&preferences, &Preferences::notificationsEnabledChanged);
+        QVERIFY(preferences.notificationsEnabled()); // on by default
+        preferences.setNotificationsEnabled(false);
+        preferences.setNotificationsEnabled(false);
+        QCOMPARE(notificationsChanged.size(), 1);
+
+        installId = preferences.installId();
+        QVERIFY(!installId.isEmpty());
+        QCOMPARE(preferences.installId(), installId);
+    }
+    // Remembered across runs.
+    Preferences again(nullptr, Preferences::Scope::SettingsOnly);
+    QCOMPARE(again.userName(), u"alice"_s);
+    QCOMPARE(again.recentServers().value(0), u"http://host5:3000"_s);
+    QCOMPARE(again.installId(), installId);
+    QVERIFY(!again.notificationsEnabled());
+}
+
+void tst_Preferences::settingsOnlyLeavesTheLanguageAlone()
+{
+    // A Controller's own settings (tests run several controllers) keep the app's language.
+    Preferences preferences(nullptr, Preferences::Scope::SettingsOnly);
+    preferences.setLanguage(u"zh_CN"_s);
+    QCOMPARE(preferences.language(), u"zh_CN"_s);
+    QCOMPARE(QCoreApplication::translate("Confab::App::ChatSession", "Connected"), u"Connected"_s);
 }
 
 void tst_Preferences::unknownLanguageFollowsSystem()

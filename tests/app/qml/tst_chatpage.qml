@@ -18,14 +18,19 @@ TestCase {
         ChatPage {
             width: testCase.width
             height: testCase.height
+            session: Controller.session
+            roomState: Controller.roomState
+            sids: Controller.sids
+            inspector: Controller.inspector
+            preferences: Preferences
         }
     }
 
     property ChatPage page
 
     function init() {
-        verify(AppController.hostChat(0, ""))
-        tryCompare(AppController, "currentRoom", "lobby", 10000)
+        verify(Controller.session.hostChat(0, ""))
+        tryCompare(Controller.roomState, "currentRoom", "lobby", 10000)
         page = createTemporaryObject(pageComponent, testCase)
         verify(page)
         // Layouts place their items on the next polish: click only once they are there.
@@ -37,8 +42,8 @@ TestCase {
         page.destroy()
         page = null
         wait(0)
-        AppController.leave()
-        AppController.clearError()
+        Controller.session.leave()
+        Controller.session.clearError()
     }
 
     function typeInComposer(text) {
@@ -53,11 +58,11 @@ TestCase {
         const area = typeInComposer("hi")
         keyClick(Qt.Key_Return, Qt.ShiftModifier)
         compare(area.text, "hi\n")
-        compare(AppController.messages.count, 0)
+        compare(Controller.roomState.messages.count, 0)
         keyClick("x")
         keyClick(Qt.Key_Return)
         compare(area.text, "")
-        compare(AppController.messages.count, 1)
+        compare(Controller.roomState.messages.count, 1)
         tryVerify(() => {
             const view = findChild(page, "messageView")
             return view.count === 1 && view.itemAtIndex(0) !== null
@@ -71,7 +76,7 @@ TestCase {
     function test_blankMessageIsNotSent() {
         const area = typeInComposer("   ")
         keyClick(Qt.Key_Return)
-        compare(AppController.messages.count, 0)
+        compare(Controller.roomState.messages.count, 0)
         verify(!findChild(page, "sendButton").enabled)
     }
 
@@ -81,8 +86,8 @@ TestCase {
         for (const c of "random")
             keyClick(c)
         keyClick(Qt.Key_Return)
-        tryCompare(AppController, "currentRoom", "random", 10000)
-        compare(AppController.rooms.count, 2)
+        tryCompare(Controller.roomState, "currentRoom", "random", 10000)
+        compare(Controller.roomState.rooms.count, 2)
         compare(field.text, "")
         compare(findChild(page, "roomListView").count, 2)
     }
@@ -101,8 +106,8 @@ TestCase {
         findChild(inspector, "eventField").text = "who"
         findChild(inspector, "ackBox").checked = true
         mouseClick(findChild(inspector, "emitButton"))
-        tryVerify(() => AppController.lastReply.indexOf('"ok":true') >= 0, 10000)
-        compare(findChild(inspector, "replyLabel").text, AppController.lastReply)
+        tryVerify(() => Controller.inspector.lastReply.indexOf('"ok":true') >= 0, 10000)
+        compare(findChild(inspector, "replyLabel").text, Controller.inspector.lastReply)
 
         findChild(inspector, "filterField").text = "welcome"
         tryCompare(findChild(inspector, "eventLogView"), "count", 1)

@@ -21,6 +21,11 @@ TestCase {
         ChatPage {
             width: testCase.width
             height: testCase.height
+            session: Controller.session
+            roomState: Controller.roomState
+            sids: Controller.sids
+            inspector: Controller.inspector
+            preferences: Preferences
         }
     }
 
@@ -28,12 +33,12 @@ TestCase {
     property ListView view
 
     function init() {
-        verify(AppController.hostChat(0, ""))
-        tryCompare(AppController, "currentRoom", "lobby", 10000)
+        verify(Controller.session.hostChat(0, ""))
+        tryCompare(Controller.roomState, "currentRoom", "lobby", 10000)
         verify(TestHelper.storeMessages("archive", 120))
-        AppController.joinRoom("archive")
-        tryCompare(AppController, "currentRoom", "archive", 10000)
-        compare(AppController.messages.count, 50)
+        Controller.roomState.joinRoom("archive")
+        tryCompare(Controller.roomState, "currentRoom", "archive", 10000)
+        compare(Controller.roomState.messages.count, 50)
         page = createTemporaryObject(pageComponent, testCase)
         verify(page)
         waitForRendering(page)
@@ -48,24 +53,24 @@ TestCase {
         page = null
         view = null
         wait(0)
-        AppController.leave()
-        AppController.clearError()
+        Controller.session.leave()
+        Controller.session.clearError()
     }
 
     //! Scrolls up with \a scroll until every message is listed; true when they all are.
     function scrollToTheBeginning(scroll) {
-        for (let i = 0; i < 400 && !AppController.messages.historyComplete; ++i) {
-            if (!AppController.loadingOlder)
+        for (let i = 0; i < 400 && !Controller.roomState.messages.historyComplete; ++i) {
+            if (!Controller.roomState.loadingOlder)
                 scroll()
             wait(20)
         }
         // The last page may still be arriving.
-        tryCompare(AppController, "loadingOlder", false, 10000)
-        return AppController.messages.historyComplete
+        tryCompare(Controller.roomState, "loadingOlder", false, 10000)
+        return Controller.roomState.messages.historyComplete
     }
 
     function checkAllListed() {
-        const model = AppController.messages
+        const model = Controller.roomState.messages
         compare(model.count, 120)
         verify(model.historyComplete)
         // The top of the list is the room's first message.
@@ -76,7 +81,7 @@ TestCase {
         // Scrolled to the beginning, nothing more is asked for.
         view.flick(0, 4000)
         wait(100)
-        verify(!AppController.loadingOlder)
+        verify(!Controller.roomState.loadingOlder)
         compare(model.count, 120)
     }
 

@@ -20,13 +20,19 @@ TestCase {
 
     Component {
         id: fakeComponent
-        FakeController {}
+        FakeApp {}
     }
     Component {
         id: chatPageComponent
         ChatPage {
+            required property FakeApp fake
             width: testCase.width
             height: testCase.height
+            session: fake.session
+            roomState: fake.roomState
+            sids: fake.sids
+            inspector: fake.inspector
+            preferences: fake.preferences
         }
     }
     Component {
@@ -51,6 +57,16 @@ TestCase {
     }
 
     readonly property int port: TestHelper.fetchServerPort()
+    property Item page
+
+    //! The page goes before its fake, which its bindings read until then.
+    function cleanup() {
+        if (page) {
+            page.destroy()
+            page = null
+            wait(0)
+        }
+    }
 
     function test_views_data() {
         const img = "<img src=\"http://127.0.0.1:" + port + "/x\">peer"
@@ -97,10 +113,10 @@ TestCase {
 
     function test_views(data) {
         const hostile = data.text
-        const page = createTemporaryObject(chatPageComponent, testCase)
-        verify(page)
-        const fake = fakeComponent.createObject(page, {
-            mode: AppController.Hosting,
+        const fake = createTemporaryObject(fakeComponent, testCase)
+        verify(fake)
+        fake.set({
+            mode: Session.Hosting,
             myName: hostile,
             currentRoom: hostile,
             typingText: hostile + " is typing…",
@@ -108,21 +124,18 @@ TestCase {
             connected: false,
             lastReply: "[\"" + hostile + "\"]",
         })
-        page.controller = fake
-        fake.rooms.append({name: hostile, members: 2, unread: 1, joined: true, current: true})
+        page = createTemporaryObject(chatPageComponent, testCase, {fake: fake})
+        verify(page)
+        fake.addRoom({name: hostile, members: 2, unread: 1, joined: true, current: true})
         // The body at most 200 characters: 10 KB of it wraps into a bubble taller than the view,
         // and the other message's delegate would never be created.
-        fake.messages.append({name: "me", text: "hi", timeText: "12:00", clientId: "c-1",
-                              own: true, groupedWithPrevious: false,
-                              deliveryState: MessageListModel.Failed, error: hostile})
-        fake.messages.append({name: hostile, text: hostile.slice(0, 200), timeText: "12:01",
-                              clientId: "", own: false, groupedWithPrevious: false,
-                              deliveryState: MessageListModel.Sent, error: ""})
-        fake.sids.append({sid: hostile, nsp: "/", name: hostile, address: hostile,
-                          transport: hostile, roomsText: hostile, sinceText: hostile,
-                          own: false})
-        fake.eventLog.append({timeText: "12:00:01", direction: EventLogModel.Incoming,
-                              nsp: "/", event: hostile, args: "[\"" + hostile + "\"]"})
+        fake.addMessage({name: "me", text: "hi", clientId: "c-1", own: true,
+                         deliveryState: MessageListModel.Failed, error: hostile})
+        fake.addMessage({name: hostile, text: hostile.slice(0, 200), clientId: "", own: false,
+                         deliveryState: MessageListModel.Sent, error: ""})
+        fake.addSid({sid: hostile, nsp: "/", name: hostile, address: hostile,
+                     transport: hostile, roomsText: hostile, own: false})
+        fake.addEvent(EventLogModel.Incoming, "/", hostile, [hostile])
         const banner = createTemporaryObject(bannerComponent, testCase, {text: hostile})
         waitForRendering(page)
 
@@ -192,8 +205,11 @@ TestCase {
         tryCompare(inspector, "visible", true)
         const log = findChild(inspector, "eventLogView")
         tryVerify(() => log.itemAtIndex(0) !== null)
-        compare(findChild(log.itemAtIndex(0), "eventName").text, hostile)
-        expectPlain(log, hostile, "inspector log")
+        // The log is the real EventLogModel, which shows invisible characters (bidi
+        // overrides, zero-width spaces) escaped.
+        const logged = fake.loggedAs(hostile)
+        compare(findChild(log.itemAtIndex(0), "eventName").text, logged)
+        expectPlain(log, logged, "inspector log")
         expectPlain(findChild(inspector, "replyLabel"), hostile, "inspector reply")
         waitForRendering(page)
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The pages against a fake controller: states the real one reaches only through a real
-// network (reconnecting, a failed delivery, a refused emit...) set directly, and every action
-// checked by the call it makes. The real controller is not touched here.
+// The pages against FakeApp, test doubles of the parts' interfaces (fakeapp.h): states the real
+// parts reach only through a real network (reconnecting, a failed delivery, a refused emit...)
+// set directly, and every action checked by the call it makes. The real Controller is not
+// touched here.
 import QtQuick
 import QtQuick.Controls
 import QtTest
 import Confab
 import Confab.Ui
+import ConfabTest
 
 TestCase {
     id: testCase
@@ -18,32 +20,52 @@ TestCase {
 
     Component {
         id: fakeComponent
-        FakeController {}
+        FakeApp {}
     }
     Component {
         id: chatPageComponent
         ChatPage {
+            required property FakeApp fake
             width: testCase.width
             height: testCase.height
+            session: fake.session
+            roomState: fake.roomState
+            sids: fake.sids
+            inspector: fake.inspector
+            preferences: fake.preferences
         }
     }
     Component {
         id: startPageComponent
         StartPage {
+            required property FakeApp fake
             width: testCase.width
             height: testCase.height
+            session: fake.session
+            preferences: fake.preferences
         }
     }
 
-    //! A page drawing a new fake with \a props; the fake is the page's child, so it outlives
-    //! the page's bindings. Returns [page, fake].
+    property Item page
+
+    //! A page drawing a new fake with \a props. Returns [page, fake].
     function setUp(component, props) {
-        const page = createTemporaryObject(component, testCase)
+        const fake = createTemporaryObject(fakeComponent, testCase)
+        verify(fake)
+        fake.set(props || {})
+        page = createTemporaryObject(component, testCase, {fake: fake})
         verify(page)
-        const fake = fakeComponent.createObject(page, props || {})
-        page.controller = fake
         waitForRendering(page)
         return [page, fake]
+    }
+
+    //! The page goes before its fake, which its bindings read until then.
+    function cleanup() {
+        if (page) {
+            page.destroy()
+            page = null
+            wait(0)
+        }
     }
 
     function callsNamed(fake, name) {
@@ -71,14 +93,13 @@ TestCase {
         compare(Qt.colorEqual(findChild(page, "stateDot").color,
                               data.connected ? Theme.ok : Theme.warning), true)
         // Live: the page follows the controller.
-        fake.connectionState = "Connected"
-        fake.connected = true
+        fake.set({connectionState: "Connected", connected: true})
         tryCompare(findChild(page, "connectionState"), "text", "Connected")
     }
 
     function test_failedMessageOffersRetry() {
         const [page, fake] = setUp(chatPageComponent, {})
-        fake.messages.append(message({text: "hello?", own: true, clientId: "c-1",
+        fake.addMessage(message({text: "hello?", own: true, clientId: "c-1",
                                       deliveryState: MessageListModel.Failed,
                                       error: "no answer from the server"}))
         tryVerify(() => findChild(page, "deliveryLabel") !== null)
@@ -91,7 +112,7 @@ TestCase {
         compare(callsNamed(fake, "retryMessage"), [["retryMessage", "c-1"]])
 
         // Sending: a label, no retry.
-        fake.messages.setProperty(0, "deliveryState", MessageListModel.Sending)
+        fake.setDeliveryState(0, MessageListModel.Sending)
         tryCompare(label, "text", "Sending…")
         tryCompare(retry, "visible", false)
     }
@@ -113,14 +134,14 @@ TestCase {
 
     function test_typingLine() {
         const [page, fake] = setUp(chatPageComponent, {})
-        fake.typingText = "bob is typing…"
+        fake.set({typingText: "bob is typing…"})
         tryCompare(findChild(page, "typingLine"), "text", "bob is typing…")
     }
 
     function test_roomList() {
         const [page, fake] = setUp(chatPageComponent, {})
-        fake.rooms.append({name: "lobby", members: 3, unread: 0, joined: true, current: true})
-        fake.rooms.append({name: "random", members: 2, unread: 4, joined: true, current: false})
+        fake.addRoom({name: "lobby", members: 3, unread: 0, joined: true, current: true})
+        fake.addRoom({name: "random", members: 2, unread: 4, joined: true, current: false})
         const list = findChild(page, "roomListView")
         tryCompare(list, "count", 2)
         tryVerify(() => list.itemAtIndex(1) !== null)
@@ -141,17 +162,17 @@ TestCase {
 
     function test_sidPanel_data() {
         return [
-            {tag: "hosting", mode: AppController.Hosting, canDisconnect: true},
-            {tag: "joined", mode: AppController.Joined, canDisconnect: false},
+            {tag: "hosting", mode: Session.Hosting, canDisconnect: true},
+            {tag: "joined", mode: Session.Joined, canDisconnect: false},
         ]
     }
 
     function test_sidPanel(data) {
         const [page, fake] = setUp(chatPageComponent, {mode: data.mode})
-        fake.sids.append({sid: "me", nsp: "/", name: "tester", address: "127.0.0.1",
-                          transport: "websocket", roomsText: "lobby", sinceText: "12:00", own: true})
-        fake.sids.append({sid: "s-bob", nsp: "/", name: "bob", address: "127.0.0.2",
-                          transport: "polling", roomsText: "lobby", sinceText: "12:01", own: false})
+        fake.addSid({sid: "me", nsp: "/", name: "tester", address: "127.0.0.1",
+                     transport: "websocket", roomsText: "lobby", own: true})
+        fake.addSid({sid: "s-bob", nsp: "/", name: "bob", address: "127.0.0.2",
+                     transport: "polling", roomsText: "lobby", own: false})
         compare(findChild(page, "peopleButton").text, "Sids (2)")
         const drawer = findChild(page, "sidDrawer")
         drawer.open()
@@ -171,8 +192,7 @@ TestCase {
 
     function test_inspectorEmitsWithAckAndShowsReply() {
         const [page, fake] = setUp(chatPageComponent, {})
-        fake.eventLog.append({timeText: "12:00:01", direction: 0, nsp: "/", event: "news",
-                              args: "[{\"a\":1}]"})
+        fake.addEvent(EventLogModel.Incoming, "/", "news", [{a: 1}])
         mouseClick(findChild(page, "inspectorTab"))
         const inspector = findChild(page, "inspector")
         tryCompare(inspector, "visible", true)
@@ -184,24 +204,24 @@ TestCase {
         ack.checked = true
         const emit = findChild(inspector, "emitButton")
         // Not connected: nothing can be emitted.
-        fake.connected = false
+        fake.set({connected: false})
         tryCompare(emit, "enabled", false)
-        fake.connected = true
+        fake.set({connected: true})
         tryCompare(emit, "enabled", true)
         mouseClick(emit)
         compare(callsNamed(fake, "emitRaw"), [["emitRaw", "ping", "[1, \"two\"]", true]])
-        fake.lastReply = "[\"pong\"]"
+        fake.set({lastReply: "[\"pong\"]"})
         tryCompare(findChild(inspector, "replyLabel"), "text", "[\"pong\"]")
     }
 
     function test_startPage() {
-        const [page, fake] = setUp(startPageComponent, {mode: AppController.Idle,
+        const [page, fake] = setUp(startPageComponent, {mode: Session.Idle,
                                             recentServers: ["http://127.0.0.1:4000/"]})
         const name = findChild(page, "nameField")
         compare(name.text, "tester")
         name.forceActiveFocus()
         keyClick(Qt.Key_X)
-        compare(fake.userName, "testerx")
+        compare(fake.preferences.userName, "testerx")
         compare(findChild(page, "urlField").editText, "http://127.0.0.1:4000/")
         mouseClick(findChild(page, "joinButton"))
         compare(callsNamed(fake, "joinServer"), [["joinServer", "http://127.0.0.1:4000/", ""]])

@@ -18,6 +18,8 @@ TestCase {
         StartPage {
             width: testCase.width
             height: testCase.height
+            session: Controller.session
+            preferences: Preferences
         }
     }
 
@@ -26,6 +28,11 @@ TestCase {
         ChatPage {
             width: testCase.width
             height: testCase.height
+            session: Controller.session
+            roomState: Controller.roomState
+            sids: Controller.sids
+            inspector: Controller.inspector
+            preferences: Preferences
         }
     }
 
@@ -54,11 +61,11 @@ TestCase {
     function cleanup() {
         Preferences.language = "en"
         Preferences.theme = Preferences.System
-        AppController.leave()
+        Controller.session.leave()
     }
 
     function test_languageSwitchRetranslatesThePage_data() {
-        // Texts from the start page and from C++ (AppController.connectionState).
+        // Texts from the start page and from C++ (Controller.session.connectionState).
         return [
             { tag: "zh_CN", radio: "languageChinese", language: "zh_CN",
               host: "开始主持", join: "加入服务器", state: "未连接" },
@@ -82,7 +89,7 @@ TestCase {
         compare(Preferences.effectiveLanguage, data.language)
         compare(hostButton.text, data.host)
         compare(joinTitle.text, data.join)
-        compare(AppController.connectionState, data.state)
+        compare(Controller.session.connectionState, data.state)
         dialog.close()
         tryCompare(dialog, "visible", false)
 
@@ -93,8 +100,8 @@ TestCase {
     }
 
     function test_chatPageOpensSettings() {
-        verify(AppController.hostChat(0, ""))
-        tryCompare(AppController, "currentRoom", "lobby", 10000)
+        verify(Controller.session.hostChat(0, ""))
+        tryCompare(Controller.roomState, "currentRoom", "lobby", 10000)
         const page = createPage(chatComponent)
         const inspectorTab = findChild(page, "inspectorTab")
         compare(inspectorTab.text, "Inspector")
@@ -102,12 +109,12 @@ TestCase {
         const dialog = openSettings(page)
         choose(dialog, "languageChinese")
         compare(inspectorTab.text, "事件检查器")
-        compare(AppController.connectionState, "已连接")
+        compare(Controller.session.connectionState, "已连接")
         choose(dialog, "themeDark")
         verify(Theme.dark)
         choose(dialog, "languageEnglish")
         compare(inspectorTab.text, "Inspector")
-        compare(AppController.connectionState, "Connected")
+        compare(Controller.session.connectionState, "Connected")
         dialog.close()
         tryCompare(dialog, "visible", false)
         page.destroy() // before leave(), as when the window swaps pages

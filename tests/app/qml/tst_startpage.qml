@@ -17,6 +17,8 @@ TestCase {
         StartPage {
             width: testCase.width
             height: testCase.height
+            session: Controller.session
+            preferences: Preferences
         }
     }
 
@@ -29,24 +31,24 @@ TestCase {
     }
 
     function cleanup() {
-        AppController.leave()
-        AppController.clearError()
+        Controller.session.leave()
+        Controller.session.clearError()
     }
 
     function test_nameFieldEditsUserName() {
         const page = createPage()
         const field = findChild(page, "nameField")
         verify(field)
-        compare(field.text, AppController.userName)
+        compare(field.text, Preferences.userName)
         field.forceActiveFocus()
         field.selectAll()
         keyClick("b")
         keyClick("o")
-        compare(AppController.userName, "bo")
+        compare(Preferences.userName, "bo")
         field.selectAll()
         for (const c of "Tester")
             keyClick(c)
-        compare(AppController.userName, "Tester")
+        compare(Preferences.userName, "Tester")
     }
 
     function test_hostButtonStartsHosting() {
@@ -54,9 +56,9 @@ TestCase {
         const port = findChild(page, "portField")
         port.value = 0 // any free port
         mouseClick(findChild(page, "hostButton"))
-        compare(AppController.mode, AppController.Hosting)
-        verify(AppController.hostPort > 0)
-        tryCompare(AppController, "connectionState", "Connected", 10000)
+        compare(Controller.session.mode, Session.Hosting)
+        verify(Controller.session.hostPort > 0)
+        tryCompare(Controller.session, "connectionState", "Connected", 10000)
     }
 
     function test_joinButtonNeedsAddress_data() {
@@ -77,8 +79,8 @@ TestCase {
         const page = createPage()
         findChild(page, "urlField").editText = "http://127.0.0.1:9"
         mouseClick(findChild(page, "joinButton"))
-        compare(AppController.mode, AppController.Joined)
+        compare(Controller.session.mode, Session.Joined)
         // Nothing listens on port 9: a first attempt that fails is reported.
-        tryVerify(() => AppController.lastError.indexOf("127.0.0.1:9") >= 0, 10000)
+        tryVerify(() => Controller.session.lastError.indexOf("127.0.0.1:9") >= 0, 10000)
     }
 }
