@@ -40,6 +40,8 @@ public:
     bool send(const QVariantList &args = {}) const;
 
 private:
+    // Only the client makes a live handle (with the connection it belongs to), so that an
+    // answer can never be fabricated for an ack id or a connection the caller was not given.
     friend class SocketIoClient;
     struct Shared
     {
@@ -230,6 +232,7 @@ private:
         QList<SocketIo::Packet> sendBuffer; //!< emitted while not connected
     };
 
+    // AckHandle's one way back: answering is the handle's job only, so sendAck() stays private.
     friend class AckHandle;
     bool sendAck(AckHandle::Shared &handle, const QVariantList &args);
 

@@ -373,8 +373,7 @@ void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &re
         }
         EngineIoSession *session
                 = createSession(checked.version, request, EngineIoSession::Transport::Polling);
-        session->sendOpenPacket();
-        session->handlePoll(connection, request);
+        session->startPolling(connection, request);
         return;
     }
 
@@ -459,7 +458,7 @@ void EngineIoServer::attachUpgraded(HostWebSocket *webSocket, const HttpRequest 
     if (sid.isEmpty()) {
         EngineIoSession *session
                 = createSession(version, head, EngineIoSession::Transport::WebSocket);
-        session->attachWebSocket(webSocket);
+        session->startWebSocket(webSocket);
         return;
     }
     // Native: the session was there a moment ago, and nothing ran since. Qt: the handshake
@@ -533,8 +532,8 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
                                                const HttpRequest &request,
                                                EngineIoSession::Transport transport)
 {
-    auto *session = new EngineIoSession(generateSid(), version, request, this, m_traffic);
-    session->m_transport = transport;
+    auto *session
+            = new EngineIoSession(generateSid(), version, request, transport, this, m_traffic);
     m_sessions.insert(session->sid(), session);
     ++m_sessionsByAddress[peerKey(request.remoteAddress)];
     connect(session, &EngineIoSession::closed, this, [this, session] { onSessionClosed(session); });

@@ -27,8 +27,8 @@ qint64 costOf(const Packet &packet)
 } // namespace
 
 EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
-                                 const HttpRequest &handshake, EngineIoServer *server,
-                                 TrafficCounters &traffic)
+                                 const HttpRequest &handshake, Transport transport,
+                                 EngineIoServer *server, TrafficCounters &traffic)
     : QObject(server)
     , m_server(server)
     , m_traffic(traffic)
@@ -36,6 +36,7 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
     , m_version(version)
     , m_handshake(handshake)
     , m_openedAt(QDateTime::currentDateTimeUtc())
+    , m_transport(transport)
     , m_pingTimer(server->timerWheel(), [this] { onPingTimer(); })
     , m_upgradeTimer(server->timerWheel(),
                      [this] {
@@ -285,9 +286,16 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     }
 }
 
-void EngineIoSession::attachWebSocket(HostWebSocket *socket)
+void EngineIoSession::startPolling(HttpConnection *connection, const HttpRequest &request)
 {
-    m_transport = Transport::WebSocket;
+    Q_ASSERT(m_transport == Transport::Polling);
+    sendOpenPacket();
+    handlePoll(connection, request);
+}
+
+void EngineIoSession::startWebSocket(HostWebSocket *socket)
+{
+    Q_ASSERT(m_transport == Transport::WebSocket && !m_webSocket);
     m_webSocket = socket;
     wireWebSocket(socket);
     sendOpenPacket();

@@ -56,9 +56,11 @@ public:
     };
     Q_ENUM(CloseReason)
 
-    //! \a traffic, which the session adds its bytes to, must outlive it.
+    //! \brief A session on \a transport, its first; start it with startPolling() or
+    //! startWebSocket() to match. \a traffic, which the session adds its bytes to, must
+    //! outlive it.
     EngineIoSession(const QString &sid, EngineIo::Version version, const HttpRequest &handshake,
-                    EngineIoServer *server, TrafficCounters &traffic);
+                    Transport transport, EngineIoServer *server, TrafficCounters &traffic);
     ~EngineIoSession() override;
 
     QString sid() const { return m_sid; }
@@ -94,6 +96,27 @@ public:
     quint64 packetsReceived() const { return m_packetsIn; }
     quint64 packetsSent() const { return m_packetsOut; }
 
+    // Driven by the EngineIoServer that created the session, which has checked each request
+    // first: its sid names this session, its protocol version is the session's, and its
+    // transport is the one the call is for.
+
+    //! \brief Answers the handshake GET of a session created on Transport::Polling with the
+    //! open packet.
+    void startPolling(HttpConnection *connection, const HttpRequest &request);
+    //! \brief Sends the open packet over \a socket, the WebSocket of a session created on
+    //! Transport::WebSocket; the session owns the socket from now on.
+    void startWebSocket(HostWebSocket *socket);
+    //! \brief A long-poll GET: answered at once if packets are queued, else held until
+    //! something is (the next ping at the latest). A second GET while one is held ends the
+    //! session, as the reference server does.
+    void handlePoll(HttpConnection *connection, const HttpRequest &request);
+    //! \brief A POST carrying the client's packets.
+    void handlePost(HttpConnection *connection, const HttpRequest &request);
+    //! \brief An upgrade attempt: \a socket becomes the transport once the client completes
+    //! the probe; it is closed if the session has a WebSocket, a probe, or has ended. The
+    //! session owns the socket from now on.
+    void probeWebSocket(HostWebSocket *socket);
+
 Q_SIGNALS:
     //! \brief A message packet (text or binary) arrived.
     void messageReceived(const Confab::EngineIo::Packet &packet);
@@ -103,14 +126,7 @@ Q_SIGNALS:
     void closed(Confab::EngineIoSession::CloseReason reason, const QString &detail);
 
 private:
-    friend class EngineIoServer;
     enum class State { Open, Closing, Closed };
-
-    // Entry points for EngineIoServer.
-    void handlePoll(HttpConnection *connection, const HttpRequest &request);
-    void handlePost(HttpConnection *connection, const HttpRequest &request);
-    void attachWebSocket(HostWebSocket *socket); // the first transport
-    void probeWebSocket(HostWebSocket *socket); // an upgrade attempt
 
     void sendOpenPacket();
     void flush();
@@ -136,7 +152,7 @@ private:
     const EngineIo::Version m_version;
     const HttpRequest m_handshake;
     const QDateTime m_openedAt;
-    Transport m_transport = Transport::Polling;
+    Transport m_transport;
     State m_state = State::Open;
 
     QList<EngineIo::Packet> m_queue;

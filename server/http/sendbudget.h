@@ -52,6 +52,8 @@ public:
         virtual void dropForBudget(const char *why) = 0;
 
     private:
+        // The budget links its accounts into an intrusive list and settles what each owes:
+        // both halves of one data structure, which no third class may touch.
         friend class SendBudget;
         SendBudget *m_budget = nullptr;
         qint64 m_owed = 0;
