@@ -21,6 +21,8 @@ using namespace Qt::StringLiterals;
 
 namespace Confab {
 
+using namespace Http;
+
 namespace {
 
 // The reference server's error codes and messages (engine.io Server.errorMessages).

@@ -13,6 +13,8 @@ using namespace std::chrono_literals;
 
 namespace Confab {
 
+using namespace Http;
+
 using EngineIo::Packet;
 using EngineIo::PacketType;
 

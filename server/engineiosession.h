@@ -11,10 +11,12 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
-class HttpConnection;
-class HostWebSocket;
-
 namespace Confab {
+
+namespace Http {
+class HostWebSocket;
+class HttpConnection;
+} // namespace Http
 
 class EngineIoServer;
 
@@ -38,7 +40,7 @@ struct TrafficCounters
 //! (CloseReason::TransportError). Both also count against the server's SendBudget
 //! (EngineIoOptions::maxSendTotal): past it, the session owed the most is closed the same way.
 //! The session ends once, with closed(); the server deletes it afterwards.
-class EngineIoSession : public QObject, public SendBudget::Account
+class EngineIoSession : public QObject, public Http::SendBudget::Account
 {
     Q_OBJECT
 public:
@@ -59,8 +61,9 @@ public:
     //! \brief A session on \a transport, its first; start it with startPolling() or
     //! startWebSocket() to match. \a traffic, which the session adds its bytes to, must
     //! outlive it.
-    EngineIoSession(const QString &sid, EngineIo::Version version, const HttpRequest &handshake,
-                    Transport transport, EngineIoServer *server, TrafficCounters &traffic);
+    EngineIoSession(const QString &sid, EngineIo::Version version,
+                    const Http::HttpRequest &handshake, Transport transport, EngineIoServer *server,
+                    TrafficCounters &traffic);
     ~EngineIoSession() override;
 
     QString sid() const { return m_sid; }
@@ -68,7 +71,7 @@ public:
     Transport transport() const { return m_transport; }
     QString transportName() const;
     //! \brief The request that opened the session: headers, query, remote address.
-    const HttpRequest &handshakeRequest() const { return m_handshake; }
+    const Http::HttpRequest &handshakeRequest() const { return m_handshake; }
     QDateTime openedAt() const { return m_openedAt; }
     bool isOpen() const { return m_state != State::Closed; }
     bool isUpgrading() const { return !m_probe.isNull(); }
@@ -102,20 +105,20 @@ public:
 
     //! \brief Answers the handshake GET of a session created on Transport::Polling with the
     //! open packet.
-    void startPolling(HttpConnection *connection, const HttpRequest &request);
+    void startPolling(Http::HttpConnection *connection, const Http::HttpRequest &request);
     //! \brief Sends the open packet over \a socket, the WebSocket of a session created on
     //! Transport::WebSocket; the session owns the socket from now on.
-    void startWebSocket(HostWebSocket *socket);
+    void startWebSocket(Http::HostWebSocket *socket);
     //! \brief A long-poll GET: answered at once if packets are queued, else held until
     //! something is (the next ping at the latest). A second GET while one is held ends the
     //! session, as the reference server does.
-    void handlePoll(HttpConnection *connection, const HttpRequest &request);
+    void handlePoll(Http::HttpConnection *connection, const Http::HttpRequest &request);
     //! \brief A POST carrying the client's packets.
-    void handlePost(HttpConnection *connection, const HttpRequest &request);
+    void handlePost(Http::HttpConnection *connection, const Http::HttpRequest &request);
     //! \brief An upgrade attempt: \a socket becomes the transport once the client completes
     //! the probe; it is closed if the session has a WebSocket, a probe, or has ended. The
     //! session owns the socket from now on.
-    void probeWebSocket(HostWebSocket *socket);
+    void probeWebSocket(Http::HostWebSocket *socket);
 
 Q_SIGNALS:
     //! \brief A message packet (text or binary) arrived.
@@ -136,21 +139,21 @@ private:
     void dropForBudget(const char *why) override;
     void respondToPoll(QList<EngineIo::Packet> packets);
     void handlePacket(const EngineIo::Packet &packet);
-    void onWebSocketText(const QByteArray &utf8, HostWebSocket *socket);
-    void onWebSocketBinary(const QByteArray &bytes, HostWebSocket *socket);
+    void onWebSocketText(const QByteArray &utf8, Http::HostWebSocket *socket);
+    void onWebSocketBinary(const QByteArray &bytes, Http::HostWebSocket *socket);
     void completeUpgrade();
     void abandonProbe();
     void schedulePing();
     void onPingTimer();
     void finish(CloseReason reason, const QString &detail);
-    void wireWebSocket(HostWebSocket *socket);
-    void writeToWebSocket(HostWebSocket *socket, const EngineIo::Packet &packet);
+    void wireWebSocket(Http::HostWebSocket *socket);
+    void writeToWebSocket(Http::HostWebSocket *socket, const EngineIo::Packet &packet);
 
     EngineIoServer *m_server;
     TrafficCounters &m_traffic;
     const QString m_sid;
     const EngineIo::Version m_version;
-    const HttpRequest m_handshake;
+    const Http::HttpRequest m_handshake;
     const QDateTime m_openedAt;
     Transport m_transport;
     State m_state = State::Open;
@@ -158,11 +161,11 @@ private:
     QList<EngineIo::Packet> m_queue;
     qint64 m_queuedBytes = 0; //!< m_queue's data plus kPacketOverhead per packet
     bool m_overflowed = false; //!< over the send-queue limit: closing, nothing more is queued
-    QPointer<HttpConnection> m_heldPoll;
-    HttpRequest m_heldPollRequest;
+    QPointer<Http::HttpConnection> m_heldPoll;
+    Http::HttpRequest m_heldPollRequest;
     QMetaObject::Connection m_heldPollAborted;
-    QPointer<HostWebSocket> m_webSocket;
-    QPointer<HostWebSocket> m_probe;
+    QPointer<Http::HostWebSocket> m_webSocket;
+    QPointer<Http::HostWebSocket> m_probe;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
     // On the server's TimerWheel: thousands of sessions restart these all the time.

@@ -38,7 +38,7 @@ struct SocketIoOptions
 //! \brief What a connect handler learns about the client: the handshake request and transport.
 struct Environ
 {
-    HttpRequest request; //!< headers, query, path, remote address of the handshake
+    Http::HttpRequest request; //!< headers, query, path, remote address of the handshake
     QString transport; //!< "polling" or "websocket" at connect time
     QHostAddress remoteAddress() const { return request.remoteAddress; }
     QByteArray header(QByteArrayView name) const { return request.header(name); }

@@ -9,6 +9,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
+namespace Confab::Http {
+
 //! \brief The host's end of one WebSocket session, whichever engine runs it.
 //!
 //! Two engines implement it: WebSocketConnection (our own RFC 6455 server end, "native") and
@@ -62,3 +64,10 @@ Q_SIGNALS:
 protected:
     qint64 m_maxBacklog = kMaxBacklog;
 };
+
+} // namespace Confab::Http
+
+// TRANSITIONAL (issue 14): websocketconnection.{h,cpp} and directtcpsocket.{h,cpp} stay in
+// the global namespace while they are being rewritten; they name these until they move into
+// Confab::Http at the merge, when this goes.
+using Confab::Http::HostWebSocket;

@@ -8,6 +8,8 @@
 
 using namespace std::chrono_literals;
 
+namespace Confab::Http {
+
 namespace {
 
 // Body bytes looked at per step: bounds the temporary copy made by peek().
@@ -421,3 +423,5 @@ void HttpConnection::armTimer(TimerPurpose purpose, std::chrono::milliseconds ti
     }
     m_timer.start(timeout);
 }
+
+} // namespace Confab::Http

@@ -12,6 +12,8 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
+namespace Confab::Http {
+
 namespace {
 
 // How long a closing connection may take to finish its handshake and flush before it is cut.
@@ -175,3 +177,5 @@ void QtWebSocketConnection::armCloseDeadline()
     });
     m_closeDeadline->start(kCloseDeadline);
 }
+
+} // namespace Confab::Http

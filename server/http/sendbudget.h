@@ -3,6 +3,8 @@
 
 #include <QtCore/QtGlobal>
 
+namespace Confab::Http {
+
 //! \brief The bytes a host owes all its clients together, against one budget.
 //!
 //! Each client is bounded on its own (EngineIoOptions::sendQueueLimit(), a WebSocket's
@@ -95,3 +97,5 @@ private:
     quint64 m_drops = 0;
     bool m_settling = false;
 };
+
+} // namespace Confab::Http

@@ -17,6 +17,7 @@
 #include <memory>
 
 using namespace Confab;
+using namespace Confab::Http;
 using namespace WebSocketTest;
 
 namespace {
