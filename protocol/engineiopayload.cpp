@@ -11,11 +11,11 @@ using Protocol::Result;
 
 namespace {
 
-constexpr auto base64Options = QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors;
+constexpr auto Base64Options = QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors;
 
 Result<Packet> decodeBase64(QByteArrayView base64)
 {
-    auto decoded = QByteArray::fromBase64Encoding(base64.toByteArray(), base64Options);
+    auto decoded = QByteArray::fromBase64Encoding(base64.toByteArray(), Base64Options);
     if (!decoded)
         return {ErrorCode::InvalidBase64, u"binary packet with invalid base64"_s};
     return Packet::binaryMessage(std::move(*decoded));

@@ -68,12 +68,12 @@ std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
 
 WebSocketEngine webSocketEngineFromEnvironment(WebSocketEngine fallback)
 {
-    if (!qEnvironmentVariableIsSet(kWebSocketEngineVariable))
+    if (!qEnvironmentVariableIsSet(WebSocketEngineVariable))
         return fallback;
-    const QString name = qEnvironmentVariable(kWebSocketEngineVariable);
+    const QString name = qEnvironmentVariable(WebSocketEngineVariable);
     if (const auto engine = parseWebSocketEngine(name))
         return *engine;
-    qCWarning(lcEngineIo) << kWebSocketEngineVariable << "names no engine (native or qt):" << name
+    qCWarning(lcEngineIo) << WebSocketEngineVariable << "names no engine (native or qt):" << name
                           << "- using" << webSocketEngineName(fallback);
     return fallback;
 }

@@ -19,12 +19,12 @@ using EngineIo::Packet;
 using EngineIo::PacketType;
 
 namespace {
-constexpr auto textContentType = "text/plain; charset=UTF-8";
-constexpr std::chrono::milliseconds kNoopInterval{100};
+constexpr auto TextContentType = "text/plain; charset=UTF-8";
+constexpr std::chrono::milliseconds NoopInterval{100};
 
 qint64 costOf(const Packet &packet)
 {
-    return packet.data.size() + EngineIoSession::kPacketOverhead;
+    return packet.data.size() + EngineIoSession::PacketOverhead;
 }
 } // namespace
 
@@ -49,7 +49,7 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
                   [this] {
                       // Engine.IO: while a probed client finishes its upgrade, answer its
                       // polls with noops.
-                      m_noopTimer.start(kNoopInterval);
+                      m_noopTimer.start(NoopInterval);
                       if (m_heldPoll)
                           respondToPoll({Packet::of(PacketType::Noop)});
                   })
@@ -209,14 +209,14 @@ void EngineIoSession::respondToPoll(QList<Packet> packets)
         return;
     HttpResponse response;
     if (m_version == EngineIo::Version::V4) {
-        response = HttpResponse(200, EngineIo::Payload::encode(packets), textContentType);
+        response = HttpResponse(200, EngineIo::Payload::encode(packets), TextContentType);
     } else if (EngineIo::Payload::needsV3Binary(packets)
                && m_handshake.query.queryItemValue(u"b64"_s).isEmpty()) {
         // v3 clients that cannot take binary (b64=1 at the handshake) get base64 instead.
         response = HttpResponse(200, EngineIo::Payload::encodeV3Binary(packets),
                                 "application/octet-stream");
     } else {
-        response = HttpResponse(200, EngineIo::Payload::encodeV3Text(packets), textContentType);
+        response = HttpResponse(200, EngineIo::Payload::encodeV3Text(packets), TextContentType);
     }
     m_server->applyCors(m_heldPollRequest, response);
     m_packetsOut += packets.size();
@@ -372,7 +372,7 @@ void EngineIoSession::onWebSocketText(const QByteArray &utf8, HostWebSocket *soc
             m_probed = true;
             if (m_heldPoll)
                 respondToPoll({Packet::of(PacketType::Noop)});
-            m_noopTimer.start(kNoopInterval);
+            m_noopTimer.start(NoopInterval);
         } else if (packet && packet->type == PacketType::Upgrade && m_probed) {
             completeUpgrade();
         } else {

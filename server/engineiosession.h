@@ -94,7 +94,7 @@ public:
     //! \brief Bytes waiting in the polling queue, each packet with its bookkeeping.
     qint64 queuedBytes() const { return m_queuedBytes; }
     //! \brief What one queued packet costs beyond its data, as queuedBytes() counts it.
-    static constexpr qint64 kPacketOverhead = qint64(sizeof(EngineIo::Packet));
+    static constexpr qint64 PacketOverhead = qint64(sizeof(EngineIo::Packet));
 
     quint64 packetsReceived() const { return m_packetsIn; }
     quint64 packetsSent() const { return m_packetsOut; }
@@ -159,7 +159,7 @@ private:
     State m_state = State::Open;
 
     QList<EngineIo::Packet> m_queue;
-    qint64 m_queuedBytes = 0; //!< m_queue's data plus kPacketOverhead per packet
+    qint64 m_queuedBytes = 0; //!< m_queue's data plus PacketOverhead per packet
     bool m_overflowed = false; //!< over the send-queue limit: closing, nothing more is queued
     QPointer<Http::HttpConnection> m_heldPoll;
     Http::HttpRequest m_heldPollRequest;

@@ -89,7 +89,7 @@ public:
 private:
     // The other half of the pair above: start() and stop() of a timer insert and remove it.
     friend class WheelTimer;
-    static constexpr int kSlots = 512; // a power of two
+    static constexpr int SlotCount = 512; // a power of two
 
     //! \a from: milliseconds on m_clock the timeout counts from; -1 for now.
     void insert(WheelTimer *timer, std::chrono::milliseconds timeout, qint64 from = -1);

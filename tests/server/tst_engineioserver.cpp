@@ -183,7 +183,7 @@ void tst_EngineIoServer::serverFrameHeader()
     QFETCH(bool, binary);
     QFETCH(quint64, length);
     QFETCH(QByteArray, header);
-    char out[WebSocket::kMaxServerHeader];
+    char out[WebSocket::MaxServerHeader];
     const int size = WebSocket::serverFrameHeader(out, binary, length);
     QCOMPARE(QByteArray(out, size), header);
 }
@@ -580,7 +580,8 @@ void tst_EngineIoServer::cors()
     // The preflight answers the same way.
     headers.append(qMakePair("Access-Control-Request-Method"_ba, "POST"_ba));
     headers.append(qMakePair("Access-Control-Request-Headers"_ba, "content-type"_ba));
-    const HttpResult preflight = HttpClient::finish(m_http.start("OPTIONS", handshake, {}, headers));
+    const HttpResult preflight
+            = HttpClient::finish(m_http.start("OPTIONS", handshake, {}, headers));
     if (status == 200) {
         QCOMPARE(preflight.status, 204);
         QCOMPARE(preflight.header("access-control-allow-origin"), allowOrigin);
