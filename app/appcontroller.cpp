@@ -220,8 +220,8 @@ bool AppController::eventFilter(QObject *watched, QEvent *event)
 void AppController::setReconnectionDelays(int firstMs, int maxMs)
 {
     Confab::Client::ClientOptions options = m_socket->options();
-    options.reconnectionDelay = firstMs;
-    options.reconnectionDelayMax = maxMs;
+    options.reconnectionDelay = std::chrono::milliseconds(firstMs);
+    options.reconnectionDelayMax = std::chrono::milliseconds(maxMs);
     m_socket->setOptions(options);
 }
 

@@ -74,8 +74,8 @@ void EngineIoSession::sendOpenPacket()
     if (m_transport == Transport::Polling && options.allowUpgrades
         && options.transports.contains(u"websocket"_s))
         handshake.upgrades = {u"websocket"_s};
-    handshake.pingInterval = int(options.pingInterval.count());
-    handshake.pingTimeout = int(options.pingTimeout.count());
+    handshake.pingInterval = options.pingInterval;
+    handshake.pingTimeout = options.pingTimeout;
     handshake.maxPayload = options.maxPayload;
     m_queue.prepend(Packet::of(PacketType::Open, handshake.toJson()));
     m_queuedBytes += costOf(m_queue.constFirst());

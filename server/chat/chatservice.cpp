@@ -112,7 +112,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
             const auto verdict = m_gate.check(
                     environ.remoteAddress(),
                     password.typeId() == QMetaType::QString ? password.toString() : QString(),
-                    m_clock.elapsed());
+                    std::chrono::milliseconds(m_clock.elapsed()));
             if (!verdict.accepted)
                 return ConnectResult::refuse(verdict.refusal);
         }
