@@ -98,11 +98,12 @@ bool ChatSession::eventFilter(QObject *watched, QEvent *event)
     return Session::eventFilter(watched, event);
 }
 
-void ChatSession::setReconnectionDelays(int firstMs, int maxMs)
+void ChatSession::setReconnectionDelays(std::chrono::milliseconds first,
+                                        std::chrono::milliseconds max)
 {
     Confab::Client::ClientOptions options = m_socket->options();
-    options.reconnectionDelay = firstMs;
-    options.reconnectionDelayMax = maxMs;
+    options.reconnectionDelay = first;
+    options.reconnectionDelayMax = max;
     m_socket->setOptions(options);
 }
 

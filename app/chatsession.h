@@ -8,6 +8,7 @@
 #include <QtCore/QTimer>
 #include <QtNetwork/QHostAddress>
 
+#include <chrono>
 #include <memory>
 
 namespace Confab::App {
@@ -37,7 +38,7 @@ public:
     //! The host's message store: a folder or ":memory:"; empty means the app's data folder.
     void setHostDataLocation(const QString &location) { m_hostDataLocation = location; }
     //! Shorter reconnection delays, for tests.
-    void setReconnectionDelays(int firstMs, int maxMs);
+    void setReconnectionDelays(std::chrono::milliseconds first, std::chrono::milliseconds max);
 
     Mode mode() const override { return m_mode; }
     QString connectionState() const override;

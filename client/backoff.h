@@ -3,6 +3,7 @@
 
 #include <QtCore/QtGlobal>
 
+#include <chrono>
 #include <functional>
 
 namespace Confab::Client {
@@ -17,27 +18,29 @@ public:
     //! Returns a number in [0, 1).
     using RandomSource = std::function<double()>;
 
-    Backoff(int minMs = 1000, int maxMs = 5000, double jitter = 0.5, double factor = 2.0);
+    Backoff(std::chrono::milliseconds min = std::chrono::milliseconds(1000),
+            std::chrono::milliseconds max = std::chrono::milliseconds(5000), double jitter = 0.5,
+            double factor = 2.0);
 
-    //! The delay for the next attempt, in ms; counts the attempt.
-    int next();
+    //! The delay for the next attempt (whole milliseconds); counts the attempt.
+    std::chrono::milliseconds next();
     //! Back to the first delay (after a successful connection).
     void reset() { m_attempts = 0; }
     //! Attempts counted since the last reset.
     int attempts() const { return m_attempts; }
 
-    void setMin(int ms) { m_min = ms; }
-    void setMax(int ms) { m_max = ms; }
+    void setMin(std::chrono::milliseconds min) { m_min = min; }
+    void setMax(std::chrono::milliseconds max) { m_max = max; }
     void setJitter(double jitter) { m_jitter = jitter; }
     void setRandomSource(RandomSource source) { m_random = std::move(source); }
 
-    int min() const { return m_min; }
-    int max() const { return m_max; }
+    std::chrono::milliseconds min() const { return m_min; }
+    std::chrono::milliseconds max() const { return m_max; }
     double jitter() const { return m_jitter; }
 
 private:
-    int m_min;
-    int m_max;
+    std::chrono::milliseconds m_min;
+    std::chrono::milliseconds m_max;
     double m_jitter;
     double m_factor;
     int m_attempts = 0;

@@ -12,6 +12,7 @@
 #include <QtCore/QUrlQuery>
 #include <QtCore/QVariant>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 
@@ -61,11 +62,11 @@ struct ClientOptions
     bool reconnection = true;
     //! Attempts before giving up; negative means unlimited.
     int reconnectionAttempts = -1;
-    int reconnectionDelay = 1000; //!< ms, first delay
-    int reconnectionDelayMax = 5000; //!< ms, the delay doubles up to this
+    std::chrono::milliseconds reconnectionDelay{1000}; //!< the first delay
+    std::chrono::milliseconds reconnectionDelayMax{5000}; //!< the delay doubles up to this
     double randomizationFactor = 0.5; //!< each delay varies by ± this fraction
-    //! ms to wait for the Engine.IO handshake of one attempt.
-    int connectTimeout = 20000;
+    //! How long to wait for the Engine.IO handshake of one attempt.
+    std::chrono::milliseconds connectTimeout{20000};
 
     //! Emits kept while a namespace is not connected; further emits are refused.
     qsizetype maxBufferedEmits = 1000;

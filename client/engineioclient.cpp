@@ -17,7 +17,7 @@ using EngineIo::PacketType;
 namespace {
 
 // How long a graceful close over polling may wait for its last POST.
-constexpr int CloseGraceMs = 3000;
+constexpr std::chrono::milliseconds CloseGrace{3000};
 // What the server may send before its handshake is read: an open packet is a few hundred bytes,
 // so anything near this is not an Engine.IO server (an HTML page, an endless stream...).
 constexpr qsizetype HandshakeResponseLimit = 64 * 1024;
@@ -36,13 +36,13 @@ EngineIoClient::EngineIoClient(QObject *parent)
     m_connectTimer.setSingleShot(true);
     m_closeTimer.setSingleShot(true);
     connect(&m_watchdog, &QTimer::timeout, this, [this] {
-        const int ms = m_handshake.pingInterval + m_handshake.pingTimeout;
+        const qint64 ms = (m_handshake.pingInterval + m_handshake.pingTimeout).count();
         qCInfo(lcClientTransport) << "no ping within" << ms << "ms; the server is gone";
         fail(CloseReason::PingTimeout, u"no ping from the server within %1 ms"_s.arg(ms));
     });
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         fail(CloseReason::TransportError,
-             u"no handshake within %1 ms"_s.arg(m_options.connectTimeout));
+             u"no handshake within %1 ms"_s.arg(m_options.connectTimeout.count()));
     });
     connect(&m_closeTimer, &QTimer::timeout, this, [this] {
         qCDebug(lcClientTransport) << "close: giving up waiting for the last POST";
@@ -91,7 +91,7 @@ void EngineIoClient::open(const Options &options)
     m_handshake = {};
     m_writeQueue.clear();
     setState(State::Opening);
-    m_connectTimer.start(qMax(1, options.connectTimeout));
+    m_connectTimer.start(std::max(options.connectTimeout, std::chrono::milliseconds(1)));
     qCDebug(lcClientTransport) << "opening" << options.httpUrl << "with"
                                << transportModeName(options.transports);
     if (options.transports == TransportMode::WebSocket)
@@ -125,7 +125,7 @@ void EngineIoClient::close()
     discardTransport(std::exchange(m_probe, nullptr), false);
     m_pausing = false;
     pollingTransport->setClosing();
-    m_closeTimer.start(CloseGraceMs);
+    m_closeTimer.start(CloseGrace);
     flush();
 }
 
@@ -204,8 +204,9 @@ void EngineIoClient::onOpenPacket(const Packet &packet)
     m_transport->setHandshake(m_handshake);
     m_connectTimer.stop();
     qCDebug(lcClientTransport) << "open: sid" << m_handshake.sid << "ping"
-                               << m_handshake.pingInterval << "+" << m_handshake.pingTimeout
-                               << "upgrades" << m_handshake.upgrades;
+                               << m_handshake.pingInterval.count() << "+"
+                               << m_handshake.pingTimeout.count() << "upgrades"
+                               << m_handshake.upgrades;
     QPointer<EngineIoClient> self(this);
     setState(State::Open);
     // From now on the server may send up to the full limit, not just a handshake.
@@ -386,9 +387,9 @@ void EngineIoClient::handlePacket(const Packet &packet)
 
 void EngineIoClient::resetWatchdog()
 {
-    const int ms = m_handshake.pingInterval + m_handshake.pingTimeout;
-    if (ms > 0 && m_state == State::Open)
-        m_watchdog.start(ms);
+    const auto silence = m_handshake.pingInterval + m_handshake.pingTimeout;
+    if (silence > std::chrono::milliseconds::zero() && m_state == State::Open)
+        m_watchdog.start(silence);
 }
 
 // --- shutdown ------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ public:
         QUrlQuery query;
         QList<QPair<QByteArray, QByteArray>> headers;
         TransportMode transports = TransportMode::Auto;
-        int connectTimeout = 20000;
+        std::chrono::milliseconds connectTimeout{20000};
         //! The only server certificate accepted when set (see ClientOptions).
         QByteArray trustedCertificateSha256;
         //! maxPayload bounds every HTTP response and WebSocket message read.

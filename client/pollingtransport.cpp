@@ -148,7 +148,7 @@ void PollingTransport::watchReply(QNetworkReply *reply)
 void PollingTransport::open()
 {
     QNetworkRequest request = httpRequest();
-    request.setTransferTimeout(m_options.connectTimeout);
+    request.setTransferTimeout(int(m_options.connectTimeout.count()));
     qCDebug(lcClientTransport) << "GET" << request.url();
     m_handshakeReply = m_nam->get(request);
     watchReply(m_handshakeReply);
@@ -235,7 +235,8 @@ void PollingTransport::write(QList<Packet> &queue)
     qCDebug(lcClientTransport) << "POST >" << truncatedForLog(body);
     QNetworkRequest request = httpRequest();
     request.setHeader(QNetworkRequest::ContentTypeHeader, "text/plain;charset=UTF-8"_ba);
-    request.setTransferTimeout(qMax(m_options.connectTimeout, 1000));
+    request.setTransferTimeout(
+            int(std::max(m_options.connectTimeout, std::chrono::milliseconds(1000)).count()));
     m_postReply = m_nam->post(request, body);
     watchReply(m_postReply);
     connect(m_postReply, &QNetworkReply::finished, this, &PollingTransport::onPostFinished);

@@ -361,7 +361,7 @@ void SocketIoClient::onEngineOpened()
     const bool wasReconnecting = m_state == State::Reconnecting;
     const int attempts = m_reconnectAttempt;
     m_reconnectAttempt = 0;
-    m_reconnectDelay = 0;
+    m_reconnectDelay = {};
     m_nextReconnectAt = {};
     m_backoff.reset();
     m_everConnected = true;
@@ -602,9 +602,9 @@ void SocketIoClient::scheduleReconnect()
     }
     m_reconnectDelay = m_backoff.next();
     ++m_reconnectAttempt;
-    m_nextReconnectAt = QDateTime::currentDateTimeUtc().addMSecs(m_reconnectDelay);
-    qCInfo(lcClient) << "reconnecting in" << m_reconnectDelay << "ms (attempt" << m_reconnectAttempt
-                     << ")";
+    m_nextReconnectAt = QDateTime::currentDateTimeUtc().addMSecs(m_reconnectDelay.count());
+    qCInfo(lcClient) << "reconnecting in" << m_reconnectDelay.count() << "ms (attempt"
+                     << m_reconnectAttempt << ")";
     m_reconnectTimer.start(m_reconnectDelay);
     QPointer<SocketIoClient> self(this);
     setState(State::Reconnecting);

@@ -40,6 +40,8 @@ public:
     bool send(const QVariantList &args = {}) const;
 
 private:
+    // Only the client makes a live handle (with the connection it belongs to), so that an
+    // answer can never be fabricated for an ack id or a connection the caller was not given.
     friend class SocketIoClient;
     struct Shared
     {
@@ -80,8 +82,9 @@ class SocketIoClient : public QObject
     Q_PROPERTY(QString transport READ transport NOTIFY transportChanged)
     //! When the next reconnection attempt starts; invalid unless state is Reconnecting.
     Q_PROPERTY(QDateTime nextReconnectAt READ nextReconnectAt NOTIFY reconnectScheduled)
-    //! The delay (ms) before that attempt.
-    Q_PROPERTY(int reconnectDelay READ reconnectDelay NOTIFY reconnectScheduled)
+    //! The delay before that attempt.
+    Q_PROPERTY(
+            std::chrono::milliseconds reconnectDelay READ reconnectDelay NOTIFY reconnectScheduled)
     //! Attempts made since the connection was lost (0 while connected).
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectScheduled)
 public:
@@ -140,7 +143,7 @@ public:
     QString lastError() const { return m_lastError; }
     QString transport() const;
     QDateTime nextReconnectAt() const { return m_nextReconnectAt; }
-    int reconnectDelay() const { return m_reconnectDelay; }
+    std::chrono::milliseconds reconnectDelay() const { return m_reconnectDelay; }
     int reconnectAttempt() const { return m_reconnectAttempt; }
 
     //! Connects and joins the namespaces (options().namespaces, or the URL's, or "/").
@@ -210,8 +213,8 @@ Q_SIGNALS:
     //! acknowledgement, \a ack answers it.
     void eventReceived(const QString &nsp, const QString &event, const QVariantList &args,
                        const Confab::Client::AckHandle &ack);
-    //! A reconnection attempt is scheduled in \a delayMs.
-    void reconnectScheduled(int attempt, int delayMs);
+    //! A reconnection attempt is scheduled in \a delay.
+    void reconnectScheduled(int attempt, std::chrono::milliseconds delay);
     //! The connection is back after \a attempts attempts (namespaces rejoin next).
     void reconnected(int attempts);
     //! After close(): the goodbye packets have left and nothing of the connection remains.
@@ -230,6 +233,7 @@ private:
         QList<SocketIo::Packet> sendBuffer; //!< emitted while not connected
     };
 
+    // AckHandle's one way back: answering is the handle's job only, so sendAck() stays private.
     friend class AckHandle;
     bool sendAck(AckHandle::Shared &handle, const QVariantList &args);
 
@@ -264,7 +268,7 @@ private:
     QString m_lastError;
     QTimer m_reconnectTimer;
     QDateTime m_nextReconnectAt;
-    int m_reconnectDelay = 0;
+    std::chrono::milliseconds m_reconnectDelay{0};
     int m_reconnectAttempt = 0;
     quint64 m_session = 0; //!< increases with every Engine.IO session
     bool m_everConnected = false;

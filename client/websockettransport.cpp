@@ -21,7 +21,7 @@ using EngineIo::PacketType;
 namespace {
 
 // How long the close handshake of a gracefully closed WebSocket may take.
-constexpr int CloseGraceMs = 3000;
+constexpr std::chrono::milliseconds CloseGrace{3000};
 
 } // namespace
 
@@ -195,7 +195,7 @@ bool WebSocketTransport::shutdown(bool graceful)
         if (graceful && m_ws->state() == QAbstractSocket::ConnectedState) {
             // Let the queued frames and the close handshake go out before the socket is deleted.
             connect(m_ws, &QWebSocket::disconnected, this, &QObject::deleteLater);
-            QTimer::singleShot(CloseGraceMs, this, &QObject::deleteLater);
+            QTimer::singleShot(CloseGrace, this, &QObject::deleteLater);
             m_ws->close();
             return true;
         }

@@ -26,8 +26,8 @@ QByteArray Handshake::toJson() const
             out.append(',');
         Json::writeString(out, upgrades.at(i));
     }
-    out.append("],\"pingInterval\":").append(QByteArray::number(pingInterval));
-    out.append(",\"pingTimeout\":").append(QByteArray::number(pingTimeout));
+    out.append("],\"pingInterval\":").append(QByteArray::number(pingInterval.count()));
+    out.append(",\"pingTimeout\":").append(QByteArray::number(pingTimeout.count()));
     if (maxPayload)
         out.append(",\"maxPayload\":").append(QByteArray::number(*maxPayload));
     out.append('}');
@@ -56,8 +56,8 @@ Result<Handshake> Handshake::fromJson(QByteArrayView json)
     if (!validMs(interval) || !validMs(timeout))
         return {ErrorCode::InvalidHandshake,
                 u"open packet needs positive pingInterval and pingTimeout"_s};
-    h.pingInterval = int(interval.toDouble());
-    h.pingTimeout = int(timeout.toDouble());
+    h.pingInterval = std::chrono::milliseconds(int(interval.toDouble()));
+    h.pingTimeout = std::chrono::milliseconds(int(timeout.toDouble()));
     for (const QJsonValue &upgrade : object.value("upgrades"_L1).toArray())
         h.upgrades.append(upgrade.toString());
     const QJsonValue maxPayload = object.value("maxPayload"_L1);

@@ -5,6 +5,7 @@
 
 #include <QtCore/QStringList>
 
+#include <chrono>
 #include <optional>
 
 namespace Confab::EngineIo {
@@ -14,8 +15,8 @@ struct Handshake
 {
     QString sid;
     QStringList upgrades; //!< ["websocket"] for a polling session, [] for a WebSocket one
-    int pingInterval = 25000; //!< ms
-    int pingTimeout = 20000; //!< ms
+    std::chrono::milliseconds pingInterval{25000};
+    std::chrono::milliseconds pingTimeout{20000};
     //! Bytes per payload; python-engineio 4.3 omits it, so a client treats it as optional.
     std::optional<qint64> maxPayload = 1'000'000;
 

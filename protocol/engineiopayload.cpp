@@ -11,11 +11,11 @@ using Protocol::Result;
 
 namespace {
 
-constexpr auto base64Options = QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors;
+constexpr auto Base64Options = QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors;
 
 Result<Packet> decodeBase64(QByteArrayView base64)
 {
-    auto decoded = QByteArray::fromBase64Encoding(base64.toByteArray(), base64Options);
+    auto decoded = QByteArray::fromBase64Encoding(base64.toByteArray(), Base64Options);
     if (!decoded)
         return {ErrorCode::InvalidBase64, u"binary packet with invalid base64"_s};
     return Packet::binaryMessage(std::move(*decoded));
@@ -67,7 +67,9 @@ qsizetype advanceUtf16(QByteArrayView utf8, qsizetype pos, qsizetype units)
     return pos <= utf8.size() ? pos : -1;
 }
 
-// Reads decimal digits up to \a terminator, at most \a maxDigits of them.
+// Reads a decimal length up to \a terminator (at most 10 digits) and steps over it; each
+// digit is a character, or with \a digitsAsBytes a byte 0-9 (v3 binary payloads). -1 if
+// malformed.
 qsizetype readLength(QByteArrayView body, qsizetype &pos, char terminator, bool digitsAsBytes)
 {
     qsizetype value = 0;

@@ -21,7 +21,7 @@ using Protocol::Result;
 
 namespace {
 
-constexpr char hexDigits[] = "0123456789abcdef";
+constexpr char HexDigits[] = "0123456789abcdef";
 
 //! Decimal digits without a temporary QByteArray (ids and timestamps are in every message).
 template<typename Integer>
@@ -168,10 +168,10 @@ void writeString(QByteArray &out, QStringView text)
     const auto escape = [&o](char16_t unit) {
         *o++ = '\\';
         *o++ = 'u';
-        *o++ = hexDigits[(unit >> 12) & 0xf];
-        *o++ = hexDigits[(unit >> 8) & 0xf];
-        *o++ = hexDigits[(unit >> 4) & 0xf];
-        *o++ = hexDigits[unit & 0xf];
+        *o++ = HexDigits[(unit >> 12) & 0xf];
+        *o++ = HexDigits[(unit >> 8) & 0xf];
+        *o++ = HexDigits[(unit >> 4) & 0xf];
+        *o++ = HexDigits[unit & 0xf];
     };
     *o++ = '"';
     const char16_t *p = begin;

@@ -32,7 +32,7 @@ constexpr WebSocketEngine defaultWebSocketEngine()
 
 //! The environment variable that picks the engine where no option does (the desktop app, and
 //! confab-server without --websocket-engine): "native" or "qt".
-inline constexpr char kWebSocketEngineVariable[] = "CONFAB_WEBSOCKET_ENGINE";
+inline constexpr char WebSocketEngineVariable[] = "CONFAB_WEBSOCKET_ENGINE";
 
 //! \brief The engine CONFAB_WEBSOCKET_ENGINE names, or \a fallback if it is unset or names
 //! none (then with a warning).

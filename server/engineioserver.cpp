@@ -22,6 +22,8 @@ using namespace Qt::StringLiterals;
 
 namespace Confab {
 
+using namespace Http;
+
 namespace {
 
 // The reference server's error codes and messages (engine.io Server.errorMessages).
@@ -67,12 +69,12 @@ std::chrono::milliseconds wheelTick(const EngineIoOptions &options)
 
 WebSocketEngine webSocketEngineFromEnvironment(WebSocketEngine fallback)
 {
-    if (!qEnvironmentVariableIsSet(kWebSocketEngineVariable))
+    if (!qEnvironmentVariableIsSet(WebSocketEngineVariable))
         return fallback;
-    const QString name = qEnvironmentVariable(kWebSocketEngineVariable);
+    const QString name = qEnvironmentVariable(WebSocketEngineVariable);
     if (const auto engine = parseWebSocketEngine(name))
         return *engine;
-    qCWarning(lcEngineIo) << kWebSocketEngineVariable << "names no engine (native or qt):" << name
+    qCWarning(lcEngineIo) << WebSocketEngineVariable << "names no engine (native or qt):" << name
                           << "- using" << webSocketEngineName(fallback);
     return fallback;
 }
@@ -374,8 +376,7 @@ void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &re
         }
         EngineIoSession *session
                 = createSession(checked.version, request, EngineIoSession::Transport::Polling);
-        session->sendOpenPacket();
-        session->handlePoll(connection, request);
+        session->startPolling(connection, request);
         return;
     }
 
@@ -460,7 +461,7 @@ void EngineIoServer::attachUpgraded(HostWebSocket *webSocket, const HttpRequest 
     if (sid.isEmpty()) {
         EngineIoSession *session
                 = createSession(version, head, EngineIoSession::Transport::WebSocket);
-        session->attachWebSocket(webSocket);
+        session->startWebSocket(webSocket);
         return;
     }
     // Native: the session was there a moment ago, and nothing ran since. Qt: the handshake
@@ -537,8 +538,8 @@ EngineIoSession *EngineIoServer::createSession(EngineIo::Version version,
                                                const HttpRequest &request,
                                                EngineIoSession::Transport transport)
 {
-    auto *session = new EngineIoSession(generateSid(), version, request, this, m_traffic);
-    session->m_transport = transport;
+    auto *session
+            = new EngineIoSession(generateSid(), version, request, transport, this, m_traffic);
     m_sessions.insert(session->sid(), session);
     ++m_sessionsByAddress[peerKey(request.remoteAddress)];
     connect(session, &EngineIoSession::closed, this, [this, session] { onSessionClosed(session); });

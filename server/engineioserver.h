@@ -22,11 +22,14 @@ QT_BEGIN_NAMESPACE
 class QTcpSocket;
 class QWebSocketServer;
 QT_END_NAMESPACE
+
+namespace Confab {
+
+namespace Http {
 class HostWebSocket;
 class HttpConnection;
 class HttpListener;
-
-namespace Confab {
+} // namespace Http
 
 //! \brief The Engine.IO server: one TCP port, HTTP long-polling and WebSocket, sessions.
 //!
@@ -71,24 +74,25 @@ public:
 
     //! \brief What every session's polling queue and WebSocket owe their clients, against
     //! EngineIoOptions::maxSendTotal.
-    const SendBudget &sendBudget() const { return m_sendBudget; }
-    SendBudget &sendBudget() { return m_sendBudget; }
+    const Http::SendBudget &sendBudget() const { return m_sendBudget; }
+    Http::SendBudget &sendBudget() { return m_sendBudget; }
 
     //! \brief The one timer service of every session's heartbeat and timeouts.
     TimerWheel *timerWheel() { return &m_timerWheel; }
 
     //! \brief Adds the CORS headers that \a request's Origin earns; true if it is allowed.
-    bool applyCors(const HttpRequest &request, HttpResponse &response) const;
+    bool applyCors(const Http::HttpRequest &request, Http::HttpResponse &response) const;
     //! \brief Whether \a request's Host header names this host: any IP address (a browser
     //! can only be rebound through a name), "localhost" and *.localhost, the machine's host
     //! name (also NAME.local and NAME.domain), the hosts of the CORS origins, or
     //! EngineIoOptions::allowedHosts. A request without Host (HTTP/1.0) is allowed: every
     //! browser sends one.
-    bool isHostAllowed(const HttpRequest &request) const;
+    bool isHostAllowed(const Http::HttpRequest &request) const;
     //! \brief The reference server's error body, {"code":N,"message":"..."}; \a message
     //! (plain ASCII, no quotes) replaces the standard one, as the reference's allowRequest()
     //! does. Sessions answer their own bad requests with it.
-    static HttpResponse errorResponse(int code, int status = 400, const QByteArray &message = {});
+    static Http::HttpResponse errorResponse(int code, int status = 400,
+                                            const QByteArray &message = {});
     //! \brief Open sessions whose handshake came from \a address (an IPv6 one: from its /64,
     //! see peerKey()).
     int sessionCount(const QHostAddress &address) const
@@ -101,42 +105,43 @@ Q_SIGNALS:
     //! \brief After closed() of the session; the pointer is only an identity now.
     void sessionClosed(Confab::EngineIoSession *session);
     //! \brief A request outside the Engine.IO path; respond on \a connection (or it gets 404).
-    void otherRequest(HttpConnection *connection, const HttpRequest &request, bool *handled);
+    void otherRequest(Confab::Http::HttpConnection *connection,
+                      const Confab::Http::HttpRequest &request, bool *handled);
 
 private:
     struct Checked;
 
     void applyListenerSettings();
-    void onRequest(HttpConnection *connection, const HttpRequest &request);
-    void onUpgradeRequest(QTcpSocket *socket, const HttpRequest &head);
+    void onRequest(Http::HttpConnection *connection, const Http::HttpRequest &request);
+    void onUpgradeRequest(QTcpSocket *socket, const Http::HttpRequest &head);
     //! The qt engine: hands \a socket (request head unread) to QWebSocketServer.
-    void upgradeWithQt(QTcpSocket *socket, const HttpRequest &head, const QString &sid,
+    void upgradeWithQt(QTcpSocket *socket, const Http::HttpRequest &head, const QString &sid,
                        EngineIo::Version version);
     void onQtWebSocketsReady();
     //! Gives \a webSocket, open, to a new session (no \a sid) or to session \a sid as a probe.
-    void attachUpgraded(HostWebSocket *webSocket, const HttpRequest &head, const QString &sid,
-                        EngineIo::Version version);
-    std::optional<HttpResponse> check(const HttpRequest &request, Checked &out) const;
-    EngineIoSession *createSession(EngineIo::Version version, const HttpRequest &request,
+    void attachUpgraded(Http::HostWebSocket *webSocket, const Http::HttpRequest &head,
+                        const QString &sid, EngineIo::Version version);
+    std::optional<Http::HttpResponse> check(const Http::HttpRequest &request, Checked &out) const;
+    EngineIoSession *createSession(EngineIo::Version version, const Http::HttpRequest &request,
                                    EngineIoSession::Transport transport);
     void onSessionClosed(EngineIoSession *session);
-    bool isOriginAllowed(const HttpRequest &request) const;
+    bool isOriginAllowed(const Http::HttpRequest &request) const;
     //! The refusal of a new session over the caps, or nothing.
-    std::optional<HttpResponse> admitSession(const HttpRequest &request);
+    std::optional<Http::HttpResponse> admitSession(const Http::HttpRequest &request);
     void updateOwnNames();
     QString generateSid() const;
 
     EngineIoOptions m_options;
     //! Before the sessions' and WebSockets' accounts: ~SendBudget() lets any still alive go.
-    SendBudget m_sendBudget;
+    Http::SendBudget m_sendBudget;
     TimerWheel m_timerWheel;
-    std::unique_ptr<HttpListener> m_listener;
+    std::unique_ptr<Http::HttpListener> m_listener;
     //! The qt engine's handshakes (made when first needed; never listens itself).
     std::unique_ptr<QWebSocketServer> m_qtWebSockets;
     struct PendingUpgrade
     {
         QPointer<QTcpSocket> socket;
-        HttpRequest head;
+        Http::HttpRequest head;
         QString sid;
         EngineIo::Version version = EngineIo::Version::V4;
     };

@@ -13,22 +13,24 @@ using namespace std::chrono_literals;
 
 namespace Confab {
 
+using namespace Http;
+
 using EngineIo::Packet;
 using EngineIo::PacketType;
 
 namespace {
-constexpr auto textContentType = "text/plain; charset=UTF-8";
-constexpr std::chrono::milliseconds kNoopInterval{100};
+constexpr auto TextContentType = "text/plain; charset=UTF-8";
+constexpr std::chrono::milliseconds NoopInterval{100};
 
 qint64 costOf(const Packet &packet)
 {
-    return packet.data.size() + EngineIoSession::kPacketOverhead;
+    return packet.data.size() + EngineIoSession::PacketOverhead;
 }
 } // namespace
 
 EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
-                                 const HttpRequest &handshake, EngineIoServer *server,
-                                 TrafficCounters &traffic)
+                                 const HttpRequest &handshake, Transport transport,
+                                 EngineIoServer *server, TrafficCounters &traffic)
     : QObject(server)
     , m_server(server)
     , m_traffic(traffic)
@@ -36,6 +38,7 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
     , m_version(version)
     , m_handshake(handshake)
     , m_openedAt(QDateTime::currentDateTimeUtc())
+    , m_transport(transport)
     , m_pingTimer(server->timerWheel(), [this] { onPingTimer(); })
     , m_upgradeTimer(server->timerWheel(),
                      [this] {
@@ -46,7 +49,7 @@ EngineIoSession::EngineIoSession(const QString &sid, EngineIo::Version version,
                   [this] {
                       // Engine.IO: while a probed client finishes its upgrade, answer its
                       // polls with noops.
-                      m_noopTimer.start(kNoopInterval);
+                      m_noopTimer.start(NoopInterval);
                       if (m_heldPoll)
                           respondToPoll({Packet::of(PacketType::Noop)});
                   })
@@ -71,8 +74,8 @@ void EngineIoSession::sendOpenPacket()
     if (m_transport == Transport::Polling && options.allowUpgrades
         && options.transports.contains(u"websocket"_s))
         handshake.upgrades = {u"websocket"_s};
-    handshake.pingInterval = int(options.pingInterval.count());
-    handshake.pingTimeout = int(options.pingTimeout.count());
+    handshake.pingInterval = options.pingInterval;
+    handshake.pingTimeout = options.pingTimeout;
     handshake.maxPayload = options.maxPayload;
     m_queue.prepend(Packet::of(PacketType::Open, handshake.toJson()));
     m_queuedBytes += costOf(m_queue.constFirst());
@@ -206,14 +209,14 @@ void EngineIoSession::respondToPoll(QList<Packet> packets)
         return;
     HttpResponse response;
     if (m_version == EngineIo::Version::V4) {
-        response = HttpResponse(200, EngineIo::Payload::encode(packets), textContentType);
+        response = HttpResponse(200, EngineIo::Payload::encode(packets), TextContentType);
     } else if (EngineIo::Payload::needsV3Binary(packets)
                && m_handshake.query.queryItemValue(u"b64"_s).isEmpty()) {
         // v3 clients that cannot take binary (b64=1 at the handshake) get base64 instead.
         response = HttpResponse(200, EngineIo::Payload::encodeV3Binary(packets),
                                 "application/octet-stream");
     } else {
-        response = HttpResponse(200, EngineIo::Payload::encodeV3Text(packets), textContentType);
+        response = HttpResponse(200, EngineIo::Payload::encodeV3Text(packets), TextContentType);
     }
     m_server->applyCors(m_heldPollRequest, response);
     m_packetsOut += packets.size();
@@ -285,9 +288,16 @@ void EngineIoSession::handlePost(HttpConnection *connection, const HttpRequest &
     }
 }
 
-void EngineIoSession::attachWebSocket(HostWebSocket *socket)
+void EngineIoSession::startPolling(HttpConnection *connection, const HttpRequest &request)
 {
-    m_transport = Transport::WebSocket;
+    Q_ASSERT(m_transport == Transport::Polling);
+    sendOpenPacket();
+    handlePoll(connection, request);
+}
+
+void EngineIoSession::startWebSocket(HostWebSocket *socket)
+{
+    Q_ASSERT(m_transport == Transport::WebSocket && !m_webSocket);
     m_webSocket = socket;
     wireWebSocket(socket);
     sendOpenPacket();
@@ -362,7 +372,7 @@ void EngineIoSession::onWebSocketText(const QByteArray &utf8, HostWebSocket *soc
             m_probed = true;
             if (m_heldPoll)
                 respondToPoll({Packet::of(PacketType::Noop)});
-            m_noopTimer.start(kNoopInterval);
+            m_noopTimer.start(NoopInterval);
         } else if (packet && packet->type == PacketType::Upgrade && m_probed) {
             completeUpgrade();
         } else {

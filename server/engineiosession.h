@@ -11,10 +11,12 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
-class HttpConnection;
-class HostWebSocket;
-
 namespace Confab {
+
+namespace Http {
+class HostWebSocket;
+class HttpConnection;
+} // namespace Http
 
 class EngineIoServer;
 
@@ -38,7 +40,7 @@ struct TrafficCounters
 //! (CloseReason::TransportError). Both also count against the server's SendBudget
 //! (EngineIoOptions::maxSendTotal): past it, the session owed the most is closed the same way.
 //! The session ends once, with closed(); the server deletes it afterwards.
-class EngineIoSession : public QObject, public SendBudget::Account
+class EngineIoSession : public QObject, public Http::SendBudget::Account
 {
     Q_OBJECT
 public:
@@ -56,9 +58,12 @@ public:
     };
     Q_ENUM(CloseReason)
 
-    //! \a traffic, which the session adds its bytes to, must outlive it.
-    EngineIoSession(const QString &sid, EngineIo::Version version, const HttpRequest &handshake,
-                    EngineIoServer *server, TrafficCounters &traffic);
+    //! \brief A session on \a transport, its first; start it with startPolling() or
+    //! startWebSocket() to match. \a traffic, which the session adds its bytes to, must
+    //! outlive it.
+    EngineIoSession(const QString &sid, EngineIo::Version version,
+                    const Http::HttpRequest &handshake, Transport transport, EngineIoServer *server,
+                    TrafficCounters &traffic);
     ~EngineIoSession() override;
 
     QString sid() const { return m_sid; }
@@ -66,7 +71,7 @@ public:
     Transport transport() const { return m_transport; }
     QString transportName() const;
     //! \brief The request that opened the session: headers, query, remote address.
-    const HttpRequest &handshakeRequest() const { return m_handshake; }
+    const Http::HttpRequest &handshakeRequest() const { return m_handshake; }
     QDateTime openedAt() const { return m_openedAt; }
     bool isOpen() const { return m_state != State::Closed; }
     bool isUpgrading() const { return !m_probe.isNull(); }
@@ -89,10 +94,31 @@ public:
     //! \brief Bytes waiting in the polling queue, each packet with its bookkeeping.
     qint64 queuedBytes() const { return m_queuedBytes; }
     //! \brief What one queued packet costs beyond its data, as queuedBytes() counts it.
-    static constexpr qint64 kPacketOverhead = qint64(sizeof(EngineIo::Packet));
+    static constexpr qint64 PacketOverhead = qint64(sizeof(EngineIo::Packet));
 
     quint64 packetsReceived() const { return m_packetsIn; }
     quint64 packetsSent() const { return m_packetsOut; }
+
+    // Driven by the EngineIoServer that created the session, which has checked each request
+    // first: its sid names this session, its protocol version is the session's, and its
+    // transport is the one the call is for.
+
+    //! \brief Answers the handshake GET of a session created on Transport::Polling with the
+    //! open packet.
+    void startPolling(Http::HttpConnection *connection, const Http::HttpRequest &request);
+    //! \brief Sends the open packet over \a socket, the WebSocket of a session created on
+    //! Transport::WebSocket; the session owns the socket from now on.
+    void startWebSocket(Http::HostWebSocket *socket);
+    //! \brief A long-poll GET: answered at once if packets are queued, else held until
+    //! something is (the next ping at the latest). A second GET while one is held ends the
+    //! session, as the reference server does.
+    void handlePoll(Http::HttpConnection *connection, const Http::HttpRequest &request);
+    //! \brief A POST carrying the client's packets.
+    void handlePost(Http::HttpConnection *connection, const Http::HttpRequest &request);
+    //! \brief An upgrade attempt: \a socket becomes the transport once the client completes
+    //! the probe; it is closed if the session has a WebSocket, a probe, or has ended. The
+    //! session owns the socket from now on.
+    void probeWebSocket(Http::HostWebSocket *socket);
 
 Q_SIGNALS:
     //! \brief A message packet (text or binary) arrived.
@@ -103,14 +129,7 @@ Q_SIGNALS:
     void closed(Confab::EngineIoSession::CloseReason reason, const QString &detail);
 
 private:
-    friend class EngineIoServer;
     enum class State { Open, Closing, Closed };
-
-    // Entry points for EngineIoServer.
-    void handlePoll(HttpConnection *connection, const HttpRequest &request);
-    void handlePost(HttpConnection *connection, const HttpRequest &request);
-    void attachWebSocket(HostWebSocket *socket); // the first transport
-    void probeWebSocket(HostWebSocket *socket); // an upgrade attempt
 
     void sendOpenPacket();
     void flush();
@@ -120,33 +139,33 @@ private:
     void dropForBudget(const char *why) override;
     void respondToPoll(QList<EngineIo::Packet> packets);
     void handlePacket(const EngineIo::Packet &packet);
-    void onWebSocketText(const QByteArray &utf8, HostWebSocket *socket);
-    void onWebSocketBinary(const QByteArray &bytes, HostWebSocket *socket);
+    void onWebSocketText(const QByteArray &utf8, Http::HostWebSocket *socket);
+    void onWebSocketBinary(const QByteArray &bytes, Http::HostWebSocket *socket);
     void completeUpgrade();
     void abandonProbe();
     void schedulePing();
     void onPingTimer();
     void finish(CloseReason reason, const QString &detail);
-    void wireWebSocket(HostWebSocket *socket);
-    void writeToWebSocket(HostWebSocket *socket, const EngineIo::Packet &packet);
+    void wireWebSocket(Http::HostWebSocket *socket);
+    void writeToWebSocket(Http::HostWebSocket *socket, const EngineIo::Packet &packet);
 
     EngineIoServer *m_server;
     TrafficCounters &m_traffic;
     const QString m_sid;
     const EngineIo::Version m_version;
-    const HttpRequest m_handshake;
+    const Http::HttpRequest m_handshake;
     const QDateTime m_openedAt;
-    Transport m_transport = Transport::Polling;
+    Transport m_transport;
     State m_state = State::Open;
 
     QList<EngineIo::Packet> m_queue;
-    qint64 m_queuedBytes = 0; //!< m_queue's data plus kPacketOverhead per packet
+    qint64 m_queuedBytes = 0; //!< m_queue's data plus PacketOverhead per packet
     bool m_overflowed = false; //!< over the send-queue limit: closing, nothing more is queued
-    QPointer<HttpConnection> m_heldPoll;
-    HttpRequest m_heldPollRequest;
+    QPointer<Http::HttpConnection> m_heldPoll;
+    Http::HttpRequest m_heldPollRequest;
     QMetaObject::Connection m_heldPollAborted;
-    QPointer<HostWebSocket> m_webSocket;
-    QPointer<HostWebSocket> m_probe;
+    QPointer<Http::HostWebSocket> m_webSocket;
+    QPointer<Http::HostWebSocket> m_probe;
     bool m_probed = false; //!< the probe answered "3probe": polling is paused
 
     // On the server's TimerWheel: thousands of sessions restart these all the time.

@@ -21,9 +21,9 @@ namespace {
 using Milliseconds = std::chrono::milliseconds;
 
 // Events that activate each kind of notifier; the same split as Qt's poll() dispatcher.
-constexpr quint32 kReadEvents = EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP;
-constexpr quint32 kWriteEvents = EPOLLOUT | EPOLLERR;
-constexpr quint32 kExceptionEvents = EPOLLPRI;
+constexpr quint32 ReadEvents = EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP;
+constexpr quint32 WriteEvents = EPOLLOUT | EPOLLERR;
+constexpr quint32 ExceptionEvents = EPOLLPRI;
 
 } // namespace
 
@@ -113,11 +113,11 @@ bool EpollEventDispatcher::dispatchSockets(int timeoutMs, bool socketsAllowed)
             QCoreApplication::sendEvent((*it).*kind, &event);
             handled = true;
         };
-        if (ready & kReadEvents)
+        if (ready & ReadEvents)
             deliver(&Watch::read);
-        if (ready & kWriteEvents)
+        if (ready & WriteEvents)
             deliver(&Watch::write);
-        if (ready & kExceptionEvents)
+        if (ready & ExceptionEvents)
             deliver(&Watch::exception);
     }
     return handled;

@@ -758,7 +758,7 @@ ClientInfo SocketIoServer::infoOf(const Socket *socket) const
     info.nsp = socket->nsp;
     info.connectedAt = socket->connectedAt;
     if (const EngineIoSession *session = socket->client->session) {
-        const HttpRequest &request = session->handshakeRequest();
+        const Http::HttpRequest &request = session->handshakeRequest();
         info.engineSid = session->sid();
         info.address = request.remoteAddress;
         info.port = request.remotePort;

@@ -38,7 +38,7 @@ struct SocketIoOptions
 //! \brief What a connect handler learns about the client: the handshake request and transport.
 struct Environ
 {
-    HttpRequest request; //!< headers, query, path, remote address of the handshake
+    Http::HttpRequest request; //!< headers, query, path, remote address of the handshake
     QString transport; //!< "polling" or "websocket" at connect time
     QHostAddress remoteAddress() const { return request.remoteAddress; }
     QByteArray header(QByteArrayView name) const { return request.header(name); }
@@ -93,6 +93,8 @@ public:
     void operator()(const QVariantList &args = {}) const;
 
 private:
+    // Only the server makes a live Ack (filling its state as it dispatches an event), so that
+    // a handler can never fabricate an answer to an ack id it was not given.
     friend class SocketIoServer;
     struct State;
     QSharedPointer<State> m_state;
@@ -233,6 +235,7 @@ private:
     struct Namespace;
     struct Client;
     struct Socket;
+    // Ack's one way back: answering is the handle's job only, so sendAck() stays private.
     friend class Ack;
 
     Namespace *findNamespace(const QString &nsp) const;

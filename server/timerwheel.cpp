@@ -30,7 +30,7 @@ void WheelTimer::stop()
 TimerWheel::TimerWheel(std::chrono::milliseconds tick, QObject *parent)
     : QObject(parent)
     , m_tick(qMax(tick, 1ms))
-    , m_slots(kSlots)
+    , m_slots(SlotCount)
 {
     for (WheelNode &head : m_slots)
         head.next = head.prev = &head;
@@ -68,7 +68,7 @@ void TimerWheel::unlink(WheelNode *node)
 
 void TimerWheel::link(WheelTimer *timer)
 {
-    WheelNode *head = &m_slots[size_t(timer->m_dueTick & (kSlots - 1))];
+    WheelNode *head = &m_slots[size_t(timer->m_dueTick & (SlotCount - 1))];
     timer->prev = head->prev;
     timer->next = head;
     head->prev->next = timer;
@@ -105,12 +105,12 @@ void TimerWheel::advance()
     if (target <= m_processedTick)
         return;
     qint64 first = m_processedTick + 1;
-    if (target - first >= kSlots) // the event loop stalled for a whole turn: each slot once
-        first = target - kSlots + 1;
+    if (target - first >= SlotCount) // the event loop stalled for a whole turn: each slot once
+        first = target - SlotCount + 1;
     // Timers started by the callbacks below go to later ticks, never to a slot passed here.
     m_processedTick = target;
     for (qint64 t = first; t <= target; ++t) {
-        WheelNode &head = m_slots[size_t(t & (kSlots - 1))];
+        WheelNode &head = m_slots[size_t(t & (SlotCount - 1))];
         if (head.next == &head)
             continue;
         // Move the slot's timers to a local list: callbacks may start or stop any timer,

@@ -56,6 +56,8 @@ public:
     bool isActive() const { return next != nullptr; }
 
 private:
+    // A timer and its wheel are one intrusive data structure: the wheel links the timer into
+    // its slots and runs its callback; nothing else may see those links.
     friend class TimerWheel;
     TimerWheel *m_wheel = nullptr;
     std::function<void()> m_callback;
@@ -85,8 +87,9 @@ public:
     bool isTicking() const { return m_timer.isActive(); }
 
 private:
+    // The other half of the pair above: start() and stop() of a timer insert and remove it.
     friend class WheelTimer;
-    static constexpr int kSlots = 512; // a power of two
+    static constexpr int SlotCount = 512; // a power of two
 
     //! \a from: milliseconds on m_clock the timeout counts from; -1 for now.
     void insert(WheelTimer *timer, std::chrono::milliseconds timeout, qint64 from = -1);

@@ -20,7 +20,7 @@ namespace Confab::Cli {
 
 namespace {
 // How long the goodbye (DISCONNECT, close packet) may take before the process exits anyway.
-constexpr int ShutdownGraceMs = 3000;
+constexpr std::chrono::milliseconds ShutdownGrace{3000};
 } // namespace
 
 CliSession::CliSession(const CliConfig &config, QIODevice *out, QObject *parent)
@@ -137,11 +137,12 @@ std::optional<CliConfig> CliSession::configFromParser(const QCommandLineParser &
         config.options.query.addQueryItem(param.left(eq), param.mid(eq + 1));
     }
     bool ok = false;
-    config.ackTimeoutMs = parser.value(u"ack-timeout"_s).toInt(&ok);
-    if (!ok || config.ackTimeoutMs < 0) {
+    const int ackTimeoutMs = parser.value(u"ack-timeout"_s).toInt(&ok);
+    if (!ok || ackTimeoutMs < 0) {
         *error = u"--ack-timeout must be a number of milliseconds"_s;
         return std::nullopt;
     }
+    config.ackTimeout = std::chrono::milliseconds(ackTimeoutMs);
     config.options.reconnection = !parser.isSet(u"no-reconnect"_s);
     if (parser.isSet(u"trust-sha256"_s)) {
         config.options.trustedCertificateSha256
@@ -191,10 +192,11 @@ void CliSession::start(int stdinFd)
                 else if (m_config.verbose)
                     note(u"disconnected from %1; reconnecting"_s.arg(nsp));
             });
-    connect(m_client, &SocketIoClient::reconnectScheduled, this, [this](int attempt, int delay) {
-        if (m_config.verbose)
-            note(u"reconnection attempt %1 in %2 ms"_s.arg(attempt).arg(delay));
-    });
+    connect(m_client, &SocketIoClient::reconnectScheduled, this,
+            [this](int attempt, std::chrono::milliseconds delay) {
+                if (m_config.verbose)
+                    note(u"reconnection attempt %1 in %2 ms"_s.arg(attempt).arg(delay.count()));
+            });
     m_client->open();
 
     m_stdin = new StdinReader(this);
@@ -260,7 +262,7 @@ void CliSession::onLine(const QByteArray &line)
                     printJson(reply);
                     maybeFinishInput();
                 },
-                std::chrono::milliseconds(m_config.ackTimeoutMs), m_config.nsp);
+                m_config.ackTimeout, m_config.nsp);
     } else if (!m_client->emitEvent(event, args, m_config.nsp)) {
         note(u"stdin line %1: could not send \"%2\""_s.arg(m_lineNumber).arg(event));
     }
@@ -361,7 +363,7 @@ void CliSession::shutdown(int exitCode)
     if (m_stdin)
         m_stdin->stop();
     connect(m_client, &SocketIoClient::closed, this, [this] { Q_EMIT finished(m_exitCode); });
-    m_shutdownGuard.start(ShutdownGraceMs);
+    m_shutdownGuard.start(ShutdownGrace);
     m_client->close();
 }
 

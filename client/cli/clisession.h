@@ -7,6 +7,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
 
+#include <chrono>
 #include <optional>
 
 class QCommandLineParser;
@@ -31,7 +32,7 @@ struct CliConfig
 {
     Client::ClientOptions options;
     QString nsp = QStringLiteral("/");
-    int ackTimeoutMs = 10000;
+    std::chrono::milliseconds ackTimeout{10000};
     bool verbose = false;
 };
 

@@ -3,5 +3,9 @@
 
 #include <QtCore/QLoggingCategory>
 
+namespace Confab {
+
 //! The chat service and its message store.
 Q_DECLARE_LOGGING_CATEGORY(lcChat)
+
+} // namespace Confab

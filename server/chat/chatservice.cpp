@@ -48,12 +48,12 @@ std::optional<QString> stringField(const QVariantMap &map, const QString &key)
     return value.toString().trimmed();
 }
 
-const QString badRoom = u"room must be a string of 1-64 characters"_s;
-const QString badRoomText = u"room names must be plain text: no control, zero-width or bidi "
+const QString BadRoom = u"room must be a string of 1-64 characters"_s;
+const QString BadRoomText = u"room names must be plain text: no control, zero-width or bidi "
                             u"characters, no line breaks or repeated spaces, and in Unicode NFC"_s;
-const QString badPayload = u"payload must be an object"_s;
-const QString storageFull = u"storage full: the host cannot store more messages"_s;
-const QString storageFailed = u"storage failed"_s;
+const QString BadPayload = u"payload must be an object"_s;
+const QString StorageFull = u"storage full: the host cannot store more messages"_s;
+const QString StorageFailed = u"storage failed"_s;
 
 //! The error to answer a request's "room" field with, or empty with \a room set. Rooms are
 //! refused rather than cleaned: a client that asked for one room must not find itself in
@@ -62,9 +62,9 @@ QString checkRoom(const QVariantMap &map, QString *room)
 {
     const auto value = stringField(map, Field::Room);
     if (!value || value->isEmpty() || value->size() > ChatService::MaxRoomLength)
-        return badRoom;
+        return BadRoom;
     if (!Names::isNormalized(*value, ChatService::MaxRoomLength))
-        return badRoomText;
+        return BadRoomText;
     *room = *value;
     return {};
 }
@@ -83,7 +83,7 @@ RoomRequest roomRequest(const QVariantList &args)
     RoomRequest request;
     request.map = payload(args);
     if (!request.map) {
-        request.failure = failure(badPayload);
+        request.failure = failure(BadPayload);
         return request;
     }
     if (const QString error = checkRoom(*request.map, &request.room); !error.isEmpty())
@@ -112,7 +112,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
             const auto verdict = m_gate.check(
                     environ.remoteAddress(),
                     password.typeId() == QMetaType::QString ? password.toString() : QString(),
-                    m_clock.elapsed());
+                    std::chrono::milliseconds(m_clock.elapsed()));
             if (!verdict.accepted)
                 return ConnectResult::refuse(verdict.refusal);
         }
@@ -188,7 +188,7 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                 }
                 const QVariantMap *map = payload(args);
                 if (member == m_members.end() || !map) {
-                    ack(failure(badPayload));
+                    ack(failure(BadPayload));
                     return;
                 }
                 QString room;
@@ -234,8 +234,8 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
                                     if (!self)
                                         return;
                                     if (!error.isEmpty()) {
-                                        ack(failure(ChatStore::isFullError(error) ? storageFull
-                                                                                  : storageFailed));
+                                        ack(failure(ChatStore::isFullError(error) ? StorageFull
+                                                                                  : StorageFailed));
                                         return;
                                     }
                                     ack(success({{Field::Id, stored.id}, {Field::Ts, stored.ts}}));
@@ -565,7 +565,7 @@ QVariantList ChatService::onRename(const QString &sid, const QVariantList &args)
 {
     const QVariantMap *map = payload(args);
     if (!map)
-        return failure(badPayload);
+        return failure(BadPayload);
     const auto wanted = stringField(*map, Field::Name);
     const QString normalized = wanted ? Names::normalize(*wanted, MaxNameLength) : QString();
     if (normalized.isEmpty())

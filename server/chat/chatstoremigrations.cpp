@@ -11,7 +11,7 @@ namespace {
 
 // Migrations, one per schema version; each runs inside the transaction that bumps
 // PRAGMA user_version, so a file is never left half-migrated.
-const QList<QList<const char *>> migrations = {
+const QList<QList<const char *>> Migrations = {
         // 1: rooms with their last message id, and messages keyed by (room, id).
         {
                 "CREATE TABLE rooms (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL DEFAULT 0, "
@@ -59,7 +59,7 @@ bool migrateChatStore(sqlite3 *db, const QString &path, QString *error)
         if (!Sqlite::execute(db, "BEGIN IMMEDIATE", error))
             return false;
         bool ok = true;
-        for (const char *statement : migrations.at(v))
+        for (const char *statement : Migrations.at(v))
             ok = ok && Sqlite::execute(db, statement, error);
         const QByteArray bump = "PRAGMA user_version = " + QByteArray::number(v + 1);
         ok = ok && Sqlite::execute(db, bump.constData(), error)

@@ -263,8 +263,8 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
         if (!chosen)
             return {false, 2, u"--websocket-engine: expected native or qt"_s};
         engine.webSocketEngine = *chosen;
-    } else if (qEnvironmentVariableIsSet(kWebSocketEngineVariable)) {
-        const auto chosen = parseWebSocketEngine(qEnvironmentVariable(kWebSocketEngineVariable));
+    } else if (qEnvironmentVariableIsSet(WebSocketEngineVariable)) {
+        const auto chosen = parseWebSocketEngine(qEnvironmentVariable(WebSocketEngineVariable));
         if (!chosen)
             return {false, 2, u"CONFAB_WEBSOCKET_ENGINE: expected native or qt"_s};
         engine.webSocketEngine = *chosen;

@@ -52,7 +52,7 @@ int main(int argc, char *argv[])
 
     Confab::UnixSignals signals_({SIGINT, SIGTERM});
     QObject::connect(&signals_, &Confab::UnixSignals::received, &app, [&](int signal) {
-        qCInfo(lcChat) << "signal" << signal << "received: shutting down";
+        qCInfo(Confab::lcChat) << "signal" << signal << "received: shutting down";
         host.stop();
         QCoreApplication::quit();
     });

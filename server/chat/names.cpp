@@ -49,7 +49,7 @@ struct Confusable
 // in common fonts. Capitals map to Latin capitals before case folding (Greek Η is an H, but
 // its lower case η is not an h); lower-case entries also catch what case folding produces.
 // Fullwidth, mathematical and other compatibility forms are NFKD's job, not this table's.
-constexpr std::array<Confusable, 73> confusables{{
+constexpr std::array<Confusable, 73> Confusables{{
         {0x0131, u'i'}, // ı dotless i
         {0x0237, u'j'}, // ȷ dotless j
         {0x0251, u'a'}, // ɑ
@@ -75,7 +75,7 @@ constexpr std::array<Confusable, 73> confusables{{
         {0x0585, u'o'}, // Armenian ո ս օ
         {0x13A0, u'D'}, {0x13A1, u'R'}, // Cherokee Ꭰ Ꭱ
 }};
-static_assert(std::is_sorted(confusables.cbegin(), confusables.cend(),
+static_assert(std::is_sorted(Confusables.cbegin(), Confusables.cend(),
                              [](const Confusable &a, const Confusable &b) {
                                  return a.from < b.from;
                              }),
@@ -83,12 +83,12 @@ static_assert(std::is_sorted(confusables.cbegin(), confusables.cend(),
 
 char32_t unconfuse(char32_t c)
 {
-    if (c < confusables.front().from || c > confusables.back().from)
+    if (c < Confusables.front().from || c > Confusables.back().from)
         return c;
     const auto it = std::lower_bound(
-            confusables.cbegin(), confusables.cend(), c,
+            Confusables.cbegin(), Confusables.cend(), c,
             [](const Confusable &entry, char32_t value) { return entry.from < value; });
-    return it != confusables.cend() && it->from == c ? it->to : c;
+    return it != Confusables.cend() && it->from == c ? it->to : c;
 }
 
 //! Calls \a f with each code point of \a text until it returns false; a lone surrogate comes

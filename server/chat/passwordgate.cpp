@@ -32,27 +32,26 @@ bool PasswordGate::matches(const QString &attempt) const
     return difference == 0;
 }
 
-void PasswordGate::makeRoom(qint64 nowMs)
+void PasswordGate::makeRoom(std::chrono::milliseconds now)
 {
-    m_failures.removeIf(
-            [nowMs](const auto &it) { return nowMs >= it.value().last + ForgetAfterMs; });
+    m_failures.removeIf([now](const auto &it) { return now >= it.value().last + ForgetAfter; });
     if (m_failures.size() >= MaxTracked)
-        m_failures.removeIf([nowMs](const auto &it) { return nowMs >= it.value().blockedUntil; });
+        m_failures.removeIf([now](const auto &it) { return now >= it.value().blockedUntil; });
 }
 
 PasswordGate::Verdict PasswordGate::check(const QHostAddress &from, const QString &attempt,
-                                          qint64 nowMs)
+                                          std::chrono::milliseconds now)
 {
     if (!isEnabled())
         return {};
     const QByteArray key = peerKey(from);
     auto it = m_failures.find(key);
-    if (it != m_failures.end() && nowMs >= it->last + ForgetAfterMs) {
+    if (it != m_failures.end() && now >= it->last + ForgetAfter) {
         m_failures.erase(it);
         it = m_failures.end();
     }
-    if (it != m_failures.end() && nowMs < it->blockedUntil) {
-        const qint64 wait = (it->blockedUntil - nowMs + 999) / 1000;
+    if (it != m_failures.end() && now < it->blockedUntil) {
+        const qint64 wait = std::chrono::ceil<std::chrono::seconds>(it->blockedUntil - now).count();
         return {false, u"too many attempts, retry in %1 s"_s.arg(wait)};
     }
     if (matches(attempt)) {
@@ -62,14 +61,15 @@ PasswordGate::Verdict PasswordGate::check(const QHostAddress &from, const QStrin
     }
     if (it == m_failures.end()) {
         if (m_failures.size() >= MaxTracked)
-            makeRoom(nowMs);
+            makeRoom(now);
         it = m_failures.insert(key, {});
     }
     ++it->count;
-    it->last = nowMs;
+    it->last = now;
     if (it->count >= FreeAttempts) {
         const int doublings = qMin(it->count - FreeAttempts, 30);
-        it->blockedUntil = nowMs + qMin(MaxBlockMs, FirstBlockMs << doublings);
+        it->blockedUntil = now
+                + std::min<std::chrono::milliseconds>(MaxBlock, FirstBlock * (1LL << doublings));
     }
     return {false, u"unauthorized"_s};
 }

@@ -219,7 +219,7 @@ int walUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *page)
     return realMethods(f)->xUnfetch(f->real, offset, page);
 }
 
-const sqlite3_io_methods walMethods = {
+const sqlite3_io_methods WalMethods = {
         3,
         walClose,
         walRead,
@@ -256,7 +256,7 @@ int vfsOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, i
         f->base.pMethods = nullptr; // SQLite does not close a file that failed to open
         return rc;
     }
-    f->base.pMethods = &walMethods;
+    f->base.pMethods = &WalMethods;
     return SQLITE_OK;
 }
 

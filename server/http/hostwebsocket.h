@@ -9,6 +9,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
+namespace Confab::Http {
+
 //! \brief The host's end of one WebSocket session, whichever engine runs it.
 //!
 //! Two engines implement it: WebSocketConnection (our own RFC 6455 server end, "native") and
@@ -28,11 +30,14 @@ public:
 
     virtual bool isOpen() const = 0;
 
-    //! \brief Sends a text or binary message made of \a head (at most kMaxPrefix bytes,
+    //! \brief Sends a text or binary message made of \a head (at most MaxPrefix bytes,
     //! copied) followed by \a body, which the recipients of a broadcast share: an engine must
     //! not encode it again per recipient where it can avoid it.
     virtual void queueMessage(bool binary, QByteArrayView head, const QByteArray &body) = 0;
-    static constexpr int kMaxPrefix = 4;
+    static constexpr int MaxPrefix = 4;
+    //! TRANSITIONAL (issue 14): the old name, which websocketconnection.* (being rewritten)
+    //! still uses; goes at the merge.
+    static constexpr int kMaxPrefix = MaxPrefix;
 
     //! \brief Starts the closing handshake with \a code and \a reason after what was sent.
     //! closed() follows at once; nothing is received any more.
@@ -44,7 +49,7 @@ public:
     //! where the engine keeps its own queue).
     virtual qint64 bytesToWrite() const = 0;
     //! The default of maxBacklog().
-    static constexpr qint64 kMaxBacklog = 64 * 1024 * 1024;
+    static constexpr qint64 MaxBacklog = 64 * 1024 * 1024;
     //! \brief A client whose bytesToWrite() grows beyond this is dropped: it cannot keep up.
     void setMaxBacklog(qint64 bytes) { m_maxBacklog = qMax<qint64>(bytes, 1); }
     qint64 maxBacklog() const { return m_maxBacklog; }
@@ -60,5 +65,12 @@ Q_SIGNALS:
     void closed(quint16 code, const QString &reason);
 
 protected:
-    qint64 m_maxBacklog = kMaxBacklog;
+    qint64 m_maxBacklog = MaxBacklog;
 };
+
+} // namespace Confab::Http
+
+// TRANSITIONAL (issue 14): websocketconnection.{h,cpp} and directtcpsocket.{h,cpp} stay in
+// the global namespace while they are being rewritten; they name these until they move into
+// Confab::Http at the merge, when this goes.
+using Confab::Http::HostWebSocket;

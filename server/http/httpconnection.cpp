@@ -8,14 +8,16 @@
 
 using namespace std::chrono_literals;
 
+namespace Confab::Http {
+
 namespace {
 
 // Body bytes looked at per step: bounds the temporary copy made by peek().
-constexpr qint64 kBodyChunk = 64 * 1024;
+constexpr qint64 BodyChunk = 64 * 1024;
 // How long a closing socket may take to flush its last response to a peer that does not read.
-constexpr std::chrono::milliseconds kCloseDeadline = 10s;
+constexpr std::chrono::milliseconds CloseDeadline = 10s;
 // Floor for the socket's read buffer (see the constructor).
-constexpr qint64 kMinReadBuffer = 64 * 1024;
+constexpr qint64 MinReadBuffer = 64 * 1024;
 
 HttpParserLimits parserLimits(const HttpConnectionSettings &settings)
 {
@@ -54,7 +56,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings 
     // without a limit a client could pipeline gigabytes into our memory; with it, TCP flow
     // control pushes back. The head is only peeked, so the buffer must hold a whole head.
     m_originalReadBufferSize = socket->readBufferSize();
-    socket->setReadBufferSize(qMax<qint64>(m_settings.maxHeadSize + 1, kMinReadBuffer));
+    socket->setReadBufferSize(qMax<qint64>(m_settings.maxHeadSize + 1, MinReadBuffer));
 
     connect(socket, &QIODevice::readyRead, this, &HttpConnection::processIncoming);
     connect(socket, &QAbstractSocket::disconnected, this, &HttpConnection::onSocketGone);
@@ -235,7 +237,7 @@ bool HttpConnection::readBody()
         return false;
     // Peek then skip exactly what the parser consumed: bytes of a pipelined next request
     // must stay in the socket.
-    const QByteArray bytes = m_socket->peek(qMin(available, kBodyChunk));
+    const QByteArray bytes = m_socket->peek(qMin(available, BodyChunk));
     const auto result = m_parser.feed(bytes);
     m_socket->skip(result.consumed);
 
@@ -312,7 +314,7 @@ void HttpConnection::respondAndClose(QTcpSocket *socket, const HttpResponse &res
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     socket->disconnectFromHost();
     if (socket->state() != QAbstractSocket::UnconnectedState)
-        QTimer::singleShot(kCloseDeadline, socket, &QAbstractSocket::abort);
+        QTimer::singleShot(CloseDeadline, socket, &QAbstractSocket::abort);
 }
 
 void HttpConnection::failRequest(int status, const QByteArray &detail)
@@ -340,7 +342,7 @@ void HttpConnection::closeAfterFlush(bool linger)
         armTimer(TimerPurpose::Linger, m_settings.lingerTimeout);
         return;
     }
-    armTimer(TimerPurpose::CloseDeadline, kCloseDeadline);
+    armTimer(TimerPurpose::CloseDeadline, CloseDeadline);
     m_socket->disconnectFromHost(); // may emit disconnected() -> onSocketGone() right here
 }
 
@@ -374,7 +376,7 @@ void HttpConnection::onTimeout()
         failRequest(408, "request body not received in time");
         return;
     case TimerPurpose::Linger:
-        armTimer(TimerPurpose::CloseDeadline, kCloseDeadline);
+        armTimer(TimerPurpose::CloseDeadline, CloseDeadline);
         if (m_socket)
             m_socket->disconnectFromHost();
         return;
@@ -421,3 +423,5 @@ void HttpConnection::armTimer(TimerPurpose purpose, std::chrono::milliseconds ti
     }
     m_timer.start(timeout);
 }
+
+} // namespace Confab::Http

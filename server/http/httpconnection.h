@@ -12,6 +12,8 @@
 
 class QTcpSocket;
 
+namespace Confab::Http {
+
 //! \brief Limits and timeouts of one HTTP connection (HttpListener applies them to each one).
 struct HttpConnectionSettings
 {
@@ -146,3 +148,5 @@ private:
     bool m_requestIsHead = false;
     quint64 m_requestCount = 0;
 };
+
+} // namespace Confab::Http

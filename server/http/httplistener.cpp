@@ -8,6 +8,8 @@
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
+namespace Confab::Http {
+
 HttpListener::HttpListener(QObject *parent)
     : QObject(parent)
     , m_server(new DirectTcpServer(this))
@@ -125,3 +127,5 @@ void HttpListener::adopt(QTcpSocket *socket)
         connection->deleteLater();
     });
 }
+
+} // namespace Confab::Http

@@ -10,6 +10,8 @@
 class QTcpServer;
 class QTcpSocket;
 
+namespace Confab::Http {
+
 //! \brief Accepts TCP connections on one port and serves HTTP/1.1 on each (HttpConnection).
 //!
 //! Plain requests are reported with the connection to answer them on; WebSocket upgrade
@@ -78,3 +80,5 @@ private:
     int m_connectionCount = 0;
     Statistics m_statistics;
 };
+
+} // namespace Confab::Http

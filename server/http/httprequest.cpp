@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Confab::Http {
+
 namespace {
 
 bool isTokenChar(char c)
@@ -254,3 +256,5 @@ QByteArray HttpResponse::serialize(const WireOptions &options) const
         out += body;
     return out;
 }
+
+} // namespace Confab::Http

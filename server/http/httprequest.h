@@ -10,6 +10,8 @@
 
 #include <utility>
 
+namespace Confab::Http {
+
 //! \brief Header fields in the order they appeared (or will be written), one entry per field line.
 using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
 
@@ -96,3 +98,11 @@ struct HttpResponse
     //! \brief The bytes to write on the wire, "HTTP/1.1 <status> <reason>\r\n..." plus body.
     QByteArray serialize(const WireOptions &options) const;
 };
+
+} // namespace Confab::Http
+
+// TRANSITIONAL (issue 14): websocketconnection.{h,cpp} and directtcpsocket.{h,cpp} stay in
+// the global namespace while they are being rewritten; they name these until they move into
+// Confab::Http at the merge, when this goes.
+using Confab::Http::HttpRequest;
+using Confab::Http::HttpResponse;

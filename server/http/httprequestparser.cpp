@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Confab::Http {
+
 class HttpRequestParserPrivate
 {
 public:
@@ -494,3 +496,5 @@ QByteArray HttpRequestParser::errorDetail() const
 {
     return d->m_errorDetail;
 }
+
+} // namespace Confab::Http

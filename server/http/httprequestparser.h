@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 
+namespace Confab::Http {
+
 class HttpRequestParserPrivate;
 
 //! \brief Limits HttpRequestParser enforces on every request of a connection.
@@ -96,3 +98,5 @@ public:
 private:
     std::unique_ptr<HttpRequestParserPrivate> d;
 };
+
+} // namespace Confab::Http

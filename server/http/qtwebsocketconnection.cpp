@@ -12,10 +12,12 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
+namespace Confab::Http {
+
 namespace {
 
 // How long a closing connection may take to finish its handshake and flush before it is cut.
-constexpr auto kCloseDeadline = 2s;
+constexpr auto CloseDeadline = 2s;
 
 //! \brief The text of the last message sent on this thread, as QWebSocket needs it.
 //!
@@ -173,5 +175,7 @@ void QtWebSocketConnection::armCloseDeadline()
             m_socket->abort();
         deleteLater();
     });
-    m_closeDeadline->start(kCloseDeadline);
+    m_closeDeadline->start(CloseDeadline);
 }
+
+} // namespace Confab::Http

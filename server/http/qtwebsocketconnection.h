@@ -11,6 +11,8 @@ class QTimer;
 class QWebSocket;
 QT_END_NAMESPACE
 
+namespace Confab::Http {
+
 //! \brief The "qt" HostWebSocket engine: a QWebSocket that QWebSocketServer::handleConnection()
 //! made of an upgraded socket (the request head left unread by HttpConnection).
 //!
@@ -54,3 +56,5 @@ private:
     State m_state = State::Open;
     bool m_overflowed = false;
 };
+
+} // namespace Confab::Http

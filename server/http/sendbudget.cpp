@@ -3,6 +3,8 @@
 
 #include "httplogging.h"
 
+namespace Confab::Http {
+
 SendBudget::Account::~Account()
 {
     setSendBudget(nullptr);
@@ -93,3 +95,5 @@ void SendBudget::settle()
     }
     m_settling = false;
 }
+
+} // namespace Confab::Http

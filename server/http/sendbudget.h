@@ -3,6 +3,8 @@
 
 #include <QtCore/QtGlobal>
 
+namespace Confab::Http {
+
 //! \brief The bytes a host owes all its clients together, against one budget.
 //!
 //! Each client is bounded on its own (EngineIoOptions::sendQueueLimit(), a WebSocket's
@@ -52,6 +54,8 @@ public:
         virtual void dropForBudget(const char *why) = 0;
 
     private:
+        // The budget links its accounts into an intrusive list and settles what each owes:
+        // both halves of one data structure, which no third class may touch.
         friend class SendBudget;
         SendBudget *m_budget = nullptr;
         qint64 m_owed = 0;
@@ -93,3 +97,5 @@ private:
     quint64 m_drops = 0;
     bool m_settling = false;
 };
+
+} // namespace Confab::Http

@@ -39,7 +39,7 @@ void unmask(char *out, const char *in, qsizetype size, const char key[4])
 
 QByteArray serverFrame(Opcode opcode, QByteArrayView payload)
 {
-    char head[kMaxServerHeader];
+    char head[MaxServerHeader];
     const int headSize = serverFrameHeader(head, opcode, quint64(payload.size()));
     QByteArray frame;
     frame.reserve(headSize + payload.size());
@@ -52,7 +52,7 @@ QByteArray closeFrame(quint16 code, QByteArrayView reason)
 {
     // Code (2 bytes) + reason must fit a control frame; cut the reason before a UTF-8
     // continuation byte so what is left stays valid text.
-    qsizetype length = qMin<qsizetype>(reason.size(), kMaxControlPayload - 2);
+    qsizetype length = qMin<qsizetype>(reason.size(), MaxControlPayload - 2);
     if (length < reason.size()) {
         while (length > 0 && (quint8(reason.at(length)) & 0xC0) == 0x80)
             --length;
@@ -182,7 +182,7 @@ Decoder::Result Decoder::next(QByteArrayView data)
             return fail(CloseCode::ProtocolError, "unknown control opcode");
         if (!final)
             return fail(CloseCode::ProtocolError, "a control frame must not be fragmented");
-        if (length > quint64(kMaxControlPayload))
+        if (length > quint64(MaxControlPayload))
             return fail(CloseCode::ProtocolError, "control frame longer than 125 bytes");
     } else {
         if (opcode == Opcode::Continuation) {

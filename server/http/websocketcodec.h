@@ -34,9 +34,12 @@ constexpr quint16 InternalError = 1011;
 } // namespace CloseCode
 
 //! Bytes a server frame header can take: 2, plus 8 for the 64-bit length form.
-constexpr int kMaxServerHeader = 10;
+constexpr int MaxServerHeader = 10;
+//! TRANSITIONAL (issue 14): the old name, which websocketconnection.h (being rewritten) still
+//! uses; goes at the merge.
+constexpr int kMaxServerHeader = MaxServerHeader;
 //! Control frames carry at most this many payload bytes (§5.5).
-constexpr int kMaxControlPayload = 125;
+constexpr int MaxControlPayload = 125;
 
 //! \brief Writes the RFC 6455 (§5.2) header of one final, unmasked frame with \a opcode and
 //! \a payloadLength bytes of payload to \a out; returns its length (2, 4 or 10).

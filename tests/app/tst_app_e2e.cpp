@@ -15,6 +15,7 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 using namespace Confab::App;
 
 namespace {
@@ -106,7 +107,7 @@ private:
         auto controller = std::make_unique<Controller>(nullptr);
         controller->session()->setHostAddress(QHostAddress::LocalHost);
         controller->session()->setHostDataLocation(u":memory:"_s);
-        controller->session()->setReconnectionDelays(50, 200);
+        controller->session()->setReconnectionDelays(50ms, 200ms);
         controller->preferences()->setUserName(name);
         return controller;
     }

@@ -30,8 +30,8 @@ struct Peer
     {
         ClientOptions options;
         // Fast reconnection so that the reconnect test stays short.
-        options.reconnectionDelay = 50;
-        options.reconnectionDelayMax = 200;
+        options.reconnectionDelay = std::chrono::milliseconds(50);
+        options.reconnectionDelayMax = std::chrono::milliseconds(200);
         options.randomizationFactor = 0;
         socket->setOptions(options);
     }

@@ -40,6 +40,7 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using namespace Confab;
+using namespace Confab::Http;
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <QtTest/QTest>
 
 using namespace Confab::Client;
+using namespace std::chrono_literals;
 
 class tst_ClientBackoff : public QObject
 {
@@ -35,33 +36,33 @@ private Q_SLOTS:
         QFETCH(double, jitter);
         QFETCH(double, random);
         QFETCH(QList<int>, expected);
-        Backoff backoff(min, max, jitter);
+        Backoff backoff(std::chrono::milliseconds(min), std::chrono::milliseconds(max), jitter);
         backoff.setRandomSource([random] { return random; });
         QList<int> got;
         for (qsizetype i = 0; i < expected.size(); ++i)
-            got.append(backoff.next());
+            got.append(int(backoff.next().count()));
         QCOMPARE(got, expected);
         QCOMPARE(backoff.attempts(), int(expected.size()));
     }
 
     void resetStartsOver()
     {
-        Backoff backoff(1000, 5000, 0.0);
+        Backoff backoff(1000ms, 5000ms, 0.0);
         backoff.next();
         backoff.next();
         backoff.reset();
         QCOMPARE(backoff.attempts(), 0);
-        QCOMPARE(backoff.next(), 1000);
+        QCOMPARE(backoff.next(), 1000ms);
     }
 
     void jitterStaysInBounds()
     {
-        Backoff backoff(1000, 5000, 0.5);
+        Backoff backoff(1000ms, 5000ms, 0.5);
         for (int run = 0; run < 200; ++run) {
             backoff.reset();
             for (int n = 0; n < 6; ++n) {
                 const double base = 1000.0 * (1 << n);
-                const int d = backoff.next();
+                const int d = int(backoff.next().count());
                 QVERIFY2(d >= qMin(5000, int(base * 0.5)) - 1 && d <= qMin(5000, int(base * 1.5)),
                          qPrintable(QString::number(d)));
             }
@@ -70,10 +71,10 @@ private Q_SLOTS:
 
     void manyAttemptsDoNotOverflow()
     {
-        Backoff backoff(1000, 5000, 0.5);
+        Backoff backoff(1000ms, 5000ms, 0.5);
         for (int i = 0; i < 2000; ++i)
-            QVERIFY(backoff.next() <= 5000);
-        QVERIFY(backoff.next() >= 0);
+            QVERIFY(backoff.next() <= 5000ms);
+        QVERIFY(backoff.next() >= 0ms);
     }
 };
 

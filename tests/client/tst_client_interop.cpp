@@ -80,9 +80,9 @@ private:
         QFETCH(TransportMode, mode);
         o.transports = mode;
         // Fast reconnection so that the restart tests stay short.
-        o.reconnectionDelay = 100;
-        o.reconnectionDelayMax = 400;
-        o.connectTimeout = 10000;
+        o.reconnectionDelay = std::chrono::milliseconds(100);
+        o.reconnectionDelayMax = std::chrono::milliseconds(400);
+        o.connectTimeout = std::chrono::milliseconds(10000);
         return o;
     }
 
@@ -421,7 +421,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(client.state(), SocketIoClient::State::Reconnecting, Timeout);
         QVERIFY(!client.isConnected(u"/"_s));
         QVERIFY(client.nextReconnectAt().isValid());
-        QVERIFY(client.reconnectDelay() > 0 && client.reconnectDelay() <= 400);
+        QVERIFY(client.reconnectDelay().count() > 0 && client.reconnectDelay().count() <= 400);
 
         // Made while offline: kept and sent after the reconnection; volatile ones are dropped.
         QVERIFY(client.emitEvent(u"message"_s, {u"buffered-1"_s}));

@@ -131,8 +131,8 @@ private Q_SLOTS:
         ClientOptions options;
         options.url = QUrl(u"http://127.0.0.1:%1"_s.arg(closedPort()));
         options.transports = mode;
-        options.reconnectionDelay = 50;
-        options.reconnectionDelayMax = 100;
+        options.reconnectionDelay = std::chrono::milliseconds(50);
+        options.reconnectionDelayMax = std::chrono::milliseconds(100);
         options.reconnectionAttempts = 2;
         SocketIoClient client(options);
         QSignalSpy errors(&client, &SocketIoClient::errorOccurred);
@@ -175,7 +175,7 @@ private Q_SLOTS:
         ClientOptions options;
         options.url = QUrl(u"http://127.0.0.1:%1"_s.arg(silent.serverPort()));
         options.transports = mode;
-        options.connectTimeout = 300;
+        options.connectTimeout = std::chrono::milliseconds(300);
         options.reconnection = false;
         SocketIoClient client(options);
         QSignalSpy errors(&client, &SocketIoClient::errorOccurred);

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+using namespace Confab::Http;
+
 namespace {
 
 [[noreturn]] void violation(const char *what)

@@ -82,7 +82,7 @@ QList<Event> decodeInPieces(QByteArrayView stream, qint64 limit, qsizetype piece
                     violation("message over the limit");
                 break;
             case Opcode::Close:
-                if (payload.size() > kMaxControlPayload - 2 || !isValidUtf8(payload))
+                if (payload.size() > MaxControlPayload - 2 || !isValidUtf8(payload))
                     violation("bad close reason");
                 if (decoder.closeCode() != CloseCode::NoStatus
                     && !isValidReceivedCloseCode(decoder.closeCode()))
@@ -90,7 +90,7 @@ QList<Event> decodeInPieces(QByteArrayView stream, qint64 limit, qsizetype piece
                 break;
             case Opcode::Ping:
             case Opcode::Pong:
-                if (payload.size() > kMaxControlPayload)
+                if (payload.size() > MaxControlPayload)
                     violation("control frame over 125 bytes");
                 break;
             case Opcode::Continuation:

@@ -5,6 +5,7 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 using namespace Confab;
 using namespace Confab::EngineIo;
 using Protocol::ErrorCode;
@@ -154,13 +155,13 @@ void tst_EngineIoPacket::handshakeToJson_data()
     QTest::addColumn<QByteArray>("json");
 
     QTest::addRow("polling session")
-            << Handshake{u"lv_VI97HAXpY6yYWAAAC"_s, {u"websocket"_s}, 25000, 20000, 1000000}
+            << Handshake{u"lv_VI97HAXpY6yYWAAAC"_s, {u"websocket"_s}, 25000ms, 20000ms, 1000000}
             << R"({"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})"_ba;
     QTest::addRow("websocket session")
-            << Handshake{u"abc"_s, {}, 300, 200, 1000000}
+            << Handshake{u"abc"_s, {}, 300ms, 200ms, 1000000}
             << R"({"sid":"abc","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000})"_ba;
     QTest::addRow("no maxPayload")
-            << Handshake{u"abc"_s, {u"websocket"_s}, 300, 200, std::nullopt}
+            << Handshake{u"abc"_s, {u"websocket"_s}, 300ms, 200ms, std::nullopt}
             << R"({"sid":"abc","upgrades":["websocket"],"pingInterval":300,"pingTimeout":200})"_ba;
 }
 
@@ -182,16 +183,16 @@ void tst_EngineIoPacket::handshakeFromJson_data()
     // python-engineio 4.3: no maxPayload, other key order.
     QTest::addRow("python-engineio")
             << R"({"sid": "x1", "upgrades": ["websocket"], "pingTimeout": 200, "pingInterval": 300})"_ba
-            << Handshake{u"x1"_s, {u"websocket"_s}, 300, 200, std::nullopt};
+            << Handshake{u"x1"_s, {u"websocket"_s}, 300ms, 200ms, std::nullopt};
     QTest::addRow("huge maxPayload is clamped (found by the fuzzer)")
             << R"({"sid":"x","pingInterval":1,"pingTimeout":2,"maxPayload":1e300})"_ba
-            << Handshake{u"x"_s, {}, 1, 2, 9007199254740992LL};
+            << Handshake{u"x"_s, {}, 1ms, 2ms, 9007199254740992LL};
     QTest::addRow("fractional maxPayload is truncated")
             << R"({"sid":"x","pingInterval":1,"pingTimeout":2,"maxPayload":10.5})"_ba
-            << Handshake{u"x"_s, {}, 1, 2, 10};
+            << Handshake{u"x"_s, {}, 1ms, 2ms, 10};
     QTest::addRow("extra keys ignored")
             << R"({"sid":"x","pingInterval":1,"pingTimeout":2,"extra":true})"_ba
-            << Handshake{u"x"_s, {}, 1, 2, std::nullopt};
+            << Handshake{u"x"_s, {}, 1ms, 2ms, std::nullopt};
 }
 
 void tst_EngineIoPacket::handshakeFromJson()

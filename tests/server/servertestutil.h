@@ -67,7 +67,7 @@ struct HttpResult
 };
 
 //! Sends requests and lets the event loop run until their replies are in.
-class Http
+class HttpClient
 {
 public:
     QNetworkReply *start(const QByteArray &method, const QUrl &url, const QByteArray &body = {},

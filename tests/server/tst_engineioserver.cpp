@@ -13,6 +13,7 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using namespace Confab;
+using namespace Confab::Http;
 using namespace TestUtil;
 
 using CloseReason = EngineIoSession::CloseReason;
@@ -76,7 +77,7 @@ private:
     //! and headers) and body, up to when the server closes or \a untilHeadEnd is reached.
     QByteArray rawRequest(const QByteArray &request, bool untilHeadEnd = false);
     std::unique_ptr<EngineIoServer> m_server;
-    Http m_http;
+    HttpClient m_http;
     QList<QPair<EngineIoSession *, CloseReason>> m_closed;
     QStringList m_closeDetails;
     //! When set, a message is answered with one of this many bytes instead of its echo.
@@ -182,7 +183,7 @@ void tst_EngineIoServer::serverFrameHeader()
     QFETCH(bool, binary);
     QFETCH(quint64, length);
     QFETCH(QByteArray, header);
-    char out[WebSocket::kMaxServerHeader];
+    char out[WebSocket::MaxServerHeader];
     const int size = WebSocket::serverFrameHeader(out, binary, length);
     QCOMPARE(QByteArray(out, size), header);
 }
@@ -278,7 +279,7 @@ void tst_EngineIoServer::badRequests()
     QFETCH(int, status);
     QFETCH(int, code);
     const HttpResult r
-            = Http::finish(m_http.start(method, url(m_server->serverPort(), query), "4x"));
+            = HttpClient::finish(m_http.start(method, url(m_server->serverPort(), query), "4x"));
     QCOMPARE(r.status, status);
     QCOMPARE(r.header("content-type"), "application/json"_ba);
     QCOMPARE(r.json().value(u"code"_s).toInt(), code);
@@ -405,7 +406,7 @@ void tst_EngineIoServer::upgrade()
     ws.sendText("2probe");
     QCOMPARE(ws.nextText(), "3probe"_ba);
     // The held poll is released with a noop so that the client can pause polling.
-    const HttpResult released = Http::finish(heldPoll);
+    const HttpResult released = HttpClient::finish(heldPoll);
     QCOMPARE(released.status, 200);
     QCOMPARE(released.body, "6"_ba);
     ws.sendText("5");
@@ -453,8 +454,8 @@ void tst_EngineIoServer::duplicatePoll()
     QNetworkReply *first = m_http.start("GET", poll);
     // The first GET is held before the second one arrives.
     QTRY_VERIFY(m_server->session(sid)->hasPendingPoll());
-    const HttpResult second = Http::finish(m_http.start("GET", poll));
-    const HttpResult firstResult = Http::finish(first);
+    const HttpResult second = HttpClient::finish(m_http.start("GET", poll));
+    const HttpResult firstResult = HttpClient::finish(first);
     QCOMPARE(firstResult.status, 200);
     QCOMPARE(firstResult.body, "1"_ba);
     QCOMPARE(second.status, 400);
@@ -478,7 +479,7 @@ void tst_EngineIoServer::clientCloseReleasesPoll()
     QNetworkReply *held = m_http.start("GET", poll);
     QTRY_VERIFY(m_server->session(sid)->hasPendingPoll());
     QCOMPARE(m_http.post(poll, "1").body, "ok"_ba);
-    const HttpResult released = Http::finish(held);
+    const HttpResult released = HttpClient::finish(held);
     QCOMPARE(released.body, "6"_ba);
     QCOMPARE(m_closed.first().second, CloseReason::ClientClose);
     QCOMPARE(m_http.get(poll).status, 400);
@@ -579,7 +580,8 @@ void tst_EngineIoServer::cors()
     // The preflight answers the same way.
     headers.append(qMakePair("Access-Control-Request-Method"_ba, "POST"_ba));
     headers.append(qMakePair("Access-Control-Request-Headers"_ba, "content-type"_ba));
-    const HttpResult preflight = Http::finish(m_http.start("OPTIONS", handshake, {}, headers));
+    const HttpResult preflight
+            = HttpClient::finish(m_http.start("OPTIONS", handshake, {}, headers));
     if (status == 200) {
         QCOMPARE(preflight.status, 204);
         QCOMPARE(preflight.header("access-control-allow-origin"), allowOrigin);

@@ -8,6 +8,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace Confab;
+using namespace std::chrono_literals;
 
 namespace {
 //! One attempt: at \a at ms, from \a address, with \a password; \a expect is "" for
@@ -88,15 +89,15 @@ void tst_PasswordGate::steps_data()
         Steps steps = wrong(5);
         qint64 t = 0;
         for (int i = 0; i < 20; ++i) {
-            t += PasswordGate::MaxBlockMs;
+            t += PasswordGate::MaxBlock.count();
             steps.append({t, a, u"again"_s, unauthorized});
         }
         steps.append({t, a, right, retryIn(15 * 60)});
         return steps;
     }();
     QTest::addRow("failures are forgotten an hour after the last") << wrong(4)
-                    + wrong(4, PasswordGate::ForgetAfterMs)
-                    + Steps{{PasswordGate::ForgetAfterMs, a, right, {}}};
+                    + wrong(4, PasswordGate::ForgetAfter.count())
+                    + Steps{{PasswordGate::ForgetAfter.count(), a, right, {}}};
     QTest::addRow("another address is not held up")
             << wrong(5) + Steps{{0, b, right, {}}, {0, a, right, retryIn(1)}};
     QTest::addRow("IPv4-mapped IPv6 is the IPv4 address")
@@ -113,7 +114,8 @@ void tst_PasswordGate::steps()
     QVERIFY(gate.isEnabled());
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const Step &step = steps.at(i);
-        const auto verdict = gate.check(QHostAddress(step.address), step.password, step.at);
+        const auto verdict = gate.check(QHostAddress(step.address), step.password,
+                                        std::chrono::milliseconds(step.at));
         const QString got = verdict.accepted ? QString() : verdict.refusal;
         QVERIFY2(verdict.accepted == step.expect.isEmpty() && got == step.expect,
                  qPrintable(u"step %1 (%2 ms, %3): got \"%4\", expected \"%5\""_s.arg(i)
@@ -127,7 +129,7 @@ void tst_PasswordGate::noPassword()
     PasswordGate gate;
     QVERIFY(!gate.isEnabled());
     for (int i = 0; i < 10; ++i)
-        QVERIFY(gate.check(QHostAddress(u"10.0.0.1"_s), u"anything"_s, 0).accepted);
+        QVERIFY(gate.check(QHostAddress(u"10.0.0.1"_s), u"anything"_s, 0ms).accepted);
     QCOMPARE(gate.trackedCount(), 0);
 }
 
@@ -136,7 +138,7 @@ void tst_PasswordGate::trackingIsBounded()
     // Guesses from ever new addresses: the table of failures never outgrows its cap.
     PasswordGate gate(right);
     for (quint32 i = 0; i < PasswordGate::MaxTracked + 1000; ++i)
-        gate.check(QHostAddress(0x0a000000u + i), u"guess"_s, 0);
+        gate.check(QHostAddress(0x0a000000u + i), u"guess"_s, 0ms);
     QVERIFY(gate.trackedCount() <= PasswordGate::MaxTracked);
 }
 

@@ -630,7 +630,7 @@ void tst_SocketIoServer::floodFromOneSid()
 void tst_SocketIoServer::pollingClientsReceiveBroadcasts()
 {
     // A polling client and a WebSocket client get the same broadcast.
-    Http http;
+    HttpClient http;
     const quint16 port = m_server->serverPort();
     const HttpResult open = http.get(url(port, u"EIO=4&transport=polling"_s));
     const QString eioSid = openSid(open.body);
@@ -647,7 +647,7 @@ void tst_SocketIoServer::pollingClientsReceiveBroadcasts()
 void tst_SocketIoServer::transportChangedOnUpgrade()
 {
     QSignalSpy changed(m_server.get(), &SocketIoServer::transportChanged);
-    Http http;
+    HttpClient http;
     const quint16 port = m_server->serverPort();
     const QString eioSid = openSid(http.get(url(port, u"EIO=4&transport=polling"_s)).body);
     const QUrl poll = url(port, u"EIO=4&transport=polling&sid="_s + eioSid);
@@ -699,7 +699,7 @@ void tst_SocketIoServer::oneConnectAttemptPerNamespace()
                 : ConnectResult::refuse(u"unauthorized"_s);
     });
     QSignalSpy disconnected(m_server.get(), &SocketIoServer::clientDisconnected);
-    Http http;
+    HttpClient http;
     const quint16 port = m_server->serverPort();
     const QString eioSid = openSid(http.get(url(port, u"EIO=4&transport=polling"_s)).body);
     QVERIFY(!eioSid.isEmpty());

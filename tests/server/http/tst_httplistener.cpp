@@ -27,6 +27,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
+using namespace Confab::Http;
 
 namespace {
 

@@ -8,8 +8,9 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using namespace Confab::Http;
 
-Q_DECLARE_METATYPE(HttpResponse)
+Q_DECLARE_METATYPE(Confab::Http::HttpResponse)
 
 namespace {
 

@@ -273,7 +273,7 @@ void tst_WebSocketCodec::serverFrameHeader()
     QFETCH(int, opcode);
     QFETCH(quint64, length);
     QFETCH(QByteArray, header);
-    char out[kMaxServerHeader];
+    char out[MaxServerHeader];
     const int size = Confab::WebSocket::serverFrameHeader(out, Opcode(opcode), length);
     QCOMPARE(QByteArray(out, size), header);
 }
@@ -289,7 +289,7 @@ void tst_WebSocketCodec::closeFrameFitsAControlFrame()
     while (reason.size() < 200)
         reason += "\xe2\x82\xac"_ba; // €
     const QByteArray frame = closeFrame(1011, reason);
-    QVERIFY(frame.size() - 2 <= kMaxControlPayload);
+    QVERIFY(frame.size() - 2 <= MaxControlPayload);
     QCOMPARE(quint8(frame.at(1)), quint8(frame.size() - 2));
     QVERIFY(isValidUtf8(frame.mid(4)));
     QCOMPARE(frame.size() - 4, 123 / 3 * 3);

@@ -17,6 +17,7 @@
 #include <memory>
 
 using namespace Confab;
+using namespace Confab::Http;
 using namespace WebSocketTest;
 
 namespace {
@@ -413,7 +414,7 @@ void tst_WebSocketConnection::readerThatNeverReadsIsDropped()
     QVERIFY(ws);
     QSignalSpy closed(ws.data(), &WebSocketConnection::closed);
     const QByteArray body(1024 * 1024, 'f'); // shared by every frame, as in a broadcast
-    const int frames = int(WebSocketConnection::kMaxBacklog / body.size()) + 16;
+    const int frames = int(WebSocketConnection::MaxBacklog / body.size()) + 16;
     for (int i = 0; i < frames && closed.isEmpty(); ++i) {
         ws->queueMessage(true, {}, body);
         ws->flush();
@@ -513,7 +514,7 @@ void tst_WebSocketConnection::totalSendBudget()
         QVERIFY(client.open(m_listener->serverPort()));
         QPointer<WebSocketConnection> ws = nextConnection();
         QVERIFY(ws);
-        QCOMPARE(ws->maxBacklog(), WebSocketConnection::kMaxBacklog); // 64 MiB each
+        QCOMPARE(ws->maxBacklog(), WebSocketConnection::MaxBacklog); // 64 MiB each
         ws->setSendBudget(&budget);
         silentWs.append(ws);
         silentClosed.append(std::make_shared<QSignalSpy>(ws.data(), &WebSocketConnection::closed));
