@@ -210,7 +210,8 @@ void WebSocketConnection::queueMessage(bool binary, QByteArrayView head, const Q
     Frame frame;
     frame.headSize = quint8(
             WebSocket::serverFrameHeader(frame.head, binary, quint64(head.size() + body.size())));
-    memcpy(frame.head + frame.headSize, head.data(), size_t(head.size()));
+    if (!head.isEmpty()) // an empty view may have no data: memcpy() must not see null
+        memcpy(frame.head + frame.headSize, head.data(), size_t(head.size()));
     frame.headSize += quint8(head.size());
     frame.body = body;
     queueFrame(std::move(frame));
