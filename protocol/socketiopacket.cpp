@@ -101,8 +101,18 @@ bool isReservedEventName(QStringView name)
     return std::find(std::begin(reserved), std::end(reserved), name) != std::end(reserved);
 }
 
+namespace {
+thread_local quint64 encodedPackets = 0;
+} // namespace
+
+quint64 encodedOnThisThread()
+{
+    return encodedPackets;
+}
+
 Encoded encode(const Packet &packet)
 {
+    ++encodedPackets;
     Encoded encoded;
     QByteArray json;
     const bool hasData = packet.data.isValid()

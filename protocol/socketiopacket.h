@@ -79,6 +79,12 @@ struct Encoded
 //! \brief Encodes a packet: "<type>[<n>-][<nsp>,][<id>][<json>]" plus binary attachments.
 Encoded encode(const Packet &packet);
 
+//! \brief How many packets encode() encoded on the calling thread so far.
+//!
+//! The host's tests use it to prove that a broadcast is encoded once, whatever the number of
+//! recipients and whichever WebSocket engine carries it (one increment per packet: free).
+quint64 encodedOnThisThread();
+
 //! \brief The Engine.IO messages that carry \a packet: its text, then one binary message per
 //! attachment, in the order a peer must receive them.
 //!

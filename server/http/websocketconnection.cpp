@@ -1,23 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "websocketconnection.h"
 
+#include "descriptortransport.h"
 #include "httplogging.h"
+#include "websockettransport.h"
 
 #include <QtCore/QAbstractEventDispatcher>
-#include <QtCore/QSocketNotifier>
+#include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
 #include <cstring>
 #include <utility>
-
-#ifdef Q_OS_LINUX
-#    include <cerrno>
-#    include <fcntl.h>
-#    include <sys/socket.h>
-#    include <sys/uio.h>
-#    include <unistd.h>
-#endif
 
 using namespace Confab;
 using namespace std::chrono_literals;
@@ -32,18 +26,14 @@ constexpr auto kCloseHandshakeTimeout = 2s;
 bool useDescriptors = true;
 
 // Connections with queued frames, written together once per event-loop pass (per thread):
-// a broadcast to N clients costs one writev() per client, whatever the number of messages.
+// a broadcast to N clients costs one gathered write per client, whatever the number of
+// messages.
 struct PendingFlush
 {
     QList<WebSocketConnection *> connections;
     bool scheduled = false;
 };
 thread_local PendingFlush pendingFlush;
-
-#ifdef Q_OS_LINUX
-// Non-blocking, and no SIGPIPE from a peer that went away.
-constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
-#endif
 
 } // namespace
 
@@ -91,117 +81,48 @@ WebSocketConnection *WebSocketConnection::accept(QTcpSocket *socket, const HttpR
     }
     socket->skip(request.headSize);
     auto *connection = new WebSocketConnection(maxMessageSize, parent);
-    if (!connection->adoptDescriptor(socket)) {
-        // On the QTcpSocket itself.
-        connection->m_socket = socket;
-        socket->setParent(connection);
-        connect(socket, &QTcpSocket::readyRead, connection,
-                &WebSocketConnection::onSocketReadyRead);
-        connect(socket, &QTcpSocket::disconnected, connection,
-                [connection] { connection->connectionLost(u"connection closed"_s); });
-        connect(socket, &QTcpSocket::bytesWritten, connection, [connection] {
-            connection->syncOwed();
-            if (connection->m_pongPending && connection->m_socket
-                && connection->m_socket->bytesToWrite() == 0)
-                connection->pongLeft();
-        });
-    }
+    connection->m_transport = connection->takeOver(socket);
     connection->queueControl(handshakeResponse(request));
     connection->flush();
-    // The client may have sent frames right behind its request; they wait in m_partial until
-    // the caller has connected to our signals.
-    if (!connection->m_partial.isEmpty()
-        || (connection->m_socket && connection->m_socket->bytesAvailable()))
+    // The client may have sent frames right behind its request; they wait (in m_partial, or
+    // in the transport) until the caller has connected to our signals.
+    if (!connection->m_partial.isEmpty() || connection->m_transport->hasUnreadInput())
         QMetaObject::invokeMethod(connection, &WebSocketConnection::processBuffered,
                                   Qt::QueuedConnection);
     return connection;
 }
 
-bool WebSocketConnection::adoptDescriptor(QTcpSocket *socket)
+std::unique_ptr<WebSocketTransport> WebSocketConnection::takeOver(QTcpSocket *socket)
 {
 #ifdef Q_OS_LINUX
-    if (!useDescriptors || socket->bytesToWrite() > 0)
-        return false;
-    // Our own descriptor for the same connection: closing Qt's (below) does not end it.
-    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    m_partial = socket->readAll(); // what Qt read past the head: the client's first frames
-    // abort() closes Qt's descriptor and its notifiers at once, so Qt reads nothing more;
-    // the object goes at the next pass (we may be inside one of its signals).
-    socket->abort();
-    socket->deleteLater();
-    m_fd = fd;
-    m_readNotifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
-    connect(m_readNotifier.get(), &QSocketNotifier::activated, this,
-            &WebSocketConnection::onReadable);
-    return true;
-#else
-    Q_UNUSED(socket);
-    return false;
+    // Where a descriptor can be taken over from Qt, the connection runs on its own.
+    if (useDescriptors) {
+        if (auto transport = DescriptorTransport::adopt(socket, *this, m_partial))
+            return transport;
+    }
 #endif
+    return std::make_unique<QTcpSocketTransport>(socket, *this);
 }
 
 WebSocketConnection::~WebSocketConnection()
 {
     if (!m_queued.isEmpty())
         pendingFlush.connections.removeOne(this);
-    m_readNotifier.reset();
-    m_writeNotifier.reset();
-#ifdef Q_OS_LINUX
-    if (m_fd >= 0)
-        ::close(m_fd);
-#endif
+    m_transport.reset(); // a descriptor is closed now; a QTcpSocket goes with our children
 }
 
 // ---------------------------------------------------------------------------------------
 // Reading
 // ---------------------------------------------------------------------------------------
 
-void WebSocketConnection::onReadable()
-{
-#ifdef Q_OS_LINUX
-    // One buffer per thread: an idle connection keeps no read buffer of its own.
-    static thread_local QByteArray scratch(64 * 1024, Qt::Uninitialized);
-    QPointer<WebSocketConnection> self(this);
-    // Bounded, so one busy client cannot starve the others in this event-loop pass.
-    for (int round = 0; round < 4 && self && m_fd >= 0; ++round) {
-        const ssize_t n = ::recv(m_fd, scratch.data(), size_t(scratch.size()), MSG_DONTWAIT);
-        if (n == 0) {
-            connectionLost(u"connection closed by the peer"_s);
-            return;
-        }
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                connectionLost(QString::fromLocal8Bit(strerror(errno)));
-            return;
-        }
-        if (!consume(QByteArrayView(scratch.constData(), n)))
-            return;
-        if (n < scratch.size())
-            return; // drained
-    }
-#endif
-}
-
-void WebSocketConnection::onSocketReadyRead()
-{
-    if (m_socket)
-        consume(m_socket->readAll());
-}
-
 void WebSocketConnection::processBuffered()
 {
-    if (m_socket) {
-        onSocketReadyRead();
-        return;
-    }
     if (!m_partial.isEmpty()) {
         const QByteArray bytes = std::exchange(m_partial, {});
-        consume(bytes);
+        if (!consume(bytes))
+            return;
     }
+    m_transport->readUnread();
 }
 
 bool WebSocketConnection::consume(QByteArrayView bytes)
@@ -289,7 +210,8 @@ void WebSocketConnection::queueMessage(bool binary, QByteArrayView head, const Q
     Frame frame;
     frame.headSize = quint8(
             WebSocket::serverFrameHeader(frame.head, binary, quint64(head.size() + body.size())));
-    memcpy(frame.head + frame.headSize, head.data(), size_t(head.size()));
+    if (!head.isEmpty()) // an empty view may have no data: memcpy() must not see null
+        memcpy(frame.head + frame.headSize, head.data(), size_t(head.size()));
     frame.headSize += quint8(head.size());
     frame.body = body;
     queueFrame(std::move(frame));
@@ -360,10 +282,11 @@ void WebSocketConnection::queueFrame(Frame &&frame)
     m_queued.append(std::move(frame));
     // Counted before the pass that writes it: one pass may queue a lot for one client (its
     // requests answered, broadcasts), and none of it may outgrow the limit.
-    if (bytesToWrite() > m_maxBacklog)
+    const qint64 owed = bytesToWrite();
+    if (owed > m_maxBacklog)
         backlogOverflow();
     else
-        syncOwed(); // may drop this or another connection, from the event loop
+        setOwed(m_state == State::Closed ? 0 : owed); // may drop this or another connection
 }
 
 void WebSocketConnection::flush()
@@ -380,20 +303,6 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
 {
     if (m_state == State::Closed)
         return;
-    if (m_socket) {
-        bool pongWritten = false;
-        for (const Frame &frame : std::as_const(frames)) {
-            m_socket->write(frame.head, frame.headSize);
-            m_socket->write(frame.body);
-            pongWritten = pongWritten || frame.pong;
-        }
-        if (m_socket->bytesToWrite() > m_maxBacklog)
-            backlogOverflow();
-        else if (pongWritten && m_socket->bytesToWrite() == 0)
-            pongLeft();
-        // Otherwise the Pong is still in Qt's buffer: pending until bytesWritten() empties it.
-        return;
-    }
     if (!m_backlog.isEmpty()) {
         for (Frame &frame : frames)
             appendToBacklog(std::move(frame));
@@ -406,11 +315,12 @@ void WebSocketConnection::writeFrames(QList<Frame> frames)
     if (sent < frames.size()) {
         // The kernel's buffer is full: keep the rest, send it when the socket is writable.
         keepBacklog(std::move(frames), sent, skip);
-        setWriteNotifier(true);
-        if (m_backlogBytes > m_maxBacklog) {
-            backlogOverflow();
-            return;
-        }
+        m_transport->setWriteNotification(true);
+    }
+    // What the kernel did not take, in our backlog or in the transport's own buffer.
+    if (m_backlogBytes + m_transport->bytesBuffered() > m_maxBacklog) {
+        backlogOverflow();
+        return;
     }
     if (!m_pongPending && m_pingWaiting)
         pongLeft();
@@ -439,26 +349,23 @@ qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &s
 {
     // Returns how many frames went out whole; \a skip becomes the bytes sent of the next one.
     qsizetype next = 0;
-#ifdef Q_OS_LINUX
     while (next < frames.size()) {
-        constexpr int kMaxIov = 512;
-        iovec parts[kMaxIov];
+        WebSocketTransport::Slice slices[WebSocketTransport::kMaxSlices];
         int count = 0;
         qint64 total = 0;
         qint64 firstSkip = skip;
-        for (qsizetype i = next; i < frames.size() && count + 2 <= kMaxIov; ++i) {
+        for (qsizetype i = next; i < frames.size() && count + 2 <= WebSocketTransport::kMaxSlices;
+             ++i) {
             const Frame &f = frames.at(i);
             qint64 headSkip = qMin<qint64>(firstSkip, f.headSize);
             qint64 bodySkip = firstSkip - headSkip;
             firstSkip = 0;
             if (f.headSize > headSkip) {
-                parts[count++]
-                        = {const_cast<char *>(f.head + headSkip), size_t(f.headSize - headSkip)};
+                slices[count++] = {f.head + headSkip, qsizetype(f.headSize - headSkip)};
                 total += f.headSize - headSkip;
             }
             if (f.body.size() > bodySkip) {
-                parts[count++] = {const_cast<char *>(f.body.constData() + bodySkip),
-                                  size_t(f.body.size() - bodySkip)};
+                slices[count++] = {f.body.constData() + bodySkip, f.body.size() - bodySkip};
                 total += f.body.size() - bodySkip;
             }
         }
@@ -467,25 +374,17 @@ qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &s
             skip = 0;
             continue;
         }
-        msghdr message{};
-        message.msg_iov = parts;
-        message.msg_iovlen = size_t(count);
-        ssize_t sent;
-        do {
-            sent = ::sendmsg(m_fd, &message, kSendFlags);
-        } while (sent < 0 && errno == EINTR);
+        QString error;
+        const qint64 sent = m_transport->write(slices, count, error);
         if (sent < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return next;
             // The peer is gone. Reading will tell (EOF or reset); make sure it is noticed even
             // if nothing more arrives, but not from inside a write the caller is making.
-            const QString error = QString::fromLocal8Bit(strerror(errno));
             QMetaObject::invokeMethod(
                     this, [this, error] { connectionLost(error); }, Qt::QueuedConnection);
             m_writeBroken = true;
             return -1;
         }
-        // Advance past what the kernel took.
+        // Advance past what the transport took.
         qint64 left = sent + skip;
         skip = 0;
         while (next < frames.size()) {
@@ -496,66 +395,61 @@ qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &s
             }
             left -= size;
             if (frames.at(next).pong)
-                m_pongPending = false; // pongLeft() answers a waiting Ping after the write
+                pongWritten();
             ++next;
         }
         if (sent < total)
             return next;
     }
-#else
-    Q_UNUSED(frames);
-    Q_UNUSED(skip);
-#endif
     return next;
+}
+
+void WebSocketConnection::pongWritten()
+{
+    // With the kernel: pongLeft() answers a waiting Ping after the write. Still in the
+    // transport's buffer: once that is empty (onWritable()).
+    if (m_transport->bytesBuffered() == 0)
+        m_pongPending = false;
+    else
+        m_pongInTransport = true;
 }
 
 void WebSocketConnection::onWritable()
 {
-    QList<Frame> frames = std::exchange(m_backlog, {});
-    qint64 skip = m_backlogSkip;
-    const qsizetype sent = writeVector(frames, skip);
-    if (sent < 0) {
-        setWriteNotifier(false);
-        return;
+    if (!m_backlog.isEmpty()) {
+        QList<Frame> frames = std::exchange(m_backlog, {});
+        qint64 skip = m_backlogSkip;
+        const qsizetype sent = writeVector(frames, skip);
+        if (sent < 0) {
+            m_transport->setWriteNotification(false);
+            return;
+        }
+        keepBacklog(std::move(frames), sent, skip);
+        syncOwed();
+        if (!m_pongPending && m_pingWaiting)
+            pongLeft();
+        if (!m_backlog.isEmpty())
+            return;
     }
-    keepBacklog(std::move(frames), sent, skip);
-    syncOwed();
-    if (!m_pongPending && m_pingWaiting)
-        pongLeft();
-    if (!m_backlog.isEmpty())
-        return;
     m_backlogBytes = 0;
     syncOwed();
-    setWriteNotifier(false);
+    m_transport->setWriteNotification(false);
+    if (m_transport->bytesBuffered() > 0)
+        return; // the transport tells again when its buffer shrinks
+    if (std::exchange(m_pongInTransport, false))
+        pongLeft();
     if (m_releaseWhenWritten)
         release();
 }
 
-void WebSocketConnection::setWriteNotifier(bool enabled)
-{
-    if (m_fd < 0)
-        return;
-    if (!enabled) {
-        m_writeNotifier.reset();
-        return;
-    }
-    if (!m_writeNotifier) {
-        m_writeNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Write);
-        connect(m_writeNotifier.get(), &QSocketNotifier::activated, this,
-                &WebSocketConnection::onWritable);
-    }
-}
-
 qint64 WebSocketConnection::bytesToWrite() const
 {
-    return (m_socket ? m_socket->bytesToWrite() : m_backlogBytes) + m_queuedBytes;
+    return m_backlogBytes + m_queuedBytes + (m_transport ? m_transport->bytesBuffered() : 0);
 }
 
 bool WebSocketConnection::hasUnsentData() const
 {
-    if (m_socket)
-        return m_socket->bytesToWrite() > 0;
-    return !m_backlog.isEmpty() || !m_queued.isEmpty();
+    return !m_backlog.isEmpty() || !m_queued.isEmpty() || m_transport->bytesBuffered() > 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -640,13 +534,13 @@ void WebSocketConnection::backlogOverflow(const char *why)
     m_backlog.clear();
     m_backlogBytes = 0;
     m_queuedBytes = 0;
-    m_pongPending = m_pingWaiting = false;
+    m_pongPending = m_pingWaiting = m_pongInTransport = false;
     m_latestPing = QByteArray();
     if (!m_queued.isEmpty()) {
         m_queued.clear();
         pendingFlush.connections.removeOne(this);
     }
-    setWriteNotifier(false);
+    m_transport->setWriteNotification(false);
     syncOwed(); // 0: what it owed is released now
     QMetaObject::invokeMethod(
             this,
@@ -670,13 +564,8 @@ void WebSocketConnection::connectionLost(const QString &error)
 void WebSocketConnection::releaseWhenWritten()
 {
     if (hasUnsentData() && !m_writeBroken) {
-        m_releaseWhenWritten = true;
+        m_releaseWhenWritten = true; // onWritable() releases once it is all out
         armCloseDeadline(); // a peer that never reads must not keep us forever
-        if (m_socket)
-            connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-                if (m_socket && m_socket->bytesToWrite() == 0)
-                    release();
-            });
         return;
     }
     release();
@@ -687,26 +576,15 @@ void WebSocketConnection::release()
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
-    m_readNotifier.reset();
-    m_writeNotifier.reset();
     m_backlog.clear();
     m_queued.clear();
     m_backlogBytes = m_queuedBytes = 0;
-    m_pongPending = m_pingWaiting = false;
+    m_pongPending = m_pingWaiting = m_pongInTransport = false;
     pendingFlush.connections.removeOne(this);
     syncOwed(); // 0
     if (m_closeDeadline)
         m_closeDeadline->stop();
-#ifdef Q_OS_LINUX
-    if (m_fd >= 0) {
-        ::close(m_fd);
-        m_fd = -1;
-    }
-#endif
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->disconnectFromHost();
-    }
+    m_transport->close();
     if (!parent())
         deleteLater();
 }

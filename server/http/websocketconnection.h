@@ -8,16 +8,16 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QList>
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
 
 #include <memory>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
-class QSocketNotifier;
 class QTcpSocket;
 class QTimer;
 QT_END_NAMESPACE
+
+class WebSocketTransport;
 
 //! \brief The server end of one RFC 6455 WebSocket, taken over from an HTTP upgrade request:
 //! the "native" HostWebSocket engine.
@@ -25,11 +25,13 @@ QT_END_NAMESPACE
 //! Why not QWebSocket: a server holding thousands of idle clients paid about 5 KiB per
 //! connection for it (the object, its frame reader and its many signal connections), and every
 //! text message went through a UTF-16 QString and back. Here a connection is one small object
-//! and one read notifier on the socket's descriptor: incoming bytes are read into a per-thread
-//! buffer and decoded in place (WebSocket::Decoder), text stays UTF-8, and outgoing frames
-//! (see queueFrame()) share their payload with every other recipient of a broadcast and leave
-//! in one writev() per connection per event-loop pass. Where descriptors cannot be taken over
-//! (not Linux), the same logic runs on the QTcpSocket.
+//! over a WebSocketTransport: incoming bytes are decoded in place (WebSocket::Decoder), text
+//! stays UTF-8, and outgoing frames (see queueFrame()) share their payload with every other
+//! recipient of a broadcast and leave in one gathered write per connection per event-loop pass.
+//! The transport is the socket's own descriptor where it can be taken over (Linux:
+//! DescriptorTransport, one read notifier and no buffer of its own) and the QTcpSocket
+//! elsewhere (QTcpSocketTransport); framing, the send queue and its accounting, the backlog,
+//! Pong coalescing and the close handshake are the same on both.
 //!
 //! No extension (permessage-deflate) or subprotocol is negotiated. Pings from the client are
 //! answered, coalesced as RFC 6455 §5.5.3 allows: while one Pong waits to be sent, further
@@ -107,11 +109,15 @@ public:
     static constexpr qint64 kFrameOverhead = qint64(sizeof(Frame));
 
 private:
+    // The transports call back through consume(), connectionLost() and onWritable().
+    friend class WebSocketTransport;
+
     explicit WebSocketConnection(qint64 maxMessageSize, QObject *parent);
-    bool adoptDescriptor(QTcpSocket *socket);
-    void onReadable();
+    //! The one platform-dependent choice: the transport \a socket is taken over with.
+    std::unique_ptr<WebSocketTransport> takeOver(QTcpSocket *socket);
+    //! The transport took bytes, or can take more: the backlog goes on, a Pong left, a
+    //! connection waiting to be written out is released.
     void onWritable();
-    void onSocketReadyRead();
     void processBuffered();
     //! Decodes \a bytes after what is buffered; false if the connection is closed or gone.
     bool consume(QByteArrayView bytes);
@@ -123,7 +129,11 @@ private:
     void pongLeft();
     void queueFrame(Frame &&frame);
     void writeFrames(QList<Frame> frames);
+    //! Writes \a frames (\a skip bytes of the first already out) through the transport as far
+    //! as it takes them: the frames that went out whole, or -1 if the connection broke.
     qsizetype writeVector(const QList<Frame> &frames, qint64 &skip);
+    //! A Pong frame went wholly to the transport.
+    void pongWritten();
     //! Keeps \a frames from \a sent on (\a skip bytes of the first already out) for later.
     void keepBacklog(QList<Frame> frames, qsizetype sent, qint64 skip);
     void appendToBacklog(Frame &&frame);
@@ -140,14 +150,10 @@ private:
     void armCloseDeadline();
     void releaseWhenWritten();
     void release();
-    void setWriteNotifier(bool enabled);
 
     Confab::WebSocket::Decoder m_decoder;
     State m_state = State::Open;
-    int m_fd = -1; //!< our own descriptor when we took it over; else m_socket carries data
-    std::unique_ptr<QSocketNotifier> m_readNotifier;
-    std::unique_ptr<QSocketNotifier> m_writeNotifier;
-    QPointer<QTcpSocket> m_socket;
+    std::unique_ptr<WebSocketTransport> m_transport;
     QByteArray m_partial; //!< an incomplete frame's bytes
     QList<Frame> m_queued; //!< frames for the next event-loop pass
     QList<Frame> m_backlog; //!< what the kernel did not take yet
@@ -156,6 +162,7 @@ private:
     qint64 m_queuedBytes = 0; //!< cost() of m_queued
     QByteArray m_latestPing; //!< payload of the last Ping not answered yet (m_pingWaiting)
     bool m_pongPending = false; //!< a Pong is queued and not yet wholly with the kernel
+    bool m_pongInTransport = false; //!< that Pong is in the transport's own buffer
     bool m_pingWaiting = false; //!< a Ping came meanwhile; answered once that Pong left
     QTimer *m_closeDeadline = nullptr;
     bool m_awaitingPeerClose = false; //!< we sent Close and wait for the answer

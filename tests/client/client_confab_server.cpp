@@ -9,6 +9,8 @@
 // the default, picks a free one). Defaults as in the other two peers: ping interval 1000 ms, ping
 // timeout 2000 ms, max payload 1e7 bytes. SIGTERM exits with status 0 (as the Node peer does).
 // --tls-cert/--tls-key (Node peer only) are refused: the Confab host serves plain HTTP.
+// CONFAB_WEBSOCKET_ENGINE=qt|native picks the host's WebSocket engine (the platform's default
+// otherwise), so the client tests run against both.
 //
 // Handlers (on "/" and "/chat"):
 //   connect        refuses {"token": <anything but "secret">} with message "invalid token" and
@@ -198,6 +200,7 @@ int main(int argc, char *argv[])
     options.engine.pingInterval = std::chrono::milliseconds(pingInterval);
     options.engine.pingTimeout = std::chrono::milliseconds(pingTimeout);
     options.engine.maxPayload = qint64(maxPayload);
+    options.engine.webSocketEngine = webSocketEngineFromEnvironment(options.engine.webSocketEngine);
 
     SocketIoServer server(options);
     install(server, u"/"_s);

@@ -4,11 +4,14 @@
 //   conformance_server                 Socket.IO v5 suite: /socket.io/ on port 3000
 //   conformance_server --engineio      Engine.IO v4 suite: bare echo on /engine.io/
 //   conformance_server --engineio --eio3   Engine.IO v3 suite
+// Once listening it prints "PORT <n>" (--port 0 picks a free one, as conformance_test.js does).
 #include "engineioserver.h"
 #include "socketioserver.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -56,13 +59,20 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     const QCommandLineOption engineOption(u"engineio"_s, u"Bare Engine.IO echo server."_s);
     const QCommandLineOption eio3Option(u"eio3"_s, u"Allow Engine.IO v3."_s);
-    const QCommandLineOption portOption(u"port"_s, u"Port (3000)."_s, u"port"_s, u"3000"_s);
-    parser.addOptions({engineOption, eio3Option, portOption});
+    const QCommandLineOption portOption(u"port"_s, u"Port (3000; 0 picks a free one)."_s, u"port"_s,
+                                        u"3000"_s);
+    // The suites connect to "localhost", which may resolve to ::1 or 127.0.0.1: any address
+    // by default.
+    const QCommandLineOption hostOption(u"host"_s, u"Address to listen on (any)."_s, u"address"_s);
+    parser.addOptions({engineOption, eio3Option, portOption, hostOption});
     parser.process(app);
     const quint16 port = quint16(parser.value(portOption).toUInt());
-
-    // The suites connect to "localhost", which may resolve to ::1 or 127.0.0.1.
-    const QHostAddress address = QHostAddress::Any;
+    const QHostAddress address = parser.isSet(hostOption) ? QHostAddress(parser.value(hostOption))
+                                                          : QHostAddress(QHostAddress::Any);
+    const auto listening = [](quint16 boundPort) {
+        std::printf("PORT %u\n", unsigned(boundPort));
+        std::fflush(stdout);
+    };
     if (parser.isSet(engineOption)) {
         EngineIoOptions options = suiteEngineOptions();
         options.path = u"/engine.io/"_s;
@@ -77,6 +87,7 @@ int main(int argc, char *argv[])
                          });
         if (!server->listen(address, port))
             return 1;
+        listening(server->serverPort());
     } else {
         SocketIoOptions options;
         options.engine = suiteEngineOptions();
@@ -85,6 +96,7 @@ int main(int argc, char *argv[])
         installSuiteHandlers(*server);
         if (!server->listen(address, port))
             return 1;
+        listening(server->serverPort());
     }
     return app.exec();
 }

@@ -62,6 +62,12 @@ void tst_ConfabServer::commandLine_data()
     QTest::addRow("password and password file")
             << QStringList{u"--password"_s, u"a"_s, u"--password-file"_s, u"/dev/null"_s} << false
             << 2;
+    QTest::addRow("qt websocket engine")
+            << QStringList{u"--websocket-engine"_s, u"qt"_s} << true << 0;
+    QTest::addRow("native websocket engine")
+            << QStringList{u"--websocket-engine"_s, u"native"_s} << true << 0;
+    QTest::addRow("bad websocket engine")
+            << QStringList{u"--websocket-engine"_s, u"carrier-pigeon"_s} << false << 2;
     QTest::addRow("help") << QStringList{u"--help"_s} << false << 0;
     QTest::addRow("version") << QStringList{u"--version"_s} << false << 0;
 }
@@ -239,13 +245,18 @@ void tst_ConfabServer::versionAndHelp()
 
 void tst_ConfabServer::chatsAndStopsCleanly_data()
 {
+    // Every WebSocket engine, chosen the way a person does (--websocket-engine).
+    QTest::addColumn<QString>("webSocketEngine");
     QTest::addColumn<int>("signalNumber");
-    QTest::addRow("SIGTERM") << int(SIGTERM);
-    QTest::addRow("SIGINT") << int(SIGINT);
+    for (const QString &engine : {u"native"_s, u"qt"_s}) {
+        QTest::addRow("%s, SIGTERM", qPrintable(engine)) << engine << int(SIGTERM);
+        QTest::addRow("%s, SIGINT", qPrintable(engine)) << engine << int(SIGINT);
+    }
 }
 
 void tst_ConfabServer::chatsAndStopsCleanly()
 {
+    QFETCH(QString, webSocketEngine);
     QFETCH(int, signalNumber);
     // Find a free port, then hand it to the server.
     QTcpServer probe;
@@ -255,9 +266,10 @@ void tst_ConfabServer::chatsAndStopsCleanly()
 
     QProcess server;
     server.setProcessChannelMode(QProcess::SeparateChannels);
+    // --verbose: the host logs the engine of each WebSocket, so the row is known to run on it.
     server.start(binary(),
                  {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port), u"--data"_s,
-                  u":memory:"_s});
+                  u":memory:"_s, u"--websocket-engine"_s, webSocketEngine, u"--verbose"_s});
     QVERIFY(server.waitForStarted());
     QByteArray output;
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -294,6 +306,10 @@ void tst_ConfabServer::chatsAndStopsCleanly()
     if (relayed.startsWith(R"(42["room",)"))
         relayed = b.nextText();
     QVERIFY(relayed.startsWith(R"(42["message",{"clientId":null,"id":1,"name":"user1")"));
+
+    const QByteArray log = server.readAllStandardError();
+    const QByteArray engineLine = "on the \"" + webSocketEngine.toUtf8() + "\" engine";
+    QVERIFY2(log.contains(engineLine), log.constData());
 
     ::kill(pid_t(server.processId()), signalNumber);
     QVERIFY(server.waitForFinished(5000));

@@ -3,7 +3,10 @@
 // every assertion is about exact packets.
 #include "engineioserver.h"
 #include "servertestutil.h"
+#include "socketiopacket.h"
 #include "socketioserver.h"
+
+#include <array>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -56,6 +59,7 @@ private Q_SLOTS:
     void connectTimeout();
     void floodFromOneSid();
     void pollingClientsReceiveBroadcasts();
+    void broadcastIsEncodedOnce();
     void transportChangedOnUpgrade();
     void oneConnectAttemptPerNamespace_data();
     void oneConnectAttemptPerNamespace();
@@ -642,6 +646,30 @@ void tst_SocketIoServer::pollingClientsReceiveBroadcasts()
     QCOMPARE(m_server->emitEvent(u"news"_s, {u"€"_s}), 2);
     QCOMPARE(ws.nextText(), "42[\"news\",\"\xe2\x82\xac\"]"_ba);
     QCOMPARE(http.get(poll).body, "42[\"news\",\"\xe2\x82\xac\"]"_ba);
+}
+
+void tst_SocketIoServer::broadcastIsEncodedOnce()
+{
+    // Whichever engine carries the WebSockets, the Socket.IO layer encodes a broadcast once
+    // and hands every recipient the same bytes: an engine that needed its own encoding per
+    // recipient would show here as one encode per client.
+    constexpr int kClients = 5;
+    std::array<RawSocket, kClients> clients;
+    for (RawSocket &ws : clients)
+        QVERIFY(!join(ws).isEmpty());
+    const quint64 before = SocketIo::encodedOnThisThread();
+    QCOMPARE(m_server->emitEvent(u"news"_s, {u"€"_s}), kClients);
+    QCOMPARE(m_server->emitEvent(u"blob"_s, {QByteArray("\x01\x02")}), kClients);
+    QCOMPARE(SocketIo::encodedOnThisThread() - before, 2u);
+    for (RawSocket &ws : clients) {
+        QCOMPARE(ws.nextText(), "42[\"news\",\"\xe2\x82\xac\"]"_ba);
+        QCOMPARE(ws.nextText(), R"(451-["blob",{"_placeholder":true,"num":0}])"_ba);
+        const auto attachment = ws.next();
+        QVERIFY(attachment.second);
+        QCOMPARE(attachment.first, "\x01\x02"_ba);
+    }
+    // Nothing was encoded again while the engines wrote it out.
+    QCOMPARE(SocketIo::encodedOnThisThread() - before, 2u);
 }
 
 void tst_SocketIoServer::transportChangedOnUpgrade()
