@@ -13,10 +13,12 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Confab::Http {
+
 namespace {
 
 // Non-blocking, and no SIGPIPE from a peer that went away.
-constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 
 } // namespace
 
@@ -79,8 +81,8 @@ void DescriptorTransport::onReadable()
 
 qint64 DescriptorTransport::write(const Slice *slices, int count, QString &error)
 {
-    iovec parts[kMaxSlices];
-    Q_ASSERT(count <= kMaxSlices);
+    iovec parts[MaxSlices];
+    Q_ASSERT(count <= MaxSlices);
     for (int i = 0; i < count; ++i)
         parts[i] = {const_cast<char *>(slices[i].data), size_t(slices[i].size)};
     msghdr message{};
@@ -88,7 +90,7 @@ qint64 DescriptorTransport::write(const Slice *slices, int count, QString &error
     message.msg_iovlen = size_t(count);
     ssize_t sent;
     do {
-        sent = ::sendmsg(m_fd, &message, kSendFlags);
+        sent = ::sendmsg(m_fd, &message, SendFlags);
     } while (sent < 0 && errno == EINTR);
     if (sent >= 0)
         return sent;
@@ -120,3 +122,5 @@ void DescriptorTransport::close()
         m_fd = -1;
     }
 }
+
+} // namespace Confab::Http

@@ -9,6 +9,8 @@ QT_BEGIN_NAMESPACE
 class QSocketNotifier;
 QT_END_NAMESPACE
 
+namespace Confab::Http {
+
 //! \brief The transport on the socket's own descriptor, taken over from Qt (Linux only; built
 //! there only).
 //!
@@ -43,3 +45,5 @@ private:
     std::unique_ptr<QSocketNotifier> m_readNotifier;
     std::unique_ptr<QSocketNotifier> m_writeNotifier;
 };
+
+} // namespace Confab::Http

@@ -6,12 +6,14 @@
 #    include <sys/socket.h>
 #endif
 
+namespace Confab::Http {
+
 namespace {
 
 #ifdef Q_OS_LINUX
 // Non-blocking, and no SIGPIPE from a peer that went away: Qt reports that error itself
 // when it flushes what we leave to it.
-constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 #endif
 
 } // namespace
@@ -32,7 +34,7 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
     if (size > 0 && canSendDirectly()) {
         ssize_t sent;
         do {
-            sent = ::send(int(socketDescriptor()), data, size_t(size), kSendFlags);
+            sent = ::send(int(socketDescriptor()), data, size_t(size), SendFlags);
         } while (sent < 0 && errno == EINTR);
         if (sent == size)
             return size;
@@ -59,3 +61,5 @@ void DirectTcpServer::incomingConnection(qintptr socketDescriptor)
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     addPendingConnection(socket);
 }
+
+} // namespace Confab::Http

@@ -4,6 +4,8 @@
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
+namespace Confab::Http {
+
 //! \brief A QTcpSocket that hands writes straight to the kernel when nothing is queued.
 //!
 //! QAbstractSocket copies every write into its ring buffer, enables the write notifier and
@@ -47,3 +49,5 @@ public:
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 };
+
+} // namespace Confab::Http

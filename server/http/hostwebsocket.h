@@ -35,9 +35,6 @@ public:
     //! not encode it again per recipient where it can avoid it.
     virtual void queueMessage(bool binary, QByteArrayView head, const QByteArray &body) = 0;
     static constexpr int MaxPrefix = 4;
-    //! TRANSITIONAL (issue 14): the old name, which websocketconnection.* (being rewritten)
-    //! still uses; goes at the merge.
-    static constexpr int kMaxPrefix = MaxPrefix;
 
     //! \brief Starts the closing handshake with \a code and \a reason after what was sent.
     //! closed() follows at once; nothing is received any more.
@@ -70,7 +67,3 @@ protected:
 
 } // namespace Confab::Http
 
-// TRANSITIONAL (issue 14): websocketconnection.{h,cpp} and directtcpsocket.{h,cpp} stay in
-// the global namespace while they are being rewritten; they name these until they move into
-// Confab::Http at the merge, when this goes.
-using Confab::Http::HostWebSocket;

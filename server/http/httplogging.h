@@ -11,7 +11,3 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 } // namespace Confab::Http
 
-// TRANSITIONAL (issue 14): websocketconnection.{h,cpp} and directtcpsocket.{h,cpp} stay in
-// the global namespace while they are being rewritten; they name these until they move into
-// Confab::Http at the merge, when this goes.
-using Confab::Http::lcHttp;

@@ -101,8 +101,3 @@ struct HttpResponse
 
 } // namespace Confab::Http
 
-// TRANSITIONAL (issue 14): websocketconnection.{h,cpp} and directtcpsocket.{h,cpp} stay in
-// the global namespace while they are being rewritten; they name these until they move into
-// Confab::Http at the merge, when this goes.
-using Confab::Http::HttpRequest;
-using Confab::Http::HttpResponse;

@@ -35,9 +35,6 @@ constexpr quint16 InternalError = 1011;
 
 //! Bytes a server frame header can take: 2, plus 8 for the 64-bit length form.
 constexpr int MaxServerHeader = 10;
-//! TRANSITIONAL (issue 14): the old name, which websocketconnection.h (being rewritten) still
-//! uses; goes at the merge.
-constexpr int kMaxServerHeader = MaxServerHeader;
 //! Control frames carry at most this many payload bytes (§5.5).
 constexpr int MaxControlPayload = 125;
 

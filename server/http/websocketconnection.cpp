@@ -17,11 +17,13 @@ using namespace Confab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
+namespace Confab::Http {
+
 namespace {
 
 // After this end sends its Close frame, how long the peer has to answer with its own before
 // the TCP connection is dropped anyway.
-constexpr auto kCloseHandshakeTimeout = 2s;
+constexpr auto CloseHandshakeTimeout = 2s;
 
 bool useDescriptors = true;
 
@@ -204,7 +206,7 @@ qsizetype WebSocketConnection::decode(QByteArrayView data)
 
 void WebSocketConnection::queueMessage(bool binary, QByteArrayView head, const QByteArray &body)
 {
-    Q_ASSERT(head.size() <= kMaxPrefix);
+    Q_ASSERT(head.size() <= MaxPrefix);
     if (m_state != State::Open || m_overflowed)
         return;
     Frame frame;
@@ -350,11 +352,11 @@ qsizetype WebSocketConnection::writeVector(const QList<Frame> &frames, qint64 &s
     // Returns how many frames went out whole; \a skip becomes the bytes sent of the next one.
     qsizetype next = 0;
     while (next < frames.size()) {
-        WebSocketTransport::Slice slices[WebSocketTransport::kMaxSlices];
+        WebSocketTransport::Slice slices[WebSocketTransport::MaxSlices];
         int count = 0;
         qint64 total = 0;
         qint64 firstSkip = skip;
-        for (qsizetype i = next; i < frames.size() && count + 2 <= WebSocketTransport::kMaxSlices;
+        for (qsizetype i = next; i < frames.size() && count + 2 <= WebSocketTransport::MaxSlices;
              ++i) {
             const Frame &f = frames.at(i);
             qint64 headSkip = qMin<qint64>(firstSkip, f.headSize);
@@ -518,7 +520,7 @@ void WebSocketConnection::armCloseDeadline()
     m_closeDeadline = new QTimer(this);
     m_closeDeadline->setSingleShot(true);
     connect(m_closeDeadline, &QTimer::timeout, this, &WebSocketConnection::release);
-    m_closeDeadline->start(kCloseHandshakeTimeout);
+    m_closeDeadline->start(CloseHandshakeTimeout);
 }
 
 void WebSocketConnection::backlogOverflow(const char *why)
@@ -588,3 +590,5 @@ void WebSocketConnection::release()
     if (!parent())
         deleteLater();
 }
+
+} // namespace Confab::Http

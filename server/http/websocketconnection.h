@@ -17,6 +17,8 @@ class QTcpSocket;
 class QTimer;
 QT_END_NAMESPACE
 
+namespace Confab::Http {
+
 class WebSocketTransport;
 
 //! \brief The server end of one RFC 6455 WebSocket, taken over from an HTTP upgrade request:
@@ -68,7 +70,7 @@ public:
 
     bool isOpen() const override { return m_state == State::Open; }
 
-    //! \brief Queues a text or binary message made of \a head (at most kMaxPrefix bytes,
+    //! \brief Queues a text or binary message made of \a head (at most MaxPrefix bytes,
     //! copied) followed by \a body (shared, not copied). It is sent at the next event-loop
     //! pass, together with whatever else was queued meanwhile.
     void queueMessage(bool binary, QByteArrayView head, const QByteArray &body) override;
@@ -82,7 +84,7 @@ public:
 
     //! \brief What waits for the kernel to take it (a slow reader's backlog, and the frames
     //! queued for this event-loop pass): the bytes of every frame plus its bookkeeping
-    //! (kFrameOverhead), so that many small frames count at what they cost.
+    //! (FrameOverhead), so that many small frames count at what they cost.
     //! Past maxBacklog() the client is dropped (closed() with CloseCode::Abnormal, from the
     //! event loop). Broadcast frames share their payload, so this counts bytes owed, not held.
     qint64 bytesToWrite() const override;
@@ -94,7 +96,7 @@ private:
     enum class State { Open, Closing, Closed };
     struct Frame
     {
-        char head[Confab::WebSocket::kMaxServerHeader + kMaxPrefix];
+        char head[Confab::WebSocket::MaxServerHeader + MaxPrefix];
         quint8 headSize;
         bool pong = false;
         QByteArray body;
@@ -106,7 +108,7 @@ private:
 
 public:
     //! \brief What one queued frame costs beyond its bytes, as bytesToWrite() counts it.
-    static constexpr qint64 kFrameOverhead = qint64(sizeof(Frame));
+    static constexpr qint64 FrameOverhead = qint64(sizeof(Frame));
 
 private:
     // The transports call back through consume(), connectionLost() and onWritable().
@@ -170,3 +172,5 @@ private:
     bool m_writeBroken = false;
     bool m_overflowed = false;
 };
+
+} // namespace Confab::Http

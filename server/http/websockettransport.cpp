@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Confab::Http {
+
 bool WebSocketTransport::received(QByteArrayView bytes)
 {
     return m_connection.consume(bytes);
@@ -70,3 +72,5 @@ void QTcpSocketTransport::close()
     // What Qt still buffers goes first.
     m_socket->disconnectFromHost();
 }
+
+} // namespace Confab::Http

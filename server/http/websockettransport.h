@@ -10,6 +10,8 @@ QT_BEGIN_NAMESPACE
 class QTcpSocket;
 QT_END_NAMESPACE
 
+namespace Confab::Http {
+
 class WebSocketConnection;
 
 //! \brief How the bytes of one WebSocketConnection reach the peer and come back: the I/O
@@ -31,7 +33,7 @@ public:
         qsizetype size;
     };
     //! At most this many slices per write().
-    static constexpr int kMaxSlices = 512;
+    static constexpr int MaxSlices = 512;
 
     explicit WebSocketTransport(WebSocketConnection &connection)
         : m_connection(connection)
@@ -86,3 +88,5 @@ public:
 private:
     QPointer<QTcpSocket> m_socket;
 };
+
+} // namespace Confab::Http

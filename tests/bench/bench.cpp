@@ -34,7 +34,7 @@ using namespace Bench;
 
 namespace {
 
-constexpr int kWorkers = 2;
+constexpr int Workers = 2;
 
 void sleepMs(int ms)
 {
@@ -61,7 +61,7 @@ struct Snapshot
     std::int64_t serverRss = 0;
     std::int64_t selfCpuNs = 0;
     MachineCpu machine;
-    std::int64_t workerCpuNs[kWorkers] = {};
+    std::int64_t workerCpuNs[Workers] = {};
 };
 
 class Controller
@@ -70,7 +70,7 @@ public:
     Controller(QByteArray host, quint16 port, qint64 serverPid)
         : m_serverPid(serverPid)
     {
-        for (int i = 0; i < kWorkers; ++i)
+        for (int i = 0; i < Workers; ++i)
             m_workers.push_back(std::make_unique<Worker>(i, host, port));
     }
 
@@ -91,7 +91,7 @@ public:
         s.serverRss = procStatusBytes(m_serverPid);
         s.selfCpuNs = processCpuNs();
         s.machine = machineCpu();
-        for (int i = 0; i < kWorkers; ++i) {
+        for (int i = 0; i < Workers; ++i) {
             std::int64_t cpu = 0;
             m_workers[i]->invoke([&cpu] { cpu = threadCpuNs(); }, true);
             s.workerCpuNs[i] = cpu;
@@ -106,7 +106,7 @@ public:
         const double serverCpu = double(b.serverCpuNs - a.serverCpuNs) / 1e9;
         const double selfCpu = double(b.selfCpuNs - a.selfCpuNs) / 1e9;
         double busiestWorker = 0;
-        for (int i = 0; i < kWorkers; ++i)
+        for (int i = 0; i < Workers; ++i)
             busiestWorker = std::max(busiestWorker,
                                      double(b.workerCpuNs[i] - a.workerCpuNs[i]) / 1e9 / wall);
         const double machineTotal = double(b.machine.total - a.machine.total);
@@ -132,9 +132,9 @@ public:
     int connectClients(int n, QJsonObject &out)
     {
         const std::int64_t t0 = nowNs();
-        for (int w = 0; w < kWorkers; ++w) {
+        for (int w = 0; w < Workers; ++w) {
             std::vector<int> ids;
-            for (int id = w; id < n; id += kWorkers)
+            for (int id = w; id < n; id += Workers)
                 ids.push_back(id);
             m_workers[w]->invoke([w = m_workers[w].get(), ids] {
                 w->startConnect(ids, 16, 20'000'000'000LL);

@@ -77,7 +77,7 @@ inline std::int64_t procCpuNs(qint64 pid)
     return ticks * (1'000'000'000 / hz);
 }
 
-//! A field in kB from /proc/PID/status (VmRSS, VmHWM), in bytes; -1 if gone.
+//! A field in B from /proc/PID/status (VmRSS, VmHWM), in bytes; -1 if gone.
 inline std::int64_t procStatusBytes(qint64 pid, const QByteArray &field = "VmRSS:")
 {
     const QByteArray status = readProcFile("/proc/" + QByteArray::number(pid) + "/status");

@@ -809,9 +809,9 @@ void tst_EngineIoServer::totalSendBudget()
 
     QVERIFY(ask(reader, 1));
     QCOMPARE(m_http.get(pollUrl(reader)).body.size(), 100'001);
-    QVERIFY(ask(big, 5)); // 500 kB owed
-    QVERIFY(ask(middle, 3)); // 300 kB
-    QVERIFY(ask(small, 2)); // 200 kB
+    QVERIFY(ask(big, 5)); // 500 B owed
+    QVERIFY(ask(middle, 3)); // 300 B
+    QVERIFY(ask(small, 2)); // 200 B
     QVERIFY2(budget.total() > 1'000'000, QByteArray::number(budget.total()).constData());
     QVERIFY(budget.total() <= budget.limit());
     QVERIFY(m_closed.isEmpty());

@@ -653,13 +653,13 @@ void tst_SocketIoServer::broadcastIsEncodedOnce()
     // Whichever engine carries the WebSockets, the Socket.IO layer encodes a broadcast once
     // and hands every recipient the same bytes: an engine that needed its own encoding per
     // recipient would show here as one encode per client.
-    constexpr int kClients = 5;
-    std::array<RawSocket, kClients> clients;
+    constexpr int Clients = 5;
+    std::array<RawSocket, Clients> clients;
     for (RawSocket &ws : clients)
         QVERIFY(!join(ws).isEmpty());
     const quint64 before = SocketIo::encodedOnThisThread();
-    QCOMPARE(m_server->emitEvent(u"news"_s, {u"€"_s}), kClients);
-    QCOMPARE(m_server->emitEvent(u"blob"_s, {QByteArray("\x01\x02")}), kClients);
+    QCOMPARE(m_server->emitEvent(u"news"_s, {u"€"_s}), Clients);
+    QCOMPARE(m_server->emitEvent(u"blob"_s, {QByteArray("\x01\x02")}), Clients);
     QCOMPARE(SocketIo::encodedOnThisThread() - before, 2u);
     for (RawSocket &ws : clients) {
         QCOMPARE(ws.nextText(), "42[\"news\",\"\xe2\x82\xac\"]"_ba);

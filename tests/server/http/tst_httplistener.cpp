@@ -158,14 +158,14 @@ QByteArray getRequest(const QByteArray &target, const QByteArray &extra = {})
     return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
 }
 
-const QByteArray kWebSocketKey = QByteArrayLiteral("dGhlIHNhbXBsZSBub25jZQ==");
+const QByteArray WebSocketKey = QByteArrayLiteral("dGhlIHNhbXBsZSBub25jZQ==");
 
 QByteArray upgradeRequest(const QByteArray &target)
 {
     return "GET " + target
             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
               "Connection: Upgrade\r\nSec-WebSocket-Key: "
-            + kWebSocketKey + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            + WebSocketKey + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
 }
 
 // RFC 6455 §5.2: FIN + text opcode, masked as a client must.
@@ -630,7 +630,7 @@ void tst_HttpListener::webSocketUpgradeAfterKeepAlive()
     // RFC 6455 §4.2.2: SHA-1 of key + GUID, base64.
     const QByteArray accept
             = QCryptographicHash::hash(
-                      QByteArray(kWebSocketKey + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                      QByteArray(WebSocketKey + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
                       QCryptographicHash::Sha1)
                       .toBase64();
     QCOMPARE(switching->header("sec-websocket-accept"), accept);

@@ -89,9 +89,9 @@ HttpParserLimits smallLimits()
     return limits;
 }
 
-const QByteArray kGet = QByteArrayLiteral(
+const QByteArray Get = QByteArrayLiteral(
         "GET /socket.io/?EIO=4&transport=polling&t=Nx1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
-const QByteArray kPost = QByteArrayLiteral("POST /socket.io/?EIO=4&transport=polling&sid=abc "
+const QByteArray Post = QByteArrayLiteral("POST /socket.io/?EIO=4&transport=polling&sid=abc "
                                            "HTTP/1.1\r\nHost: localhost\r\n"
                                            "Content-Type: text/plain;charset=UTF-8\r\n"
                                            "Content-Length: 12\r\n\r\n4hello\x1e"
@@ -140,8 +140,8 @@ void tst_HttpRequestParser::parse_data()
     };
 
     // --- good ---
-    add("good: GET with query", kGet, {"GET /socket.io/?EIO=4&transport=polling&t=Nx1 body="});
-    add("good: POST with Content-Length", kPost,
+    add("good: GET with query", Get, {"GET /socket.io/?EIO=4&transport=polling&t=Nx1 body="});
+    add("good: POST with Content-Length", Post,
         {"POST /socket.io/?EIO=4&transport=polling&sid=abc body=4hello\x1e"
          "4chat"});
     add("good: chunked body",
@@ -152,7 +152,7 @@ void tst_HttpRequestParser::parse_data()
         "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n"
         "3;name=value\r\nabc\r\n0\r\nX-Checksum: 1\r\n\r\n",
         {"POST /c body=abc"});
-    add("good: two pipelined requests", kGet + kPost,
+    add("good: two pipelined requests", Get + Post,
         {"GET /socket.io/?EIO=4&transport=polling&t=Nx1 body=",
          "POST /socket.io/?EIO=4&transport=polling&sid=abc body=4hello\x1e"
          "4chat"});
@@ -225,7 +225,7 @@ void tst_HttpRequestParser::parse_data()
     add("invalid: request after Connection: close",
         "GET /1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /2 HTTP/1.1\r\n\r\n",
         {"GET /1 body="}, 400);
-    add("invalid: good request then garbage", kGet + bytes("\x16\x03\x01\x02\x00"),
+    add("invalid: good request then garbage", Get + bytes("\x16\x03\x01\x02\x00"),
         {"GET /socket.io/?EIO=4&transport=polling&t=Nx1 body="}, 400);
 
     // --- malformed ---
@@ -331,7 +331,7 @@ void tst_HttpRequestParser::keepAlive()
 void tst_HttpRequestParser::stopsAtMessageBoundary()
 {
     HttpRequestParser parser;
-    const QByteArray stream = kPost + kGet;
+    const QByteArray stream = Post + Get;
     auto result = parser.feed(stream);
     QCOMPARE(result.status, HttpRequestParser::Status::HeadComplete);
     qsizetype offset = result.consumed;
@@ -341,7 +341,7 @@ void tst_HttpRequestParser::stopsAtMessageBoundary()
     QCOMPARE(result.status, HttpRequestParser::Status::MessageComplete);
     offset += result.consumed;
     // Exactly the first request, not a byte of the second.
-    QCOMPARE(offset, kPost.size());
+    QCOMPARE(offset, Post.size());
     QCOMPARE(parser.bodyBytesReceived(), 12);
     QCOMPARE(parser.takeRequest().body,
              QByteArray("4hello\x1e"

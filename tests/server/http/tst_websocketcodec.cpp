@@ -158,7 +158,7 @@ void tst_WebSocketCodec::decode_data()
     QTest::newRow("text inside fragments") << clientFrame(0x01, "Hel") + clientFrame(0x81, "x")
                                            << max << QStringList{u"frame"_s, u"error:1002"_s};
     QTest::newRow("64-bit length with top bit") << "\x82\xff\x80\x00\x00\x00\x00\x00\x00\x01"_ba
-                    + kKey << max << QStringList{u"error:1002"_s};
+                    + Key << max << QStringList{u"error:1002"_s};
     QTest::newRow("close of one byte")
             << clientFrame(0x88, "\x03"_ba) << max << QStringList{u"error:1002"_s};
     QTest::newRow("close 1005 sent")
@@ -239,7 +239,7 @@ void tst_WebSocketCodec::oversizedRefusedOnTheHeader()
 {
     // The header alone condemns a frame over the limit: nothing of it needs to be buffered.
     Decoder decoder(1'000'000);
-    const QByteArray header = "\x82\xff\x00\x00\x00\x01\x00\x00\x00\x00"_ba + kKey; // 4 GiB
+    const QByteArray header = "\x82\xff\x00\x00\x00\x01\x00\x00\x00\x00"_ba + Key; // 4 GiB
     const auto result = decoder.next(header);
     QCOMPARE(result.status, Decoder::Status::Error);
     QCOMPARE(decoder.errorCode(), CloseCode::TooBig);

@@ -22,8 +22,8 @@ using namespace WebSocketTest;
 
 namespace {
 
-constexpr int kTimeout = 5000;
-constexpr qint64 kMaxMessage = 2 * 1024 * 1024;
+constexpr int Timeout = 5000;
+constexpr qint64 MaxMessage = 2 * 1024 * 1024;
 
 //! A hand-made client: sends what it is told, decodes the server's (unmasked) frames.
 struct RawClient
@@ -43,7 +43,7 @@ struct RawClient
         // Event-driven waits only: the server runs in this thread.
         QSignalSpy connected(&socket, &QTcpSocket::connected);
         socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!connected.wait(kTimeout))
+        if (!connected.wait(Timeout))
             return false;
         socket.write("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                      "Sec-WebSocket-Version: "
@@ -65,7 +65,7 @@ struct RawClient
     {
         if (socket.bytesAvailable() == 0) {
             QSignalSpy readable(&socket, &QTcpSocket::readyRead);
-            if (!readable.wait(kTimeout))
+            if (!readable.wait(Timeout))
                 return false;
         }
         buffer += socket.readAll();
@@ -107,7 +107,7 @@ struct RawClient
         if (socket.state() == QAbstractSocket::UnconnectedState)
             return true;
         QSignalSpy gone(&socket, &QTcpSocket::disconnected);
-        return gone.wait(kTimeout) || socket.state() == QAbstractSocket::UnconnectedState;
+        return gone.wait(Timeout) || socket.state() == QAbstractSocket::UnconnectedState;
     }
 };
 
@@ -149,7 +149,7 @@ private:
     WebSocketConnection *nextConnection()
     {
         if (m_connections.isEmpty()
-            && !QTest::qWaitFor([this] { return !m_connections.isEmpty(); }, kTimeout))
+            && !QTest::qWaitFor([this] { return !m_connections.isEmpty(); }, Timeout))
             return nullptr;
         return m_connections.takeFirst();
     }
@@ -177,7 +177,7 @@ void tst_WebSocketConnection::init()
                     HttpConnection::respondAndClose(socket, *refused);
                     return;
                 }
-                auto *ws = WebSocketConnection::accept(socket, head, kMaxMessage, &m_owner);
+                auto *ws = WebSocketConnection::accept(socket, head, MaxMessage, &m_owner);
                 if (!ws)
                     return;
                 // Connected at once, as the host does: frames that came with the request
@@ -234,7 +234,7 @@ void tst_WebSocketConnection::framesPipelinedWithTheRequest()
                         clientFrame(0x81, "first") + clientFrame(0x81, "second")));
     WebSocketConnection *ws = nextConnection();
     QVERIFY(ws);
-    QTRY_COMPARE_WITH_TIMEOUT(m_texts, QByteArrayList({"first"_ba, "second"_ba}), kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(m_texts, QByteArrayList({"first"_ba, "second"_ba}), Timeout);
 }
 
 void tst_WebSocketConnection::fragmentedMessage()
@@ -256,7 +256,7 @@ void tst_WebSocketConnection::fragmentedMessage()
     QVERIFY(pong);
     QCOMPARE(pong->opcode, quint8(0xA));
     client.socket.write(last.mid(3));
-    QVERIFY(texts.wait(kTimeout));
+    QVERIFY(texts.wait(Timeout));
     QCOMPARE(texts.size(), 1);
     QCOMPARE(texts.at(0).at(0).toByteArray(), "Hello"_ba);
 }
@@ -283,7 +283,7 @@ void tst_WebSocketConnection::clientCloses()
     QVERIFY(ws);
     QSignalSpy closed(ws.data(), &WebSocketConnection::closed);
     client.socket.write(clientFrame(0x88, closePayload(1001, "going away")));
-    QVERIFY(closed.wait(kTimeout));
+    QVERIFY(closed.wait(Timeout));
     QCOMPARE(closed.at(0).at(0).value<quint16>(), quint16(1001));
     QCOMPARE(closed.at(0).at(1).toString(), u"going away"_s);
     // The server answers with the same code and closes the TCP connection itself.
@@ -292,7 +292,7 @@ void tst_WebSocketConnection::clientCloses()
     QCOMPARE(answer->opcode, quint8(0x8));
     QCOMPARE(answer->payload, closePayload(1001));
     QVERIFY(client.waitForEof());
-    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout); // it deleted itself
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), Timeout); // it deleted itself
 }
 
 void tst_WebSocketConnection::serverCloses()
@@ -319,7 +319,7 @@ void tst_WebSocketConnection::serverCloses()
     // The client answers; then the server ends the TCP connection and the object goes.
     client.socket.write(clientFrame(0x88, closePayload(1001)));
     QVERIFY(client.waitForEof());
-    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), Timeout);
     QCOMPARE(closed.size(), 1);
 }
 
@@ -330,7 +330,7 @@ void tst_WebSocketConnection::protocolErrors_data()
     QTest::newRow("unmasked") << clientFrame(0x81, "x", false) << 1002;
     QTest::newRow("rsv bit") << clientFrame(0xC1, "x") << 1002;
     QTest::newRow("bad utf-8") << clientFrame(0x81, "\xff"_ba) << 1007;
-    QTest::newRow("too big") << clientFrame(0x82, QByteArray(kMaxMessage + 1, 'x')) << 1009;
+    QTest::newRow("too big") << clientFrame(0x82, QByteArray(MaxMessage + 1, 'x')) << 1009;
     QTest::newRow("continuation first") << clientFrame(0x80, "x") << 1002;
 }
 
@@ -367,9 +367,9 @@ void tst_WebSocketConnection::peerVanishes()
     QVERIFY(ws);
     QSignalSpy closed(ws.data(), &WebSocketConnection::closed);
     client.socket.abort();
-    QVERIFY(closed.wait(kTimeout));
+    QVERIFY(closed.wait(Timeout));
     QCOMPARE(closed.at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
-    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), Timeout);
 }
 
 void tst_WebSocketConnection::slowReaderGetsEverything()
@@ -397,7 +397,7 @@ void tst_WebSocketConnection::slowReaderGetsEverything()
         QCOMPARE(frame->payload.size(), chunk.size() + 1);
         QCOMPARE(frame->payload.at(0), char('0' + i % 10));
     }
-    QTRY_COMPARE_WITH_TIMEOUT(ws->bytesToWrite(), 0, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(ws->bytesToWrite(), 0, Timeout);
     QVERIFY(ws->isOpen());
 }
 
@@ -420,10 +420,10 @@ void tst_WebSocketConnection::readerThatNeverReadsIsDropped()
         ws->flush();
     }
     QVERIFY(closed.isEmpty()); // not synchronously
-    QVERIFY(closed.wait(kTimeout));
+    QVERIFY(closed.wait(Timeout));
     QCOMPARE(closed.at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
     QVERIFY(closed.at(0).at(1).toString().contains(u"does not read"_s));
-    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), Timeout);
     client.socket.setReadBufferSize(0);
     QVERIFY(client.waitForEof());
 }
@@ -466,7 +466,7 @@ void tst_WebSocketConnection::pingFloodIsCoalesced()
         QCOMPARE(frame->payload, QByteArray(125, 'p'));
     }
     QVERIFY(pongs <= pings + 1);
-    QTRY_COMPARE_WITH_TIMEOUT(ws->bytesToWrite(), 0, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(ws->bytesToWrite(), 0, Timeout);
 }
 
 void tst_WebSocketConnection::smallFramesCountAtTheirCost()
@@ -485,10 +485,10 @@ void tst_WebSocketConnection::smallFramesCountAtTheirCost()
     // 1.5 million empty messages: 3 MB on the wire, ~75 MB held.
     for (int i = 0; i < 1'500'000 && ws->bytesToWrite() > 0; ++i)
         ws->queueMessage(false, {}, QByteArray());
-    QVERIFY(closed.wait(kTimeout));
+    QVERIFY(closed.wait(Timeout));
     QCOMPARE(closed.at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
     QVERIFY(closed.at(0).at(1).toString().contains(u"does not read"_s));
-    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(ws.isNull(), Timeout);
 }
 
 void tst_WebSocketConnection::totalSendBudget()
@@ -498,15 +498,15 @@ void tst_WebSocketConnection::totalSendBudget()
     // within it again, while a client that reads is untouched. The budget's count returns to
     // 0 once everyone is gone.
     usePath();
-    constexpr qint64 kBudget = 8 * 1024 * 1024;
-    SendBudget budget(kBudget);
+    constexpr qint64 Budget = 8 * 1024 * 1024;
+    SendBudget budget(Budget);
     RawClient reader;
     QVERIFY(reader.open(m_listener->serverPort()));
     QPointer<WebSocketConnection> readerWs = nextConnection();
     QVERIFY(readerWs);
     readerWs->setSendBudget(&budget);
-    constexpr int kSilent = 3;
-    std::array<RawClient, kSilent> silent;
+    constexpr int Silent = 3;
+    std::array<RawClient, Silent> silent;
     QList<QPointer<WebSocketConnection>> silentWs;
     QList<std::shared_ptr<QSignalSpy>> silentClosed;
     for (RawClient &client : silent) {
@@ -520,7 +520,7 @@ void tst_WebSocketConnection::totalSendBudget()
         silentClosed.append(std::make_shared<QSignalSpy>(ws.data(), &WebSocketConnection::closed));
     }
     QSignalSpy readerClosed(readerWs.data(), &WebSocketConnection::closed);
-    QCOMPARE(budget.accountCount(), 1 + kSilent);
+    QCOMPARE(budget.accountCount(), 1 + Silent);
 
     // A "room" broadcast: one shared body to everyone, round after round. The reader takes
     // each round before the next; the others stop once the kernel's buffers are full. 32 MiB
@@ -533,11 +533,11 @@ void tst_WebSocketConnection::totalSendBudget()
             if (ws && ws->isOpen())
                 ws->queueMessage(true, {}, body);
             // Within the budget (and this frame) after every single send.
-            QVERIFY2(budget.total() <= kBudget, QByteArray::number(budget.total()).constData());
+            QVERIFY2(budget.total() <= Budget, QByteArray::number(budget.total()).constData());
         }
         QVERIFY(readerWs && readerWs->isOpen());
         readerWs->queueMessage(true, {}, body);
-        QVERIFY(budget.total() <= kBudget);
+        QVERIFY(budget.total() <= Budget);
         const auto frame = reader.nextFrame();
         QVERIFY2(frame, qPrintable(u"round %1"_s.arg(round)));
         QCOMPARE(frame->payload.size(), body.size());
@@ -548,21 +548,21 @@ void tst_WebSocketConnection::totalSendBudget()
     QVERIFY(readerClosed.isEmpty());
     // Every silent client owed more than the budget allows at some point: each was dropped
     // as the largest debtor, from the event loop, with the reason.
-    for (int i = 0; i < kSilent; ++i) {
-        QTRY_COMPARE_WITH_TIMEOUT(silentClosed.at(i)->size(), 1, kTimeout);
+    for (int i = 0; i < Silent; ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(silentClosed.at(i)->size(), 1, Timeout);
         QCOMPARE(silentClosed.at(i)->at(0).at(0).value<quint16>(), WebSocket::CloseCode::Abnormal);
         const QString reason = silentClosed.at(i)->at(0).at(1).toString();
         QVERIFY2(reason.contains(u"send budget"_s), qPrintable(reason));
     }
-    QCOMPARE(budget.drops(), quint64(kSilent));
+    QCOMPARE(budget.drops(), quint64(Silent));
     QTRY_VERIFY_WITH_TIMEOUT(std::all_of(silentWs.cbegin(), silentWs.cend(),
                                          [](const auto &ws) { return ws.isNull(); }),
-                             kTimeout);
+                             Timeout);
     // What the reader still owes is all that is counted; nothing once it is gone.
-    QTRY_COMPARE_WITH_TIMEOUT(budget.total(), 0, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(budget.total(), 0, Timeout);
     readerWs->close();
     QVERIFY(reader.waitForEof());
-    QTRY_VERIFY_WITH_TIMEOUT(readerWs.isNull(), kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(readerWs.isNull(), Timeout);
     QCOMPARE(budget.total(), 0);
     QCOMPARE(budget.accountCount(), 0);
 }
@@ -602,7 +602,7 @@ void tst_WebSocketConnection::qtClientBigMessages()
     QWebSocket client;
     QSignalSpy connected(&client, &QWebSocket::connected);
     client.open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_listener->serverPort())));
-    QVERIFY(connected.wait(kTimeout));
+    QVERIFY(connected.wait(Timeout));
     WebSocketConnection *ws = nextConnection();
     QVERIFY(ws);
     connect(ws, &WebSocketConnection::textMessageReceived, ws,
@@ -619,16 +619,16 @@ void tst_WebSocketConnection::qtClientBigMessages()
         binary[i] = char(i * 31);
     client.sendTextMessage(text);
     client.sendBinaryMessage(binary);
-    QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, kTimeout);
-    QTRY_COMPARE_WITH_TIMEOUT(binaries.size(), 1, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(binaries.size(), 1, Timeout);
     QCOMPARE(texts.at(0).at(0).toString(), text);
     QCOMPARE(binaries.at(0).at(0).toByteArray(), binary);
 
     QSignalSpy closed(ws, &WebSocketConnection::closed);
     client.close(QWebSocketProtocol::CloseCodeGoingAway, u"bye"_s);
-    QVERIFY(closed.wait(kTimeout));
+    QVERIFY(closed.wait(Timeout));
     QCOMPARE(closed.at(0).at(0).value<quint16>(), quint16(1001));
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, Timeout);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketConnection)

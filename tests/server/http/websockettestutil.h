@@ -9,12 +9,12 @@ using namespace Qt::StringLiterals;
 
 namespace WebSocketTest {
 
-inline const QByteArray kKey = "\x37\xfa\x21\x3d"_ba; // the RFC's §5.7 example key
+inline const QByteArray Key = "\x37\xfa\x21\x3d"_ba; // the RFC's §5.7 example key
 
 //! A client frame: \a firstByte (FIN, RSV, opcode) and \a payload masked with \a key.
 //! \a lengthForm forces a length encoding (0 = shortest, 16 or 64).
 inline QByteArray clientFrame(quint8 firstByte, const QByteArray &payload, bool masked = true,
-                              int lengthForm = 0, const QByteArray &key = kKey)
+                              int lengthForm = 0, const QByteArray &key = Key)
 {
     QByteArray frame;
     frame.append(char(firstByte));
