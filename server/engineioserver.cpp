@@ -380,7 +380,7 @@ void EngineIoServer::onRequest(HttpConnection *connection, const HttpRequest &re
         return;
     }
 
-    EngineIoSession *session = m_sessions.value(checked.sid);
+    EngineIoSession *session = liveSession(checked.sid);
     int code = -1;
     if (!session)
         code = UnknownSid;
@@ -420,7 +420,7 @@ void EngineIoServer::onUpgradeRequest(QTcpSocket *socket, const HttpRequest &hea
     if (!error && checked.transport != u"websocket")
         error = errorResponse(BadRequest);
     if (!error && !checked.sid.isEmpty()) {
-        EngineIoSession *session = m_sessions.value(checked.sid);
+        EngineIoSession *session = liveSession(checked.sid);
         if (!session)
             error = errorResponse(UnknownSid);
         else if (!m_options.allowUpgrades || session->version() != checked.version)
@@ -523,6 +523,12 @@ void EngineIoServer::onQtWebSocketsReady()
         auto *webSocket = new QtWebSocketConnection(ws, pending.socket, m_options.maxPayload, this);
         attachUpgraded(webSocket, pending.head, pending.sid, pending.version);
     }
+}
+
+EngineIoSession *EngineIoServer::liveSession(const QString &sid)
+{
+    EngineIoSession *session = m_sessions.value(sid);
+    return session && !session->expireIfOverdue() ? session : nullptr;
 }
 
 QString EngineIoServer::generateSid() const

@@ -125,6 +125,9 @@ private:
     EngineIoSession *createSession(EngineIo::Version version, const Http::HttpRequest &request,
                                    EngineIoSession::Transport transport);
     void onSessionClosed(EngineIoSession *session);
+    //! Session \a sid, unless it has ended or its heartbeat deadline has just passed (which
+    //! ends it now: see EngineIoSession::expireIfOverdue()).
+    EngineIoSession *liveSession(const QString &sid);
     bool isOriginAllowed(const Http::HttpRequest &request) const;
     //! The refusal of a new session over the caps, or nothing.
     std::optional<Http::HttpResponse> admitSession(const Http::HttpRequest &request);

@@ -477,10 +477,24 @@ void EngineIoSession::schedulePing()
 {
     m_awaitingPong = false;
     const EngineIoOptions &options = m_server->options();
-    if (m_version == EngineIo::Version::V3)
+    if (m_version == EngineIo::Version::V3) {
         m_pingTimer.start(options.pingInterval + options.pingTimeout);
-    else
+        m_heartbeatDeadline = QDeadlineTimer(options.pingInterval + options.pingTimeout);
+    } else {
         m_pingTimer.start(options.pingInterval);
+        m_pingDue = QDeadlineTimer(options.pingInterval);
+        m_heartbeatDeadline = QDeadlineTimer(QDeadlineTimer::Forever);
+    }
+}
+
+bool EngineIoSession::expireIfOverdue()
+{
+    if (m_state == State::Closed)
+        return true;
+    if (!m_heartbeatDeadline.hasExpired())
+        return false;
+    finish(CloseReason::PingTimeout, {});
+    return true;
 }
 
 void EngineIoSession::onPingTimer()
@@ -491,7 +505,9 @@ void EngineIoSession::onPingTimer()
     }
     m_awaitingPong = true;
     // From when the ping was due, like the reference's timers: no lateness carried over.
-    m_pingTimer.startAfterDeadline(m_server->options().pingTimeout);
+    const auto pingTimeout = m_server->options().pingTimeout;
+    m_pingTimer.startAfterDeadline(pingTimeout);
+    m_heartbeatDeadline = m_pingDue + pingTimeout.count();
     send(Packet::of(PacketType::Ping));
 }
 
@@ -501,6 +517,7 @@ void EngineIoSession::finish(CloseReason reason, const QString &detail)
         return;
     m_state = State::Closed;
     m_pingTimer.stop();
+    m_heartbeatDeadline = QDeadlineTimer(QDeadlineTimer::Forever);
     m_upgradeTimer.stop();
     m_noopTimer.stop();
     m_closeTimer.stop();

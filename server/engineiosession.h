@@ -8,6 +8,7 @@
 #include "timerwheel.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
@@ -119,6 +120,14 @@ public:
     //! the probe; it is closed if the session has a WebSocket, a probe, or has ended. The
     //! session owns the socket from now on.
     void probeWebSocket(Http::HostWebSocket *socket);
+    //! \brief Ends the session with CloseReason::PingTimeout if its heartbeat deadline has
+    //! passed (v4: the pong is overdue; v3: the client has been silent too long); true if it
+    //! did or the session had ended already.
+    //!
+    //! The deadline timer fires up to one tick of the wheel late; a request that arrives in
+    //! between must find the session as dead as the timer would have left it (the official
+    //! compliance suites poll exactly pingInterval + pingTimeout after the handshake).
+    bool expireIfOverdue();
 
 Q_SIGNALS:
     //! \brief A message packet (text or binary) arrived.
@@ -171,6 +180,11 @@ private:
     // On the server's TimerWheel: thousands of sessions restart these all the time.
     WheelTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
     bool m_awaitingPong = false;
+    //! When the next v4 ping is due, exactly (the wheel fires it up to a tick later).
+    QDeadlineTimer m_pingDue;
+    //! When the session is dead without a sign of life: v4 the pong deadline while one is
+    //! awaited, v3 the end of the client's allowed silence; Forever otherwise.
+    QDeadlineTimer m_heartbeatDeadline{QDeadlineTimer::Forever};
     WheelTimer m_upgradeTimer;
     WheelTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
     WheelTimer m_closeTimer; //!< a polling session closing waits this long for its last GET

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void pollingBinary();
     void pollingBatchesAtMost16();
     void pingTimeoutPolling();
+    void overduePongEndsSessionOnRequest();
     void pingPongWebSocket();
     void pingTimeoutWebSocket();
     void upgrade();
@@ -363,6 +364,26 @@ void tst_EngineIoServer::pingTimeoutPolling()
             = m_http.get(url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid));
     QCOMPARE(r.status, 400);
     QCOMPARE(r.json().value(u"code"_s).toInt(), 1);
+}
+
+void tst_EngineIoServer::overduePongEndsSessionOnRequest()
+{
+    // A coarse wheel: the ping (due at 300 ms) goes out at the first tick, 1 s, and the pong
+    // deadline (500 ms) would fire at a later tick. A request after the deadline must find the
+    // session as dead as a precise timer would have left it; the official compliance suites
+    // poll exactly pingInterval + pingTimeout after the handshake.
+    m_server->timerWheel()->setTick(1000ms);
+    const QString sid = openPollingSession();
+    QVERIFY(!sid.isEmpty());
+    const QUrl poll = url(m_server->serverPort(), u"EIO=4&transport=polling&sid="_s + sid);
+    const HttpResult ping = m_http.get(poll);
+    QCOMPARE(ping.status, 200);
+    QCOMPARE(ping.body, "2"_ba); // never answered
+    const HttpResult late = m_http.get(poll);
+    QCOMPARE(late.status, 400);
+    QCOMPARE(late.json().value(u"code"_s).toInt(), 1);
+    QCOMPARE(m_closed.size(), 1);
+    QCOMPARE(m_closed.first().second, CloseReason::PingTimeout);
 }
 
 void tst_EngineIoServer::pingPongWebSocket()
