@@ -11,11 +11,11 @@ namespace Confab {
 
 //! \brief What runs a host's WebSocket sessions (see HostWebSocket).
 enum class WebSocketEngine {
-    //! WebSocketConnection: our own RFC 6455 server end. ~7.7 KiB per idle client, text stays
+    //! WebSocketConnection: our own RFC 6455 server end. ~7 KiB per idle client, text stays
     //! UTF-8, every frame of an event-loop pass in one writev().
     Native,
     //! QWebSocket through QWebSocketServer::handleConnection(): Qt's well-worn implementation,
-    //! ~15 KiB per idle client, text through UTF-16 and back.
+    //! ~21 KiB per idle client, text through UTF-16 and back.
     Qt,
 };
 

@@ -102,11 +102,11 @@ const QCommandLineOption allowedHostOption(
         u"name"_s);
 const QCommandLineOption webSocketEngineOption(
         u"websocket-engine"_s,
-        u"What runs WebSocket sessions: native (Confab's own RFC 6455 end: ~7.7 KiB per idle "
+        u"What runs WebSocket sessions: native (Confab's own RFC 6455 end: ~7 KiB per idle "
         "client, text stays UTF-8, one writev per client per pass; the default on Linux) or "
-        "qt (QWebSocket, Qt's well-worn implementation: ~15 KiB per idle client, text "
-        "converted to UTF-16 and back; the default elsewhere). Default also from "
-        "CONFAB_WEBSOCKET_ENGINE."_s,
+        "qt (QWebSocket, Qt's well-worn implementation: ~21 KiB per idle client, text "
+        "converted to UTF-16 and back, about twice the CPU per fan-out delivery; the default "
+        "elsewhere). Default also from CONFAB_WEBSOCKET_ENGINE."_s,
         u"engine"_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 

@@ -16,9 +16,9 @@ namespace Confab::Http {
 //! \brief The "qt" HostWebSocket engine: a QWebSocket that QWebSocketServer::handleConnection()
 //! made of an upgraded socket (the request head left unread by HttpConnection).
 //!
-//! Qt's well-worn implementation, at a price the native engine does not pay: about twice the
-//! memory per idle client (~15 KiB against ~7.7 KiB), and text crosses UTF-16 both ways
-//! (QWebSocket speaks QString). A broadcast's text is converted to a QString once, not per
+//! Qt's well-worn implementation, at a price the native engine does not pay: about three times
+//! the memory per idle client (~21 KiB against ~7 KiB, tests/bench/RESULTS.md), and text
+//! crosses UTF-16 both ways (QWebSocket speaks QString). A broadcast's text is converted to a QString once, not per
 //! recipient (see queueMessage()); QWebSocket then encodes it back to UTF-8 per recipient,
 //! which is Qt's cost and cannot be avoided through its API. Binary messages go through as
 //! bytes. QWebSocket writes every frame to its socket at once, so what is owed is the socket's
