@@ -16,7 +16,7 @@
 //
 //   Session      the connection: host/join/leave, its state, lastError, who we are. The real
 //                one (ChatSession) keeps a SidSource for its mode: HostSidSource, which owns
-//                the embedded host (the only class that knows Confab::ChatHost), or
+//                the embedded host (an EmbeddedHost: the ChatHost on a thread of its own), or
 //                PeerSidSource, fed by the host's `who` answers; both fill SidListModel.
 //   RoomState    the rooms: list, current room, its messages, members, who is typing, the
 //                composer's typing notices (ChatRoomState, fed by the ChatClient).
@@ -50,8 +50,9 @@ class Controller : public QObject
     Q_PROPERTY(Confab::App::DesktopNotifier *notifier READ notifier CONSTANT)
 public:
     //! \a preferences: the settings to use; null gives this controller settings of its own,
-    //! which leave the language alone (tests run several controllers, each with its own name). No default argument: Qt 6.4
-    //! constructs a default-constructible singleton itself and never calls create().
+    //! which leave the language alone (tests run several controllers, each with its own
+    //! name). No default argument: Qt 6.4 constructs a default-constructible singleton itself
+    //! and never calls create().
     explicit Controller(QObject *parent, Preferences *preferences = nullptr);
     ~Controller() override;
 
