@@ -148,7 +148,7 @@ async def client_burst(i, url, end_at, counts, started):
                 await http.close()
 
 
-async def burst(host, clients, duration, settle):
+async def burst(host, clients, duration, settle, perf_out=None):
     counts = {'clients': clients, 'ok': 0, 'limited': 0, 'failed': 0, 'received': 0, 't0': None}
     end_at = [float('inf')]
     started = []
@@ -162,12 +162,21 @@ async def burst(host, clients, duration, settle):
             await asyncio.gather(*tasks, return_exceptions=True)
             raise RuntimeError(f'{host.label}: only {len(started)} of {clients} clients joined')
         await asyncio.sleep(0.02)
+    perf = None
+    if perf_out:  # started before the settle time so that it is attached when the burst starts
+        perf = subprocess.Popen(['perf', 'record', '-F', '999', '-g', '-p', str(host.pid),
+                                 '-o', perf_out], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        PROCS.append(perf)
     await asyncio.sleep(settle)  # let the joins' repaints and history settle before measuring
     rss0, cpu0, t0 = rss_kb(host.pid), cpu_ticks(host.pid), time.monotonic()
     end_at[0] = t0 + duration
     counts['t0'] = t0
     results = await asyncio.gather(*tasks, return_exceptions=True)
     t1, cpu1, rss1 = time.monotonic(), cpu_ticks(host.pid), rss_kb(host.pid)
+    if perf is not None:
+        perf.send_signal(signal.SIGINT)  # perf writes its file on SIGINT
+        perf.wait(30)
     errors = [r for r in results if isinstance(r, BaseException)]
     if errors:
         raise RuntimeError(f'{host.label}: {len(errors)} clients failed: {errors[0]!r}')
@@ -229,6 +238,9 @@ def main():
     ap.add_argument('--settle', type=float, default=1.0, help='seconds after the joins (default 1)')
     ap.add_argument('--no-server', action='store_true', help='only the app')
     ap.add_argument('--out', help='write the JSON here too')
+    ap.add_argument('--perf', metavar='FILE',
+                    help='also `perf record -g` the app over the settle time and the burst into '
+                         'FILE (then: perf report -i FILE --sort dso)')
     args = ap.parse_args()
     app_bin = args.app or os.path.join(args.build, 'app', 'confab')
     server_bin = args.server or os.path.join(args.build, 'server', 'chat', 'confab-server')
@@ -246,7 +258,7 @@ def main():
     try:
         app = Host('app', [app_bin, '--host', '--port', '0', '--address', '127.0.0.1',
                            '--data', ':memory:', '--name', 'Host'], env, APP_PORT, 'stderr')
-        a = asyncio.run(burst(app, args.clients, args.duration, args.settle))
+        a = asyncio.run(burst(app, args.clients, args.duration, args.settle, args.perf))
         a.update(read_frames(frames_path, a['t0'], a['t1'], time.monotonic() + 2.5))
         stop(app.proc)
         result['app'] = a
