@@ -111,7 +111,7 @@ class Host:
         return self.proc.pid
 
 
-async def client_burst(i, url, end_at, counts, started):
+async def client_burst(i, url, end_at, counts, joined, go):
     http = aiohttp.ClientSession()
     sio = socketio.AsyncClient(reconnection=False, http_session=http)
     received = [0]
@@ -122,11 +122,8 @@ async def client_burst(i, url, end_at, counts, started):
         ack = await sio.call('join', {'room': ROOM}, timeout=10)
         if not ack or not ack.get('ok'):
             raise RuntimeError(f'client {i}: join refused: {ack!r}')
-        started.append(i)
-        while len(started) < counts['clients']:  # all joined before anyone sends
-            await asyncio.sleep(0.01)
-        while counts['t0'] is None:
-            await asyncio.sleep(0.005)
+        joined.put_nowait(i)
+        await go.wait()  # all joined and settled before anyone sends
         n = 0
         while time.monotonic() < end_at[0]:
             ack = await sio.call('message', {'room': ROOM, 'text': f'burst {i} {n}'}, timeout=10)
@@ -149,19 +146,27 @@ async def client_burst(i, url, end_at, counts, started):
 
 
 async def burst(host, clients, duration, settle, perf_out=None):
-    counts = {'clients': clients, 'ok': 0, 'limited': 0, 'failed': 0, 'received': 0, 't0': None}
+    counts = {'clients': clients, 'ok': 0, 'limited': 0, 'failed': 0, 'received': 0}
     end_at = [float('inf')]
-    started = []
-    tasks = [asyncio.create_task(client_burst(i, host.url, end_at, counts, started))
+    joined, go = asyncio.Queue(), asyncio.Event()
+    tasks = [asyncio.create_task(client_burst(i, host.url, end_at, counts, joined, go))
              for i in range(clients)]
-    deadline = time.monotonic() + 30
-    while len(started) < clients:
-        if time.monotonic() > deadline or any(t.done() for t in tasks):
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise RuntimeError(f'{host.label}: only {len(started)} of {clients} clients joined')
-        await asyncio.sleep(0.02)
+
+    async def all_joined():
+        for _ in range(clients):
+            await joined.get()
+
+    waiter = asyncio.create_task(all_joined())
+    # A client that fails ends its task before joining: stop waiting then, not after 30 s.
+    await asyncio.wait([waiter, *tasks], timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    if not waiter.done():
+        waiter.cancel()
+        for t in tasks:
+            t.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        errors = [r for r in results if isinstance(r, Exception)]
+        raise RuntimeError(f'{host.label}: not all of {clients} clients joined'
+                           + (f': {errors[0]!r}' if errors else ''))
     perf = None
     if perf_out:  # started before the settle time so that it is attached when the burst starts
         perf = subprocess.Popen(['perf', 'record', '-F', '999', '-g', '-p', str(host.pid),
@@ -171,7 +176,7 @@ async def burst(host, clients, duration, settle, perf_out=None):
     await asyncio.sleep(settle)  # let the joins' repaints and history settle before measuring
     rss0, cpu0, t0 = rss_kb(host.pid), cpu_ticks(host.pid), time.monotonic()
     end_at[0] = t0 + duration
-    counts['t0'] = t0
+    go.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     t1, cpu1, rss1 = time.monotonic(), cpu_ticks(host.pid), rss_kb(host.pid)
     if perf is not None:
@@ -203,7 +208,8 @@ def percentile(sorted_values, p):
 
 
 def read_frames(path, t0, t1, wait_until):
-    """Frames swapped in [t0, t1] (CLOCK_MONOTONIC ms in the file, like time.monotonic())."""
+    """Intervals between frames swapped in [t0, t1] (CLOCK_MONOTONIC ms in the file, like
+    time.monotonic())."""
     # The app appends its frames once a second: wait for a write after the burst's end.
     while time.monotonic() < wait_until:
         try:
@@ -217,8 +223,12 @@ def read_frames(path, t0, t1, wait_until):
         with open(path) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 2 and t0 * 1000 <= float(parts[0]) <= t1 * 1000:
-                    intervals.append(float(parts[1]))
+                # Both ends inside: the first frame of the burst follows the idle settle time,
+                # an interval that says nothing about the burst.
+                if len(parts) == 2:
+                    at, interval = float(parts[0]), float(parts[1])
+                    if t0 * 1000 <= at - interval and at <= t1 * 1000:
+                        intervals.append(interval)
     except OSError:
         pass
     s = sorted(intervals)
