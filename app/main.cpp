@@ -76,13 +76,19 @@ public:
             std::fprintf(stderr, "CONFAB_FRAME_STATS: cannot write %s\n", qPrintable(path));
             return;
         }
-        QObject::connect(
+        m_connection = QObject::connect(
                 window, &QQuickWindow::frameSwapped, window, [this] { frameSwapped(); },
                 Qt::DirectConnection);
         QObject::connect(&m_flushTimer, &QTimer::timeout, &m_flushTimer, [this] { flush(); });
         m_flushTimer.start(1000);
     }
-    ~FrameStats() { flush(); }
+    ~FrameStats()
+    {
+        // The window outlives us (main() destroys the engine later): no frame may reach a
+        // destroyed FrameStats.
+        QObject::disconnect(m_connection);
+        flush();
+    }
     FrameStats(const FrameStats &) = delete;
     FrameStats &operator=(const FrameStats &) = delete;
 
@@ -128,6 +134,7 @@ private:
     }
 
     QFile m_file;
+    QMetaObject::Connection m_connection;
     QTimer m_flushTimer;
     std::mutex m_mutex;
     QElapsedTimer m_clock;
