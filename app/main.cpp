@@ -9,6 +9,9 @@
 #endif
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
+#include <QtCore/QTimer>
 #include <QtNetwork/QHostAddress>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>
@@ -18,7 +21,9 @@
 
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 Q_IMPORT_QML_PLUGIN(ConfabPlugin)
 Q_IMPORT_QML_PLUGIN(Confab_UiPlugin)
@@ -53,6 +58,89 @@ std::optional<QString> takeNameArgument(int &argc, char **argv)
     argv[argc] = nullptr;
     return name;
 }
+
+// CONFAB_FRAME_STATS=<file>: record the main window's frame times for tests/bench/app_burst.py
+// (issue 21: "p99 frame interval during a burst"). Off unless the variable is set, so it costs
+// nothing normally; when on, one vector append per frame. frameSwapped may come from the
+// render thread (threaded render loop), hence the direct connection and the mutex; the lines
+// are appended to the file once a second and at exit, so a benchmark can read them while the
+// app runs. Each line: "<CLOCK_MONOTONIC ms at the swap> <ms since the previous swap>", so
+// that the reader can keep the frames of its own time window.
+class FrameStats
+{
+public:
+    FrameStats(QQuickWindow *window, const QString &path)
+        : m_file(path)
+    {
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+            std::fprintf(stderr, "CONFAB_FRAME_STATS: cannot write %s\n", qPrintable(path));
+            return;
+        }
+        m_connection = QObject::connect(
+                window, &QQuickWindow::frameSwapped, window, [this] { frameSwapped(); },
+                Qt::DirectConnection);
+        QObject::connect(&m_flushTimer, &QTimer::timeout, &m_flushTimer, [this] { flush(); });
+        m_flushTimer.start(1000);
+    }
+    ~FrameStats()
+    {
+        // The window outlives us (main() destroys the engine later): no frame may reach a
+        // destroyed FrameStats.
+        QObject::disconnect(m_connection);
+        flush();
+    }
+    FrameStats(const FrameStats &) = delete;
+    FrameStats &operator=(const FrameStats &) = delete;
+
+private:
+    struct Frame
+    {
+        qint64 atNs;
+        qint64 intervalNs;
+    };
+
+    void frameSwapped()
+    {
+        const std::scoped_lock lock(m_mutex);
+        if (!m_clock.isValid()) {
+            m_clock.start();
+            return;
+        }
+        const qint64 now = m_clock.nsecsElapsed();
+        m_frames.push_back({now, now - m_lastNs});
+        m_lastNs = now;
+    }
+
+    void flush()
+    {
+        std::vector<Frame> frames;
+        qint64 referenceNs = 0;
+        {
+            const std::scoped_lock lock(m_mutex);
+            frames.swap(m_frames);
+            // QElapsedTimer's reference is CLOCK_MONOTONIC on Linux, like Python's monotonic().
+            if (m_clock.isValid())
+                referenceNs = m_clock.msecsSinceReference() * 1000000;
+        }
+        if (!m_file.isOpen() || frames.empty())
+            return;
+        QByteArray out;
+        for (const Frame &frame : frames) {
+            out += QByteArray::number(double(referenceNs + frame.atNs) / 1e6, 'f', 3) + ' '
+                    + QByteArray::number(double(frame.intervalNs) / 1e6, 'f', 3) + '\n';
+        }
+        m_file.write(out);
+        m_file.flush();
+    }
+
+    QFile m_file;
+    QMetaObject::Connection m_connection;
+    QTimer m_flushTimer;
+    std::mutex m_mutex;
+    QElapsedTimer m_clock;
+    qint64 m_lastNs = 0;
+    std::vector<Frame> m_frames;
+};
 } // namespace
 
 int main(int argc, char *argv[])
@@ -141,8 +229,13 @@ int main(int argc, char *argv[])
     // Notifications and badges follow the main window.
     DesktopNotifier *notifier = controller.notifier();
     const QList<QObject *> roots = engine.rootObjects();
-    if (auto *window = roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(roots.first()))
-        notifier->setWindow(window);
+    auto *mainWindow = roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(roots.first());
+    if (mainWindow)
+        notifier->setWindow(mainWindow);
+    std::unique_ptr<FrameStats> frameStats;
+    if (mainWindow && qEnvironmentVariableIsSet("CONFAB_FRAME_STATS"))
+        frameStats = std::make_unique<FrameStats>(mainWindow,
+                                                  qEnvironmentVariable("CONFAB_FRAME_STATS"));
     QIcon icon;
     for (const char *size : {"22x22", "32x32", "64x64"})
         icon.addFile(u":/icons/%1/confab.png"_s.arg(QLatin1StringView(size)));
