@@ -145,6 +145,25 @@ void PollingTransport::watchReply(QNetworkReply *reply)
 #endif
 }
 
+QNetworkReply *PollingTransport::takeFinished(QPointer<QNetworkReply> &slot, QByteArray &body)
+{
+    QNetworkReply *reply = slot;
+    slot = nullptr;
+    if (reply) {
+        reply->deleteLater();
+        body = takeBody(reply);
+    }
+    return reply;
+}
+
+void PollingTransport::reportFailure(QNetworkReply *reply, const QByteArray &body, const char *what,
+                                     CloseReason reason)
+{
+    const QString detail = replyError(reply, body);
+    qCInfo(lcClientTransport).nospace() << what << " failed: " << detail;
+    Q_EMIT failed(reason, detail);
+}
+
 void PollingTransport::open()
 {
     QNetworkRequest request = httpRequest();
@@ -158,16 +177,12 @@ void PollingTransport::open()
 
 void PollingTransport::onHandshakeFinished()
 {
-    QNetworkReply *reply = m_handshakeReply;
-    m_handshakeReply = nullptr;
+    QByteArray body;
+    QNetworkReply *reply = takeFinished(m_handshakeReply, body);
     if (!reply)
         return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
     if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "handshake failed:" << detail;
-        Q_EMIT failed(failureReason(reply), detail);
+        reportFailure(reply, body, "handshake", failureReason(reply));
         return;
     }
     qCDebug(lcClientTransport) << "handshake <" << truncatedForLog(body);
@@ -193,18 +208,13 @@ void PollingTransport::poll()
 
 void PollingTransport::onPollFinished()
 {
-    QNetworkReply *reply = m_pollReply;
-    m_pollReply = nullptr;
+    QByteArray body;
+    QNetworkReply *reply = takeFinished(m_pollReply, body);
     if (!reply)
         return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
     if (reply->error() != QNetworkReply::NoError) {
-        if (m_closing)
-            return;
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "poll failed:" << detail;
-        Q_EMIT failed(failureReason(reply), detail);
+        if (!m_closing)
+            reportFailure(reply, body, "poll", failureReason(reply));
         return;
     }
     qCDebug(lcClientTransport) << "poll <" << truncatedForLog(body);
@@ -244,16 +254,13 @@ void PollingTransport::write(QList<Packet> &queue)
 
 void PollingTransport::onPostFinished()
 {
-    QNetworkReply *reply = m_postReply;
-    m_postReply = nullptr;
+    QByteArray body;
+    QNetworkReply *reply = takeFinished(m_postReply, body);
     if (!reply)
         return;
-    reply->deleteLater();
-    const QByteArray body = takeBody(reply);
     if (reply->error() != QNetworkReply::NoError) {
-        const QString detail = replyError(reply, body);
-        qCInfo(lcClientTransport) << "POST failed:" << detail;
-        Q_EMIT failed(m_closing ? CloseReason::ClientClose : failureReason(reply), detail);
+        reportFailure(reply, body, "POST",
+                      m_closing ? CloseReason::ClientClose : failureReason(reply));
         return;
     }
     // Node answers "ok", python-engineio "OK" (PROTOCOL.md §1.5).

@@ -46,6 +46,12 @@ private:
     void watchReplySize(QNetworkReply *reply);
     //! The reply's whole body: what watchReplySize() has taken so far and the rest.
     QByteArray takeBody(QNetworkReply *reply);
+    //! The finished reply of \a slot, taken out of it (deleted later) with its \a body; null
+    //! when it was discarded meanwhile.
+    QNetworkReply *takeFinished(QPointer<QNetworkReply> &slot, QByteArray &body);
+    //! Logs why \a reply, a \a what request, failed and reports it as \a reason.
+    void reportFailure(QNetworkReply *reply, const QByteArray &body, const char *what,
+                       EngineIoClient::CloseReason reason);
     void onHandshakeFinished();
     void onPollFinished();
     void onPostFinished();
