@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The whole app minus the window: a Controller hosting on a loopback port, joined by a
 // python-socketio client (Debian's /usr/bin/python3) and by a second Controller.
+#include "apptestutil.h"
 #include "chathost.h"
 #include "controller.h"
 #include "embeddedhost.h"
@@ -21,61 +22,6 @@ using namespace Confab::App;
 namespace {
 
 constexpr int Timeout = 15000;
-
-//! Why python-socketio cannot run here, or empty.
-QString pythonMissing()
-{
-    if (!QFileInfo::exists(u"/usr/bin/python3"_s))
-        return u"/usr/bin/python3 is missing"_s;
-    QProcess probe;
-    probe.start(u"/usr/bin/python3"_s, {u"-c"_s, u"import socketio, websocket"_s});
-    if (!probe.waitForFinished(20000) || probe.exitCode() != 0)
-        return u"python3-socketio / python3-websocket are not installed"_s;
-    return {};
-}
-
-//! A python-socketio peer whose JSON lines are collected as they come.
-class PythonPeer : public QObject
-{
-public:
-    PythonPeer(const QUrl &url, const QString &name)
-    {
-        connect(&process, &QProcess::readyReadStandardOutput, this, [this] {
-            while (process.canReadLine()) {
-                const QJsonObject line = QJsonDocument::fromJson(process.readLine()).object();
-                if (!line.isEmpty())
-                    lines.append(line);
-            }
-        });
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(u"/usr/bin/python3"_s,
-                      {QStringLiteral(CONFAB_SOURCE_DIR) + u"/tests/app/python_peer.py"_s,
-                       url.toString(), name});
-    }
-    ~PythonPeer() override
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-        }
-    }
-    QJsonObject find(const QString &kind, const QString &text = {}) const
-    {
-        for (const QJsonObject &line : lines) {
-            if (line.value(u"kind"_s).toString() == kind
-                && (text.isEmpty() || line.value(u"text"_s).toString() == text))
-                return line;
-        }
-        return {};
-    }
-    bool has(const QString &kind, const QString &text = {}) const
-    {
-        return !find(kind, text).isEmpty();
-    }
-
-    QProcess process;
-    QList<QJsonObject> lines;
-};
 
 QStringList names(const SidListModel *model)
 {
@@ -128,7 +74,7 @@ private Q_SLOTS:
 
 void tst_AppEndToEnd::hostWithPythonPeer()
 {
-    const QString missing = pythonMissing();
+    const QString missing = AppTest::pythonMissing();
     if (!missing.isEmpty()) {
         if (qEnvironmentVariableIntValue("CONFAB_REQUIRE_PEERS") == 1)
             QFAIL(qPrintable(missing));
@@ -159,7 +105,8 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     MessageListModel *lobby = app->roomState()->messages();
     QCOMPARE(lobby->room(), u"lobby"_s);
 
-    PythonPeer python(QUrl(u"http://127.0.0.1:%1"_s.arg(app->session()->hostPort())), u"Py"_s);
+    AppTest::PythonPeer python(u"python_peer.py"_s,
+                               {u"http://127.0.0.1:%1"_s.arg(app->session()->hostPort()), u"Py"_s});
     QTRY_VERIFY_WITH_TIMEOUT(python.has(u"acked"_s), Timeout);
     QCOMPARE(python.find(u"joined"_s).value(u"members"_s).toArray().size(), 2);
 

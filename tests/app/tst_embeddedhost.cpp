@@ -3,6 +3,7 @@
 // thread, and that neither thread waits for the other — a python-socketio peer keeps its pings
 // and acks while the GUI thread is blocked, and the GUI thread keeps running while the host's
 // is blocked.
+#include "apptestutil.h"
 #include "chatclient.h"
 #include "embeddedhost.h"
 
@@ -69,49 +70,6 @@ qint64 now()
                    std::chrono::steady_clock::now().time_since_epoch())
             .count();
 }
-
-//! Why python-socketio cannot run here, or empty.
-QString pythonMissing()
-{
-    if (!QFileInfo::exists(u"/usr/bin/python3"_s))
-        return u"/usr/bin/python3 is missing"_s;
-    QProcess probe;
-    probe.start(u"/usr/bin/python3"_s, {u"-c"_s, u"import socketio, websocket"_s});
-    if (!probe.waitForFinished(20000) || probe.exitCode() != 0)
-        return u"python3-socketio / python3-websocket are not installed"_s;
-    return {};
-}
-
-//! tests/app/flood_peer.py in a process of its own, its JSON lines collected as they come.
-class FloodPeer : public QObject
-{
-public:
-    FloodPeer(const QUrl &url, double seconds, int intervalMs)
-    {
-        connect(&process, &QProcess::readyReadStandardOutput, this, [this] {
-            while (process.canReadLine()) {
-                const QJsonObject line = QJsonDocument::fromJson(process.readLine()).object();
-                const QString kind = line.value(u"kind"_s).toString();
-                if (!kind.isEmpty())
-                    lines.insert(kind, line);
-            }
-        });
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(u"/usr/bin/python3"_s,
-                      {QStringLiteral(CONFAB_SOURCE_DIR) + u"/tests/app/flood_peer.py"_s,
-                       url.toString(), QString::number(seconds), QString::number(intervalMs)});
-    }
-    ~FloodPeer() override
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-        }
-    }
-
-    QProcess process;
-    QHash<QString, QJsonObject> lines; //!< the last line of each kind
-};
 
 //! On the host thread: the signals of a client "late" named "ghost" connecting.
 void announceGhost(ChatHost &chatHost)
@@ -262,7 +220,7 @@ void tst_EmbeddedHost::stopDropsQueuedSignals()
 // acks every message.
 void tst_EmbeddedHost::guiBlockedHostKeepsUp()
 {
-    const QString missing = pythonMissing();
+    const QString missing = AppTest::pythonMissing();
     if (!missing.isEmpty()) {
         if (qEnvironmentVariableIntValue("CONFAB_REQUIRE_PEERS") == 1)
             QFAIL(qPrintable(missing));
@@ -278,14 +236,17 @@ void tst_EmbeddedHost::guiBlockedHostKeepsUp()
 
     // Flooding for twice as long as we block, starting as we do: 250 messages a second, each
     // stored, acked and echoed.
-    FloodPeer peer(urlOf(host), 2 * std::chrono::duration<double>(Block).count(), 4);
-    QTRY_VERIFY_WITH_TIMEOUT(peer.lines.contains(u"ready"_s), Timeout);
+    AppTest::PythonPeer peer(u"flood_peer.py"_s,
+                             {urlOf(host).toString(),
+                              QString::number(2 * std::chrono::duration<double>(Block).count()),
+                              QString::number(4)});
+    QTRY_VERIFY_WITH_TIMEOUT(peer.has(u"ready"_s), Timeout);
 
     // The deliberate block: a window busy with something for a second.
     QThread::msleep(Block.count());
 
-    QTRY_VERIFY_WITH_TIMEOUT(peer.lines.contains(u"done"_s), 2 * Timeout);
-    const QJsonObject done = peer.lines.value(u"done"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(peer.has(u"done"_s), 2 * Timeout);
+    const QJsonObject done = peer.find(u"done"_s);
     qInfo().noquote() << "peer:" << QJsonDocument(done).toJson(QJsonDocument::Compact);
     const int sent = done.value(u"sent"_s).toInt();
     QCOMPARE(done.value(u"disconnects"_s).toInt(), 0);
