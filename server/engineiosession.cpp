@@ -477,21 +477,20 @@ void EngineIoSession::schedulePing()
 {
     m_awaitingPong = false;
     const EngineIoOptions &options = m_server->options();
-    if (m_version == EngineIo::Version::V3) {
-        m_pingTimer.start(options.pingInterval + options.pingTimeout);
-        m_heartbeatDeadline = QDeadlineTimer(options.pingInterval + options.pingTimeout);
-    } else {
-        m_pingTimer.start(options.pingInterval);
-        m_pingDue = QDeadlineTimer(options.pingInterval);
-        m_heartbeatDeadline = QDeadlineTimer(QDeadlineTimer::Forever);
-    }
+    const auto timeout = m_version == EngineIo::Version::V3
+            ? options.pingInterval + options.pingTimeout
+            : options.pingInterval;
+    m_pingTimer.start(timeout);
+    m_pingDeadline = QDeadlineTimer(timeout);
 }
 
 bool EngineIoSession::expireIfOverdue()
 {
     if (m_state == State::Closed)
         return true;
-    if (!m_heartbeatDeadline.hasExpired())
+    // v4 is only overdue while a pong is awaited: a ping not yet sent cannot be answered.
+    const bool heartbeatDue = m_version == EngineIo::Version::V3 || m_awaitingPong;
+    if (!heartbeatDue || !m_pingDeadline.hasExpired())
         return false;
     finish(CloseReason::PingTimeout, {});
     return true;
@@ -507,7 +506,7 @@ void EngineIoSession::onPingTimer()
     // From when the ping was due, like the reference's timers: no lateness carried over.
     const auto pingTimeout = m_server->options().pingTimeout;
     m_pingTimer.startAfterDeadline(pingTimeout);
-    m_heartbeatDeadline = m_pingDue + pingTimeout.count();
+    m_pingDeadline = m_pingDeadline + pingTimeout.count();
     send(Packet::of(PacketType::Ping));
 }
 
@@ -517,7 +516,6 @@ void EngineIoSession::finish(CloseReason reason, const QString &detail)
         return;
     m_state = State::Closed;
     m_pingTimer.stop();
-    m_heartbeatDeadline = QDeadlineTimer(QDeadlineTimer::Forever);
     m_upgradeTimer.stop();
     m_noopTimer.stop();
     m_closeTimer.stop();

@@ -180,11 +180,9 @@ private:
     // On the server's TimerWheel: thousands of sessions restart these all the time.
     WheelTimer m_pingTimer; //!< v4: next ping, then the pong deadline; v3: client silence
     bool m_awaitingPong = false;
-    //! When the next v4 ping is due, exactly (the wheel fires it up to a tick later).
-    QDeadlineTimer m_pingDue;
-    //! When the session is dead without a sign of life: v4 the pong deadline while one is
-    //! awaited, v3 the end of the client's allowed silence; Forever otherwise.
-    QDeadlineTimer m_heartbeatDeadline{QDeadlineTimer::Forever};
+    //! Exactly when m_pingTimer is due (the wheel fires it up to a tick later): v4 the next
+    //! ping, then the pong deadline; v3 the end of the client's allowed silence.
+    QDeadlineTimer m_pingDeadline{QDeadlineTimer::Forever};
     WheelTimer m_upgradeTimer;
     WheelTimer m_noopTimer; //!< during an upgrade, releases polls the client still makes
     WheelTimer m_closeTimer; //!< a polling session closing waits this long for its last GET
