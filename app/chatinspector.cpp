@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chatinspector.h"
 
+#include "framebatch.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
@@ -16,6 +18,8 @@ ChatInspector::ChatInspector(ChatClient *chat, QObject *parent)
     , m_eventLog(new EventLogModel(this))
     , m_eventLogFilter(new EventLogFilterModel(m_eventLog, this))
 {
+    // It logs every event of a busy room: one insertion per frame, not one per event.
+    m_eventLog->setBatchInterval(FrameInterval);
     connect(m_chat->socket(), &SocketIoClient::eventReceived, this,
             [this](const QString &nsp, const QString &event, const QVariantList &args) {
                 m_eventLog->append(EventLogModel::Incoming, nsp, event, args);

@@ -2,6 +2,7 @@
 #include "chatroomstate.h"
 
 #include "applogging.h"
+#include "framebatch.h"
 
 #include <QtCore/QCoreApplication>
 
@@ -112,8 +113,11 @@ MessageListModel *ChatRoomState::messages() const
 MessageListModel *ChatRoomState::messagesOf(const QString &room)
 {
     auto it = m_messages.find(room);
-    if (it == m_messages.end())
+    if (it == m_messages.end()) {
         it = m_messages.insert(room, new MessageListModel(room, this));
+        // A burst becomes one insertion per frame, not one per message (issue 21).
+        (*it)->setBatchInterval(FrameInterval);
+    }
     return *it;
 }
 
@@ -153,7 +157,7 @@ void ChatRoomState::onRoomJoined(const QString &room,
     updateMemberCount(room);
 
     MessageListModel *model = messagesOf(room);
-    const bool first = model->count() == 0;
+    const bool first = model->count() == 0 && model->queuedCount() == 0;
     model->merge(history);
     if (first && history.size() < HistoryPage)
         model->setHistoryComplete(true);

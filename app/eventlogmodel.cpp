@@ -40,9 +40,24 @@ QJsonValue toJsonValue(const QVariant &value)
 
 } // namespace
 
+QString EventLogModel::bounded(const QString &text, qsizetype max)
+{
+    if (text.size() <= max)
+        return text;
+    qsizetype cut = max;
+    if (text.at(cut - 1).isHighSurrogate())
+        --cut;
+    //: The end of an event's arguments too long to keep in the inspector's log
+    return text.left(cut) + tr("… (%n more characters)", "", int(text.size() - cut));
+}
+
 EventLogModel::EventLogModel(QObject *parent)
     : QAbstractListModel(parent)
-{ }
+{
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(0);
+    connect(&m_batchTimer, &QTimer::timeout, this, &EventLogModel::flush);
+}
 
 int EventLogModel::rowCount(const QModelIndex &parent) const
 {
@@ -137,10 +152,41 @@ void EventLogModel::setMaxEntries(int max)
 void EventLogModel::append(Direction direction, const QString &nsp, const QString &event,
                            const QVariantList &args)
 {
+    // UTC: the local time is made only for the rows on screen (it reads the time zone).
+    Entry entry{QDateTime::currentDateTimeUtc(), direction,
+                bounded(escapeInvisible(nsp), MaxNameLength),
+                bounded(escapeInvisible(event), MaxNameLength),
+                bounded(toJson(args), MaxArgsLength)};
+    if (m_batchTimer.interval() == 0) {
+        insert({std::move(entry)});
+        return;
+    }
+    m_queued.append(std::move(entry));
+    if (m_queued.size() >= m_maxEntries)
+        flush(); // bounded like the rows: what is beyond would be trimmed anyway
+    else if (!m_batchTimer.isActive())
+        m_batchTimer.start();
+}
+
+void EventLogModel::setBatchInterval(std::chrono::milliseconds interval)
+{
+    if (interval.count() <= 0)
+        flush();
+    m_batchTimer.setInterval(interval);
+}
+
+void EventLogModel::flush()
+{
+    m_batchTimer.stop();
+    if (!m_queued.isEmpty())
+        insert(std::exchange(m_queued, {}));
+}
+
+void EventLogModel::insert(QList<Entry> entries)
+{
     const int row = int(m_entries.size());
-    beginInsertRows({}, row, row);
-    m_entries.append({QDateTime::currentDateTime(), direction, escapeInvisible(nsp),
-                      escapeInvisible(event), toJson(args)});
+    beginInsertRows({}, row, row + int(entries.size()) - 1);
+    m_entries.append(std::move(entries));
     endInsertRows();
     trim();
     Q_EMIT countChanged();
@@ -148,6 +194,8 @@ void EventLogModel::append(Direction direction, const QString &nsp, const QStrin
 
 void EventLogModel::clear()
 {
+    m_batchTimer.stop();
+    m_queued.clear();
     if (m_entries.isEmpty())
         return;
     beginRemoveRows({}, 0, int(m_entries.size()) - 1);

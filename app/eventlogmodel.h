@@ -4,14 +4,22 @@
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QDateTime>
 #include <QtCore/QSortFilterProxyModel>
+#include <QtCore/QTimer>
 #include <QtQml/QQmlEngine>
+
+#include <chrono>
 
 namespace Confab::App {
 
 //! \brief The inspector's log: every Socket.IO event in and out of the app's connection, and
 //! the acks of the inspector's own emits, newest last.
 //!
-//! Bounded: past maxEntries the oldest rows are removed.
+//! Bounded: past maxEntries the oldest rows are removed, and each row keeps at most
+//! MaxArgsLength characters of its arguments (the rest is summarised), so that a server
+//! sending megabyte events cannot make the log hold gigabytes.
+//!
+//! It logs every event of a busy room: with a batch interval (setBatchInterval(), the app
+//! uses about a frame) append() queues and each batch is one row insertion and one trim.
 class EventLogModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -36,9 +44,14 @@ public:
     };
     Q_ENUM(Direction)
 
+    //! The longest arguments text a row keeps.
+    static constexpr qsizetype MaxArgsLength = 4096;
+    //! The longest event name or namespace a row keeps.
+    static constexpr qsizetype MaxNameLength = 256;
+
     struct Entry
     {
-        QDateTime time;
+        QDateTime time; //!< UTC
         Direction direction = Incoming;
         QString nsp;
         QString event;
@@ -52,12 +65,18 @@ public:
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_entries.size()); }
     Entry entry(int row) const { return m_entries.at(row); }
+    //! Entries appended but not yet rows.
+    int queuedCount() const { return int(m_queued.size()); }
 
     int maxEntries() const { return m_maxEntries; }
     void setMaxEntries(int max);
 
     void append(Direction direction, const QString &nsp, const QString &event,
                 const QVariantList &args);
+    //! \brief Makes append() queue for up to \a interval; zero (the default) appends at once.
+    void setBatchInterval(std::chrono::milliseconds interval);
+    //! \brief Inserts the queued entries now, as one block.
+    void flush();
     Q_INVOKABLE void clear();
 
     //! \brief Arguments as compact JSON; binary leaves show as {"<binary>": size}.
@@ -67,14 +86,21 @@ public:
     //! separators. The inspector shows what a server sent; a U+202E in an argument would
     //! otherwise reverse the rest of its line, and a zero-width space hide a difference.
     static QString escapeInvisible(const QString &text);
+    //! \brief \a text cut to \a max characters (never inside a surrogate pair), saying how
+    //! many are left out.
+    static QString bounded(const QString &text, qsizetype max);
 
 Q_SIGNALS:
     void countChanged();
 
 private:
     void trim();
+    void insert(QList<Entry> entries);
 
     QList<Entry> m_entries;
+    //! Appended, waiting for the batch to end; never more than m_maxEntries.
+    QList<Entry> m_queued;
+    QTimer m_batchTimer;
     int m_maxEntries = 5000;
 };
 

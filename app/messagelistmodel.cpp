@@ -10,7 +10,11 @@ using Confab::Client::ChatMessage;
 MessageListModel::MessageListModel(const QString &room, QObject *parent)
     : QAbstractListModel(parent)
     , m_room(room)
-{ }
+{
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(0);
+    connect(&m_batchTimer, &QTimer::timeout, this, &MessageListModel::flush);
+}
 
 int MessageListModel::rowCount(const QModelIndex &parent) const
 {
@@ -37,7 +41,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case TimeRole:
         return message.timestamp;
     case TimeTextRole:
-        return QLocale().toString(message.timestamp.toLocalTime().time(), QLocale::ShortFormat);
+        return timeText(message.timestamp);
     case OwnRole:
         return message.own;
     case GroupedRole:
@@ -66,6 +70,19 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {DeliveryStateRole, "deliveryState"},
             {ErrorRole, "error"},
     };
+}
+
+QString MessageListModel::timeText(const QDateTime &timestamp) const
+{
+    // Time zones differ from UTC by whole quarter hours: one minute shows one local time.
+    const qint64 minute = timestamp.toMSecsSinceEpoch() / 60'000;
+    const QLocale locale;
+    if (minute != m_lastTimeText.minute || locale != m_lastTimeText.locale) {
+        m_lastTimeText.minute = minute;
+        m_lastTimeText.locale = locale;
+        m_lastTimeText.text = locale.toString(timestamp.toLocalTime().time(), QLocale::ShortFormat);
+    }
+    return m_lastTimeText.text;
 }
 
 void MessageListModel::setHistoryComplete(bool complete)
@@ -169,13 +186,43 @@ bool MessageListModel::append(const ChatMessage &message)
 {
     if (message.id > 0 && m_ids.contains(message.id))
         return false;
-    insertAt(int(m_messages.size()), {message});
-    trim();
+    // Ours show at once: they are typed here, one at a time, and the person waits to see them.
+    if (m_batchTimer.interval() == 0 || message.own) {
+        flush();
+        insertAt(int(m_messages.size()), {message});
+        trim();
+        return true;
+    }
+    if (message.id > 0)
+        m_ids.insert(message.id); // a copy arriving before the batch ends is a duplicate too
+    m_queued.append(message);
+    if (m_queued.size() >= MaxMessages)
+        flush(); // the queue is bounded like the rows: it would all be trimmed anyway
+    else if (!m_batchTimer.isActive())
+        m_batchTimer.start();
     return true;
+}
+
+void MessageListModel::setBatchInterval(std::chrono::milliseconds interval)
+{
+    if (interval.count() <= 0)
+        flush();
+    m_batchTimer.setInterval(interval);
+}
+
+void MessageListModel::flush()
+{
+    m_batchTimer.stop();
+    if (m_queued.isEmpty())
+        return;
+    const QList<ChatMessage> queued = std::exchange(m_queued, {});
+    insertAt(int(m_messages.size()), queued);
+    trim();
 }
 
 void MessageListModel::merge(const QList<ChatMessage> &history)
 {
+    flush();
     if (m_ids.isEmpty()) {
         QList<ChatMessage> fresh;
         for (const ChatMessage &message : history) {
@@ -203,6 +250,7 @@ void MessageListModel::merge(const QList<ChatMessage> &history)
 
 void MessageListModel::prepend(const QList<ChatMessage> &older)
 {
+    flush();
     QList<ChatMessage> fresh;
     for (const ChatMessage &message : older) {
         if (message.id <= 0 || !m_ids.contains(message.id))
@@ -227,6 +275,7 @@ int MessageListModel::rowOfClientId(const QString &clientId) const
 
 bool MessageListModel::update(const ChatMessage &message)
 {
+    flush(); // ours may be queued still
     const int row = rowOfClientId(message.clientId);
     if (row < 0)
         return false;

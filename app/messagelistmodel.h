@@ -4,7 +4,11 @@
 #include "chatmessage.h"
 
 #include <QtCore/QAbstractListModel>
+#include <QtCore/QLocale>
+#include <QtCore/QTimer>
 #include <QtQml/QQmlEngine>
+
+#include <chrono>
 
 namespace Confab::App {
 
@@ -18,6 +22,12 @@ namespace Confab::App {
 //! When a new message would exceed that, the oldest rows are dropped and historyComplete turns
 //! false, so that scrolling up fetches them again from the host (RoomState::loadOlder()).
 //! Pages of older history the user scrolls to are kept until the next new message trims them.
+//!
+//! A busy room can bring hundreds of messages a second, more than a screen has frames. With a
+//! batch interval (setBatchInterval(), the app uses about a frame), append() queues and the
+//! queue becomes one row insertion (and at most one trim) when the interval ends, so that the
+//! view lays out and scrolls once per batch rather than once per message. Every other change
+//! inserts what is queued first, so the order of the rows is always the order of the calls.
 class MessageListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -72,9 +82,16 @@ public:
     //! The smallest server id listed (0 when none): where older history continues.
     qint64 oldestId() const;
 
-    //! \brief Appends \a message unless a message with its server id is listed already.
-    //! Returns false when it was a duplicate.
+    //! \brief Appends \a message unless a message with its server id is listed (or queued)
+    //! already. Returns false when it was a duplicate. With a batch interval, others' rows
+    //! come when the batch ends; ours (and what is queued before them) at once.
     bool append(const Confab::Client::ChatMessage &message);
+    //! \brief Makes append() queue for up to \a interval; zero (the default) appends at once.
+    void setBatchInterval(std::chrono::milliseconds interval);
+    //! Messages appended but not yet rows.
+    int queuedCount() const { return int(m_queued.size()); }
+    //! \brief Inserts the queued messages now, as one block.
+    void flush();
     //! \brief Adds the messages of a join's history (oldest first): those newer than what is
     //! listed go to the end, older ones to the start, known ones are skipped.
     void merge(const QList<Confab::Client::ChatMessage> &history);
@@ -99,14 +116,28 @@ private:
     void indexMessage(int row, const Confab::Client::ChatMessage &message);
     void unindexMessage(int row, const Confab::Client::ChatMessage &message);
 
+    QString timeText(const QDateTime &timestamp) const;
+
     QString m_room;
     QList<Confab::Client::ChatMessage> m_messages;
+    //! Appended, waiting for the batch to end (their ids are in m_ids already). Never more
+    //! than MaxMessages: a longer queue is flushed at once.
+    QList<Confab::Client::ChatMessage> m_queued;
+    QTimer m_batchTimer;
     QSet<qint64> m_ids;
     //! Our messages by client id → their position. A position is the row plus m_firstPosition,
     //! which moves as rows come and go at the top, so that those keep every position valid.
     QHash<QString, qint64> m_ownPositions;
     qint64 m_firstPosition = 0;
     bool m_historyComplete = false;
+    //! The last time text made, by minute and locale: converting to local time reads the
+    //! time zone each time, and the messages of a burst share their minute.
+    mutable struct
+    {
+        qint64 minute = -1;
+        QLocale locale;
+        QString text;
+    } m_lastTimeText;
 };
 
 } // namespace Confab::App

@@ -50,10 +50,16 @@ Pane {
                 objectName: "eventLogView"
                 anchors.fill: parent
                 clip: true
-                model: inspector.inspector.eventLog
+                // Only while on screen: hosting logs every event of the room, and a hidden
+                // view would still lay out and create rows for each batch of them.
+                model: inspector.visible ? inspector.inspector.eventLog : null
                 ScrollBar.vertical: ScrollBar {}
+                // Rows scroll past many times a second while hosting: rebind, don't recreate.
+                reuseItems: true
                 onCountChanged: if (atYEnd || count < 3) Qt.callLater(log.positionViewAtEnd)
 
+                // Placed by hand rather than by a RowLayout: one row is made (or rebound) per
+                // event shown, and a layout costs a polish pass per row.
                 delegate: Rectangle {
                     id: logRow
                     required property int index
@@ -64,54 +70,57 @@ Pane {
                     required property string args
 
                     width: ListView.view.width
-                    implicitHeight: rowLayout.implicitHeight + 6
+                    implicitHeight: Math.max(timeLabel.implicitHeight, eventLabel.implicitHeight,
+                                             argsLabel.implicitHeight) + 6
                     color: index % 2 ? "transparent" : Theme.divider
 
-                    RowLayout {
-                        id: rowLayout
-                        anchors.fill: parent
-                        anchors.leftMargin: Theme.spacing
-                        anchors.rightMargin: Theme.spacing
-                        spacing: Theme.spacing
-                        // Event names and arguments are whatever the server sent: plain text,
-                        // so that markup shows as written and no <img> is ever fetched.
-                        Label {
-                            text: logRow.timeText
-                            textFormat: Text.PlainText
-                            color: Theme.mutedText
-                            font.family: Theme.monoFamily
-                            Layout.alignment: Qt.AlignTop
-                        }
-                        Label {
-                            Layout.preferredWidth: 28
-                            Layout.alignment: Qt.AlignTop
-                            text: logRow.direction === EventLogModel.Incoming ? "⬇"
-                                : logRow.direction === EventLogModel.Outgoing ? "⬆" : "↩"
-                            color: logRow.direction === EventLogModel.Incoming ? Theme.ok
-                                 : logRow.direction === EventLogModel.Outgoing ? Theme.accent : Theme.warning
-                            font.bold: true
-                            horizontalAlignment: Text.AlignHCenter
-                        }
-                        Label {
-                            Layout.preferredWidth: 140
-                            Layout.alignment: Qt.AlignTop
-                            objectName: "eventName"
-                            text: (logRow.nsp === "/" ? "" : logRow.nsp + " ") + logRow.event
-                            textFormat: Text.PlainText
-                            font.family: Theme.monoFamily
-                            font.bold: true
-                            elide: Text.ElideRight
-                        }
-                        Label {
-                            Layout.fillWidth: true
-                            objectName: "eventArgs"
-                            text: logRow.args
-                            textFormat: Text.PlainText
-                            font.family: Theme.monoFamily
-                            wrapMode: Text.WrapAnywhere
-                            maximumLineCount: 4
-                            elide: Text.ElideRight
-                        }
+                    // Event names and arguments are whatever the server sent: plain text,
+                    // so that markup shows as written and no <img> is ever fetched.
+                    Label {
+                        id: timeLabel
+                        x: Theme.spacing
+                        y: 3
+                        text: logRow.timeText
+                        textFormat: Text.PlainText
+                        color: Theme.mutedText
+                        font.family: Theme.monoFamily
+                    }
+                    Label {
+                        id: arrow
+                        x: timeLabel.x + timeLabel.implicitWidth + Theme.spacing
+                        y: 3
+                        width: 28
+                        text: logRow.direction === EventLogModel.Incoming ? "⬇"
+                            : logRow.direction === EventLogModel.Outgoing ? "⬆" : "↩"
+                        color: logRow.direction === EventLogModel.Incoming ? Theme.ok
+                             : logRow.direction === EventLogModel.Outgoing ? Theme.accent : Theme.warning
+                        font.bold: true
+                        horizontalAlignment: Text.AlignHCenter
+                    }
+                    Label {
+                        id: eventLabel
+                        objectName: "eventName"
+                        x: arrow.x + arrow.width + Theme.spacing
+                        y: 3
+                        width: 140
+                        text: (logRow.nsp === "/" ? "" : logRow.nsp + " ") + logRow.event
+                        textFormat: Text.PlainText
+                        font.family: Theme.monoFamily
+                        font.bold: true
+                        elide: Text.ElideRight
+                    }
+                    Label {
+                        id: argsLabel
+                        objectName: "eventArgs"
+                        x: eventLabel.x + eventLabel.width + Theme.spacing
+                        y: 3
+                        width: Math.max(0, logRow.width - x - Theme.spacing)
+                        text: logRow.args
+                        textFormat: Text.PlainText
+                        font.family: Theme.monoFamily
+                        wrapMode: Text.WrapAnywhere
+                        maximumLineCount: 4
+                        elide: Text.ElideRight
                     }
                 }
             }

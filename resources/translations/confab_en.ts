@@ -151,6 +151,17 @@
     </message>
 </context>
 <context>
+    <name>Confab::App::EventLogModel</name>
+    <message numerus="yes">
+        <source>… (%n more characters)</source>
+        <extracomment>The end of an event&apos;s arguments too long to keep in the inspector&apos;s log</extracomment>
+        <translation>
+            <numerusform>… (%n more character)</numerusform>
+            <numerusform>… (%n more characters)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Confab::App::FreedesktopNotificationBackend</name>
     <message>
         <source>Show</source>

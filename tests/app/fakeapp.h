@@ -326,7 +326,8 @@ public:
     //! \brief \a text as the event log shows it (EventLogModel::escapeInvisible()).
     Q_INVOKABLE static QString loggedAs(const QString &text)
     {
-        return EventLogModel::escapeInvisible(text);
+        return EventLogModel::bounded(EventLogModel::escapeInvisible(text),
+                                      EventLogModel::MaxNameLength);
     }
 
 Q_SIGNALS:

@@ -70,6 +70,8 @@ private Q_SLOTS:
     void messagesDeliveryUpdate();
     void messagesCapped();
     void messagesOwnLookupAfterTrimAndPrepend();
+    void messagesBatched();
+    void messagesBatchQueueBounded();
 
     void sidsUpsertRemoveReplace();
     void sidsRooms();
@@ -78,6 +80,9 @@ private Q_SLOTS:
     void eventLogAppendTrimFilter();
     void eventLogEscapesInvisible_data();
     void eventLogEscapesInvisible();
+    void eventLogBoundsLongRows_data();
+    void eventLogBoundsLongRows();
+    void eventLogBatched();
 };
 
 void tst_AppModels::chatMessageVariantRoundTrip()
@@ -451,6 +456,79 @@ void tst_AppModels::messagesOwnLookupAfterTrimAndPrepend()
              5000);
 }
 
+void tst_AppModels::messagesBatched()
+{
+    using namespace std::chrono_literals;
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.setBatchInterval(10ms);
+
+    // Others' messages wait for the batch; a copy of a queued one is still a duplicate.
+    for (int i = 1; i <= 20; ++i)
+        QVERIFY(model.append(message(i, u"bob"_s, u"m%1"_s.arg(i), T0 + i)));
+    QVERIFY(!model.append(message(7, u"bob"_s, u"m7 again"_s, T0 + 7)));
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.queuedCount(), 20);
+    QVERIFY(inserted.wait());
+    QCOMPARE(inserted.size(), 1); // the whole burst is one insertion
+    QCOMPARE(inserted.at(0).at(1).toInt(), 0);
+    QCOMPARE(inserted.at(0).at(2).toInt(), 19);
+    QCOMPARE(model.queuedCount(), 0);
+    QCOMPARE(model.index(19).data(MessageListModel::TextRole).toString(), u"m20"_s);
+    // Grouping is the model's, computed across the batch.
+    QVERIFY(model.index(19).data(MessageListModel::GroupedRole).toBool());
+
+    // Ours shows at once, after what was queued before it.
+    model.append(message(21, u"bob"_s, u"m21"_s, T0 + 21));
+    ChatMessage mine = message(0, u"me"_s, u"mine"_s, T0 + 22, true);
+    mine.clientId = u"c-1"_s;
+    mine.deliveryState = ChatMessage::DeliveryState::Sending;
+    QVERIFY(model.append(mine));
+    QCOMPARE(model.rowCount(), 22);
+    QCOMPARE(model.index(20).data(MessageListModel::TextRole).toString(), u"m21"_s);
+    QCOMPARE(model.index(21).data(MessageListModel::TextRole).toString(), u"mine"_s);
+
+    // Any other change inserts the queue first: the rows keep the order of the calls.
+    model.append(message(23, u"bob"_s, u"m23"_s, T0 + 23));
+    mine.id = 22;
+    mine.deliveryState = ChatMessage::DeliveryState::Sent;
+    QVERIFY(model.update(mine));
+    QCOMPARE(model.rowCount(), 23);
+    QCOMPARE(model.index(22).data(MessageListModel::TextRole).toString(), u"m23"_s);
+    model.append(message(24, u"bob"_s, u"m24"_s, T0 + 24));
+    model.prepend({message(-5, u"old"_s, u"ignored: no server id"_s, T0)});
+    QCOMPARE(model.rowCount(), 25);
+    QCOMPARE(model.index(24).data(MessageListModel::TextRole).toString(), u"m24"_s);
+
+    // Back to no interval: what is queued comes now.
+    model.append(message(25, u"bob"_s, u"m25"_s, T0 + 25));
+    model.setBatchInterval(0ms);
+    QCOMPARE(model.rowCount(), 26);
+    model.append(message(26, u"bob"_s, u"m26"_s, T0 + 26));
+    QCOMPARE(model.rowCount(), 27);
+}
+
+void tst_AppModels::messagesBatchQueueBounded()
+{
+    using namespace std::chrono_literals;
+    MessageListModel model(u"lobby"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // An interval no test waits for: only the queue's bound can insert the rows.
+    model.setBatchInterval(1h);
+    const int flood = 3 * MessageListModel::MaxMessages + 7;
+    for (int i = 1; i <= flood; ++i)
+        model.append(message(i, u"bob"_s, u"m%1"_s.arg(i), T0 + i));
+    QVERIFY(model.queuedCount() < MessageListModel::MaxMessages);
+    QCOMPARE(model.rowCount(), MessageListModel::MaxMessages);
+    model.flush();
+    QCOMPARE(model.rowCount(), MessageListModel::MaxMessages);
+    QCOMPARE(model.index(MessageListModel::MaxMessages - 1)
+                     .data(MessageListModel::TextRole)
+                     .toString(),
+             u"m%1"_s.arg(flood));
+}
+
 void tst_AppModels::sidsUpsertRemoveReplace()
 {
     SidListModel model;
@@ -567,6 +645,90 @@ void tst_AppModels::eventLogAppendTrimFilter()
 
     log.clear();
     QCOMPARE(filter.rowCount(), 0);
+}
+
+void tst_AppModels::eventLogBoundsLongRows_data()
+{
+    QTest::addColumn<QString>("event");
+    QTest::addColumn<QString>("argText");
+    QTest::addColumn<QString>("shownEvent");
+    QTest::addColumn<int>("shownArgsLength"); //!< of the kept part, before the summary
+
+    const QString longArg(1 << 20, u'x'); // a megabyte a server may well send
+    QTest::addRow("short rows are whole") << u"message"_s << u"hi"_s << u"message"_s << 8;
+    QTest::addRow("megabyte arguments")
+            << u"message"_s << longArg << u"message"_s << int(EventLogModel::MaxArgsLength);
+    const QString longName(10'000, u'e');
+    QTest::addRow("long event name")
+            << longName << u"hi"_s << longName.left(EventLogModel::MaxNameLength) << 8;
+    // The cut would fall inside a surrogate pair: the pair goes whole.
+    const QString emoji = QString::fromUcs4(U"\U0001F600");
+    const QString name = QString(EventLogModel::MaxNameLength - 1, u'e') + emoji;
+    QTest::addRow("no half surrogate")
+            << name << u"hi"_s << QString(EventLogModel::MaxNameLength - 1, u'e') << 8;
+}
+
+void tst_AppModels::eventLogBoundsLongRows()
+{
+    QFETCH(QString, event);
+    QFETCH(QString, argText);
+    QFETCH(QString, shownEvent);
+    QFETCH(int, shownArgsLength);
+    EventLogModel log;
+    log.append(EventLogModel::Incoming, u"/"_s, event, {argText});
+    const QString shownName = log.index(0).data(EventLogModel::EventRole).toString();
+    const QString args = log.index(0).data(EventLogModel::ArgsRole).toString();
+    QVERIFY2(shownName.startsWith(shownEvent), qPrintable(shownName.left(80)));
+    if (shownEvent.size() < event.size()) {
+        QVERIFY(shownName.endsWith(u" more characters)"_s));
+        QVERIFY(shownName.size() < EventLogModel::MaxNameLength + 40);
+    } else {
+        QCOMPARE(shownName, event);
+    }
+    const QString json = u"[\"%1\"]"_s.arg(argText);
+    QVERIFY(args.startsWith(json.left(shownArgsLength)));
+    if (json.size() > shownArgsLength) {
+        QCOMPARE(args.mid(shownArgsLength),
+                 u"… (%1 more characters)"_s.arg(json.size() - shownArgsLength));
+    } else {
+        QCOMPARE(args, json);
+    }
+}
+
+void tst_AppModels::eventLogBatched()
+{
+    using namespace std::chrono_literals;
+    EventLogModel log;
+    EventLogFilterModel filter(&log);
+    QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester filterTester(&filter,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&log, &QAbstractItemModel::rowsInserted);
+    QSignalSpy countChanged(&filter, &EventLogFilterModel::countChanged);
+    log.setBatchInterval(10ms);
+    for (int i = 0; i < 30; ++i)
+        log.append(EventLogModel::Incoming, u"/"_s, u"e%1"_s.arg(i), {i});
+    QCOMPARE(log.rowCount(), 0);
+    QCOMPARE(log.queuedCount(), 30);
+    QVERIFY(inserted.wait());
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(log.rowCount(), 30);
+    QCOMPARE(filter.count(), 30);
+    QVERIFY(countChanged.size() >= 1);
+    QCOMPARE(log.index(29).data(EventLogModel::EventRole).toString(), u"e29"_s);
+
+    // Bounded like the rows: a flood never queues more than maxEntries.
+    log.setBatchInterval(1h);
+    log.setMaxEntries(50);
+    for (int i = 0; i < 1000; ++i)
+        log.append(EventLogModel::Incoming, u"/"_s, u"f%1"_s.arg(i), {i});
+    QVERIFY(log.queuedCount() < 50);
+    QCOMPARE(log.rowCount(), 50);
+    // Clearing drops what is queued too.
+    log.clear();
+    QCOMPARE(log.queuedCount(), 0);
+    log.flush();
+    QCOMPARE(log.rowCount(), 0);
 }
 
 void tst_AppModels::eventLogEscapesInvisible_data()

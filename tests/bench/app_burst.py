@@ -169,7 +169,9 @@ async def burst(host, clients, duration, settle, perf_out=None):
                            + (f': {errors[0]!r}' if errors else ''))
     perf = None
     if perf_out:  # started before the settle time so that it is attached when the burst starts
-        perf = subprocess.Popen(['perf', 'record', '-F', '999', '-g', '-p', str(host.pid),
+        # DWARF unwinding: Qt's libraries have no frame pointers, so -g alone loses the callers.
+        perf = subprocess.Popen(['perf', 'record', '-F', '499', '--call-graph', 'dwarf,16384',
+                                 '-p', str(host.pid),
                                  '-o', perf_out], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         PROCS.append(perf)

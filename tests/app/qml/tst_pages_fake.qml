@@ -115,6 +115,36 @@ TestCase {
         fake.setDeliveryState(0, MessageListModel.Sending)
         tryCompare(label, "text", "Sending…")
         tryCompare(retry, "visible", false)
+        // Delivered: the line is gone, not hidden (nothing for a screen reader to find).
+        fake.setDeliveryState(0, MessageListModel.Sent)
+        tryVerify(() => findChild(page, "deliveryLabel") === null)
+        compare(findChild(page, "retryButton"), null)
+    }
+
+    function test_messageSelectableUnderTheMouse() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        fake.addMessage(message({text: "copy me please"}))
+        const list = findChild(page, "messageList")
+        tryVerify(() => list.itemAtIndex(0) !== null)
+        const delegate = list.itemAtIndex(0)
+        const body = findChild(delegate, "body")
+        compare(body.text, "copy me please")
+        // A message costs no text document until the mouse is over it.
+        compare(findChild(delegate, "selectableBody"), null)
+        mouseMove(body, body.width / 2, body.height / 2)
+        tryVerify(() => findChild(delegate, "selectableBody") !== null)
+        const editor = findChild(delegate, "selectableBody")
+        compare(editor.text, "copy me please")
+        compare(editor.textFormat, TextEdit.PlainText)
+        mouseDrag(editor, 1, editor.height / 2, editor.width - 2, 0)
+        tryVerify(() => editor.selectedText.length > 0)
+        // The selection outlives the hover, so that it can be copied...
+        mouseMove(page, 5, 5)
+        tryCompare(findChild(delegate, "bubbleHover"), "hovered", false)
+        verify(findChild(delegate, "selectableBody") !== null)
+        // ...and the text document goes with it.
+        editor.deselect()
+        tryVerify(() => findChild(delegate, "selectableBody") === null)
     }
 
     function test_composerSendsWhileReconnecting() {
