@@ -68,12 +68,12 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Entry &entry = m_entries.at(index.row());
+    const Row &entry = m_entries.at(index.row());
     switch (role) {
     case TimeRole:
-        return entry.time;
+        return QDateTime::fromMSecsSinceEpoch(entry.msecs, Qt::UTC);
     case TimeTextRole:
-        return entry.time.toLocalTime().toString(u"HH:mm:ss.zzz"_s);
+        return QDateTime::fromMSecsSinceEpoch(entry.msecs).toString(u"HH:mm:ss.zzz"_s);
     case DirectionRole:
         return int(entry.direction);
     case NamespaceRole:
@@ -82,7 +82,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case EventRole:
         return entry.event;
     case ArgsRole:
-        return entry.args;
+        return QString::fromUtf8(entry.args);
     default:
         return {};
     }
@@ -153,10 +153,11 @@ void EventLogModel::append(Direction direction, const QString &nsp, const QStrin
                            const QVariantList &args)
 {
     // UTC: the local time is made only for the rows on screen (it reads the time zone).
-    Entry entry{QDateTime::currentDateTimeUtc(), direction,
-                bounded(escapeInvisible(nsp), MaxNameLength),
-                bounded(escapeInvisible(event), MaxNameLength),
-                bounded(toJson(args), MaxArgsLength)};
+    Row entry{QDateTime::currentMSecsSinceEpoch(), direction,
+              intern(bounded(escapeInvisible(nsp), MaxNameLength)),
+              intern(bounded(escapeInvisible(event), MaxNameLength)),
+              bounded(toJson(args), MaxArgsLength).toUtf8()};
+    entry.args.squeeze(); // toUtf8() allocates for three bytes per character
     if (m_batchTimer.interval() == 0) {
         insert({std::move(entry)});
         return;
@@ -182,7 +183,23 @@ void EventLogModel::flush()
         insert(std::exchange(m_queued, {}));
 }
 
-void EventLogModel::insert(QList<Entry> entries)
+EventLogModel::Entry EventLogModel::entry(int row) const
+{
+    const Row &entry = m_entries.at(row);
+    return {QDateTime::fromMSecsSinceEpoch(entry.msecs, Qt::UTC), entry.direction, entry.nsp,
+            entry.event, QString::fromUtf8(entry.args)};
+}
+
+QString EventLogModel::intern(const QString &name)
+{
+    if (const auto it = m_names.constFind(name); it != m_names.cend())
+        return *it;
+    if (m_names.size() < MaxInterned)
+        m_names.insert(name);
+    return name;
+}
+
+void EventLogModel::insert(QList<Row> entries)
 {
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row + int(entries.size()) - 1);

@@ -3,6 +3,7 @@
 
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QDateTime>
+#include <QtCore/QSet>
 #include <QtCore/QSortFilterProxyModel>
 #include <QtCore/QTimer>
 #include <QtQml/QQmlEngine>
@@ -64,7 +65,7 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_entries.size()); }
-    Entry entry(int row) const { return m_entries.at(row); }
+    Entry entry(int row) const;
     //! Entries appended but not yet rows.
     int queuedCount() const { return int(m_queued.size()); }
 
@@ -94,12 +95,29 @@ Q_SIGNALS:
     void countChanged();
 
 private:
-    void trim();
-    void insert(QList<Entry> entries);
+    //! What a row keeps: the arguments as UTF-8 (half the size of a QString's UTF-16, and
+    //! JSON is mostly ASCII), names shared with the rows before (see intern()).
+    struct Row
+    {
+        qint64 msecs = 0; //!< since the epoch, UTC
+        Direction direction = Incoming;
+        QString nsp;
+        QString event;
+        QByteArray args;
+    };
 
-    QList<Entry> m_entries;
+    void trim();
+    void insert(QList<Row> rows);
+    //! \a name as a string the log holds already, when it has one: a busy room logs the
+    //! same few event names thousands of times.
+    QString intern(const QString &name);
+
+    QList<Row> m_entries;
     //! Appended, waiting for the batch to end; never more than m_maxEntries.
-    QList<Entry> m_queued;
+    QList<Row> m_queued;
+    //! The names intern() shares, at most MaxInterned (then names are kept as they come).
+    QSet<QString> m_names;
+    static constexpr qsizetype MaxInterned = 256;
     QTimer m_batchTimer;
     int m_maxEntries = 5000;
 };
