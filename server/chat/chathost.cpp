@@ -60,25 +60,60 @@ quint16 ChatHost::port() const
     return m_server->serverPort();
 }
 
+QString ChatHost::urlFor(const QHostAddress &address, quint16 port)
+{
+    if (address.protocol() != QAbstractSocket::IPv6Protocol)
+        return u"http://%1:%2/"_s.arg(address.toString()).arg(port);
+    // A link-local address means nothing without its interface: RFC 6874 writes the zone
+    // after "%25" inside the brackets.
+    QHostAddress bare = address;
+    bare.setScopeId({});
+    const QString zone = address.scopeId();
+    return u"http://[%1%2]:%3/"_s.arg(bare.toString(), zone.isEmpty() ? QString() : u"%25"_s + zone)
+            .arg(port);
+}
+
 QStringList ChatHost::joinUrls() const
 {
     const quint16 port = this->port();
-    const auto url = [&](const QHostAddress &address) {
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                ? u"[%1]"_s.arg(address.toString())
-                : address.toString();
-        return u"http://%1:%2/"_s.arg(host).arg(port);
-    };
     const QHostAddress &address = m_config.address;
-    if (address != QHostAddress::Any && address != QHostAddress::AnyIPv4
-        && address != QHostAddress::AnyIPv6)
-        return {url(address)};
-    QStringList urls;
-    for (const QHostAddress &candidate : QNetworkInterface::allAddresses()) {
-        if (candidate.protocol() == QAbstractSocket::IPv4Protocol && !candidate.isLoopback())
-            urls.append(url(candidate));
+    const bool any = address == QHostAddress::Any;
+    const bool v4 = any || address == QHostAddress::AnyIPv4;
+    const bool v6 = any || address == QHostAddress::AnyIPv6;
+    if (!v4 && !v6)
+        return {urlFor(address, port)};
+
+    // Each address of each interface that is up, IPv4 first (what people type), then global
+    // IPv6, then link-local IPv6; loopback last, for this machine.
+    QStringList ipv4, ipv6, linkLocal;
+    const QList<QNetworkInterface> interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &interface : interfaces) {
+        const auto flags = interface.flags();
+        if (!flags.testFlag(QNetworkInterface::IsUp)
+            || !flags.testFlag(QNetworkInterface::IsRunning)
+            || flags.testFlag(QNetworkInterface::IsLoopBack))
+            continue;
+        const QList<QNetworkAddressEntry> entries = interface.addressEntries();
+        for (const QNetworkAddressEntry &entry : entries) {
+            const QHostAddress ip = entry.ip();
+            if (ip.isLoopback())
+                continue;
+            if (ip.protocol() == QAbstractSocket::IPv4Protocol && v4) {
+                ipv4.append(urlFor(ip, port));
+            } else if (ip.protocol() == QAbstractSocket::IPv6Protocol && v6) {
+                QHostAddress scoped = ip;
+                if (ip.isLinkLocal() && scoped.scopeId().isEmpty())
+                    scoped.setScopeId(interface.name());
+                (ip.isLinkLocal() ? linkLocal : ipv6).append(urlFor(scoped, port));
+            }
+        }
     }
-    urls.append(url(QHostAddress::LocalHost));
+    QStringList urls = ipv4 + ipv6 + linkLocal;
+    urls.removeDuplicates();
+    if (v4)
+        urls.append(urlFor(QHostAddress::LocalHost, port));
+    if (v6)
+        urls.append(urlFor(QHostAddress::LocalHostIPv6, port));
     return urls;
 }
 

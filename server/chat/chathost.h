@@ -40,9 +40,12 @@ public:
     QString errorString() const { return m_error; }
 
     quint16 port() const;
-    //! \brief URLs a person can join: one per non-loopback IPv4 address when listening on
-    //! all of them, loopback last.
+    //! \brief URLs a person can join at. Listening on every address: one per address of each
+    //! interface that is up, IPv4 first, then IPv6 (link-local ones with their zone), and
+    //! loopback last (127.0.0.1, [::1]). Listening on one address: that one.
     QStringList joinUrls() const;
+    //! \brief "http://ADDRESS:PORT/", IPv6 in brackets with its zone as "%25zone" (RFC 6874).
+    static QString urlFor(const QHostAddress &address, quint16 port);
     static QString defaultDataLocation();
 
     const HostConfig &config() const { return m_config; }

@@ -13,8 +13,9 @@ namespace Confab {
 
 namespace {
 const QCommandLineOption hostOption({u"H"_s, u"host"_s},
-                                    u"Address to listen on (default: all interfaces)."_s,
-                                    u"address"_s, u"0.0.0.0"_s);
+                                    u"Address to listen on (default: every address, IPv4 and "
+                                    u"IPv6; 0.0.0.0 for every IPv4 one only, :: for IPv6 only)."_s,
+                                    u"address"_s);
 const QCommandLineOption portOption({u"p"_s, u"port"_s},
                                     u"TCP port (default: 3000; 0 picks a free one)."_s, u"port"_s,
                                     u"3000"_s);
@@ -175,7 +176,9 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
     if (!m_parser.positionalArguments().isEmpty())
         return {false, 2, u"unexpected argument: %1"_s.arg(m_parser.positionalArguments().first())};
 
-    if (!m_config.address.setAddress(m_parser.value(hostOption)))
+    if (!m_parser.isSet(hostOption))
+        m_config.address = QHostAddress::Any; // dual-stack: http://[::1]:PORT/ works too
+    else if (!m_config.address.setAddress(m_parser.value(hostOption)))
         return {false, 2, u"--host: not an IP address: %1"_s.arg(m_parser.value(hostOption))};
     bool portOk = false;
     const uint port = m_parser.value(portOption).toUInt(&portOk);

@@ -4,9 +4,12 @@
 #include "chathost.h"
 #include "chatlogging.h"
 #include "hostcommandline.h"
+#include "qrcode.h"
 #include "unixsignals.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QUrl>
+#include <QtNetwork/QHostAddress>
 
 #ifdef Q_OS_LINUX
 #    include "epolleventdispatcher.h"
@@ -14,6 +17,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <unistd.h> // isatty
 
 using namespace Qt::StringLiterals;
 
@@ -46,8 +50,19 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "confab-server: %s\n", qPrintable(host.errorString()));
         return 3;
     }
-    for (const QString &url : host.joinUrls())
+    const QStringList urls = host.joinUrls();
+    for (const QString &url : urls)
         std::printf("Confab host ready: join at %s\n", qPrintable(url));
+    // A person at the terminal gets the first LAN link as a QR code, for a phone to scan;
+    // scripts and logs (stdout not a terminal) get only the lines above.
+    if (::isatty(STDOUT_FILENO) && !urls.isEmpty()
+        && !QHostAddress(QUrl(urls.first()).host()).isLoopback()) {
+        const Confab::QrCode code = Confab::QrCode::encode(urls.first());
+        if (!code.isNull()) {
+            std::printf("\nScan to join %s from a phone on the same network:\n%s\n",
+                        qPrintable(urls.first()), code.toTerminalText().toUtf8().constData());
+        }
+    }
     std::fflush(stdout);
 
     Confab::UnixSignals signals_({SIGINT, SIGTERM});

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // confab-server as a person runs it: command line, readiness line, relaying, clean shutdown.
+#include "chathost.h"
 #include "hostcommandline.h"
 #include "servertestutil.h"
 
 #include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
 #include <QtNetwork/QTcpServer>
 
 #include <csignal>
@@ -28,6 +30,11 @@ private Q_SLOTS:
     void chatsAndStopsCleanly_data();
     void chatsAndStopsCleanly();
     void portInUse();
+    void listenAddress_data();
+    void listenAddress();
+    void urlFor_data();
+    void urlFor();
+    void defaultListensOnIPv4AndIPv6();
 
 private:
     static QString binary() { return QStringLiteral(CONFAB_SERVER_BINARY); }
@@ -331,6 +338,85 @@ void tst_ConfabServer::portInUse()
     QVERIFY(server.waitForFinished(10000));
     QCOMPARE(server.exitCode(), 3);
     QVERIFY(server.readAllStandardError().contains("cannot listen"));
+}
+
+void tst_ConfabServer::listenAddress_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QHostAddress>("address");
+    // By default both families: a person typing http://[::1]:3000/ is not refused.
+    QTest::addRow("default: every address") << QStringList{} << QHostAddress(QHostAddress::Any);
+    QTest::addRow("0.0.0.0: IPv4 only")
+            << QStringList{u"--host"_s, u"0.0.0.0"_s} << QHostAddress(QHostAddress::AnyIPv4);
+    QTest::addRow(":: IPv6 only") << QStringList{u"--host"_s, u"::"_s}
+                                  << QHostAddress(QHostAddress::AnyIPv6);
+    QTest::addRow("one address") << QStringList{u"-H"_s, u"127.0.0.1"_s}
+                                 << QHostAddress(QHostAddress::LocalHost);
+}
+
+void tst_ConfabServer::listenAddress()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QHostAddress, address);
+    HostCommandLine commandLine;
+    QVERIFY(commandLine.parse(QStringList{u"confab-server"_s} + arguments).ok);
+    QCOMPARE(commandLine.config().address, address);
+}
+
+void tst_ConfabServer::urlFor_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("url");
+    QTest::addRow("IPv4") << u"10.0.0.5"_s << u"http://10.0.0.5:3000/"_s;
+    QTest::addRow("IPv6") << u"2001:db8::5"_s << u"http://[2001:db8::5]:3000/"_s;
+    QTest::addRow("loopback IPv6") << u"::1"_s << u"http://[::1]:3000/"_s;
+    // RFC 6874: the zone of a link-local address follows an escaped percent sign.
+    QTest::addRow("link-local with its zone")
+            << u"fe80::1%eth0"_s << u"http://[fe80::1%25eth0]:3000/"_s;
+}
+
+void tst_ConfabServer::urlFor()
+{
+    QFETCH(QString, address);
+    QFETCH(QString, url);
+    QCOMPARE(ChatHost::urlFor(QHostAddress(address), 3000), url);
+    // And it reads back as that address.
+    const QUrl parsed(url);
+    QVERIFY2(parsed.isValid(), qPrintable(parsed.errorString()));
+}
+
+void tst_ConfabServer::defaultListensOnIPv4AndIPv6()
+{
+    QProcess server;
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    // No --host: every address. Port 0, so that nothing else on the machine is in the way.
+    server.start(binary(), {u"--port"_s, u"0"_s, u"--data"_s, u":memory:"_s});
+    QVERIFY(server.waitForStarted());
+    QByteArray output;
+    const QRegularExpression v4(u"join at http://127\\.0\\.0\\.1:(\\d+)/"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (output += server.readAllStandardOutput()).contains("join at http://[::1]:"), 10000);
+    const auto match = v4.match(QString::fromUtf8(output));
+    QVERIFY2(match.hasMatch(), output.constData());
+    const quint16 port = match.captured(1).toUShort();
+    // Both loopbacks answer the Engine.IO handshake; every URL printed is a well-formed one.
+    HttpClient http;
+    for (const QString &host : {u"127.0.0.1"_s, u"[::1]"_s}) {
+        const auto reply = http.get(
+                QUrl(u"http://%1:%2/socket.io/?EIO=4&transport=polling"_s.arg(host).arg(port)));
+        QVERIFY2(reply.body.startsWith("0{"),
+                 qPrintable(host + u": "_s + QString::fromUtf8(reply.body)));
+    }
+    for (const QByteArray &line : output.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        QVERIFY2(line.startsWith("Confab host ready: join at http://"), line.constData());
+        QVERIFY2(QUrl(QString::fromUtf8(line.mid(line.indexOf("http://")))).isValid(),
+                 line.constData());
+    }
+    server.terminate();
+    QVERIFY(server.waitForFinished(5000));
+    QCOMPARE(server.exitCode(), 0);
 }
 
 QTEST_MAIN(tst_ConfabServer)
