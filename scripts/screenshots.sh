@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Re-takes the README's screenshots (resources/screenshots/*.png) under Xvfb:
-#   start, chat, sids, inspector                           English, light theme
-#   start-zh_CN, settings-zh_CN, chat-zh_CN, sids-zh_CN, inspector-zh_CN   Simplified Chinese
+#   start, chat, join, sids, inspector                     English, light theme
+#   start-zh_CN, settings-zh_CN, chat-zh_CN, join-zh_CN, sids-zh_CN, inspector-zh_CN
+#                                                          Simplified Chinese
 #   chat-dark                                              English, dark theme
 # Builds confab_screenshots (tests/app/screenshots.cpp), which hosts a chat in the real app
 # window, lets two chat clients join and talk, and grabs each view. Look at the PNGs before
@@ -50,7 +51,7 @@ shoot() {
     xvfb-run -a -s "-screen 0 1280x800x24" "$TOOL" --out "$OUT" "$@"
 }
 shoot --language en --theme light
-shoot --language zh_CN --theme light --views start,settings,chat,sids,inspector --suffix -zh_CN
+shoot --language zh_CN --theme light --views start,settings,chat,join,sids,inspector --suffix -zh_CN
 shoot --language en --theme dark --views chat --suffix -dark
 shoot --language en --theme light --hostile --views hostile
 log "done: $OUT"

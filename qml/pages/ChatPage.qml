@@ -119,31 +119,10 @@ Page {
                 spacing: 0
 
                 // Where others join; only while hosting.
-                Rectangle {
+                JoinBanner {
                     Layout.fillWidth: true
                     visible: page.hosting
-                    implicitHeight: joinRow.implicitHeight + Theme.spacing
-                    color: Theme.sidePane
-                    RowLayout {
-                        id: joinRow
-                        anchors.fill: parent
-                        anchors.leftMargin: 2 * Theme.spacing
-                        anchors.rightMargin: 2 * Theme.spacing
-                        Label {
-                            text: qsTr("Others join at")
-                            color: Theme.mutedText
-                        }
-                        TextEdit {
-                            objectName: "hostUrls"
-                            Layout.fillWidth: true
-                            text: page.session.hostUrls.join("   ")
-                            textFormat: TextEdit.PlainText
-                            readOnly: true
-                            selectByMouse: true
-                            color: Theme.text
-                            font.family: Theme.monoFamily
-                        }
-                    }
+                    session: page.session
                 }
 
                 Label {

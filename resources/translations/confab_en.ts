@@ -36,10 +36,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Others join at</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No room</source>
         <translation type="unfinished"></translation>
     </message>
@@ -245,6 +241,49 @@
             <numerusform>%n event</numerusform>
             <numerusform>%n events</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>JoinBanner</name>
+    <message>
+        <source>Others join at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A code a phone on the same network scans to open the web chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show %1 as a QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QR code of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan with a phone on the same network</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -36,10 +36,6 @@
         <translation>断开连接</translation>
     </message>
     <message>
-        <source>Others join at</source>
-        <translation>其他人可通过以下地址加入</translation>
-    </message>
-    <message>
         <source>No room</source>
         <translation>未进入房间</translation>
     </message>
@@ -241,6 +237,49 @@
         <translation>
             <numerusform>%n 个事件</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>JoinBanner</name>
+    <message>
+        <source>Others join at</source>
+        <translation>其他人可通过以下地址加入</translation>
+    </message>
+    <message>
+        <source>Hide QR code</source>
+        <translation>隐藏二维码</translation>
+    </message>
+    <message>
+        <source>Show QR code</source>
+        <translation>显示二维码</translation>
+    </message>
+    <message>
+        <source>A code a phone on the same network scans to open the web chat</source>
+        <translation>同一网络中的手机扫描此码即可打开网页聊天</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy %1</source>
+        <translation>复制 %1</translation>
+    </message>
+    <message>
+        <source>QR</source>
+        <translation>二维码</translation>
+    </message>
+    <message>
+        <source>Show %1 as a QR code</source>
+        <translation>将 %1 显示为二维码</translation>
+    </message>
+    <message>
+        <source>QR code of %1</source>
+        <translation>%1 的二维码</translation>
+    </message>
+    <message>
+        <source>Scan with a phone on the same network</source>
+        <translation>用同一网络中的手机扫描</translation>
     </message>
 </context>
 <context>

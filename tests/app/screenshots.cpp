@@ -157,7 +157,8 @@ public:
                                  Timeout))
                 return fail("the settings dialog did not close");
         }
-        static const QStringList chatViews{u"chat"_s, u"sids"_s, u"inspector"_s, u"hostile"_s};
+        static const QStringList chatViews{u"chat"_s, u"join"_s, u"sids"_s, u"inspector"_s,
+                                           u"hostile"_s};
         if (std::none_of(chatViews.cbegin(), chatViews.cend(),
                          [&views](const QString &view) { return views.contains(view); }))
             return true;
@@ -207,6 +208,15 @@ public:
 
         if (views.contains(u"chat"_s) && !shoot(u"chat"_s))
             return false;
+        if (views.contains(u"join"_s)) {
+            // The hosting banner with its QR code shown.
+            QObject *banner = m_window->findChild<QObject *>(u"joinBanner"_s);
+            if (!banner || !banner->setProperty("showQr", true))
+                return fail("no join banner");
+            if (!shoot(u"join"_s))
+                return false;
+            banner->setProperty("showQr", false);
+        }
 
         if (views.contains(u"hostile"_s)) {
             // The chat above, the inspector with an event named in markup below.
@@ -285,8 +295,8 @@ int main(int argc, char *argv[])
                                             u"en"_s);
     const QCommandLineOption themeOption(u"theme"_s, u"light or dark."_s, u"theme"_s, u"light"_s);
     const QCommandLineOption viewsOption(
-            u"views"_s, u"Comma-separated: start, settings, chat, sids, inspector."_s, u"views"_s,
-            u"start,chat,sids,inspector"_s);
+            u"views"_s, u"Comma-separated: start, settings, chat, join, sids, inspector."_s,
+            u"views"_s, u"start,chat,join,sids,inspector"_s);
     const QCommandLineOption hostileOption(
             u"hostile"_s, u"Peers, a room and an event named with markup (view \"hostile\")."_s);
     const QCommandLineOption suffixOption(

@@ -121,6 +121,36 @@ TestCase {
         compare(findChild(page, "retryButton"), null)
     }
 
+    function test_joinBannerCopiesAndShowsQr() {
+        const urls = ["http://192.168.1.20:3000/", "http://[fd00::2]:3000/",
+                      "http://[fe80::1%25eth0]:3000/"]
+        const [page, fake] = setUp(chatPageComponent, {mode: Session.Hosting, hostUrls: urls})
+        const banner = findChild(page, "joinBanner")
+        verify(banner.visible)
+        // Every address, each with its Copy button.
+        for (let i = 0; i < urls.length; ++i) {
+            const row = findChild(banner, "hostUrl" + i)
+            compare(findChild(row, "hostUrlText").text, urls[i])
+            mouseClick(findChild(row, "copyButton"))
+            compare(Clipboard.text(), urls[i])
+        }
+        // The QR code is asked for, then shows the first address, or the one chosen.
+        const qr = findChild(banner, "qrCode")
+        verify(!qr.visible)
+        mouseClick(findChild(banner, "qrToggle"))
+        tryVerify(() => qr.visible)
+        compare(qr.text, urls[0])
+        verify(qr.valid)
+        verify(qr.width >= qr.implicitWidth, "the code is drawn smaller than 4 px a module")
+        mouseClick(findChild(findChild(banner, "hostUrl1"), "qrButton"))
+        compare(qr.text, urls[1])
+        mouseClick(findChild(banner, "qrToggle"))
+        tryVerify(() => !qr.visible)
+        // Not hosting: no banner.
+        fake.set({mode: Session.Joined})
+        tryVerify(() => !banner.visible)
+    }
+
     function test_messageSelectableUnderTheMouse() {
         const [page, fake] = setUp(chatPageComponent, {})
         fake.addMessage(message({text: "copy me please"}))
