@@ -7,6 +7,7 @@ every other address goes to a dead proxy, every host name fails to resolve, and 
 services (updates, safe browsing, metrics...) are off. Everything the page logs as an error
 (console.error, uncaught exceptions, CSP violations, failed loads) is collected in `errors`.
 """
+import base64
 import json
 import os
 import shutil
@@ -59,6 +60,7 @@ class Browser:
         ]
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
+        self.lang = lang
         self.lock = threading.Condition()
         self.next_id = 0
         self.replies = {}
@@ -93,6 +95,12 @@ class Browser:
         self.session = attached['sessionId']
         for domain in ('Runtime', 'Log', 'Page'):
             self.call(f'{domain}.enable')
+        # Headless Chromium on Linux ignores --lang for navigator.language; the emulation
+        # sets it (and Accept-Language, and Intl's default locale).
+        user_agent = self.evaluate('navigator.userAgent')
+        self.call('Emulation.setUserAgentOverride', {
+            'userAgent': user_agent, 'acceptLanguage': f'{self.lang},{self.lang.split("-")[0]}'})
+        self.call('Emulation.setLocaleOverride', {'locale': self.lang})
 
     def _reader(self):
         while True:
@@ -149,8 +157,13 @@ class Browser:
     def wait_until(self, expression, timeout=10.0):
         """Polls a JavaScript condition until it is truthy; returns its value or None."""
         deadline = time.monotonic() + timeout
+        # A page still loading (or navigating) may not have the elements yet: that is "not yet".
+        guarded = f'(() => {{ try {{ return ({expression}); }} catch (e) {{ return null; }} }})()'
         while True:
-            value = self.evaluate(expression)
+            try:
+                value = self.evaluate(guarded)
+            except BrowserError:
+                value = None
             if value or time.monotonic() > deadline:
                 return value
             with self.lock:  # wake up early on any page event
@@ -177,7 +190,6 @@ class Browser:
                 **({'text': '\r'} if kind == 'keyDown' else {})})
 
     def screenshot(self, path):
-        import base64
         data = self.call('Page.captureScreenshot', {'format': 'png'})['data']
         with open(path, 'wb') as f:
             f.write(base64.b64decode(data))

@@ -19,7 +19,7 @@
             loginHint: 'Chat with everyone on this host. Pick a name and a room.',
             name: 'Your name', room: 'Room', password: 'Password', join: 'Join',
             rename: 'Rename', yourName: 'Your name', rooms: 'Rooms', here: 'Here',
-            joinPlaceholder: 'Join or create a room', messagePlaceholder: 'Message',
+            joinPlaceholder: 'Room name', messagePlaceholder: 'Message',
             send: 'Send', roomsAndPeople: 'Rooms and people', leave: 'Leave',
             leaveRoom: 'Leave {0}', connecting: 'Connecting…', online: 'Connected',
             offline: 'Offline, reconnecting…',
@@ -38,7 +38,7 @@
             loginHint: '与此主机上的所有人聊天。请选择名字和聊天室。',
             name: '你的名字', room: '聊天室', password: '密码', join: '加入',
             rename: '改名', yourName: '你的名字', rooms: '聊天室', here: '在线',
-            joinPlaceholder: '加入或创建聊天室', messagePlaceholder: '消息',
+            joinPlaceholder: '聊天室名称', messagePlaceholder: '消息',
             send: '发送', roomsAndPeople: '聊天室和成员', leave: '离开',
             leaveRoom: '离开 {0}', connecting: '正在连接…', online: '已连接',
             offline: '已断开，正在重新连接…',
@@ -490,13 +490,17 @@
 
     function connect() {
         if (state.socket) {
-            state.socket.connect();
-            return;
+            // Refused by the host (say, a wrong password): the host takes one CONNECT per
+            // Engine.IO session, so the next attempt goes over a new one.
+            state.socket.off();
+            state.socket.disconnect();
+            state.socket = null;
         }
         setConnection('connecting');
         // auth as a function: every reconnection sends the name we have now.
         const socket = io({
             path: '/socket.io/',
+            forceNew: true,
             auth: (cb) => cb({ name: state.name, password: state.password || undefined, device }),
             reconnectionDelayMax: 10000,
         });
@@ -687,6 +691,7 @@
             const text = input.value.trim();
             if (!text || !state.current) return;
             input.value = '';
+            input.style.height = '';
             setTyping(false);
             sendMessage(state.current, text);
             scrollToBottom();
@@ -698,7 +703,13 @@
                 $('composer').requestSubmit();
             }
         });
-        $('composer-input').addEventListener('input', () => setTyping($('composer-input').value.length > 0));
+        $('composer-input').addEventListener('input', () => {
+            const input = $('composer-input');
+            // Grow with the text up to the style's max-height (CSSOM, which the CSP allows).
+            input.style.height = 'auto';
+            input.style.height = `${input.scrollHeight + 2}px`;
+            setTyping(input.value.length > 0);
+        });
         $('join-form').addEventListener('submit', (event) => {
             event.preventDefault();
             const input = $('join-input');
