@@ -8,6 +8,8 @@ real confab-server, with a python-socketio peer in the room.
 - A message typed in the page (Enter) reaches the peer, and shows as alice's own.
 - A host with a password: the deep link asks for it, and the right one joins.
 - A send the host refuses (over the rate limit) is shown as failed, with Retry.
+- Without a name in the link the page asks for one, in Chinese for a zh-CN browser; a host
+  without WebSocket is joined over long-polling.
 - No console errors, exceptions, failed loads or CSP violations along the way.
 
 Usage: /usr/bin/python3 web_browser_test.py path/to/confab-server [--screenshots DIR]
@@ -34,7 +36,7 @@ HISTORY = 60  # more than a join returns (50): the rest comes by scrolling up
 class Peer:
     """A synchronous python-socketio client that records what it receives."""
 
-    def __init__(self, url, name, password=None):
+    def __init__(self, url, name, password=None, transports=('websocket',)):
         self.sio = socketio.Client(reconnection=False)
         self.log = []
         self.cond = threading.Condition()
@@ -42,7 +44,7 @@ class Peer:
         auth = {'name': name}
         if password:
             auth['password'] = password
-        self.sio.connect(url, auth=auth, transports=['websocket'], wait_timeout=10)
+        self.sio.connect(url, auth=auth, transports=list(transports), wait_timeout=10)
 
     def _record(self, event, data=None):
         with self.cond:
@@ -87,12 +89,20 @@ def scenario_deep_link(results, binary):
                 break
 
         browser.set_viewport(1280, 800)
+        opened = time.monotonic()
         browser.navigate(f'http://127.0.0.1:{server.port}/?room=lobby&name=alice')
         shown = browser.wait_until(
             "document.querySelectorAll('#message-list li.message').length === 50 "
             "&& document.getElementById('room-title').textContent === 'lobby'", timeout=15)
         results.check(tag, 'the deep link joins lobby with no click and shows the last 50',
                       shown, texts(browser)[:3] if not shown else '')
+        print(f'deep link to 50 messages shown: {(time.monotonic() - opened) * 1000:.0f} ms',
+              flush=True)
+        transferred = browser.evaluate(
+            "performance.getEntriesByType('resource').concat(performance.getEntriesByType("
+            "'navigation')).filter(e => !e.name.includes('/socket.io/'))"
+            ".reduce((sum, e) => sum + e.encodedBodySize, 0)")
+        print(f'page, script, style and icon bytes: {transferred}', flush=True)
         results.check(tag, 'no name form on a deep link',
                       browser.evaluate("document.getElementById('login').hidden"))
         joined = bob.wait_event('joined', lambda d: d.get('name') == 'alice')
@@ -250,10 +260,12 @@ def scenario_password_and_failure(results, binary):
         server.terminate()
 
 
-def scenario_chinese(results, binary):
-    tag = 'browser-zh'
-    server = Server(binary, tag='web-zh').start()
+def scenario_chinese_over_polling(results, binary):
+    tag = 'browser-zh-polling'
+    # A host without WebSocket: the page falls back to long-polling by itself.
+    server = Server(binary, tag='web-zh', extra=['--transports', 'polling']).start()
     browser = Browser(lang='zh-CN')
+    peer = None
     try:
         browser.navigate(f'http://127.0.0.1:{server.port}/')
         asked = browser.wait_until("!document.getElementById('login').hidden", timeout=15)
@@ -262,7 +274,36 @@ def scenario_chinese(results, binary):
             "[document.documentElement.lang, document.getElementById('login-button').textContent]"),
             ['zh-CN', '加入'])
         results.equal(tag, 'no console errors', browser.errors, [])
+
+        browser.evaluate("document.getElementById('login-name').focus()")
+        browser.type_text('小明')
+        browser.evaluate("document.getElementById('login-room').value = ''; "
+                         "document.getElementById('login-room').focus()")
+        browser.type_text('大厅')
+        browser.press_enter()
+        results.check(tag, 'the form joins 大厅 over long-polling', browser.wait_until(
+            "document.getElementById('room-title').textContent === '大厅' "
+            "&& document.getElementById('connection').textContent === '已连接'", timeout=15))
+        peer = Peer(server.url, '玛丽亚', transports=('polling',))
+        peer.call('join', {'room': '大厅'})
+        peer.call('message', {'room': '大厅', 'text': '你好'})
+        results.check(tag, "the peer's message arrives", browser.wait_until(
+            "Array.from(document.querySelectorAll('#message-list .text'), n => n.textContent)"
+            ".includes('你好')"))
+        browser.evaluate("document.getElementById('composer-input').focus()")
+        browser.type_text('你好，玛丽亚')
+        browser.press_enter()
+        results.check(tag, 'the page\'s answer reaches the peer', peer.wait_event(
+            'message', lambda d: d.get('text') == '你好，玛丽亚' and d.get('name') == '小明'))
+        transports = [e.get('transport') for e in peer.call('who', None).get('sids', [])
+                      if e.get('name') == '小明']
+        results.equal(tag, 'the page is on polling', transports, ['polling'])
+        # The WebSocket the page tried first was refused; that one line is expected.
+        others = [e for e in browser.errors if 'WebSocket connection to' not in e]
+        results.equal(tag, 'no other console errors', others, [])
     finally:
+        if peer:
+            peer.close()
         browser.close()
         server.terminate()
 
@@ -341,7 +382,8 @@ def main():
         return 0
     results = Results()
     started = time.monotonic()
-    for scenario in (scenario_deep_link, scenario_password_and_failure, scenario_chinese):
+    for scenario in (scenario_deep_link, scenario_password_and_failure,
+                     scenario_chinese_over_polling):
         try:
             scenario(results, binary)
         except Exception as error:  # a scenario that breaks is a failure, never a skip

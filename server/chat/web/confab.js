@@ -496,11 +496,22 @@
             state.socket.disconnect();
             state.socket = null;
         }
+        // The chat screen at once, saying "Connecting…": a host that is down or slow must not
+        // leave a blank page.
+        showChat();
+        renderTitle();
+        if (!state.current) $('history-status').textContent = t('connecting');
         setConnection('connecting');
         // auth as a function: every reconnection sends the name we have now.
         const socket = io({
             path: '/socket.io/',
             forceNew: true,
+            // WebSocket first, long-polling if it fails: the page comes from the host itself, so
+            // in the common case nothing between them blocks WebSocket, the connection is one
+            // round trip shorter, and closing a refused session (a wrong password) never races
+            // a poll still on its way (which the host answers 400 and the browser logs).
+            transports: ['websocket', 'polling'],
+            tryAllTransports: true,
             auth: (cb) => cb({ name: state.name, password: state.password || undefined, device }),
             reconnectionDelayMax: 10000,
         });
