@@ -11,7 +11,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${CONFAB_BUILD_DIR:-$ROOT/build}
 JOBS=${CONFAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-# Build tools, Qt 6.4, and the real Socket.IO peers the interop tests talk to.
+# Build tools, Qt 6.4, the real Socket.IO peers the interop tests talk to, and the headless
+# browser the web client's test drives.
 APT_PACKAGES=(
     ca-certificates git openssl cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools
@@ -23,6 +24,7 @@ APT_PACKAGES=(
     python3 python3-socketio python3-aiohttp python3-requests python3-websocket
     lintian appstream dpkg-dev file zbar-tools
     nodejs npm
+    chromium
 )
 
 log() { printf '\033[1m[confab]\033[0m %s\n' "$*" >&2; }
@@ -54,13 +56,24 @@ deps() {
     if [ ! -d "$interop/node_modules/socket.io" ] || [ ! -d "$interop/node_modules/socket.io-client" ] \
         || [ "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]; then
         log "installing the Node peers (socket.io, socket.io-client) for the interop tests"
-        # Trust the machine's CA store too (Node otherwise uses only its bundled roots), so
-        # a registry reached through a TLS-inspecting proxy the admin trusts still works.
-        local cafile=/etc/ssl/certs/ca-certificates.crt
-        (cd "$interop" && if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$cafile" ]; then
-                export NODE_EXTRA_CA_CERTS=$cafile
-            fi && npm ci --no-audit --no-fund --loglevel=error)
+        npm_ci "$interop"
     fi
+    # The Socket.IO browser bundle the host's web client is built with (CMake embeds it).
+    local web="$ROOT/server/chat/web"
+    if [ ! -f "$web/node_modules/socket.io-client/dist/socket.io.min.js" ] \
+        || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+        log "installing socket.io-client's browser bundle for the web client"
+        npm_ci "$web"
+    fi
+}
+
+npm_ci() {
+    # Trust the machine's CA store too (Node otherwise uses only its bundled roots), so
+    # a registry reached through a TLS-inspecting proxy the admin trusts still works.
+    local cafile=/etc/ssl/certs/ca-certificates.crt
+    (cd "$1" && if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$cafile" ]; then
+            export NODE_EXTRA_CA_CERTS=$cafile
+        fi && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 build() {

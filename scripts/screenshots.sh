@@ -5,6 +5,7 @@
 #   start-zh_CN, settings-zh_CN, chat-zh_CN, join-zh_CN, sids-zh_CN, inspector-zh_CN
 #                                                          Simplified Chinese
 #   chat-dark                                              English, dark theme
+#   web-desktop, web-phone (+ -zh_CN)                      the web client, in headless Chromium
 # Builds confab_screenshots (tests/app/screenshots.cpp), which hosts a chat in the real app
 # window, lets two chat clients join and talk, and grabs each view. Look at the PNGs before
 # committing them. CONFAB_BUILD_DIR picks the build folder (default build/); the output
@@ -54,4 +55,9 @@ shoot --language en --theme light
 shoot --language zh_CN --theme light --views start,settings,chat,join,sids,inspector --suffix -zh_CN
 shoot --language en --theme dark --views chat --suffix -dark
 shoot --language en --theme light --hostile --views hostile
+# The web client the host serves, in headless Chromium (tests/chat/web_browser_test.py).
+cmake --build "$BUILD" --target confab-server
+log "web client: desktop and phone, English and Chinese"
+/usr/bin/python3 "$ROOT/tests/chat/web_browser_test.py" "$BUILD/server/chat/confab-server" \
+    --screenshots "$OUT"
 log "done: $OUT"

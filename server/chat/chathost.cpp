@@ -2,6 +2,9 @@
 #include "chathost.h"
 
 #include "chatlogging.h"
+#include "engineioserver.h"
+#include "http/httpconnection.h"
+#include "webclient.h"
 
 #include <QtCore/QStandardPaths>
 #include <QtNetwork/QNetworkInterface>
@@ -18,6 +21,17 @@ ChatHost::ChatHost(const HostConfig &config, QObject *parent)
 {
     if (m_config.dataLocation.isEmpty())
         m_config.dataLocation = defaultDataLocation();
+    // The web chat at "/": a browser on the LAN joins with nothing installed. Direct: the
+    // engine reads *handled as soon as the signal returns.
+    connect(
+            m_server->engine(), &EngineIoServer::otherRequest, this,
+            [](Http::HttpConnection *connection, const Http::HttpRequest &request, bool *handled) {
+                if (auto response = WebClient::respond(request)) {
+                    connection->respond(*response);
+                    *handled = true;
+                }
+            },
+            Qt::DirectConnection);
 }
 
 ChatHost::~ChatHost()

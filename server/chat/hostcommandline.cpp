@@ -151,7 +151,9 @@ bool toPositive(const QString &text, qint64 max, qint64 &out)
 
 HostCommandLine::HostCommandLine()
 {
-    m_parser.setApplicationDescription(u"Confab host: a Socket.IO chat server for your network."_s);
+    m_parser.setApplicationDescription(
+            u"Confab host: a Socket.IO chat server for your network. Browsers join at "
+            u"http://ADDRESS:PORT/, the web chat it serves."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
     m_parser.addOptions({hostOption,        portOption,           dataOption,

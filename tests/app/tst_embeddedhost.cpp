@@ -14,6 +14,8 @@
 #include <QtCore/QPointer>
 #include <QtCore/QProcess>
 #include <QtCore/QTimer>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -101,6 +103,8 @@ private Q_SLOTS:
     void stopDropsQueuedSignals();
     void guiBlockedHostKeepsUp();
     void hostBlockedGuiKeepsRunning();
+    void servesWebClient_data();
+    void servesWebClient();
 };
 
 void tst_EmbeddedHost::initTestCase_data()
@@ -307,6 +311,48 @@ void tst_EmbeddedHost::hostBlockedGuiKeepsRunning()
     QVERIFY2(servedAt > 0 && servedAt < end, "the queued call waited for the host");
     // 50 are due; a loaded machine may delay some, a blocked thread delays all.
     QVERIFY2(during >= 10, qPrintable(u"only %1 ticks"_s.arg(during)));
+}
+
+// The app's host serves the web chat too (server/chat/webclient.h), from its own thread.
+void tst_EmbeddedHost::servesWebClient_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("bodyStart");
+    QTest::newRow("page") << u"/?room=lobby&name=alice"_s << 200 << "text/html; charset=utf-8"_ba
+                          << "<!DOCTYPE html>"_ba;
+    QTest::newRow("script") << u"/confab.js"_s << 200 << "text/javascript; charset=utf-8"_ba
+                            << "// SPDX-License-Identifier: MIT"_ba;
+    QTest::newRow("bundle") << u"/socket.io.min.js"_s << 200 << "text/javascript; charset=utf-8"_ba
+                            << "/*!\n * Socket.IO v4."_ba;
+    // Files next to the served ones are not served.
+    QTest::newRow("not embedded") << u"/package.json"_s << 404 << QByteArray() << QByteArray();
+}
+
+void tst_EmbeddedHost::servesWebClient()
+{
+    QFETCH(QString, path);
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, bodyStart);
+    EmbeddedHost host;
+    QVERIFY(host.start(loopbackConfig()));
+
+    QNetworkAccessManager network;
+    // (Traversal is tested over raw sockets in tests/chat/web_static_test.py: QUrl would
+    // normalise it away before the host sees it.)
+    const QUrl url(u"http://127.0.0.1:%1%2"_s.arg(host.port()).arg(path));
+    std::unique_ptr<QNetworkReply> reply(network.get(QNetworkRequest(url)));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    QVERIFY(finished.wait(Timeout));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), status);
+    if (status != 200)
+        return;
+    QCOMPARE(reply->rawHeader("Content-Type"), contentType);
+    QVERIFY(reply->rawHeader("Content-Security-Policy").contains("script-src 'self';"));
+    QCOMPARE(reply->rawHeader("X-Content-Type-Options"), "nosniff"_ba);
+    QVERIFY2(reply->readAll().startsWith(bodyStart), qPrintable(path));
 }
 
 QTEST_MAIN(tst_EmbeddedHost)

@@ -98,6 +98,13 @@ expect "$work/app.files" /usr/bin/confab /usr/bin/confab-cli \
     /usr/share/doc/confab/copyright "${icons[@]}"
 expect "$work/server.files" /usr/bin/confab-server /usr/share/man/man1/confab-server.1.gz \
     /usr/lib/systemd/system/confab-server.service /usr/share/doc/confab-server/copyright
+for deb in "$app_deb" "$server_deb"; do
+    # Both binaries embed socket.io-client's browser bundle (MIT): its notice must ship.
+    dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/share/doc/*/copyright' \
+        | grep -q 'Socket.IO contributors' \
+        && ok "$(basename "$deb"): copyright names socket.io-client" \
+        || fail "$(basename "$deb"): copyright lacks socket.io-client's notice"
+done
 grep -q 'confab-server$' "$work/app.files" && fail "confab package contains confab-server"
 grep -qE '/usr/bin/confab(-cli)?$' "$work/server.files" && fail "confab-server package contains the app"
 [ "$failures" = 0 ] && ok "package contents"
@@ -172,6 +179,12 @@ else
     grep -q 'hello from the package test' "$work/cli.out" \
         && ok "message came back to the room" || fail "the message did not come back"
     [ "$cli_status" = 0 ] || { fail "confab-cli exited with $cli_status"; cat "$work/cli.err"; }
+    # The web client is compiled in: a browser opening the printed URL gets the page.
+    page=$(/usr/bin/python3 -c 'import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1], timeout=10)
+print(r.headers["Content-Type"]); print(r.read().decode()[:100])' "$url" 2>&1)
+    grep -q '^text/html; charset=utf-8$' <<<"$page" && grep -q '<!DOCTYPE html>' <<<"$page" \
+        && ok "the web client at $url" || fail "no web client at $url: $page"
     [ "$failures" = "$before" ] || { say "-- cli stdout:"; cat "$work/cli.out"; }
 fi
 kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
