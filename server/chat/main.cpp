@@ -3,7 +3,9 @@
 // host, and stops it cleanly on SIGINT or SIGTERM; everything else lives in the libraries.
 #include "chathost.h"
 #include "chatlogging.h"
+#include "chatprotocol.h"
 #include "hostcommandline.h"
+#include "servicediscovery.h"
 #include "unixsignals.h"
 
 #include <QtCore/QCoreApplication>
@@ -50,9 +52,40 @@ int main(int argc, char *argv[])
         std::printf("Confab host ready: join at %s\n", qPrintable(url));
     std::fflush(stdout);
 
+    // Announced for as long as it runs: Confab's start page and `confab-cli --discover` list
+    // it, and so does any mDNS browser. Without a daemon it says so once and serves anyway.
+    std::unique_ptr<Confab::Discovery::ServiceAnnouncer> announcer;
+    const Confab::HostConfig &config = commandLine.config();
+    if (!config.announce) {
+        qCInfo(Confab::lcChat) << "not announced on the network (--no-announce)";
+    } else if (config.address.isLoopback()) {
+        qCInfo(Confab::lcChat) << "not announced on the network: listening on loopback only";
+    } else {
+        announcer = Confab::Discovery::createAnnouncer();
+        Confab::Discovery::ServiceInfo info;
+        info.name = config.chat.serverName;
+        info.version = Confab::ChatProtocol::ProtocolVersion;
+        info.path = config.socketIo.engine.path;
+        info.passwordRequired = !config.chat.password.isEmpty();
+        QObject::connect(announcer.get(), &Confab::Discovery::ServiceAnnouncer::stateChanged, &app,
+                         [&announcer] {
+                             using State = Confab::Discovery::ServiceAnnouncer::State;
+                             if (announcer->state() == State::Unavailable
+                                 || announcer->state() == State::Failed)
+                                 qCWarning(Confab::lcChat).noquote()
+                                         << "not announced on the network:"
+                                         << announcer->errorString()
+                                         << "(everything else works; --no-announce silences "
+                                            "this)";
+                         });
+        announcer->announce(info.name, host.port(), info);
+    }
+
     Confab::UnixSignals signals_({SIGINT, SIGTERM});
     QObject::connect(&signals_, &Confab::UnixSignals::received, &app, [&](int signal) {
         qCInfo(Confab::lcChat) << "signal" << signal << "received: shutting down";
+        if (announcer)
+            announcer->withdraw();
         host.stop();
         QCoreApplication::quit();
     });
