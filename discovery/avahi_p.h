@@ -110,6 +110,9 @@ public:
     static constexpr int MaxItems = 256;
     //! Signals for objects whose path is not known yet (older daemons only).
     static constexpr int MaxEarlySignals = 64;
+    //! Resolver creations awaiting the daemon's reply at once: the system bus refuses a
+    //! connection more than 128 pending calls (max_replies_per_connection); the rest wait.
+    static constexpr int MaxResolvesInFlight = 32;
 
     AvahiBrowser(const QDBusConnection &bus, QObject *parent = nullptr);
     ~AvahiBrowser() override;
@@ -139,6 +142,7 @@ private:
     void dispatchBrowserSignal(const QDBusMessage &message);
     void dispatchResolverSignal(const QDBusMessage &message);
     void resolve(const QString &key);
+    void startResolves();
     void removeItem(const QString &key);
     void dropEverything(State state, const QString &reason);
     void freeObject(const QString &path, const QString &interface);
@@ -153,6 +157,8 @@ private:
     QHash<QString, Item> m_items; //!< by itemKey()
     QHash<QString, QString> m_resolvers; //!< resolver path -> item key
     QList<QDBusMessage> m_early; //!< signals of objects not yet known, oldest first
+    QStringList m_toResolve; //!< item keys waiting for a resolver, oldest first
+    int m_resolvesInFlight = 0;
     bool m_warnedFull = false;
     quint64 m_round = 0;
 };

@@ -183,11 +183,21 @@ void AvahiBrowser::dispatchBrowserSignal(const QDBusMessage &message)
     item.type = type;
     item.domain = domain;
     m_items.insert(key, item);
-    resolve(key);
+    m_toResolve.append(key);
+    startResolves();
+}
+
+void AvahiBrowser::startResolves()
+{
+    while (m_resolvesInFlight < MaxResolvesInFlight && !m_toResolve.isEmpty())
+        resolve(m_toResolve.takeFirst());
 }
 
 void AvahiBrowser::resolve(const QString &key)
 {
+    if (!m_items.contains(key))
+        return; // gone while it waited
+    ++m_resolvesInFlight;
     const Item &wanted = m_items[key];
     // The address of the protocol it was seen over: an item seen over IPv6 resolves to its
     // IPv6 address, so each resolution pairs a record with an address that answered on it.
@@ -200,6 +210,10 @@ void AvahiBrowser::resolve(const QString &key)
                          server2 ? u"ServiceResolverPrepare"_s : u"ServiceResolverNew"_s,
                          arguments),
               this, [this, key, server2, round](const QDBusMessage &reply) {
+                  if (round == m_round) {
+                      --m_resolvesInFlight;
+                      startResolves();
+                  }
                   if (reply.type() == QDBusMessage::ErrorMessage) {
                       qCDebug(lcDiscovery).noquote() << "cannot resolve:" << describe(reply);
                       return;
@@ -311,6 +325,8 @@ void AvahiBrowser::dropEverything(State state, const QString &reason)
     const QHash<QString, Item> items = std::exchange(m_items, {});
     m_resolvers.clear();
     m_early.clear();
+    m_toResolve.clear();
+    m_resolvesInFlight = 0;
     m_browserPath.clear();
     m_browserPending = false;
     m_warnedFull = false;
