@@ -3,6 +3,8 @@
 
 #include "discoverylogging.h"
 
+#include <QtCore/QCoreApplication>
+
 #ifdef CONFAB_HAVE_AVAHI
 #    include "avahi_p.h"
 #endif
@@ -56,15 +58,18 @@ void ServiceAnnouncer::setState(State state, const QString &error)
 }
 
 namespace {
+QString noBackend()
+{
+    return QCoreApplication::translate("Confab::Discovery",
+                                       "this platform has no DNS-SD support in Confab yet");
+}
+
 //! Where there is no backend: discovery is off, said once, and nothing else changes.
 class UnavailableBrowser : public ServiceBrowser
 {
 public:
     using ServiceBrowser::ServiceBrowser;
-    void start() override
-    {
-        setState(State::Unavailable, tr("this platform has no DNS-SD support in Confab yet"));
-    }
+    void start() override { setState(State::Unavailable, noBackend()); }
 };
 
 class UnavailableAnnouncer : public ServiceAnnouncer
@@ -73,7 +78,7 @@ public:
     using ServiceAnnouncer::ServiceAnnouncer;
     void announce(const QString &, quint16, const ServiceInfo &) override
     {
-        setState(State::Unavailable, tr("this platform has no DNS-SD support in Confab yet"));
+        setState(State::Unavailable, noBackend());
     }
     void withdraw() override { setState(State::Idle); }
 };
