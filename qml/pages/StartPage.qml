@@ -171,6 +171,10 @@ Page {
                         color: Theme.mutedText
                     }
                     Label {
+                        text: qsTr("On your network")
+                        font.bold: true
+                    }
+                    Label {
                         objectName: "discoveryStatus"
                         Layout.fillWidth: true
                         visible: !page.foundHosts.available || page.foundHosts.count === 0
@@ -235,28 +239,32 @@ Page {
                                     Layout.maximumWidth: hostDelegate.width / 2
                                     color: Theme.mutedText
                                 }
-                                // A padlock, drawn: no icon font is needed for it.
+                                // A padlock, drawn: no icon font is needed for it. Its
+                                // place is kept on every row, so the addresses line up.
                                 Item {
-                                    objectName: "lock"
-                                    visible: hostDelegate.passwordRequired
                                     implicitWidth: 12
                                     implicitHeight: 14
                                     Accessible.ignored: true
-                                    Rectangle {
-                                        x: 2
-                                        width: 8
-                                        height: 10
-                                        radius: 4
-                                        color: "transparent"
-                                        border.color: Theme.mutedText
-                                        border.width: 2
-                                    }
-                                    Rectangle {
-                                        y: 6
-                                        width: 12
-                                        height: 8
-                                        radius: 2
-                                        color: Theme.mutedText
+                                    Item {
+                                        objectName: "lock"
+                                        anchors.fill: parent
+                                        visible: hostDelegate.passwordRequired
+                                        Rectangle {
+                                            x: 2
+                                            width: 8
+                                            height: 10
+                                            radius: 4
+                                            color: "transparent"
+                                            border.color: Theme.mutedText
+                                            border.width: 2
+                                        }
+                                        Rectangle {
+                                            y: 6
+                                            width: 12
+                                            height: 8
+                                            radius: 2
+                                            color: Theme.mutedText
+                                        }
                                     }
                                 }
                             }

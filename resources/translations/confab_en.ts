@@ -497,6 +497,10 @@
         <source>Join %1 at %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>On your network</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>

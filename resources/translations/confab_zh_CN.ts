@@ -476,7 +476,7 @@
     </message>
     <message>
         <source>Looking for hosts on your network…</source>
-        <translation>正在查找你的网络上的聊天主机…</translation>
+        <translation>正在查找网络中的 Confab 主机…</translation>
     </message>
     <message>
         <source>Discovery is off: %1</source>
@@ -484,7 +484,7 @@
     </message>
     <message>
         <source>Hosts on your network</source>
-        <translation>你的网络上的聊天主机</translation>
+        <translation>网络中的 Confab 主机</translation>
     </message>
     <message>
         <source>Join %1 at %2 (asks for a password)</source>
@@ -493,6 +493,10 @@
     <message>
         <source>Join %1 at %2</source>
         <translation>加入 %1（%2）</translation>
+    </message>
+    <message>
+        <source>On your network</source>
+        <translation>网络中的主机</translation>
     </message>
 </context>
 <context>
