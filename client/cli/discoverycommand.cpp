@@ -4,8 +4,8 @@
 #include "clisession.h"
 #include "terminaltext.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 
 #include <cstdio>
 
@@ -52,14 +52,17 @@ void DiscoveryCommand::start()
 
 QByteArray DiscoveryCommand::line(const Discovery::DiscoveredService &service)
 {
-    const QJsonObject object{
-            {u"name"_s, service.displayName()},
-            {u"url"_s, service.url().toString()},
-            {u"pw"_s, service.info.passwordRequired},
-            {u"tls"_s, service.info.tls},
-            {u"fp"_s, service.info.fingerprint.isEmpty() ? QJsonValue() : service.info.fingerprint},
+    // Written key by key: the order the documentation gives, which QJsonObject would sort.
+    const auto json = [](const QJsonValue &value) {
+        const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+        return array.mid(1, array.size() - 2);
     };
-    return escapeJsonForTerminal(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    const QByteArray line = "{\"name\":" + json(service.displayName()) + ",\"url\":"
+            + json(service.url().toString()) + ",\"pw\":" + json(service.info.passwordRequired)
+            + ",\"tls\":" + json(service.info.tls) + ",\"fp\":"
+            + json(service.info.fingerprint.isEmpty() ? QJsonValue() : service.info.fingerprint)
+            + '}';
+    return escapeJsonForTerminal(line);
 }
 
 } // namespace Confab::Cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The DNS-SD TXT record of a Confab host: what a host announces, and what is kept of what
 // anyone on the network may announce (bounded, plain, unknown keys ignored).
+#include "discoverycommand.h"
 #include "servicediscovery.h"
 #include "servicetxt.h"
 
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void roundTrip();
     void url_data();
     void url();
+    void cliLine();
 };
 
 namespace {
@@ -198,6 +200,24 @@ void tst_DiscoveryTxt::url()
     // What a join does with it: the same address, with its scope.
     const QUrl parsed(url);
     QCOMPARE(QHostAddress(parsed.host()), service.address);
+}
+
+void tst_DiscoveryTxt::cliLine()
+{
+    // confab-cli --discover's line: the documented keys in the documented order, control
+    // characters that reached a name (they cannot through decodeTxt) escaped anyway.
+    DiscoveredService service;
+    service.instanceName = u"Lab"_s;
+    service.address = QHostAddress(u"192.0.2.1"_s);
+    service.port = 3000;
+    service.info = info(u"Lab \"one\""_s, true);
+    QCOMPARE(
+            Confab::Cli::DiscoveryCommand::line(service),
+            R"({"name":"Lab \"one\"","url":"http://192.0.2.1:3000","pw":true,"tls":false,"fp":null})"_ba);
+    service.info = info(u"x\u009by"_s, false, true, Fp);
+    QCOMPARE(Confab::Cli::DiscoveryCommand::line(service),
+             R"({"name":"x\u009by","url":"https://192.0.2.1:3000","pw":false,"tls":true,"fp":")"
+                     + Fp.toLatin1() + R"("})"_ba);
 }
 
 QTEST_GUILESS_MAIN(tst_DiscoveryTxt)
