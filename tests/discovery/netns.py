@@ -130,8 +130,14 @@ class Namespace:
         self.bus_address = 'unix:path=/run/dbus/system_bus_socket'
 
     def start(self):
-        # The first process of the new PID namespace: makes /run its own and waits.
-        script = ('set -e; mount -t tmpfs -o mode=0755 confab-run /run; '
+        # The first process of the new PID namespace: makes its mounts private, /run and /proc
+        # its own, and waits. unshare cannot make "/" private in a chroot ("/" is no mount
+        # point there), so the script does it from the namespace's real root: entering one's
+        # own mount namespace (nsenter --mount) moves the root there, for that command only.
+        # Only then is anything mounted, so that nothing propagates to the machine's mounts.
+        script = ('set -e; nsenter --mount=/proc/self/ns/mnt -- mount --make-rprivate /; '
+                  'mount -t proc proc /proc; '
+                  'mount -t tmpfs -o mode=0755 confab-run /run; '
                   'mkdir -p /run/dbus /run/avahi-daemon; '
                   f'echo {self.name} > /proc/sys/kernel/hostname; '
                   'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad; '
@@ -139,7 +145,7 @@ class Namespace:
                   'ip link set lo up; echo ready; exec sleep 100000')
         self.holder = Process(f'{self.name} (unshare)',
                               ['unshare', '--net', '--mount', '--uts', '--pid', '--fork',
-                               '--kill-child', '--mount-proc', '--propagation', 'private',
+                               '--kill-child', '--propagation', 'unchanged',
                                'sh', '-c', script])
         try:
             self.holder.wait_line(lambda l: l == 'ready', 20, what='"ready"')
@@ -154,7 +160,9 @@ class Namespace:
         """Starts argv inside this namespace (all of them: net, mount, UTS, PID)."""
         enter = ['nsenter', f'--target={self.init_pid}', '--net']
         if not net_only:
-            enter += ['--mount', '--uts', '--pid']
+            # Entering a mount namespace resets the root to the namespace's own: --root and
+            # --wd keep the target's, which matters in a chroot (CI's fresh Debian).
+            enter += ['--mount', '--uts', '--pid', '--root', '--wd']
         full_env = dict(os.environ if env is None else env)
         full_env['DBUS_SYSTEM_BUS_ADDRESS'] = self.bus_address
         full_env.setdefault('QT_QPA_PLATFORM', 'offscreen')  # the app's parts, no window

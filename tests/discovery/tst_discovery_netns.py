@@ -63,6 +63,9 @@ def require_tools():
     if missing:
         raise Failure('missing: ' + ', '.join(missing) + ' (scripts/dev.sh deps installs '
                       'util-linux, iproute2, dbus-daemon and avahi-daemon)')
+    if not os.path.isdir('/proc/sys/net/ipv6'):
+        raise Failure('this kernel has IPv6 off (no /proc/sys/net/ipv6): the test checks the '
+                      'link-local IPv6 URLs discovery gives')
     if not os.path.exists(PYTHON):
         raise Failure(f'{PYTHON} is missing (python3-socketio)')
 
