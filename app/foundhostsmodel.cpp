@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "foundhostsmodel.h"
 
-#include "applogging.h"
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -123,8 +121,6 @@ void FoundHostsModel::setAvailability(bool available, const QString &reason)
         return;
     m_available = available;
     m_reason = reason;
-    if (!available)
-        qCInfo(lcApp).noquote() << "discovery is off:" << reason;
     Q_EMIT availabilityChanged();
 }
 

@@ -72,10 +72,8 @@ AvahiAnnouncer::AvahiAnnouncer(const QDBusConnection &bus, QObject *parent)
         // Its entry groups went with it; a new daemon gets a new one.
         m_groupPath.clear();
         ++m_round;
-        if (m_wanted) {
-            qCWarning(lcDiscovery) << "the Avahi daemon stopped: no longer announced";
+        if (m_wanted)
             setState(State::Unavailable, tr("the Avahi daemon stopped"));
-        }
     });
     if (m_bus.isConnected()) {
         m_bus.connect(Service, u"/"_s, ServerInterface, u"StateChanged"_s, this,
@@ -120,7 +118,6 @@ void AvahiAnnouncer::registerWhenReady()
 {
     if (!m_bus.isConnected()) {
         const QString reason = tr("no system D-Bus (%1)").arg(m_bus.lastError().message());
-        qCWarning(lcDiscovery) << "not announced:" << reason;
         setState(State::Unavailable, reason);
         return;
     }
@@ -132,7 +129,6 @@ void AvahiAnnouncer::registerWhenReady()
                       return;
                   if (reply.type() == QDBusMessage::ErrorMessage) {
                       const QString reason = describe(reply);
-                      qCWarning(lcDiscovery).noquote() << "not announced:" << reason;
                       setState(State::Unavailable, reason);
                       return;
                   }
@@ -151,7 +147,6 @@ void AvahiAnnouncer::addService()
     const quint64 round = ++m_round;
     auto fail = [this](const QDBusMessage &reply) {
         const QString reason = describe(reply);
-        qCWarning(lcDiscovery).noquote() << "not announced:" << reason;
         setState(State::Failed, reason);
     };
     callAsync(m_bus, methodCall(u"/"_s, ServerInterface, u"EntryGroupNew"_s), this,

@@ -116,7 +116,6 @@ void AvahiBrowser::createBrowser()
                   m_browserPending = false;
                   if (reply.type() == QDBusMessage::ErrorMessage) {
                       const QString reason = describe(reply);
-                      qCWarning(lcDiscovery).noquote() << "discovery is off:" << reason;
                       dropEverything(State::Unavailable, reason);
                       return;
                   }
@@ -151,7 +150,6 @@ void AvahiBrowser::dispatchBrowserSignal(const QDBusMessage &message)
     const QVariantList args = message.arguments();
     if (message.member() == u"Failure") {
         const QString reason = tr("Avahi: %1").arg(args.value(0).toString().left(200));
-        qCWarning(lcDiscovery).noquote() << "discovery is off:" << reason;
         dropEverything(State::Unavailable, reason);
         return;
     }

@@ -44,7 +44,11 @@ void ServiceBrowser::setState(State state, const QString &reason)
         return;
     m_state = state;
     m_reason = reason;
-    qCInfo(lcDiscovery) << "browser:" << state << reason;
+    // Said once, here, for every program: whatever else, joining by address still works.
+    if (state == State::Unavailable)
+        qCInfo(lcDiscovery).noquote() << "discovery is off:" << reason;
+    else
+        qCDebug(lcDiscovery) << "browser:" << state;
     Q_EMIT stateChanged();
 }
 
@@ -54,6 +58,9 @@ void ServiceAnnouncer::setState(State state, const QString &error)
         return;
     m_state = state;
     m_error = error;
+    if (state == State::Unavailable || state == State::Failed)
+        qCWarning(lcDiscovery).noquote()
+                << "not announced on the network:" << error << "(everything else works)";
     Q_EMIT stateChanged();
 }
 

@@ -53,7 +53,8 @@ int main(int argc, char *argv[])
     std::fflush(stdout);
 
     // Announced for as long as it runs: Confab's start page and `confab-cli --discover` list
-    // it, and so does any mDNS browser. Without a daemon it says so once and serves anyway.
+    // it, and so does any mDNS browser. Without a daemon the announcer says so once (a
+    // warning of confab.discovery) and the host serves anyway.
     std::unique_ptr<Confab::Discovery::ServiceAnnouncer> announcer;
     const Confab::HostConfig &config = commandLine.config();
     if (!config.announce) {
@@ -67,17 +68,6 @@ int main(int argc, char *argv[])
         info.version = Confab::ChatProtocol::ProtocolVersion;
         info.path = config.socketIo.engine.path;
         info.passwordRequired = !config.chat.password.isEmpty();
-        QObject::connect(announcer.get(), &Confab::Discovery::ServiceAnnouncer::stateChanged, &app,
-                         [&announcer] {
-                             using State = Confab::Discovery::ServiceAnnouncer::State;
-                             if (announcer->state() == State::Unavailable
-                                 || announcer->state() == State::Failed)
-                                 qCWarning(Confab::lcChat).noquote()
-                                         << "not announced on the network:"
-                                         << announcer->errorString()
-                                         << "(everything else works; --no-announce silences "
-                                            "this)";
-                         });
         announcer->announce(info.name, host.port(), info);
     }
 

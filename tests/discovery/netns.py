@@ -245,8 +245,8 @@ class Link:
     """Two namespaces joined by a veth pair."""
 
     def __init__(self, workdir):
-        self.a = Namespace('confab-a', '192.0.2.1', 'veth-a', workdir)
-        self.b = Namespace('confab-b', '192.0.2.2', 'veth-b', workdir)
+        self.a = Namespace('confab-a', '198.51.100.1', 'veth-a', workdir)
+        self.b = Namespace('confab-b', '198.51.100.2', 'veth-b', workdir)
 
     def start(self):
         self.a.start()

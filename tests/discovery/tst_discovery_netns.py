@@ -86,7 +86,7 @@ def test_server_found_joined_and_gone(link, args):
     cli = b.check('confab-cli --discover', [args.cli, '--discover', '--timeout', '3'],
                   timeout=20)
     found = json_lines(cli.stdout_log)
-    ipv4 = {'name': 'Lab host', 'url': 'http://192.0.2.1:3000', 'pw': True, 'tls': False,
+    ipv4 = {'name': 'Lab host', 'url': 'http://198.51.100.1:3000', 'pw': True, 'tls': False,
             'fp': None}
     if ipv4 not in found:
         raise Failure(f'confab-cli --discover did not list {ipv4}:\n' + cli.tail())
@@ -99,7 +99,7 @@ def test_server_found_joined_and_gone(link, args):
     if shutil.which('avahi-browse'):
         browse = b.check('avahi-browse', ['avahi-browse', '-rpt', '_confab._tcp'], timeout=20)
         resolved = [l for l in browse.stdout_log if l.startswith('=') and ';IPv4;' in l]
-        if not resolved or ';192.0.2.1;3000;' not in resolved[0] \
+        if not resolved or ';198.51.100.1;3000;' not in resolved[0] \
                 or '"pw=1"' not in resolved[0] or '"name=Lab host"' not in resolved[0] \
                 or '"v=1"' not in resolved[0] or '"path=/socket.io/"' not in resolved[0]:
             raise Failure('avahi-browse did not resolve Lab host with its TXT record:\n'
@@ -108,14 +108,14 @@ def test_server_found_joined_and_gone(link, args):
     # The app listed it with its best address (IPv4 first, once both resolved) and joined it
     # as a click does.
     row = probe.wait_line(lambda l: '"event":"found"' in l and '"Lab host"' in l
-                          and '"url":"http://192.' in l, 20, what='the row of Lab host')
+                          and '"url":"http://198.51.' in l, 20, what='the row of Lab host')
     row = json.loads(row)
-    if row['url'] != 'http://192.0.2.1:3000' or row['address'] != '192.0.2.1:3000' \
+    if row['url'] != 'http://198.51.100.1:3000' or row['address'] != '198.51.100.1:3000' \
             or row['pw'] is not True:
         raise Failure(f'the app\'s row is {row}')
     joined = json.loads(probe.wait_line(lambda l: '"event":"joined"' in l, 20,
                                         what='joining Lab host'))
-    if joined['myName'] != 'bob' or not joined['url'].startswith('http://192.0.2.1:3000'):
+    if joined['myName'] != 'bob' or not joined['url'].startswith('http://198.51.100.1:3000'):
         raise Failure(f'the app joined as {joined}')
 
     # A python-socketio client joins the URL confab-cli printed.
@@ -152,7 +152,7 @@ def test_app_host_found_and_joined(link, args):
     # a link-local one through its zone.
     row = json.loads(probe.wait_line(lambda l: '"event":"found"' in l, 20,
                                      what='the row of the app\'s host'))
-    if row['pw'] is not False or row['url'] not in ('http://192.0.2.1:3000', ) \
+    if row['pw'] is not False or row['url'] not in ('http://198.51.100.1:3000', ) \
             and not row['url'].endswith('%25veth-b]:3000'):
         raise Failure(f'the app\'s row is {row}')
     joined = json.loads(probe.wait_line(lambda l: '"event":"joined"' in l, 20,
