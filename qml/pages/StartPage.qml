@@ -136,6 +136,12 @@ Page {
                             placeholderText: qsTr("optional")
                         }
                     }
+                    CheckBox {
+                        objectName: "announceBox"
+                        text: qsTr("Announce it on this network, so that others find it")
+                        checked: page.preferences.announceHost
+                        onToggled: page.preferences.announceHost = checked
+                    }
                     Item {
                         Layout.fillHeight: true
                     }

@@ -501,6 +501,10 @@
         <source>On your network</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Announce it on this network, so that others find it</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -498,6 +498,10 @@
         <source>On your network</source>
         <translation>网络中的主机</translation>
     </message>
+    <message>
+        <source>Announce it on this network, so that others find it</source>
+        <translation>在本网络上公布，方便他人找到</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

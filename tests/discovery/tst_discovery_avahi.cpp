@@ -5,14 +5,20 @@
 // and a flood of announcements.
 #include "../app/privatebus.h"
 #include "avahi_p.h"
+#include "chatsession.h"
+#include "controller.h"
 #include "fakeavahi.h"
 #include "foundhostsmodel.h"
+#include "hostsidsource.h"
 
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <QtCore/QEventLoop>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QSysInfo>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -59,6 +65,8 @@ private Q_SLOTS:
     void hostileFoundIsCleaned();
     void announceAndCollision();
     void announceWithoutDaemon();
+    void appHostAnnouncesUnlessSwitchedOff_data();
+    void appHostAnnouncesUnlessSwitchedOff();
 
 private:
     QString browserPath() const;
@@ -73,7 +81,12 @@ private:
 
 void tst_DiscoveryAvahi::initTestCase()
 {
-    const QString error = m_bus.start();
+    // The app's settings: a test's own, starting from nothing.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"ConfabTest"_s);
+    QSettings().clear();
+    // The app's parts use the system bus: in this process, that is the private one.
+    const QString error = m_bus.start({"DBUS_SYSTEM_BUS_ADDRESS"});
     if (!error.isEmpty())
         QFAIL(qPrintable(error));
 }
@@ -363,5 +376,45 @@ void tst_DiscoveryAvahi::announceWithoutDaemon()
     QTRY_COMPARE(m_fake->callsOf(u"Commit"_s).size(), 1);
 }
 
-QTEST_GUILESS_MAIN(tst_DiscoveryAvahi)
+void tst_DiscoveryAvahi::appHostAnnouncesUnlessSwitchedOff_data()
+{
+    QTest::addColumn<bool>("announce");
+    QTest::addRow("on (the default)") << true;
+    QTest::addRow("switched off") << false;
+}
+
+void tst_DiscoveryAvahi::appHostAnnouncesUnlessSwitchedOff()
+{
+    QFETCH(bool, announce);
+    QVERIFY(m_fake->start());
+    Confab::App::Controller controller(nullptr);
+    controller.preferences()->setUserName(u"alice"_s);
+    QVERIFY(controller.preferences()->announceHost()); // the default
+    controller.preferences()->setAnnounceHost(announce);
+    Confab::App::ChatSession *session = controller.session();
+    session->setHostDataLocation(u":memory:"_s);
+    QVERIFY(session->hostChat(0, u"pw"_s));
+    auto *announcer = session->hostSource()->announcer();
+    if (!announce) {
+        QVERIFY(!announcer);
+        QVERIFY(m_fake->callsOf(u"EntryGroupNew"_s).isEmpty());
+        return;
+    }
+    QVERIFY(announcer);
+    QTRY_COMPARE(m_fake->callsOf(u"Commit"_s).size(), 1);
+    const QDBusMessage add = m_fake->callsOf(u"AddService"_s).value(0);
+    QCOMPARE(add.arguments().value(3).toString(), u"alice (%1)"_s.arg(QSysInfo::machineHostName()));
+    QCOMPARE(add.arguments().value(7).toUInt(), uint(session->hostPort()));
+    QList<QByteArray> txt;
+    qvariant_cast<QDBusArgument>(add.arguments().value(8)) >> txt;
+    QVERIFY2(txt.contains("pw=1") && txt.contains("v=1"), txt.join(' ').constData());
+    // Leaving withdraws it.
+    session->leave();
+    QTRY_VERIFY(std::any_of(m_fake->calls.cbegin(), m_fake->calls.cend(),
+                            [&](const QDBusMessage &call) {
+                                return call.member() == u"Free" && call.path() == add.path();
+                            }));
+}
+
+QTEST_MAIN(tst_DiscoveryAvahi)
 #include "tst_discovery_avahi.moc"

@@ -295,6 +295,17 @@ TestCase {
         compare(findChild(list, "foundHost_0").name, "Secret <b>room</b>")
     }
 
+    function test_announceSwitch() {
+        const [page, fake] = setUp(startPageComponent, {mode: Session.Idle})
+        const box = findChild(page, "announceBox")
+        compare(fake.preferences.announceHost, true) // on by default
+        compare(box.checked, true)
+        mouseClick(box)
+        compare(fake.preferences.announceHost, false)
+        mouseClick(box)
+        compare(fake.preferences.announceHost, true)
+    }
+
     function test_discoveryOff() {
         const [page, fake] = setUp(startPageComponent, {mode: Session.Idle})
         fake.setDiscoveryOff("the Avahi daemon is not running")
