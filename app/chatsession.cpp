@@ -7,6 +7,7 @@
 #include "preferences.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QSysInfo>
 
 #include <cmath>
 
@@ -187,6 +188,12 @@ bool ChatSession::hostChat(int port, const QString &password)
     options.attempts = port == 0 ? 1 : PortAttempts;
     options.password = password;
     options.dataLocation = m_hostDataLocation;
+    // Announced on the network as "alice (box)": whose chat, on which computer.
+    if (m_preferences->announceHost()) {
+        const QString machine = QSysInfo::machineHostName();
+        const QString user = m_preferences->userName().trimmed();
+        options.announceName = user.isEmpty() ? machine : u"%1 (%2)"_s.arg(user, machine);
+    }
     if (!host->start(options)) {
         setLastError(tr("Could not start the host: %1").arg(host->errorString()));
         return false;

@@ -18,7 +18,9 @@ Controller::Controller(QObject *parent, Preferences *preferences)
     , m_roomState(new ChatRoomState(m_chat, this))
     , m_inspector(new ChatInspector(m_chat, this))
     , m_session(new ChatSession(m_chat, m_preferences, m_sids, this))
+    , m_foundHosts(new FoundHostsModel(this))
 {
+    m_foundHosts->setBrowser(Discovery::createBrowser());
     // Whatever part fails, the banner shows it.
     connect(m_roomState, &ChatRoomState::errorOccurred, m_session, &ChatSession::setLastError);
     connect(m_inspector, &Inspector::errorOccurred, m_session, &ChatSession::setLastError);

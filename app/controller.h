@@ -6,6 +6,7 @@
 #include "chatroomstate.h"
 #include "chatsession.h"
 #include "desktopnotifier.h"
+#include "foundhostsmodel.h"
 #include "preferences.h"
 #include "sidlistmodel.h"
 
@@ -21,6 +22,7 @@
 //   RoomState    the rooms: list, current room, its messages, members, who is typing, the
 //                composer's typing notices (ChatRoomState, fed by the ChatClient).
 //   Inspector    the event log, raw emits and their replies (ChatInspector).
+//   FoundHostsModel  the hosts on the local network, from a Discovery::ServiceBrowser.
 //   Preferences  every setting: language, theme, user name, recent servers, install id,
 //                notifications on or off.
 //
@@ -48,6 +50,8 @@ class Controller : public QObject
     Q_PROPERTY(Confab::App::Inspector *inspector READ inspector CONSTANT)
     //! Notifications and the unread badge while the window is not active.
     Q_PROPERTY(Confab::App::DesktopNotifier *notifier READ notifier CONSTANT)
+    //! The Confab hosts on the local network (DNS-SD), for the start page.
+    Q_PROPERTY(Confab::App::FoundHostsModel *foundHosts READ foundHosts CONSTANT)
 public:
     //! \a preferences: the settings to use; null gives this controller settings of its own,
     //! which leave the language alone (tests run several controllers, each with its own
@@ -65,6 +69,7 @@ public:
     SidListModel *sids() const { return m_sids; }
     ChatInspector *inspector() const { return m_inspector; }
     DesktopNotifier *notifier() const { return m_notifier; }
+    FoundHostsModel *foundHosts() const { return m_foundHosts; }
     Preferences *preferences() const { return m_preferences; }
     Confab::Client::SocketIoClient *socket() const { return m_socket; }
     Confab::Client::ChatClient *chat() const { return m_chat; }
@@ -82,6 +87,7 @@ private:
     ChatRoomState *m_roomState;
     ChatInspector *m_inspector;
     ChatSession *m_session;
+    FoundHostsModel *m_foundHosts;
 };
 
 } // namespace Confab::App

@@ -3,6 +3,7 @@
 
 #include "applogging.h"
 #include "chathost.h"
+#include "chatprotocol.h"
 #include "embeddedhost.h"
 
 using namespace Qt::StringLiterals;
@@ -15,6 +16,8 @@ HostSidSource::HostSidSource(SidListModel *sids, QObject *parent)
 
 HostSidSource::~HostSidSource()
 {
+    // Withdrawn first: the network hears the host is gone before it stops answering.
+    m_announcer.reset();
     if (m_host)
         m_host->stop();
 }
@@ -35,12 +38,25 @@ bool HostSidSource::start(const Options &options)
         if (host->start(config)) {
             m_host = std::move(host);
             watchHost();
+            if (!options.announceName.isEmpty() && !options.address.isLoopback())
+                announce(options.announceName, config);
             return true;
         }
         m_error = host->errorString();
         qCInfo(lcApp) << "port" << config.port << "unavailable:" << m_error;
     }
     return false;
+}
+
+void HostSidSource::announce(const QString &name, const Confab::HostConfig &config)
+{
+    m_announcer = Discovery::createAnnouncer();
+    Discovery::ServiceInfo info;
+    info.name = name;
+    info.version = Confab::ChatProtocol::ProtocolVersion;
+    info.path = config.socketIo.engine.path;
+    info.passwordRequired = !config.chat.password.isEmpty();
+    m_announcer->announce(name, quint16(port()), info);
 }
 
 int HostSidSource::port() const

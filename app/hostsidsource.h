@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "servicediscovery.h"
 #include "sidsource.h"
 
 #include <QtNetwork/QHostAddress>
@@ -9,6 +10,7 @@
 
 namespace Confab {
 struct ClientInfo;
+struct HostConfig;
 } // namespace Confab
 
 namespace Confab::App {
@@ -33,6 +35,8 @@ public:
         int attempts = 1; //!< how many ports from \c port on
         QString password;
         QString dataLocation; //!< a folder or ":memory:"; empty: the app's data folder
+        //! The name to announce the host by on the local network (DNS-SD); empty: none.
+        QString announceName;
     };
 
     explicit HostSidSource(SidListModel *sids, QObject *parent = nullptr);
@@ -49,16 +53,20 @@ public:
     QString databasePath() const;
     //! The host and its thread, for tests.
     EmbeddedHost *host() const { return m_host.get(); }
+    //! What announces the host on the network; null when Options::announceName was empty.
+    Discovery::ServiceAnnouncer *announcer() const { return m_announcer.get(); }
 
     bool disconnectSid(const QString &sid, const QString &nsp) override;
 
 private:
     void watchHost();
+    void announce(const QString &name, const Confab::HostConfig &config);
     void onClientConnected(const Confab::ClientInfo &info);
     static QStringList displayRooms(const QString &sid, const QString &nsp,
                                     const QStringList &socketIoRooms);
 
     std::unique_ptr<EmbeddedHost> m_host;
+    std::unique_ptr<Discovery::ServiceAnnouncer> m_announcer;
     QString m_error;
 };
 

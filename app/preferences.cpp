@@ -31,6 +31,7 @@ const QString SettingTheme = u"theme"_s;
 const QString SettingUserName = u"userName"_s;
 const QString SettingRecentServers = u"recentServers"_s;
 const QString SettingNotifications = u"notifications"_s;
+const QString SettingAnnounceHost = u"announceHost"_s;
 // The install's id kept its old name: it is the same secret, only what is sent changed.
 const QString SettingInstallId = u"deviceId"_s;
 //! Where qt_add_translations puts the .qm files (its default RESOURCE_PREFIX).
@@ -131,6 +132,7 @@ Preferences::Preferences(QObject *parent, Scope scope)
         m_userName = qEnvironmentVariable("USER");
     m_recentServers = settings.value(SettingRecentServers).toStringList();
     m_notificationsEnabled = settings.value(SettingNotifications, true).toBool();
+    m_announceHost = settings.value(SettingAnnounceHost, true).toBool();
     loadTranslations();
     updateDark();
 #if CONFAB_HAVE_DBUS
@@ -320,6 +322,15 @@ void Preferences::setNotificationsEnabled(bool enabled)
     m_notificationsEnabled = enabled;
     QSettings().setValue(SettingNotifications, enabled);
     Q_EMIT notificationsEnabledChanged();
+}
+
+void Preferences::setAnnounceHost(bool announce)
+{
+    if (m_announceHost == announce)
+        return;
+    m_announceHost = announce;
+    QSettings().setValue(SettingAnnounceHost, announce);
+    Q_EMIT announceHostChanged();
 }
 
 QString Preferences::installId()

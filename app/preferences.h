@@ -47,6 +47,9 @@ class Preferences : public QObject
     //! Whether messages give a system notification (the tray's menu switches it).
     Q_PROPERTY(bool notificationsEnabled READ notificationsEnabled WRITE setNotificationsEnabled
                        NOTIFY notificationsEnabledChanged)
+    //! Whether a chat we host is announced on the local network (DNS-SD), so that others
+    //! find it on their start page; on by default (the start page's Host box switches it).
+    Q_PROPERTY(bool announceHost READ announceHost WRITE setAnnounceHost NOTIFY announceHostChanged)
 public:
     //! How many servers recentServers keeps.
     static constexpr int MaxRecentServers = 8;
@@ -87,6 +90,8 @@ public:
     QStringList recentServers() const { return m_recentServers; }
     bool notificationsEnabled() const { return m_notificationsEnabled; }
     void setNotificationsEnabled(bool enabled);
+    bool announceHost() const { return m_announceHost; }
+    void setAnnounceHost(bool announce);
     //! \brief Puts \a url first in recentServers.
     void rememberServer(const QString &url);
     //! \brief One secret per install (created on first use), from which the chat client
@@ -108,6 +113,7 @@ Q_SIGNALS:
     void userNameChanged();
     void recentServersChanged();
     void notificationsEnabledChanged();
+    void announceHostChanged();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -131,6 +137,7 @@ private:
     QString m_userName;
     QStringList m_recentServers;
     bool m_notificationsEnabled = true;
+    bool m_announceHost = true;
 
     static Preferences *s_instance;
 };

@@ -74,6 +74,7 @@ ApplicationWindow {
         StartPage {
             session: window.app.session
             preferences: Preferences
+            foundHosts: window.app.foundHosts
         }
     }
     Component {

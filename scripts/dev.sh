@@ -12,7 +12,10 @@ BUILD=${CONFAB_BUILD_DIR:-$ROOT/build}
 JOBS=${CONFAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Build tools, Qt 6.4, the real Socket.IO peers the interop tests talk to, and the headless
-# browser the web client's test drives.
+# browser the web client's test drives. avahi-daemon, avahi-utils and iproute2: discovery's
+# test runs its own daemons in network namespaces it makes (tests/discovery); installing the
+# package starts no daemon where systemd is not running (a container, a chroot), and on a
+# desktop it is the daemon discovery uses.
 APT_PACKAGES=(
     ca-certificates git openssl cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools
@@ -22,6 +25,7 @@ APT_PACKAGES=(
     qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform
     qml6-module-qtcore qml6-module-qt-labs-settings
     python3 python3-socketio python3-aiohttp python3-requests python3-websocket
+    avahi-daemon avahi-utils iproute2
     lintian appstream dpkg-dev file zbar-tools
     nodejs npm
     chromium

@@ -51,10 +51,16 @@ void CliSession::setupParser(QCommandLineParser &parser)
             "HTTP responses and WebSocket messages over 100 MB (64 KiB before the handshake) "
             "are refused.\n\n"
             "Exit codes: 0 clean end, 2 bad arguments, 3 connection refused by the server, "
-            "4 server unreachable, 5 bad JSON on stdin, 6 disconnected by the server."_s);
+            "4 server unreachable, 5 bad JSON on stdin, 6 disconnected by the server, 7 no "
+            "discovery (--discover without an Avahi daemon).\n\n"
+            "confab-cli --discover [--timeout S] lists the Confab hosts on the local network "
+            "(DNS-SD / mDNS, _confab._tcp) instead: one JSON line per host and address, "
+            "{\"name\",\"url\",\"pw\",\"tls\",\"fp\"}, for S seconds (default 3)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"url"_s, u"http(s):// or ws(s)://host:port[/namespace]"_s);
+    parser.addPositionalArgument(u"url"_s,
+                                 u"http(s):// or ws(s)://host:port[/namespace] (none with "
+                                 "--discover)"_s);
     parser.addOptions({
             {{u"n"_s, u"namespace"_s}, u"Namespace to join (default: the URL's, or /)."_s, u"ns"_s},
             {{u"a"_s, u"auth"_s}, u"CONNECT payload, a JSON object."_s, u"json"_s},
@@ -75,6 +81,9 @@ void CliSession::setupParser(QCommandLineParser &parser)
              "self-signed; any other certificate is refused, even one a CA vouches for."_s,
              u"fingerprint"_s},
             {u"verbose"_s, u"Report connection changes on stderr."_s},
+            {u"discover"_s,
+             u"List the Confab hosts on the local network as JSON lines, then exit."_s},
+            {u"timeout"_s, u"--discover: seconds to listen (default 3)."_s, u"seconds"_s, u"3"_s},
     });
 }
 

@@ -25,6 +25,7 @@ enum ExitCode {
     ExitUnreachable = 4, //!< the server could not be reached (or its certificate not trusted)
     ExitBadInput = 5, //!< a line on stdin is not a valid JSON command
     ExitDisconnected = 6, //!< the server disconnected the client, or reconnection gave up
+    ExitNoDiscovery = 7, //!< --discover: no discovery on this machine (no Avahi daemon)
 };
 
 //! \brief What confab-cli was asked to do.

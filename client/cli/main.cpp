@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // confab-cli: QCoreApplication + argument parsing; the logic is in CliSession.
 #include "clisession.h"
+#include "discoverycommand.h"
 #include "terminaltext.h"
 
 #include <QtCore/QCommandLineParser>
@@ -22,6 +23,28 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     Confab::Cli::CliSession::setupParser(parser);
     parser.process(app);
+
+    if (parser.isSet(u"discover"_s)) {
+        bool ok = false;
+        const double seconds = parser.value(u"timeout"_s).toDouble(&ok);
+        if (!ok || seconds <= 0 || seconds > 24 * 3600 || !parser.positionalArguments().isEmpty()) {
+            std::fprintf(stderr,
+                         "confab-cli: --discover takes no URL, and --timeout seconds "
+                         "(more than 0)\nTry 'confab-cli --help'.\n");
+            return Confab::Cli::ExitUsage;
+        }
+        if (!parser.isSet(u"verbose"_s))
+            QLoggingCategory::setFilterRules(u"confab.*.info=false\nconfab.*.warning=false"_s);
+        QFile out;
+        if (!out.open(1, QIODevice::WriteOnly | QIODevice::Unbuffered))
+            return 1;
+        Confab::Cli::DiscoveryCommand command(Confab::Discovery::createBrowser(),
+                                              int(seconds * 1000), &out);
+        QObject::connect(&command, &Confab::Cli::DiscoveryCommand::finished, &app,
+                         &QCoreApplication::exit, Qt::QueuedConnection);
+        command.start();
+        return app.exec();
+    }
 
     QString error;
     const auto config = Confab::Cli::CliSession::configFromParser(parser, &error);

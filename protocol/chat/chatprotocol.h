@@ -15,6 +15,10 @@ namespace Confab::ChatProtocol {
 //! \brief The Socket.IO namespace the chat lives on.
 inline const QString Namespace = QStringLiteral("/");
 
+//! \brief The chat protocol's version, which hosts announce in DNS-SD (TXT "v"): it grows
+//! when a change would break a client of the previous one.
+inline constexpr int ProtocolVersion = 1;
+
 //! \brief Event names, in both directions.
 namespace Event {
 inline const QString Welcome = QStringLiteral("welcome"); //!< host → client, after CONNECT

@@ -13,7 +13,20 @@ Page {
     //! same type, and the settings (the name, the recent servers).
     required property Session session
     required property Preferences preferences
+    //! The Confab hosts on the local network (Controller.foundHosts, or a test's model).
+    required property FoundHostsModel foundHosts
     objectName: "startPage"
+
+    //! Joins a host from the list: its URL goes into the address field; a host that asks for
+    //! a password waits for one (Enter in the password field joins).
+    function joinFound(url: string, passwordRequired: bool) {
+        urlField.editText = url
+        if (passwordRequired && joinPassword.text.length === 0) {
+            joinPassword.forceActiveFocus()
+            return
+        }
+        page.session.joinServer(url, joinPassword.text)
+    }
 
     background: Rectangle {
         color: Theme.window
@@ -123,6 +136,12 @@ Page {
                             placeholderText: qsTr("optional")
                         }
                     }
+                    CheckBox {
+                        objectName: "announceBox"
+                        text: qsTr("Announce it on this network, so that others find it")
+                        checked: page.preferences.announceHost
+                        onToggled: page.preferences.announceHost = checked
+                    }
                     Item {
                         Layout.fillHeight: true
                     }
@@ -157,6 +176,106 @@ Page {
                         wrapMode: Text.Wrap
                         color: Theme.mutedText
                     }
+                    Label {
+                        text: qsTr("On your network")
+                        font.bold: true
+                    }
+                    Label {
+                        objectName: "discoveryStatus"
+                        Layout.fillWidth: true
+                        visible: !page.foundHosts.available || page.foundHosts.count === 0
+                        text: page.foundHosts.available
+                              ? qsTr("Looking for hosts on your network…")
+                              : qsTr("Discovery is off: %1").arg(page.foundHosts.unavailableReason)
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                        color: Theme.mutedText
+                        font.italic: true
+                    }
+                    ListView {
+                        id: foundList
+                        objectName: "foundHostsList"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: Math.min(contentHeight, 160)
+                        visible: count > 0
+                        clip: true
+                        model: page.foundHosts
+                        activeFocusOnTab: true
+                        keyNavigationEnabled: true
+                        boundsBehavior: Flickable.StopAtBounds
+                        Accessible.role: Accessible.List
+                        Accessible.name: qsTr("Hosts on your network")
+                        Keys.onReturnPressed: if (currentItem) currentItem.clicked()
+                        Keys.onEnterPressed: if (currentItem) currentItem.clicked()
+
+                        delegate: ItemDelegate {
+                            id: hostDelegate
+                            required property int index
+                            required property string name
+                            required property string url
+                            required property string address
+                            required property bool passwordRequired
+
+                            objectName: "foundHost_" + index
+                            width: ListView.view.width
+                            highlighted: ListView.isCurrentItem && foundList.activeFocus
+                            focusPolicy: Qt.NoFocus
+                            Accessible.role: Accessible.Button
+                            Accessible.name: passwordRequired
+                                             ? qsTr("Join %1 at %2 (asks for a password)").arg(name).arg(address)
+                                             : qsTr("Join %1 at %2").arg(name).arg(address)
+                            onClicked: {
+                                foundList.currentIndex = index
+                                page.joinFound(url, passwordRequired)
+                            }
+
+                            contentItem: RowLayout {
+                                spacing: Theme.spacing
+                                Label {
+                                    Layout.fillWidth: true
+                                    text: hostDelegate.name
+                                    textFormat: Text.PlainText
+                                    elide: Text.ElideRight
+                                    font.bold: true
+                                }
+                                Label {
+                                    text: hostDelegate.address
+                                    textFormat: Text.PlainText
+                                    elide: Text.ElideMiddle
+                                    Layout.maximumWidth: hostDelegate.width / 2
+                                    color: Theme.mutedText
+                                }
+                                // A padlock, drawn: no icon font is needed for it. Its
+                                // place is kept on every row, so the addresses line up.
+                                Item {
+                                    implicitWidth: 12
+                                    implicitHeight: 14
+                                    Accessible.ignored: true
+                                    Item {
+                                        objectName: "lock"
+                                        anchors.fill: parent
+                                        visible: hostDelegate.passwordRequired
+                                        Rectangle {
+                                            x: 2
+                                            width: 8
+                                            height: 10
+                                            radius: 4
+                                            color: "transparent"
+                                            border.color: Theme.mutedText
+                                            border.width: 2
+                                        }
+                                        Rectangle {
+                                            y: 6
+                                            width: 12
+                                            height: 8
+                                            radius: 2
+                                            color: Theme.mutedText
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     GridLayout {
                         columns: 2
                         columnSpacing: Theme.spacing
@@ -183,6 +302,7 @@ Page {
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("if the host asks for one")
+                            onAccepted: if (joinButton.enabled) joinButton.clicked()
                         }
                     }
                     Item {

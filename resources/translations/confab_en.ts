@@ -195,6 +195,55 @@
     </message>
 </context>
 <context>
+    <name>Confab::Discovery</name>
+    <message>
+        <source>this platform has no DNS-SD support in Confab yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confab::Discovery::AvahiAnnouncer</name>
+    <message>
+        <source>the Avahi daemon stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no system D-Bus (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Avahi: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the name is taken on the network</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Confab::Discovery::AvahiBrowser</name>
+    <message>
+        <source>the Avahi daemon is not running (install and start avahi-daemon)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Avahi daemon does not answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Avahi: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Avahi daemon stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no system D-Bus (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <source>Dismiss</source>
@@ -476,6 +525,34 @@
     </message>
     <message>
         <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for hosts on your network…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discovery is off: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hosts on your network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join %1 at %2 (asks for a password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On your network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Announce it on this network, so that others find it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

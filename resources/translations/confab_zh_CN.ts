@@ -192,6 +192,55 @@
     </message>
 </context>
 <context>
+    <name>Confab::Discovery</name>
+    <message>
+        <source>this platform has no DNS-SD support in Confab yet</source>
+        <translation>Confab 尚不支持此平台上的 DNS-SD</translation>
+    </message>
+</context>
+<context>
+    <name>Confab::Discovery::AvahiAnnouncer</name>
+    <message>
+        <source>the Avahi daemon stopped</source>
+        <translation>Avahi 守护进程已停止</translation>
+    </message>
+    <message>
+        <source>no system D-Bus (%1)</source>
+        <translation>没有系统 D-Bus（%1）</translation>
+    </message>
+    <message>
+        <source>Avahi: %1</source>
+        <translation>Avahi：%1</translation>
+    </message>
+    <message>
+        <source>the name is taken on the network</source>
+        <translation>该名称已被网络上的其他主机使用</translation>
+    </message>
+</context>
+<context>
+    <name>Confab::Discovery::AvahiBrowser</name>
+    <message>
+        <source>the Avahi daemon is not running (install and start avahi-daemon)</source>
+        <translation>Avahi 守护进程未运行（请安装并启动 avahi-daemon）</translation>
+    </message>
+    <message>
+        <source>the Avahi daemon does not answer</source>
+        <translation>Avahi 守护进程没有响应</translation>
+    </message>
+    <message>
+        <source>Avahi: %1</source>
+        <translation>Avahi：%1</translation>
+    </message>
+    <message>
+        <source>the Avahi daemon stopped</source>
+        <translation>Avahi 守护进程已停止</translation>
+    </message>
+    <message>
+        <source>no system D-Bus (%1)</source>
+        <translation>没有系统 D-Bus（%1）</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <source>Dismiss</source>
@@ -473,6 +522,34 @@
     <message>
         <source>Join</source>
         <translation>加入</translation>
+    </message>
+    <message>
+        <source>Looking for hosts on your network…</source>
+        <translation>正在查找网络中的 Confab 主机…</translation>
+    </message>
+    <message>
+        <source>Discovery is off: %1</source>
+        <translation>发现功能已关闭：%1</translation>
+    </message>
+    <message>
+        <source>Hosts on your network</source>
+        <translation>网络中的 Confab 主机</translation>
+    </message>
+    <message>
+        <source>Join %1 at %2 (asks for a password)</source>
+        <translation>加入 %1（%2，需要密码）</translation>
+    </message>
+    <message>
+        <source>Join %1 at %2</source>
+        <translation>加入 %1（%2）</translation>
+    </message>
+    <message>
+        <source>On your network</source>
+        <translation>网络中的主机</translation>
+    </message>
+    <message>
+        <source>Announce it on this network, so that others find it</source>
+        <translation>在本网络上公布，方便他人找到</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,8 @@ struct HostConfig
     QString dataLocation;
     //! The message store's size limit in bytes (0: none); see ChatStore::setSizeLimit().
     qint64 maxStorage = qint64(1) << 30;
+    //! confab-server: announce the host on the local network over DNS-SD (--no-announce).
+    bool announce = true;
 };
 
 //! \brief A running chat host: the Socket.IO server, the chat service and its store.

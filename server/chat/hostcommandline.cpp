@@ -109,6 +109,12 @@ const QCommandLineOption webSocketEngineOption(
         "converted to UTF-16 and back, about twice the CPU per fan-out delivery; the default "
         "elsewhere). Default also from CONFAB_WEBSOCKET_ENGINE."_s,
         u"engine"_s);
+const QCommandLineOption noAnnounceOption(
+        u"no-announce"_s,
+        u"Do not announce this host on the local network. By default it is announced over "
+        "DNS-SD / mDNS as _confab._tcp (through the Avahi daemon on Linux; without one it is "
+        "simply not announced), so that Confab and any mDNS browser find it. Never announced "
+        "when listening on a loopback address."_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
 //! "512M", "2G", "1048576", "0": bytes, or -1 when \a text is none of those.
@@ -164,6 +170,7 @@ HostCommandLine::HostCommandLine()
                          transportsOption,  eio3Option,           maxSessionsPerAddressOption,
                          maxSessionsOption, maxSendQueueOption,   maxSendTotalOption,
                          allowedHostOption, webSocketEngineOption});
+    m_parser.addOption(noAnnounceOption);
     m_parser.addOption(verboseOption);
 }
 
@@ -274,6 +281,7 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
             return {false, 2, u"CONFAB_WEBSOCKET_ENGINE: expected native or qt"_s};
         engine.webSocketEngine = *chosen;
     }
+    m_config.announce = !m_parser.isSet(noAnnounceOption);
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
     return {};

@@ -3,8 +3,10 @@
 // host, and stops it cleanly on SIGINT or SIGTERM; everything else lives in the libraries.
 #include "chathost.h"
 #include "chatlogging.h"
+#include "chatprotocol.h"
 #include "hostcommandline.h"
 #include "qrcode.h"
+#include "servicediscovery.h"
 #include "unixsignals.h"
 
 #include <QtCore/QCoreApplication>
@@ -65,9 +67,30 @@ int main(int argc, char *argv[])
     }
     std::fflush(stdout);
 
+    // Announced for as long as it runs: Confab's start page and `confab-cli --discover` list
+    // it, and so does any mDNS browser. Without a daemon the announcer says so once (a
+    // warning of confab.discovery) and the host serves anyway.
+    std::unique_ptr<Confab::Discovery::ServiceAnnouncer> announcer;
+    const Confab::HostConfig &config = commandLine.config();
+    if (!config.announce) {
+        qCInfo(Confab::lcChat) << "not announced on the network (--no-announce)";
+    } else if (config.address.isLoopback()) {
+        qCInfo(Confab::lcChat) << "not announced on the network: listening on loopback only";
+    } else {
+        announcer = Confab::Discovery::createAnnouncer();
+        Confab::Discovery::ServiceInfo info;
+        info.name = config.chat.serverName;
+        info.version = Confab::ChatProtocol::ProtocolVersion;
+        info.path = config.socketIo.engine.path;
+        info.passwordRequired = !config.chat.password.isEmpty();
+        announcer->announce(info.name, host.port(), info);
+    }
+
     Confab::UnixSignals signals_({SIGINT, SIGTERM});
     QObject::connect(&signals_, &Confab::UnixSignals::received, &app, [&](int signal) {
         qCInfo(Confab::lcChat) << "signal" << signal << "received: shutting down";
+        if (announcer)
+            announcer->withdraw();
         host.stop();
         QCoreApplication::quit();
     });

@@ -9,6 +9,7 @@
 // every action the pages take is recorded in FakeApp::calls.
 
 #include "eventlogmodel.h"
+#include "foundhostsmodel.h"
 #include "inspector.h"
 #include "messagelistmodel.h"
 #include "preferences.h"
@@ -218,6 +219,8 @@ class FakeApp : public QObject
     Q_PROPERTY(Confab::App::Inspector *inspector READ inspector CONSTANT)
     //! Real settings of its own (the user name, the recent servers the start page lists).
     Q_PROPERTY(Confab::App::Preferences *preferences READ preferences CONSTANT)
+    //! The real model with no browser: addFoundHost()/removeFoundHost() fill it.
+    Q_PROPERTY(Confab::App::FoundHostsModel *foundHosts READ foundHosts CONSTANT)
     //! Every call the page made: [name, arguments...], oldest first.
     Q_PROPERTY(QVariantList calls READ calls NOTIFY callsChanged)
 public:
@@ -229,6 +232,7 @@ public:
         , m_inspector(new FakeInspector(recorder(), this))
         , m_preferences(
                   new Confab::App::Preferences(this, Confab::App::Preferences::Scope::SettingsOnly))
+        , m_foundHosts(new Confab::App::FoundHostsModel(this))
     {
         m_preferences->setUserName(u"tester"_s);
     }
@@ -238,7 +242,41 @@ public:
     SidListModel *sids() const { return m_sids; }
     FakeInspector *inspector() const { return m_inspector; }
     Confab::App::Preferences *preferences() const { return m_preferences; }
+    Confab::App::FoundHostsModel *foundHosts() const { return m_foundHosts; }
     QVariantList calls() const { return m_calls; }
+
+    //! \brief A host found on the network {name, address, port, pw, interface}: as the
+    //! browser reports one resolution of it.
+    Q_INVOKABLE void addFoundHost(const QVariantMap &host)
+    {
+        m_foundHosts->addService(foundService(host));
+    }
+    //! \brief That resolution gone.
+    Q_INVOKABLE void removeFoundHost(const QVariantMap &host)
+    {
+        m_foundHosts->removeService(foundService(host));
+    }
+    //! \brief Discovery on (\a reason empty) or off.
+    Q_INVOKABLE void setDiscoveryOff(const QString &reason)
+    {
+        m_foundHosts->setAvailability(reason.isEmpty(), reason);
+    }
+    static Confab::Discovery::DiscoveredService foundService(const QVariantMap &host)
+    {
+        Confab::Discovery::DiscoveredService service;
+        service.instanceName = host.value(u"name"_s).toString();
+        service.domain = u"local"_s;
+        service.info.name = service.instanceName;
+        service.info.passwordRequired = host.value(u"pw"_s).toBool();
+        service.address = QHostAddress(host.value(u"address"_s).toString());
+        service.interfaceName = host.value(u"interface"_s, u"eth0"_s).toString();
+        service.interfaceIndex = 2;
+        service.protocol = service.address.protocol();
+        if (service.address.isLinkLocal())
+            service.address.setScopeId(service.interfaceName);
+        service.port = quint16(host.value(u"port"_s, 3000).toInt());
+        return service;
+    }
 
     //! \brief Sets each property of \a properties on the part that has it; fails the test
     //! (a warning) for one that no part has.
@@ -347,6 +385,7 @@ private:
     SidListModel *m_sids;
     FakeInspector *m_inspector;
     Confab::App::Preferences *m_preferences;
+    Confab::App::FoundHostsModel *m_foundHosts;
     QVariantList m_calls;
     qint64 m_lastId = 0;
 };

@@ -14,10 +14,11 @@ namespace AppTest {
 class PrivateSessionBus
 {
 public:
-    //! \brief Starts dbus-daemon and points DBUS_SESSION_BUS_ADDRESS at it. Call it before
-    //! anything touches QDBusConnection::sessionBus(), which reads the address once.
+    //! \brief Starts dbus-daemon and points DBUS_SESSION_BUS_ADDRESS (and each of
+    //! \a alsoAs, e.g. "DBUS_SYSTEM_BUS_ADDRESS") at it. Call it before anything touches a
+    //! QDBusConnection: libdbus reads every bus address once, at the first connection.
     //! Returns an empty string, or what went wrong.
-    QString start()
+    QString start(const QList<QByteArray> &alsoAs = {})
     {
         using namespace Qt::StringLiterals;
         if (!m_dir.isValid())
@@ -41,6 +42,8 @@ public:
             return u"dbus-daemon printed no address"_s;
         m_address = QString::fromUtf8(m_daemon.readLine()).trimmed();
         qputenv("DBUS_SESSION_BUS_ADDRESS", m_address.toUtf8());
+        for (const QByteArray &variable : alsoAs)
+            qputenv(variable.constData(), m_address.toUtf8());
         if (!QDBusConnection::sessionBus().isConnected())
             return u"cannot connect to the private bus"_s;
         return {};

@@ -321,6 +321,30 @@ int main(int argc, char *argv[])
     controller.session()->setHostAddress(QHostAddress::LocalHost);
     controller.session()->setHostDataLocation(u":memory:"_s);
     controller.preferences()->setUserName(script.me);
+    // The start page as on a network with Confab hosts: this machine's own browser finds
+    // none (no Avahi daemon here), so the hosts are what a browser would report.
+    FoundHostsModel *found = controller.foundHosts();
+    found->setBrowser(nullptr);
+    found->setAvailability(true, {});
+    const struct
+    {
+        const char16_t *name;
+        const char16_t *address;
+        bool password;
+    } hosts[] = {{u"Carol (carol-laptop)", u"192.0.2.23", false},
+                 {u"Design review", u"192.0.2.40", true},
+                 {u"Lab (lab-pc)", u"fe80::4c2:ff:fe1e:1dc8", false}};
+    for (const auto &host : hosts) {
+        Confab::Discovery::DiscoveredService service;
+        service.instanceName = QString::fromUtf16(host.name);
+        service.domain = u"local"_s;
+        service.address = QHostAddress(QString::fromUtf16(host.address));
+        if (service.address.isLinkLocal())
+            service.address.setScopeId(u"wlan0"_s);
+        service.port = 3000;
+        service.info.passwordRequired = host.password;
+        found->addService(service);
+    }
 
     QQmlApplicationEngine engine;
     engine.addImportPath(u"qrc:/qt/qml"_s);

@@ -172,6 +172,12 @@ void tst_Preferences::chatSettingsPersist()
         preferences.setNotificationsEnabled(false);
         QCOMPARE(notificationsChanged.size(), 1);
 
+        QSignalSpy announceChanged(&preferences, &Preferences::announceHostChanged);
+        QVERIFY(preferences.announceHost()); // on by default
+        preferences.setAnnounceHost(false);
+        preferences.setAnnounceHost(false);
+        QCOMPARE(announceChanged.size(), 1);
+
         installId = preferences.installId();
         QVERIFY(!installId.isEmpty());
         QCOMPARE(preferences.installId(), installId);
@@ -182,6 +188,7 @@ void tst_Preferences::chatSettingsPersist()
     QCOMPARE(again.recentServers().value(0), u"http://host5:3000"_s);
     QCOMPARE(again.installId(), installId);
     QVERIFY(!again.notificationsEnabled());
+    QVERIFY(!again.announceHost());
 }
 
 void tst_Preferences::settingsOnlyLeavesTheLanguageAlone()

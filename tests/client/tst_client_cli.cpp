@@ -26,7 +26,8 @@ enum {
     ExitRefused = 3,
     ExitUnreachable = 4,
     ExitBadInput = 5,
-    ExitDisconnected = 6
+    ExitDisconnected = 6,
+    ExitNoDiscovery = 7
 };
 
 //! One confab-cli process and its output, line by line.
@@ -418,6 +419,39 @@ private Q_SLOTS:
             // Visible escapes, the server's newline included: one line for the whole message.
             QVERIFY2(err.contains(R"(\x1b]0;pwned\x07\x1b[2J\x9b31m\u{202e}evil\u{2066}\nnext)"),
                      err.constData());
+        }
+    }
+
+    void discoverArguments_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addRow("with a url")
+                << QStringList{u"--discover"_s, u"http://127.0.0.1:9"_s} << int(ExitUsage);
+        QTest::addRow("zero timeout")
+                << QStringList{u"--discover"_s, u"--timeout"_s, u"0"_s} << int(ExitUsage);
+        QTest::addRow("timeout not a number")
+                << QStringList{u"--discover"_s, u"--timeout"_s, u"soon"_s} << int(ExitUsage);
+        // No system bus (and so no Avahi daemon): a sentence on stderr and its own exit code.
+        QTest::addRow("no discovery")
+                << QStringList{u"--discover"_s, u"--timeout"_s, u"5"_s} << int(ExitNoDiscovery);
+    }
+    void discoverArguments()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        Cli cli;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"DBUS_SYSTEM_BUS_ADDRESS"_s,
+                           u"unix:path=/nonexistent/confab-test-no-bus"_s);
+        cli.process().setProcessEnvironment(environment);
+        cli.start(arguments);
+        QCOMPARE(cli.waitForExit(), exitCode);
+        if (exitCode == ExitNoDiscovery) {
+            QVERIFY2(
+                    cli.standardError().startsWith("confab-cli: discovery is off: no system D-Bus"),
+                    cli.standardError().constData());
+            QCOMPARE(cli.process().readAllStandardOutput(), QByteArray());
         }
     }
 

@@ -75,6 +75,7 @@ void tst_ConfabServer::commandLine_data()
             << QStringList{u"--websocket-engine"_s, u"native"_s} << true << 0;
     QTest::addRow("bad websocket engine")
             << QStringList{u"--websocket-engine"_s, u"carrier-pigeon"_s} << false << 2;
+    QTest::addRow("no announce") << QStringList{u"--no-announce"_s} << true << 0;
     QTest::addRow("help") << QStringList{u"--help"_s} << false << 0;
     QTest::addRow("version") << QStringList{u"--version"_s} << false << 0;
 }
@@ -129,6 +130,10 @@ void tst_ConfabServer::options()
                             u"2G"_s})
                     .ok);
     QCOMPARE(commandLine.config().maxStorage, qint64(2) << 30);
+    QVERIFY(commandLine.config().announce); // by default
+    HostCommandLine quiet;
+    QVERIFY(quiet.parse({u"confab-server"_s, u"--no-announce"_s}).ok);
+    QVERIFY(!quiet.config().announce);
     const SocketIoOptions options = commandLine.config().socketIo;
     QCOMPARE(commandLine.config().port, 4001);
     QCOMPARE(options.engine.pingInterval.count(), 1000);
@@ -247,7 +252,9 @@ void tst_ConfabServer::versionAndHelp()
     process.start(binary(), {u"--help"_s});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
-    QVERIFY(process.readAllStandardOutput().contains("--port"));
+    const QByteArray help = process.readAllStandardOutput();
+    QVERIFY(help.contains("--port"));
+    QVERIFY(help.contains("--no-announce"));
 }
 
 void tst_ConfabServer::chatsAndStopsCleanly_data()

@@ -43,6 +43,7 @@ TestCase {
             height: testCase.height
             session: fake.session
             preferences: fake.preferences
+            foundHosts: fake.foundHosts
         }
     }
 
@@ -288,5 +289,92 @@ TestCase {
         findChild(page, "hostPassword").text = "s3cret"
         mouseClick(findChild(page, "hostButton"))
         compare(callsNamed(fake, "hostChat"), [["hostChat", findChild(page, "portField").value, "s3cret"]])
+    }
+
+    function test_foundHostsJoinWithOneClick() {
+        const [page, fake] = setUp(startPageComponent, {mode: Session.Idle})
+        const status = findChild(page, "discoveryStatus")
+        const list = findChild(page, "foundHostsList")
+        // Browsing, nothing found yet.
+        compare(status.visible, true)
+        compare(status.text, "Looking for hosts on your network…")
+        compare(list.visible, false)
+
+        fake.addFoundHost({name: "Secret <b>room</b>", address: "192.0.2.9", pw: true})
+        fake.addFoundHost({name: "Lab", address: "192.0.2.1", pw: false})
+        // The same host over IPv6 too: still one row, still its IPv4 address.
+        fake.addFoundHost({name: "Lab", address: "fe80::1", interface: "veth-b", pw: false})
+        tryCompare(list, "count", 2)
+        tryCompare(status, "visible", false)
+        waitForRendering(list)
+        // Sorted by name; names as plain text; a lock only where a password is needed.
+        const lab = findChild(list, "foundHost_0")
+        const secret = findChild(list, "foundHost_1")
+        compare(lab.name, "Lab")
+        compare(lab.address, "192.0.2.1:3000")
+        compare(secret.name, "Secret <b>room</b>")
+        compare(findChild(lab, "lock").visible, false)
+        compare(findChild(secret, "lock").visible, true)
+        compare(lab.Accessible.name, "Join Lab at 192.0.2.1:3000")
+        compare(secret.Accessible.name,
+                "Join Secret <b>room</b> at 192.0.2.9:3000 (asks for a password)")
+
+        // No password needed: one click joins.
+        mouseClick(lab)
+        compare(callsNamed(fake, "joinServer"), [["joinServer", "http://192.0.2.1:3000", ""]])
+        compare(findChild(page, "urlField").editText, "http://192.0.2.1:3000")
+
+        // A password needed: the click fills in the address and asks for the password;
+        // Enter there joins.
+        mouseClick(secret)
+        compare(callsNamed(fake, "joinServer").length, 1)
+        compare(findChild(page, "urlField").editText, "http://192.0.2.9:3000")
+        const password = findChild(page, "joinPassword")
+        tryCompare(password, "activeFocus", true)
+        keyClick(Qt.Key_P)
+        keyClick(Qt.Key_W)
+        keyClick(Qt.Key_Return)
+        compare(callsNamed(fake, "joinServer")[1], ["joinServer", "http://192.0.2.9:3000", "pw"])
+
+        // The keyboard: Tab to the list, arrows, Enter joins the current one.
+        list.forceActiveFocus()
+        list.currentIndex = 1
+        keyClick(Qt.Key_Up)
+        compare(list.currentIndex, 0)
+        keyClick(Qt.Key_Return)
+        compare(callsNamed(fake, "joinServer")[2], ["joinServer", "http://192.0.2.1:3000", "pw"])
+
+        // A host that goes disappears, once its last address goes.
+        fake.removeFoundHost({name: "Lab", address: "192.0.2.1"})
+        compare(list.count, 2)
+        // Its remaining resolution is link-local IPv6: with its zone, in brackets.
+        tryCompare(findChild(list, "foundHost_0"), "address", "[fe80::1%veth-b]:3000")
+        compare(findChild(list, "foundHost_0").url, "http://[fe80::1%25veth-b]:3000")
+        fake.removeFoundHost({name: "Lab", address: "fe80::1", interface: "veth-b"})
+        tryCompare(list, "count", 1)
+        compare(findChild(list, "foundHost_0").name, "Secret <b>room</b>")
+    }
+
+    function test_announceSwitch() {
+        const [page, fake] = setUp(startPageComponent, {mode: Session.Idle})
+        const box = findChild(page, "announceBox")
+        compare(fake.preferences.announceHost, true) // on by default
+        compare(box.checked, true)
+        mouseClick(box)
+        compare(fake.preferences.announceHost, false)
+        mouseClick(box)
+        compare(fake.preferences.announceHost, true)
+    }
+
+    function test_discoveryOff() {
+        const [page, fake] = setUp(startPageComponent, {mode: Session.Idle})
+        fake.setDiscoveryOff("the Avahi daemon is not running")
+        const status = findChild(page, "discoveryStatus")
+        tryCompare(status, "text", "Discovery is off: the Avahi daemon is not running")
+        compare(status.visible, true)
+        // Joining by address still works.
+        findChild(page, "urlField").editText = "http://127.0.0.1:4000/"
+        mouseClick(findChild(page, "joinButton"))
+        compare(callsNamed(fake, "joinServer"), [["joinServer", "http://127.0.0.1:4000/", ""]])
     }
 }

@@ -20,6 +20,7 @@ TestCase {
             height: testCase.height
             session: Controller.session
             preferences: Preferences
+            foundHosts: Controller.foundHosts
         }
     }
 

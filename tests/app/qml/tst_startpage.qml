@@ -19,6 +19,7 @@ TestCase {
             height: testCase.height
             session: Controller.session
             preferences: Preferences
+            foundHosts: Controller.foundHosts
         }
     }
 
