@@ -37,10 +37,23 @@ QtObject {
     readonly property color errorBackground: dark ? "#4a1f1f" : "#fdecea"
     readonly property color ok: dark ? "#56d364" : "#2e7d32"
     readonly property color warning: dark ? "#e3b341" : "#a35f00"
+    //! The keyboard focus ring (FocusRing.qml): at least 3:1 against the window, the panes and
+    //! the accent-filled buttons it surrounds, in both themes.
+    readonly property color focusRing: dark ? "#ffd866" : "#c2410c"
 
     readonly property int spacing: 8
     readonly property int radius: 10
-    readonly property int sidePaneWidth: 230
+    //! Sizes follow the desktop's font (and so its text scaling): one "em" is the height of a
+    //! line of the application font, and widths that hold text are a number of them.
+    readonly property FontMetrics metrics: FontMetrics {
+        font: Qt.application.font
+    }
+    readonly property real em: metrics.height
+    readonly property int sidePaneWidth: Math.round(13 * em)
     readonly property real smallFont: 0.85
+    //! Headings, as multiples of the application font's point size.
+    readonly property real titleFont: 1.5
+    readonly property real headingFont: 1.3
+    readonly property real logoFont: 3
     readonly property string monoFamily: "monospace"
 }

@@ -5,14 +5,21 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Confab.Ui
 
-//! The message field: Enter sends, Shift+Enter starts a new line.
+//! The message field: Enter sends, Shift+Enter starts a new line; Tab and Shift+Tab move to
+//! the next and previous control like everywhere else, Ctrl+Tab types a tab.
 RowLayout {
     id: composer
 
     property alias text: area.text
+    //! What a screen reader calls the field ("Message to lobby").
+    property string fieldName: qsTr("Message")
 
     signal sendRequested(string text)
     signal textEdited(string text)
+
+    function focusField() {
+        area.forceActiveFocus(Qt.ShortcutFocusReason)
+    }
 
     function send() {
         if (area.text.trim().length === 0)
@@ -33,6 +40,8 @@ RowLayout {
             placeholderText: qsTr("Message — Enter sends, Shift+Enter for a new line")
             wrapMode: TextEdit.Wrap
             focus: true
+            Accessible.name: composer.fieldName
+            Accessible.description: placeholderText
             onTextChanged: composer.textEdited(text)
             background: Rectangle {
                 color: Theme.base
@@ -45,6 +54,17 @@ RowLayout {
                         && !(event.modifiers & Qt.ShiftModifier)) {
                     event.accepted = true
                     composer.send()
+                } else if (event.key === Qt.Key_Tab && (event.modifiers & Qt.ControlModifier)) {
+                    event.accepted = true
+                    area.insert(area.cursorPosition, "\t")
+                } else if (event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab) {
+                    // A TextArea keeps Tab as text; here it leaves, as in any other field.
+                    event.accepted = true
+                    const forward = event.key === Qt.Key_Tab
+                                  && !(event.modifiers & Qt.ShiftModifier)
+                    const next = area.nextItemInFocusChain(forward)
+                    if (next)
+                        next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason)
                 }
             }
         }
@@ -52,6 +72,9 @@ RowLayout {
     Button {
         objectName: "sendButton"
         text: qsTr("Send")
+        // Qt 6.4 names a control after its text only if accessibility was already on when it
+        // was created; a screen reader usually starts later, hence every control's name here.
+        Accessible.name: text
         highlighted: true
         enabled: area.text.trim().length > 0
         onClicked: composer.send()

@@ -14,6 +14,11 @@ Pane {
     //! connection they go over.
     required property Inspector inspector
     required property Session session
+    Accessible.name: qsTr("Inspector")
+
+    function focusFilter() {
+        filterField.forceActiveFocus(Qt.ShortcutFocusReason)
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -27,6 +32,8 @@ Pane {
                 objectName: "filterField"
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter by event, namespace or arguments")
+                Accessible.name: qsTr("Filter events")
+                Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.search)
                 text: inspector.inspector.eventLog.filterText
                 onTextChanged: inspector.inspector.eventLog.filterText = text
             }
@@ -35,7 +42,9 @@ Pane {
                 color: Theme.mutedText
             }
             Button {
+                objectName: "clearButton"
                 text: qsTr("Clear")
+                Accessible.name: qsTr("Clear the event log")
                 onClicked: inspector.inspector.eventLog.clear()
             }
         }
@@ -51,6 +60,8 @@ Pane {
                 anchors.fill: parent
                 clip: true
                 model: inspector.inspector.eventLog
+                Accessible.role: Accessible.List
+                Accessible.name: qsTr("Events")
                 ScrollBar.vertical: ScrollBar {}
                 onCountChanged: if (atYEnd || count < 3) Qt.callLater(log.positionViewAtEnd)
 
@@ -65,6 +76,11 @@ Pane {
 
                     width: ListView.view.width
                     implicitHeight: rowLayout.implicitHeight + 6
+                    // One line for a screen reader, the arrow said in words.
+                    Accessible.role: Accessible.ListItem
+                    Accessible.name: qsTr("%1 %2 at %3: %4")
+                        .arg(direction === EventLogModel.Incoming ? qsTr("Received") : direction === EventLogModel.Outgoing ? qsTr("Sent") : qsTr("Ack"))
+                        .arg((nsp === "/" ? "" : nsp + " ") + event).arg(timeText).arg(args)
                     color: index % 2 ? "transparent" : Theme.divider
 
                     RowLayout {
@@ -83,6 +99,7 @@ Pane {
                             Layout.alignment: Qt.AlignTop
                         }
                         Label {
+                            Accessible.ignored: true // the row's name says the direction
                             Layout.preferredWidth: 28
                             Layout.alignment: Qt.AlignTop
                             text: logRow.direction === EventLogModel.Incoming ? "⬇"
@@ -120,6 +137,7 @@ Pane {
         GroupBox {
             Layout.fillWidth: true
             title: qsTr("Emit an event")
+            Accessible.name: title
 
             GridLayout {
                 anchors.fill: parent
@@ -127,20 +145,24 @@ Pane {
                 columnSpacing: Theme.spacing
 
                 Label {
+                    id: eventLabel
                     text: qsTr("Event")
                 }
                 TextField {
                     id: eventField
                     objectName: "eventField"
+                    Accessible.name: eventLabel.text
                     Layout.preferredWidth: 180
                     placeholderText: "who"
                 }
                 Label {
+                    id: argsLabel
                     text: qsTr("Arguments (JSON, comma-separated)")
                 }
                 TextField {
                     id: argsField
                     objectName: "argsField"
+                    Accessible.name: argsLabel.text
                     Layout.fillWidth: true
                     placeholderText: "{\"room\": \"lobby\"}"
                     font.family: Theme.monoFamily
@@ -153,11 +175,13 @@ Pane {
                     id: ackBox
                     objectName: "ackBox"
                     text: qsTr("Ask for an ack")
+                    Accessible.name: text
                     palette.window: Theme.indicatorWindow
                     checked: true
                 }
                 Label {
                     Layout.columnSpan: 1
+                    Accessible.ignored: true // the reply's name
                     text: inspector.inspector.lastReply.length > 0 ? qsTr("Reply") : ""
                     color: Theme.mutedText
                 }
@@ -166,6 +190,8 @@ Pane {
                     Label {
                         objectName: "replyLabel"
                         Layout.fillWidth: true
+                        Accessible.name: qsTr("Reply: %1").arg(text)
+                        Accessible.ignored: text.length === 0
                         text: inspector.inspector.lastReply
                         textFormat: Text.PlainText
                         font.family: Theme.monoFamily
@@ -177,6 +203,7 @@ Pane {
                         id: emitButton
                         objectName: "emitButton"
                         text: qsTr("Emit")
+                        Accessible.name: qsTr("Emit the event")
                         highlighted: true
                         enabled: eventField.text.trim().length > 0 && inspector.session.connected
                         onClicked: inspector.inspector.emitRaw(eventField.text, argsField.text, ackBox.checked)

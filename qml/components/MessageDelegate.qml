@@ -24,6 +24,15 @@ Item {
 
     implicitHeight: column.implicitHeight + (groupedWithPrevious ? 0 : Theme.spacing)
 
+    // One item for a screen reader: "Bob, 14:02: Hello", and the delivery when not delivered.
+    // The labels inside say no more, so they are left out of the tree.
+    Accessible.role: Accessible.ListItem
+    Accessible.name: (own ? qsTr("You, %1: %2").arg(timeText).arg(text)
+                          : qsTr("%1, %2: %3").arg(name).arg(timeText).arg(text))
+                     + (deliveryState === MessageListModel.Sending ? " " + qsTr("(sending)")
+                        : deliveryState === MessageListModel.Failed ? " " + qsTr("(not sent: %1)").arg(error)
+                        : "")
+
     ColumnLayout {
         id: column
         anchors.left: root.own ? undefined : parent.left
@@ -44,6 +53,7 @@ Item {
             spacing: Theme.spacing
             Label {
                 objectName: "author"
+                Accessible.ignored: true
                 Layout.fillWidth: true
                 text: root.own ? qsTr("You") : root.name
                 // Names are chosen by peers: never markup, and never wider than the bubble.
@@ -54,6 +64,7 @@ Item {
             }
             Label {
                 text: root.timeText
+                Accessible.ignored: true
                 textFormat: Text.PlainText
                 color: Theme.mutedText
                 font.pointSize: Qt.application.font.pointSize * Theme.smallFont
@@ -96,6 +107,7 @@ Item {
             spacing: Theme.spacing
             Label {
                 objectName: "deliveryLabel"
+                Accessible.ignored: true
                 Layout.fillWidth: true
                 text: root.deliveryState === MessageListModel.Sending
                       ? qsTr("Sending…")
@@ -107,6 +119,8 @@ Item {
             }
             Button {
                 objectName: "retryButton"
+                Accessible.ignored: !visible
+                Accessible.name: qsTr("Retry sending")
                 visible: root.deliveryState === MessageListModel.Failed
                 text: qsTr("Retry")
                 flat: true

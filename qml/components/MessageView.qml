@@ -29,6 +29,7 @@ ColumnLayout {
         visible: root.roomState.loadingOlder || view.count === 0
                  || (view.atYBeginning && root.roomState.messages.historyComplete)
         horizontalAlignment: Text.AlignHCenter
+        Accessible.ignored: !visible
         text: root.roomState.loadingOlder ? qsTr("Loading older messages…")
             : view.count === 0 ? qsTr("No messages yet. Say hello!")
             : qsTr("This is the start of #%1").arg(root.roomState.currentRoom)
@@ -49,6 +50,8 @@ ColumnLayout {
         clip: true
         spacing: 2
         model: root.roomState.messages
+        Accessible.role: Accessible.List
+        Accessible.name: qsTr("Messages in %1").arg(root.roomState.currentRoom)
         bottomMargin: Theme.spacing
         ScrollBar.vertical: ScrollBar {}
 

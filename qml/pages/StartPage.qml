@@ -18,6 +18,7 @@ Page {
     background: Rectangle {
         color: Theme.window
     }
+    Accessible.name: qsTr("Start")
 
     ToolButton {
         objectName: "settingsButton"
@@ -25,13 +26,33 @@ Page {
         anchors.right: parent.right
         anchors.margins: Theme.spacing
         text: "⚙  " + qsTr("Settings")
+        // The gear is decoration: a screen reader says the word only.
+        Accessible.name: qsTr("Settings")
+        Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.settings)
         onClicked: settingsDialog.open()
     }
 
     SettingsDialog {
         id: settingsDialog
         preferences: page.preferences
+        onShortcutsRequested: shortcutsDialog.open()
     }
+    ShortcutsDialog {
+        id: shortcutsDialog
+    }
+    Shortcut {
+        sequence: KeyMap.settings
+        enabled: !settingsDialog.opened && !shortcutsDialog.opened
+        onActivated: settingsDialog.open()
+    }
+    Shortcut {
+        sequence: KeyMap.help
+        enabled: !settingsDialog.opened && !shortcutsDialog.opened
+        onActivated: shortcutsDialog.open()
+    }
+    FocusRing {}
+    // Typing starts in the name field.
+    Component.onCompleted: nameField.forceActiveFocus()
 
     ColumnLayout {
         anchors.centerIn: parent
@@ -44,7 +65,7 @@ Page {
             Label {
                 Layout.alignment: Qt.AlignHCenter
                 text: "Confab"
-                font.pixelSize: 40
+                font.pointSize: Qt.application.font.pointSize * Theme.logoFont
                 font.weight: Font.DemiBold
                 color: Theme.accent
             }
@@ -59,12 +80,14 @@ Page {
             Layout.alignment: Qt.AlignHCenter
             spacing: Theme.spacing
             Label {
+                id: nameLabel
                 text: qsTr("Your name")
             }
             TextField {
                 id: nameField
                 objectName: "nameField"
-                Layout.preferredWidth: 260
+                Accessible.name: nameLabel.text
+                Layout.preferredWidth: 16 * Theme.em
                 text: page.preferences.userName
                 placeholderText: qsTr("e.g. Alice")
                 maximumLength: 32
@@ -80,15 +103,18 @@ Page {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.preferredWidth: 1
+                Accessible.role: Accessible.Grouping
+                Accessible.name: hostTitle.text
 
                 ColumnLayout {
                     anchors.fill: parent
                     spacing: Theme.spacing
 
                     Label {
+                        id: hostTitle
                         text: qsTr("Host a chat on this network")
                         font.bold: true
-                        font.pixelSize: 18
+                        font.pointSize: Qt.application.font.pointSize * Theme.headingFont
                     }
                     Label {
                         Layout.fillWidth: true
@@ -100,11 +126,13 @@ Page {
                         columns: 2
                         columnSpacing: Theme.spacing
                         Label {
+                            id: portLabel
                             text: qsTr("Port")
                         }
                         SpinBox {
                             id: portField
                             objectName: "portField"
+                            Accessible.name: portLabel.text
                             from: 0
                             to: 65535
                             value: 3000
@@ -113,11 +141,14 @@ Page {
                             valueFromText: (text) => parseInt(text)
                         }
                         Label {
+                            id: hostPasswordLabel
                             text: qsTr("Password")
                         }
                         TextField {
                             id: hostPassword
                             objectName: "hostPassword"
+                            // Two fields are labelled "Password": the name says which.
+                            Accessible.name: qsTr("%1 for hosting").arg(hostPasswordLabel.text)
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("optional")
@@ -130,6 +161,7 @@ Page {
                         objectName: "hostButton"
                         Layout.alignment: Qt.AlignRight
                         text: qsTr("Host")
+                        Accessible.name: qsTr("Host a chat")
                         highlighted: true
                         onClicked: page.session.hostChat(portField.value, hostPassword.text)
                     }
@@ -140,16 +172,19 @@ Page {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.preferredWidth: 1
+                Accessible.role: Accessible.Grouping
+                Accessible.name: joinTitle.text
 
                 ColumnLayout {
                     anchors.fill: parent
                     spacing: Theme.spacing
 
                     Label {
+                        id: joinTitle
                         objectName: "joinTitle"
                         text: qsTr("Join a server")
                         font.bold: true
-                        font.pixelSize: 18
+                        font.pointSize: Qt.application.font.pointSize * Theme.headingFont
                     }
                     Label {
                         Layout.fillWidth: true
@@ -161,11 +196,14 @@ Page {
                         columns: 2
                         columnSpacing: Theme.spacing
                         Label {
+                            id: addressLabel
                             text: qsTr("Address")
                         }
                         ComboBox {
                             id: urlField
                             objectName: "urlField"
+                            Accessible.name: addressLabel.text
+                            Accessible.description: qsTr("The server's address, or one used before")
                             Layout.fillWidth: true
                             editable: true
                             model: page.preferences.recentServers
@@ -175,11 +213,13 @@ Page {
                             onAccepted: joinButton.clicked()
                         }
                         Label {
+                            id: joinPasswordLabel
                             text: qsTr("Password")
                         }
                         TextField {
                             id: joinPassword
                             objectName: "joinPassword"
+                            Accessible.name: qsTr("%1 for joining").arg(joinPasswordLabel.text)
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("if the host asks for one")
@@ -193,6 +233,7 @@ Page {
                         objectName: "joinButton"
                         Layout.alignment: Qt.AlignRight
                         text: qsTr("Join")
+                        Accessible.name: qsTr("Join the server")
                         highlighted: true
                         enabled: urlField.editText.trim().length > 0
                         onClicked: page.session.joinServer(urlField.editText, joinPassword.text)

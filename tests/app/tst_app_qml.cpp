@@ -10,11 +10,15 @@
 #include "hostsidsource.h"
 #include "preferences.h"
 
+#include <QtCore/QMetaEnum>
 #include <QtCore/QStandardPaths>
+#include <QtGui/QAccessible>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
 #include <QtQuickControls2/QQuickStyle>
 #include <QtQuickTest/quicktest.h>
 #include <QtTest/QTest>
@@ -70,7 +74,48 @@ public:
         return host && host->host() && AppTest::storeMessages(host->host(), room, count);
     }
 
+    //! \brief The accessibility tree of \a item's window, as a screen reader gets it through
+    //! the platform bridge (which reads the same QAccessibleInterfaces): one map per object,
+    //! parents before children, with name, description, role (and its name), whether Qt
+    //! reports it invisible or focusable, its objectName and class, and depth.
+    Q_INVOKABLE QVariantList accessibleTree(QQuickItem *item) const
+    {
+        // As when a screen reader starts after the window is up, the usual case: the bridge
+        // turns accessibility on, and every control that exists gives itself a role and name.
+        QAccessible::setActive(false);
+        QAccessible::setActive(true);
+        QVariantList nodes;
+        if (item && item->window())
+            addAccessible(QAccessible::queryAccessibleInterface(item->window()), 0, nodes);
+        return nodes;
+    }
+
 private:
+    static void addAccessible(QAccessibleInterface *iface, int depth, QVariantList &nodes)
+    {
+        if (!iface || !iface->isValid() || depth > 100)
+            return;
+        const QAccessible::State state = iface->state();
+        QObject *object = iface->object();
+        nodes.append(QVariantMap{
+                {u"name"_s, iface->text(QAccessible::Name)},
+                {u"description"_s, iface->text(QAccessible::Description)},
+                {u"role"_s, int(iface->role())},
+                {u"roleName"_s,
+                 QString::fromLatin1(
+                         QMetaEnum::fromType<QAccessible::Role>().valueToKey(iface->role()))},
+                {u"invisible"_s, bool(state.invisible)},
+                {u"focusable"_s, bool(state.focusable)},
+                {u"disabled"_s, bool(state.disabled)},
+                {u"objectName"_s, object ? object->objectName() : QString()},
+                {u"className"_s,
+                 object ? QString::fromLatin1(object->metaObject()->className()) : QString()},
+                {u"depth"_s, depth},
+        });
+        for (int i = 0; i < iface->childCount(); ++i)
+            addAccessible(iface->child(i), depth + 1, nodes);
+    }
+
     QTcpServer m_fetchServer;
     QHash<QString, int> m_fetches;
 };
@@ -86,9 +131,15 @@ public Q_SLOTS:
         QCoreApplication::setOrganizationName(u"ConfabTest"_s);
         QCoreApplication::setApplicationName(u"tst_app_qml"_s);
         QQuickStyle::setStyle(u"Fusion"_s);
-        // The pages are checked against their English texts, whatever the machine's locale.
+        // As when a screen reader runs: controls then give themselves accessible roles and
+        // names, which tst_a11y checks.
+        QAccessible::setActive(true);
+        // The pages are checked against their English texts, whatever the machine's locale;
+        // CONFAB_TEST_LANGUAGE runs the language-neutral tests (tst_a11y) in another.
         m_preferences = std::make_unique<Preferences>(nullptr);
-        m_preferences->setLanguage(u"en"_s);
+        m_preferences->setLanguage(qEnvironmentVariableIsSet("CONFAB_TEST_LANGUAGE")
+                                           ? qEnvironmentVariable("CONFAB_TEST_LANGUAGE")
+                                           : u"en"_s);
         m_preferences->setTheme(Preferences::Theme::System);
         Preferences::setInstance(m_preferences.get());
         m_controller = std::make_unique<Controller>(nullptr, m_preferences.get());
