@@ -38,8 +38,8 @@ QtObject {
     readonly property color ok: dark ? "#56d364" : "#2e7d32"
     readonly property color warning: dark ? "#e3b341" : "#a35f00"
     //! The keyboard focus ring (FocusRing.qml): at least 3:1 against the window, the panes and
-    //! the accent-filled buttons it surrounds, in both themes.
-    readonly property color focusRing: dark ? "#ffd866" : "#c2410c"
+    //! the accent-filled buttons it surrounds, in both themes (tst_a11y checks).
+    readonly property color focusRing: dark ? "#ffd866" : "#0b2545"
 
     readonly property int spacing: 8
     readonly property int radius: 10

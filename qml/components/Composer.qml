@@ -41,7 +41,6 @@ RowLayout {
             wrapMode: TextEdit.Wrap
             focus: true
             Accessible.name: composer.fieldName
-            Accessible.description: placeholderText
             onTextChanged: composer.textEdited(text)
             background: Rectangle {
                 color: Theme.base
@@ -72,9 +71,6 @@ RowLayout {
     Button {
         objectName: "sendButton"
         text: qsTr("Send")
-        // Qt 6.4 names a control after its text only if accessibility was already on when it
-        // was created; a screen reader usually starts later, hence every control's name here.
-        Accessible.name: text
         highlighted: true
         enabled: area.text.trim().length > 0
         onClicked: composer.send()

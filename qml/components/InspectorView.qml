@@ -33,7 +33,6 @@ Pane {
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter by event, namespace or arguments")
                 Accessible.name: qsTr("Filter events")
-                Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.search)
                 text: inspector.inspector.eventLog.filterText
                 onTextChanged: inspector.inspector.eventLog.filterText = text
             }
@@ -137,7 +136,6 @@ Pane {
         GroupBox {
             Layout.fillWidth: true
             title: qsTr("Emit an event")
-            Accessible.name: title
 
             GridLayout {
                 anchors.fill: parent
@@ -175,7 +173,6 @@ Pane {
                     id: ackBox
                     objectName: "ackBox"
                     text: qsTr("Ask for an ack")
-                    Accessible.name: text
                     palette.window: Theme.indicatorWindow
                     checked: true
                 }

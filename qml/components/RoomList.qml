@@ -141,7 +141,6 @@ Rectangle {
                 Layout.fillWidth: true
                 placeholderText: qsTr("Room name")
                 Accessible.name: qsTr("Room to join")
-                Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.joinRoom)
                 maximumLength: 64
                 onAccepted: joinButton.clicked()
             }

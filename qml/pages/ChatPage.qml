@@ -165,14 +165,12 @@ Page {
                     objectName: "chatTab"
                     text: qsTr("Chat")
                     width: implicitWidth
-                    Accessible.name: text
                     Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.chat)
                 }
                 TabButton {
                     objectName: "inspectorTab"
                     text: qsTr("Inspector")
                     width: implicitWidth
-                    Accessible.name: text
                     Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.inspector)
                 }
             }
@@ -203,7 +201,6 @@ Page {
             ToolButton {
                 objectName: "leaveButton"
                 text: page.hosting ? qsTr("Stop hosting") : qsTr("Disconnect")
-                Accessible.name: text
                 onClicked: page.session.leave()
             }
         }

@@ -147,8 +147,14 @@ Page {
                         TextField {
                             id: hostPassword
                             objectName: "hostPassword"
-                            // Two fields are labelled "Password": the name says which.
+                            // Qt 6.4 blanks a password field's name, so its label goes into the
+                            // description too, which screen readers say; again once Qt has set
+                            // its own (the placeholder) on activation. Two fields are labelled
+                            // "Password": it says which.
                             Accessible.name: qsTr("%1 for hosting").arg(hostPasswordLabel.text)
+                            Accessible.description: AccessibilityState.active
+                                                    ? qsTr("%1 for hosting").arg(hostPasswordLabel.text)
+                                                    : qsTr("%1 for hosting").arg(hostPasswordLabel.text)
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("optional")
@@ -207,9 +213,13 @@ Page {
                             Layout.fillWidth: true
                             editable: true
                             model: page.preferences.recentServers
-                            Component.onCompleted: editText = page.preferences.recentServers.length > 0
+                            // The editable part is a text field of its own: named too.
+                            Component.onCompleted: {
+                                contentItem.Accessible.name = Qt.binding(() => addressLabel.text)
+                                editText = page.preferences.recentServers.length > 0
                                                    ? page.preferences.recentServers[0]
                                                    : "http://127.0.0.1:3000"
+                            }
                             onAccepted: joinButton.clicked()
                         }
                         Label {
@@ -220,6 +230,9 @@ Page {
                             id: joinPassword
                             objectName: "joinPassword"
                             Accessible.name: qsTr("%1 for joining").arg(joinPasswordLabel.text)
+                            Accessible.description: AccessibilityState.active
+                                                    ? qsTr("%1 for joining").arg(joinPasswordLabel.text)
+                                                    : qsTr("%1 for joining").arg(joinPasswordLabel.text)
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("if the host asks for one")
