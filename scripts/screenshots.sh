@@ -4,6 +4,7 @@
 #   start, chat, sids, inspector                           English, light theme
 #   start-zh_CN, settings-zh_CN, chat-zh_CN, sids-zh_CN, inspector-zh_CN   Simplified Chinese
 #   chat-dark                                              English, dark theme
+#   chat-2x, start-2x                                      English, at 200 % (QT_SCALE_FACTOR=2)
 # Builds confab_screenshots (tests/app/screenshots.cpp), which hosts a chat in the real app
 # window, lets two chat clients join and talk, and grabs each view. Look at the PNGs before
 # committing them. CONFAB_BUILD_DIR picks the build folder (default build/); the output
@@ -47,10 +48,12 @@ mkdir -p "$OUT"
 
 shoot() {
     log "$*"
-    xvfb-run -a -s "-screen 0 1280x800x24" "$TOOL" --out "$OUT" "$@"
+    xvfb-run -a -s "-screen 0 ${SCREEN:-1280x800x24}" "$TOOL" --out "$OUT" "$@"
 }
 shoot --language en --theme light
 shoot --language zh_CN --theme light --views start,settings,chat,sids,inspector --suffix -zh_CN
 shoot --language en --theme dark --views chat --suffix -dark
+# 200 %: the same window, twice the pixels; nothing may be clipped.
+SCREEN=2560x1600x24 QT_SCALE_FACTOR=2 shoot --language en --theme light --views start,chat --suffix -2x
 shoot --language en --theme light --hostile --views hostile
 log "done: $OUT"
