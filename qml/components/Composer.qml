@@ -32,7 +32,7 @@ RowLayout {
 
     ScrollView {
         Layout.fillWidth: true
-        Layout.preferredHeight: Math.min(area.implicitHeight, 140)
+        Layout.preferredHeight: Math.min(area.implicitHeight, 8 * Theme.em)
 
         TextArea {
             id: area

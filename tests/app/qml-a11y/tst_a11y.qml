@@ -377,6 +377,68 @@ TestCase {
         tryCompare(help, "opened", false)
     }
 
+    Component {
+        id: realChatPageComponent
+        ChatPage {
+            width: testCase.width
+            height: testCase.height
+            session: Controller.session
+            roomState: Controller.roomState
+            sids: Controller.sids
+            inspector: Controller.inspector
+            preferences: Preferences
+        }
+    }
+
+    // The same flow against the real parts: the app hosts, and every step goes through its
+    // host and back.
+    function test_keyboardOnlyAgainstTheHost() {
+        verify(Controller.session.hostChat(0, ""))
+        try {
+            tryCompare(Controller.roomState, "currentRoom", "lobby", 10000)
+            page = createTemporaryObject(realChatPageComponent, testCase)
+            waitForRendering(page)
+            keyClick(Qt.Key_J, Qt.ControlModifier)
+            type("dev")
+            keyClick(Qt.Key_Return)
+            tryCompare(Controller.roomState, "currentRoom", "dev", 10000)
+            keyClick(Qt.Key_L, Qt.ControlModifier)
+            type("hi")
+            keyClick(Qt.Key_Return)
+            tryVerify(() => Controller.roomState.messages.count === 1
+                            && Controller.roomState.messages.data(
+                                   Controller.roomState.messages.index(0, 0),
+                                   MessageListModel.DeliveryStateRole) === MessageListModel.Sent,
+                      10000)
+            keyClick(Qt.Key_S, Qt.ControlModifier)
+            const drawer = findChild(page, "sidDrawer")
+            tryCompare(drawer, "opened", true)
+            tryCompare(findChild(drawer.contentItem, "sidListView"), "count", 1, 10000)
+            keyClick(Qt.Key_Escape)
+            tryCompare(drawer, "visible", false) // closed, its exit transition over too
+            keyClick(Qt.Key_Up, Qt.AltModifier) // back to lobby
+            tryCompare(Controller.roomState, "currentRoom", "lobby", 10000)
+            keyClick(Qt.Key_W, Qt.ControlModifier) // leave it
+            tryVerify(() => {
+                const rooms = Controller.roomState.rooms
+                for (let row = 0; row < rooms.rowCount(); ++row) {
+                    const index = rooms.index(row, 0)
+                    if (rooms.data(index, RoomListModel.NameRole) === "lobby")
+                        return !rooms.data(index, RoomListModel.JoinedRole)
+                }
+                return true
+            }, 10000)
+        } finally {
+            if (page) {
+                page.destroy()
+                page = null
+                wait(0)
+            }
+            Controller.session.leave()
+            Controller.session.clearError()
+        }
+    }
+
     function test_tabLeavesTheComposer() {
         const [page, fake] = setUp(chatPageComponent, {})
         const area = findChild(page, "composerArea")
