@@ -16,6 +16,7 @@ deadline.
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,9 @@ class A11ySession:
         self.scratch = None
 
     def _start(self, args, **kwargs):
-        process = subprocess.Popen(args, env=self.env, **kwargs)
+        # A process group of its own: what it starts (the accessibility bus's dbus-daemon and
+        # registry) ends with it.
+        process = subprocess.Popen(args, env=self.env, start_new_session=True, **kwargs)
         self.processes.append(process)
         return process
 
@@ -121,13 +124,15 @@ class A11ySession:
 
     def __exit__(self, *exc):
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         self.processes.clear()
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
