@@ -44,12 +44,13 @@ QtObject {
     readonly property int spacing: 8
     readonly property int radius: 10
     //! Sizes follow the desktop's font (and so its text scaling): one "em" is the height of a
-    //! line of the application font, and widths that hold text are a number of them.
+    //! line of the application font (14 px at the default 10 pt), and widths that hold text are
+    //! a number of them: at the default font they are what they were in pixels.
     readonly property FontMetrics metrics: FontMetrics {
         font: Qt.application.font
     }
     readonly property real em: metrics.height
-    readonly property int sidePaneWidth: Math.round(13 * em)
+    readonly property int sidePaneWidth: Math.round(16.5 * em)
     readonly property real smallFont: 0.85
     //! Headings, as multiples of the application font's point size.
     readonly property real titleFont: 1.5

@@ -32,7 +32,7 @@ RowLayout {
 
     ScrollView {
         Layout.fillWidth: true
-        Layout.preferredHeight: Math.min(area.implicitHeight, 8 * Theme.em)
+        Layout.preferredHeight: Math.min(area.implicitHeight, 10 * Theme.em)
 
         TextArea {
             id: area

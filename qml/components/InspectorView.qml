@@ -150,7 +150,7 @@ Pane {
                     id: eventField
                     objectName: "eventField"
                     Accessible.name: eventLabel.text
-                    Layout.preferredWidth: 11 * Theme.em
+                    Layout.preferredWidth: 13 * Theme.em
                     placeholderText: "who"
                 }
                 Label {

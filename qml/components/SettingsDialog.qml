@@ -21,7 +21,7 @@ Dialog {
     title: qsTr("Settings")
     modal: true
     anchors.centerIn: Overlay.overlay
-    width: Math.min(26 * Theme.em, (parent ? parent.width : 26 * Theme.em) - 4 * Theme.spacing)
+    width: Math.min(30 * Theme.em, (parent ? parent.width : 30 * Theme.em) - 4 * Theme.spacing)
     padding: 2 * Theme.spacing
 
     // Plain lists: labels that need translating are bound in the delegates, so that a language

@@ -349,7 +349,7 @@ Page {
         id: sidDrawer
         objectName: "sidDrawer"
         edge: Qt.RightEdge
-        width: Math.min(28 * Theme.em, page.width * 0.8)
+        width: Math.min(30 * Theme.em, page.width * 0.8)
         height: page.height
         y: page.header ? page.header.height : 0
         // Keys go to the panel while it is open (Esc closes it), and back to the message

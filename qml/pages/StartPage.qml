@@ -87,7 +87,7 @@ Page {
                 id: nameField
                 objectName: "nameField"
                 Accessible.name: nameLabel.text
-                Layout.preferredWidth: 16 * Theme.em
+                Layout.preferredWidth: 18.5 * Theme.em
                 text: page.preferences.userName
                 placeholderText: qsTr("e.g. Alice")
                 maximumLength: 32
