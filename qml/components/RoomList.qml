@@ -60,7 +60,7 @@ Rectangle {
                     row.current ? qsTr("current") : (row.joined ? qsTr("joined") : qsTr("not joined")),
                     qsTr("%n member(s)", "", row.members),
                     row.unread > 0 ? qsTr("%n unread", "", row.unread) : ""
-                ].filter(part => part.length > 0).join(", ")
+                ].filter(part => part.length > 0).join(qsTr(", ", "between the parts of a spoken row"))
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing

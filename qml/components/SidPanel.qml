@@ -69,12 +69,12 @@ Pane {
                         + (entry.own ? qsTr(" (you)") : ""),
                     entry.transport,
                     entry.roomsText.length > 0 ? qsTr("in %1").arg(entry.roomsText) : qsTr("in no room")
-                ].filter(part => part.length > 0).join(", ")
+                ].filter(part => part.length > 0).join(qsTr(", ", "between the parts of a spoken row"))
                 Accessible.description: [
                     qsTr("sid %1").arg(entry.nsp === "/" ? entry.sid : entry.nsp + " " + entry.sid),
                     entry.address,
                     qsTr("since %1").arg(entry.sinceText)
-                ].filter(part => part.length > 0).join(", ")
+                ].filter(part => part.length > 0).join(qsTr(", ", "between the parts of a spoken row"))
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing

@@ -475,6 +475,11 @@
         <source>Join the room</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -662,6 +667,11 @@
     </message>
     <message>
         <source>Disconnect %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
         <translation type="unfinished"></translation>
     </message>
 </context>

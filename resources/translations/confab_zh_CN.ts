@@ -469,6 +469,11 @@
         <source>Join the room</source>
         <translation>加入该房间</translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation>，</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -657,6 +662,11 @@
     <message>
         <source>Disconnect %1</source>
         <translation>断开 %1 的连接</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation>，</translation>
     </message>
 </context>
 <context>

@@ -251,15 +251,15 @@ TestCase {
         const room = text => qsTranslate("RoomList", text)
         verify(rows.indexOf([room("Room %1").arg("random"), room("joined"),
                              qsTranslate("RoomList", "%n member(s)", "", 2),
-                             qsTranslate("RoomList", "%n unread", "", 4)].join(", ")) >= 0,
+                             qsTranslate("RoomList", "%n unread", "", 4)].join(qsTranslate("RoomList", ", ", "between the parts of a spoken row"))) >= 0,
                JSON.stringify(rows))
         // No unread count of 0 anywhere: a room with nothing unread says nothing about it.
         const lobby = rows.filter(row => row.indexOf(room("Room %1").arg("lobby")) === 0)
         compare(lobby.length, 1)
         compare(lobby[0], [room("Room %1").arg("lobby"), room("current"),
-                           qsTranslate("RoomList", "%n member(s)", "", 3)].join(", "))
+                           qsTranslate("RoomList", "%n member(s)", "", 3)].join(qsTranslate("RoomList", ", ", "between the parts of a spoken row")))
         verify(rows.indexOf(["Bob", "polling", qsTranslate("SidPanel", "in %1").arg("lobby, random")]
-                            .join(", ")) >= 0, JSON.stringify(rows))
+                            .join(qsTranslate("SidPanel", ", ", "between the parts of a spoken row"))) >= 0, JSON.stringify(rows))
         drawer.close()
         tryCompare(drawer, "opened", false)
     }
