@@ -63,8 +63,9 @@ Item {
         target: announcer.roomState.messages
         function onRowsInserted(parent, first, last) {
             const messages = announcer.roomState.messages
-            // Older messages loaded at the top are not news, nor are our own.
-            if (!announcer.active || last !== messages.rowCount() - 1)
+            // Older messages loaded at the top are not news, nor is the history that fills an
+            // empty room when it is shown (a block at row 0), nor our own messages.
+            if (!announcer.active || last !== messages.rowCount() - 1 || (first === 0 && last > 0))
                 return
             if (messages.data(messages.index(last, 0), MessageListModel.OwnRole))
                 return

@@ -325,6 +325,19 @@ TestCase {
         compare(announcer.visible, false)
     }
 
+    function test_historyIsNotAnnounced() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        const announcer = findChild(page, "announcer")
+        // A room shown: its history fills the empty list at once.
+        fake.addHistory([{name: "Bob", text: "old one"}, {name: "Carol", text: "old two"}])
+        tryCompare(findChild(page, "messageList"), "count", 2)
+        wait(announcer.interval * 2) // nothing can arrive: a quiet interval is the assertion
+        compare(announcer.visible, false)
+        // What comes after is news.
+        fake.addMessage(message({}))
+        tryCompare(announcer, "visible", true)
+    }
+
     function callsNamed(fake, name) {
         return fake.calls.filter(call => call[0] === name)
     }
