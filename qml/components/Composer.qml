@@ -16,6 +16,8 @@ RowLayout {
 
     signal sendRequested(string text)
     signal textEdited(string text)
+    //! Page Up / Page Down in the field: scroll the messages by \a pages screens.
+    signal scrollRequested(int pages)
 
     function focusField() {
         area.forceActiveFocus(Qt.ShortcutFocusReason)
@@ -53,6 +55,12 @@ RowLayout {
                         && !(event.modifiers & Qt.ShiftModifier)) {
                     event.accepted = true
                     composer.send()
+                } else if ((event.key === Qt.Key_PageUp || event.key === Qt.Key_PageDown)
+                           && event.modifiers === Qt.NoModifier) {
+                    // The messages above, read from the keyboard while writing, as in other
+                    // chat apps: the field has no pages of its own to turn.
+                    event.accepted = true
+                    composer.scrollRequested(event.key === Qt.Key_PageUp ? -1 : 1)
                 } else if (event.key === Qt.Key_Tab && (event.modifiers & Qt.ControlModifier)) {
                     event.accepted = true
                     area.insert(area.cursorPosition, "\t")

@@ -18,6 +18,14 @@ ColumnLayout {
     function itemAtIndex(index) {
         return view.itemAtIndex(index)
     }
+    //! \brief Scrolls by \a pages screens (negative: up, to older messages), for the keyboard.
+    function scrollPages(pages) {
+        const end = view.originY + view.contentHeight + view.bottomMargin - view.height
+        view.contentY = Math.max(view.originY, Math.min(end, view.contentY + pages * view.height * 0.9))
+        view.followEnd = view.contentY >= end
+        if (view.atYBeginning)
+            root.roomState.loadOlder()
+    }
 
     spacing: 0
 

@@ -30,6 +30,7 @@ Dialog {
         { keys: "Tab, Shift+Tab", action: "tab" },
         { keys: "Ctrl+Tab", action: "tabChar" },
         { keys: "Shift+Enter", action: "newline" },
+        { keys: "Page Up, Page Down", action: "scroll" },
         { keys: "Esc", action: "escape" },
         { keys: KeyMap.help, action: "help" }
     ]
@@ -49,6 +50,7 @@ Dialog {
         case "tab": return qsTr("Next / previous control, also out of the message field")
         case "tabChar": return qsTr("A tab character in the message field")
         case "newline": return qsTr("A new line in the message field")
+        case "scroll": return qsTr("From the message field: scroll the messages")
         case "escape": return qsTr("Close the open panel or dialog; from the inspector, back to the chat")
         case "help": return qsTr("This list")
         }

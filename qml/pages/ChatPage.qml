@@ -285,6 +285,7 @@ Page {
                 }
 
                 MessageView {
+                    id: messageView
                     roomState: page.roomState
                     objectName: "messageView"
                     Layout.fillWidth: true
@@ -316,6 +317,7 @@ Page {
                     enabled: page.roomState.currentRoom.length > 0
                     onTextEdited: (text) => page.roomState.composerEdited(text)
                     onSendRequested: (text) => page.roomState.sendMessage(text)
+                    onScrollRequested: (pages) => messageView.scrollPages(pages)
                 }
 
                 // New messages, spoken without moving the focus.

@@ -614,6 +614,10 @@
         <source>Close the list of shortcuts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>From the message field: scroll the messages</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SidPanel</name>

@@ -608,6 +608,10 @@
         <source>Close the list of shortcuts</source>
         <translation>关闭快捷键列表</translation>
     </message>
+    <message>
+        <source>From the message field: scroll the messages</source>
+        <translation>在消息输入框中：滚动消息列表</translation>
+    </message>
 </context>
 <context>
     <name>SidPanel</name>

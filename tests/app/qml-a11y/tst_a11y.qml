@@ -452,6 +452,33 @@ TestCase {
         }
     }
 
+    function test_pageKeysScrollTheMessages() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        for (let i = 0; i < 60; ++i)
+            fake.addMessage(message({text: "line " + i}))
+        const list = findChild(page, "messageList")
+        tryCompare(list, "count", 60)
+        waitForRendering(list)
+        tryVerify(() => list.contentHeight > 2 * list.height && list.atYEnd)
+        const area = findChild(page, "composerArea")
+        area.forceActiveFocus()
+        const bottom = list.contentY
+        keyClick(Qt.Key_PageUp)
+        verify(list.contentY < bottom - list.height / 2, list.contentY + " from " + bottom)
+        verify(area.activeFocus)
+        // Scrolled up, new messages do not pull the view down.
+        fake.addMessage(message({text: "new"}))
+        tryCompare(list, "count", 61)
+        verify(!list.atYEnd)
+        keyClick(Qt.Key_PageDown)
+        keyClick(Qt.Key_PageDown)
+        tryVerify(() => list.atYEnd)
+        // At the top, older messages are asked for.
+        for (let i = 0; i < 20; ++i)
+            keyClick(Qt.Key_PageUp)
+        verify(callsNamed(fake, "loadOlder").length > 0)
+    }
+
     function test_tabLeavesTheComposer() {
         const [page, fake] = setUp(chatPageComponent, {})
         const area = findChild(page, "composerArea")
