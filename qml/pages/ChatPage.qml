@@ -319,13 +319,6 @@ Page {
                     onSendRequested: (text) => page.roomState.sendMessage(text)
                     onScrollRequested: (pages) => messageView.scrollPages(pages)
                 }
-
-                // New messages, spoken without moving the focus.
-                Announcer {
-                    roomState: page.roomState
-                    active: !page.inspecting && (page.Window.window === null
-                                                 || page.Window.window.active)
-                }
             }
         }
 
@@ -346,6 +339,12 @@ Page {
         id: shortcutsDialog
     }
     FocusRing {}
+    // New messages, spoken without moving the focus. Outside the layouts: showing it must not
+    // move anything.
+    Announcer {
+        roomState: page.roomState
+        active: !page.inspecting && (page.Window.window === null || page.Window.window.active)
+    }
 
     Drawer {
         id: sidDrawer
