@@ -37,9 +37,14 @@ def check(condition, message):
 def main(confab):
     with A11ySession() as session:
         # Only now: pyatspi reaches the accessibility bus through the session's D-Bus.
-        import pyatspi
-        from gi.repository import GLib
-        import socketio
+        try:
+            import pyatspi
+            from gi.repository import GLib
+            import socketio
+        except ImportError as error:
+            check(False, f"{error}: install python3-pyatspi and python3-socketio "
+                         "(scripts/dev.sh deps), and run this with /usr/bin/python3")
+            return
 
         context = GLib.MainContext.default()
 
