@@ -52,9 +52,11 @@ QtObject {
     readonly property real em: metrics.height
     readonly property int sidePaneWidth: Math.round(16.5 * em)
     readonly property real smallFont: 0.85
-    //! Headings, as multiples of the application font's point size.
-    readonly property real titleFont: 1.5
-    readonly property real headingFont: 1.3
-    readonly property real logoFont: 3
+    //! Headings, as multiples of the application font's point size (at the default 9 pt: 20,
+    //! 18, 16 and 40 px, the sizes they had).
+    readonly property real titleFont: 1.67
+    readonly property real headingFont: 1.5
+    readonly property real subheadingFont: 1.33
+    readonly property real logoFont: 3.33
     readonly property string monoFamily: "monospace"
 }

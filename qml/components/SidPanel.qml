@@ -29,7 +29,7 @@ Pane {
                 Layout.fillWidth: true
                 text: qsTr("Connected sids (%1)").arg(panel.sids.count)
                 font.bold: true
-                font.pointSize: Qt.application.font.pointSize * Theme.headingFont
+                font.pointSize: Qt.application.font.pointSize * Theme.subheadingFont
             }
             ToolButton {
                 visible: !panel.hosting
