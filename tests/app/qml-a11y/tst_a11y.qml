@@ -479,6 +479,26 @@ TestCase {
         verify(callsNamed(fake, "loadOlder").length > 0)
     }
 
+    function test_startPageKeyboard() {
+        const page = setUp(startPageComponent, {mode: Session.Idle})[0]
+        // Typing starts in the name field.
+        tryVerify(() => findChild(page, "nameField").activeFocus)
+        keyClick(Qt.Key_F1)
+        const help = findChild(page, "shortcutsDialog")
+        tryCompare(help, "opened", true)
+        keyClick(Qt.Key_Escape)
+        tryCompare(help, "visible", false)
+        keyClick(Qt.Key_Comma, Qt.ControlModifier)
+        const settings = findChild(page, "settingsDialog")
+        tryCompare(settings, "opened", true)
+        keyClick(Qt.Key_Escape)
+        tryCompare(settings, "visible", false)
+        // Tab walks the form: name, then the host side's port.
+        findChild(page, "nameField").forceActiveFocus()
+        keyClick(Qt.Key_Tab)
+        verify(!findChild(page, "nameField").activeFocus)
+    }
+
     function test_tabLeavesTheComposer() {
         const [page, fake] = setUp(chatPageComponent, {})
         const area = findChild(page, "composerArea")
