@@ -230,8 +230,12 @@ int main(int argc, char *argv[])
     DesktopNotifier *notifier = controller.notifier();
     const QList<QObject *> roots = engine.rootObjects();
     auto *mainWindow = roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(roots.first());
-    if (mainWindow)
+    if (mainWindow) {
         notifier->setWindow(mainWindow);
+        // Keyboard users start typing at once: window managers give a new window the focus,
+        // and without one (a kiosk, a bare X server) this is what gives it.
+        mainWindow->requestActivate();
+    }
     std::unique_ptr<FrameStats> frameStats;
     if (mainWindow && qEnvironmentVariableIsSet("CONFAB_FRAME_STATS"))
         frameStats = std::make_unique<FrameStats>(mainWindow,

@@ -37,10 +37,26 @@ QtObject {
     readonly property color errorBackground: dark ? "#4a1f1f" : "#fdecea"
     readonly property color ok: dark ? "#56d364" : "#2e7d32"
     readonly property color warning: dark ? "#e3b341" : "#a35f00"
+    //! The keyboard focus ring (FocusRing.qml): at least 3:1 against the window, the panes and
+    //! the accent-filled buttons it surrounds, in both themes (tst_a11y checks).
+    readonly property color focusRing: dark ? "#ffd866" : "#0b2545"
 
     readonly property int spacing: 8
     readonly property int radius: 10
-    readonly property int sidePaneWidth: 230
+    //! Sizes follow the desktop's font (and so its text scaling): one "em" is the height of a
+    //! line of the application font (14 px at the default 10 pt), and widths that hold text are
+    //! a number of them: at the default font they are what they were in pixels.
+    readonly property FontMetrics metrics: FontMetrics {
+        font: Qt.application.font
+    }
+    readonly property real em: metrics.height
+    readonly property int sidePaneWidth: Math.round(16.5 * em)
     readonly property real smallFont: 0.85
+    //! Headings, as multiples of the application font's point size (at the default 9 pt: 20,
+    //! 18, 16 and 40 px, the sizes they had).
+    readonly property real titleFont: 1.67
+    readonly property real headingFont: 1.5
+    readonly property real subheadingFont: 1.33
+    readonly property real logoFont: 3.33
     readonly property string monoFamily: "monospace"
 }

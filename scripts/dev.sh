@@ -26,6 +26,9 @@ APT_PACKAGES=(
     qml6-module-qtcore qml6-module-qt-labs-settings
     python3 python3-socketio python3-aiohttp python3-requests python3-websocket
     avahi-daemon avahi-utils iproute2
+    # The accessibility tests (tst_a11y_qml, tst_atspi): an X server for Qt's AT-SPI bridge,
+    # the AT-SPI bus, and pyatspi to read the app as a screen reader does.
+    xvfb xauth at-spi2-core python3-pyatspi
     lintian appstream dpkg-dev file zbar-tools
     nodejs npm
     chromium

@@ -6,6 +6,7 @@
 #                                                          Simplified Chinese
 #   chat-dark                                              English, dark theme
 #   web-desktop, web-phone (+ -zh_CN)                      the web client, in headless Chromium
+#   chat-2x, start-2x                                      English, at 200 % (QT_SCALE_FACTOR=2)
 # Builds confab_screenshots (tests/app/screenshots.cpp), which hosts a chat in the real app
 # window, lets two chat clients join and talk, and grabs each view. Look at the PNGs before
 # committing them. CONFAB_BUILD_DIR picks the build folder (default build/); the output
@@ -49,11 +50,13 @@ mkdir -p "$OUT"
 
 shoot() {
     log "$*"
-    xvfb-run -a -s "-screen 0 1280x800x24" "$TOOL" --out "$OUT" "$@"
+    xvfb-run -a -s "-screen 0 ${SCREEN:-1280x800x24}" "$TOOL" --out "$OUT" "$@"
 }
 shoot --language en --theme light
 shoot --language zh_CN --theme light --views start,settings,chat,join,sids,inspector --suffix -zh_CN
 shoot --language en --theme dark --views chat --suffix -dark
+# 200 %: the same window, twice the pixels; nothing may be clipped.
+SCREEN=2560x1600x24 QT_SCALE_FACTOR=2 shoot --language en --theme light --views start,chat --suffix -2x
 shoot --language en --theme light --hostile --views hostile
 # The web client the host serves, in headless Chromium (tests/chat/web_browser_test.py).
 cmake --build "$BUILD" --target confab-server

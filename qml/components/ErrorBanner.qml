@@ -14,6 +14,11 @@ Rectangle {
     visible: text.length > 0
     implicitHeight: visible ? row.implicitHeight + 2 * Theme.spacing : 0
     color: Theme.errorBackground
+    // One alert with the error's text; without an error, nothing at all in the tree (the
+    // children of an ignored item would still be listed, so they are ignored too).
+    Accessible.role: Accessible.AlertMessage
+    Accessible.name: qsTr("Error: %1").arg(banner.text)
+    Accessible.ignored: !visible
 
     RowLayout {
         id: row
@@ -24,6 +29,7 @@ Rectangle {
 
         Label {
             text: "⚠"
+            Accessible.ignored: true // decoration; the banner says "Error"
             color: Theme.error
             font.bold: true
         }
@@ -31,6 +37,7 @@ Rectangle {
             objectName: "errorText"
             Layout.fillWidth: true
             text: banner.text
+            Accessible.ignored: true // the banner's name
             // Server and network texts (a CONNECT_ERROR, an HTTP body): never markup.
             textFormat: Text.PlainText
             color: Theme.error
@@ -42,6 +49,8 @@ Rectangle {
         ToolButton {
             objectName: "dismissButton"
             text: qsTr("Dismiss")
+            Accessible.name: qsTr("Dismiss the error")
+            Accessible.ignored: !visible
             onClicked: banner.dismissed()
         }
     }

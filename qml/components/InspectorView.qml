@@ -14,6 +14,11 @@ Pane {
     //! connection they go over.
     required property Inspector inspector
     required property Session session
+    Accessible.name: qsTr("Inspector")
+
+    function focusFilter() {
+        filterField.forceActiveFocus(Qt.ShortcutFocusReason)
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -27,6 +32,7 @@ Pane {
                 objectName: "filterField"
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter by event, namespace or arguments")
+                Accessible.name: qsTr("Filter events")
                 text: inspector.inspector.eventLog.filterText
                 onTextChanged: inspector.inspector.eventLog.filterText = text
             }
@@ -35,7 +41,9 @@ Pane {
                 color: Theme.mutedText
             }
             Button {
+                objectName: "clearButton"
                 text: qsTr("Clear")
+                Accessible.name: qsTr("Clear the event log")
                 onClicked: inspector.inspector.eventLog.clear()
             }
         }
@@ -53,6 +61,8 @@ Pane {
                 // Only while on screen: hosting logs every event of the room, and a hidden
                 // view would still lay out and create rows for each batch of them.
                 model: inspector.visible ? inspector.inspector.eventLog : null
+                Accessible.role: Accessible.List
+                Accessible.name: qsTr("Events")
                 ScrollBar.vertical: ScrollBar {}
                 // Rows scroll past many times a second while hosting: rebind, don't recreate.
                 reuseItems: true
@@ -72,12 +82,19 @@ Pane {
                     width: ListView.view.width
                     implicitHeight: Math.max(timeLabel.implicitHeight, eventLabel.implicitHeight,
                                              argsLabel.implicitHeight) + 6
+                    // One line for a screen reader, the arrow said in words; the labels
+                    // inside say no more, so they are left out of the tree.
+                    Accessible.role: Accessible.ListItem
+                    Accessible.name: qsTr("%1 %2 at %3: %4")
+                        .arg(direction === EventLogModel.Incoming ? qsTr("Received") : direction === EventLogModel.Outgoing ? qsTr("Sent") : qsTr("Ack"))
+                        .arg((nsp === "/" ? "" : nsp + " ") + event).arg(timeText).arg(args)
                     color: index % 2 ? "transparent" : Theme.divider
 
                     // Event names and arguments are whatever the server sent: plain text,
                     // so that markup shows as written and no <img> is ever fetched.
                     Label {
                         id: timeLabel
+                        Accessible.ignored: true
                         x: Theme.spacing
                         y: 3
                         text: logRow.timeText
@@ -87,6 +104,7 @@ Pane {
                     }
                     Label {
                         id: arrow
+                        Accessible.ignored: true
                         x: timeLabel.x + timeLabel.implicitWidth + Theme.spacing
                         y: 3
                         width: 28
@@ -99,6 +117,7 @@ Pane {
                     }
                     Label {
                         id: eventLabel
+                        Accessible.ignored: true
                         objectName: "eventName"
                         x: arrow.x + arrow.width + Theme.spacing
                         y: 3
@@ -111,6 +130,7 @@ Pane {
                     }
                     Label {
                         id: argsLabel
+                        Accessible.ignored: true
                         objectName: "eventArgs"
                         x: eventLabel.x + eventLabel.width + Theme.spacing
                         y: 3
@@ -136,20 +156,24 @@ Pane {
                 columnSpacing: Theme.spacing
 
                 Label {
+                    id: eventLabel
                     text: qsTr("Event")
                 }
                 TextField {
                     id: eventField
                     objectName: "eventField"
-                    Layout.preferredWidth: 180
+                    Accessible.name: eventLabel.text
+                    Layout.preferredWidth: 13 * Theme.em
                     placeholderText: "who"
                 }
                 Label {
+                    id: argsLabel
                     text: qsTr("Arguments (JSON, comma-separated)")
                 }
                 TextField {
                     id: argsField
                     objectName: "argsField"
+                    Accessible.name: argsLabel.text
                     Layout.fillWidth: true
                     placeholderText: "{\"room\": \"lobby\"}"
                     font.family: Theme.monoFamily
@@ -167,6 +191,7 @@ Pane {
                 }
                 Label {
                     Layout.columnSpan: 1
+                    Accessible.ignored: true // the reply's name
                     text: inspector.inspector.lastReply.length > 0 ? qsTr("Reply") : ""
                     color: Theme.mutedText
                 }
@@ -175,6 +200,8 @@ Pane {
                     Label {
                         objectName: "replyLabel"
                         Layout.fillWidth: true
+                        Accessible.name: qsTr("Reply: %1").arg(text)
+                        Accessible.ignored: text.length === 0
                         text: inspector.inspector.lastReply
                         textFormat: Text.PlainText
                         font.family: Theme.monoFamily
@@ -186,6 +213,7 @@ Pane {
                         id: emitButton
                         objectName: "emitButton"
                         text: qsTr("Emit")
+                        Accessible.name: qsTr("Emit the event")
                         highlighted: true
                         enabled: eventField.text.trim().length > 0 && inspector.session.connected
                         onClicked: inspector.inspector.emitRaw(eventField.text, argsField.text, ackBox.checked)

@@ -41,11 +41,13 @@ Rectangle {
                 spacing: Theme.spacing
                 Label {
                     id: joinLabel
+                    Accessible.ignored: true // each address's name says it
                     text: qsTr("Others join at")
                     color: Theme.mutedText
                 }
                 Button {
                     objectName: "qrToggle"
+                    Accessible.ignored: !visible
                     text: banner.showQr ? qsTr("Hide QR code") : qsTr("Show QR code")
                     flat: true
                     checkable: true
@@ -74,10 +76,12 @@ Rectangle {
                         color: Theme.text
                         font.family: Theme.monoFamily
                         Accessible.role: Accessible.StaticText
-                        Accessible.name: urlRow.modelData
+                        Accessible.name: qsTr("Others join at %1").arg(urlRow.modelData)
+                        Accessible.ignored: !visible
                     }
                     Button {
                         objectName: "copyButton"
+                        Accessible.ignored: !visible
                         text: qsTr("Copy")
                         flat: true
                         Accessible.name: qsTr("Copy %1").arg(urlRow.modelData)
@@ -85,6 +89,7 @@ Rectangle {
                     }
                     Button {
                         objectName: "qrButton"
+                        Accessible.ignored: !visible
                         visible: banner.showQr && banner.session.hostUrls.length > 1
                         text: qsTr("QR")
                         flat: true
@@ -110,10 +115,12 @@ Rectangle {
                 Layout.alignment: Qt.AlignHCenter
                 Accessible.role: Accessible.Graphic
                 Accessible.name: qsTr("QR code of %1").arg(banner.qrUrl)
+                Accessible.ignored: !visible
             }
             Label {
                 Layout.alignment: Qt.AlignHCenter
                 Layout.maximumWidth: qr.Layout.preferredWidth + 4 * Theme.spacing
+                Accessible.ignored: !visible
                 text: qsTr("Scan with a phone on the same network")
                 wrapMode: Text.Wrap
                 horizontalAlignment: Text.AlignHCenter

@@ -36,6 +36,15 @@ Item {
         return own ? width - sideMargin - w : sideMargin
     }
 
+    // One item for a screen reader: "Bob, 14:02: Hello", and the delivery when not delivered.
+    // The labels inside say no more, so they are left out of the tree.
+    Accessible.role: Accessible.ListItem
+    Accessible.name: (own ? qsTr("You, %1: %2").arg(timeText).arg(text)
+                          : qsTr("%1, %2: %3").arg(name).arg(timeText).arg(text))
+                     + (deliveryState === MessageListModel.Sending ? " " + qsTr("(sending)")
+                        : deliveryState === MessageListModel.Failed ? " " + qsTr("(not sent: %1)").arg(error)
+                        : "")
+
     implicitHeight: bubble.y + bubble.height + (delivery.active ? 2 + delivery.height : 0)
 
     // The name and time, once per run.
@@ -50,6 +59,7 @@ Item {
         Label {
             id: author
             objectName: "author"
+            Accessible.ignored: true
             width: header.width - Theme.spacing - time.implicitWidth
             anchors.verticalCenter: parent.verticalCenter
             text: root.own ? qsTr("You") : root.name
@@ -61,6 +71,7 @@ Item {
         }
         Label {
             id: time
+            Accessible.ignored: true
             anchors.right: parent.right
             anchors.verticalCenter: parent.verticalCenter
             text: root.timeText
@@ -141,6 +152,7 @@ Item {
             spacing: Theme.spacing
             Label {
                 objectName: "deliveryLabel"
+                Accessible.ignored: true
                 anchors.verticalCenter: parent.verticalCenter
                 // However long the server's reason, Retry stays within reach.
                 width: Math.min(implicitWidth, root.maxWidth - (retry.visible ? retry.width + Theme.spacing : 0))
@@ -155,6 +167,8 @@ Item {
             Button {
                 id: retry
                 objectName: "retryButton"
+                Accessible.ignored: !visible
+                Accessible.name: qsTr("Retry sending")
                 visible: root.deliveryState === MessageListModel.Failed
                 text: qsTr("Retry")
                 flat: true

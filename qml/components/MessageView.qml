@@ -18,6 +18,14 @@ ColumnLayout {
     function itemAtIndex(index) {
         return view.itemAtIndex(index)
     }
+    //! \brief Scrolls by \a pages screens (negative: up, to older messages), for the keyboard.
+    function scrollPages(pages) {
+        const end = view.originY + view.contentHeight + view.bottomMargin - view.height
+        view.contentY = Math.max(view.originY, Math.min(end, view.contentY + pages * view.height * 0.9))
+        view.followEnd = view.contentY >= end
+        if (view.atYBeginning)
+            root.roomState.loadOlder()
+    }
 
     spacing: 0
 
@@ -29,6 +37,7 @@ ColumnLayout {
         visible: root.roomState.loadingOlder || view.count === 0
                  || (view.atYBeginning && root.roomState.messages.historyComplete)
         horizontalAlignment: Text.AlignHCenter
+        Accessible.ignored: !visible
         text: root.roomState.loadingOlder ? qsTr("Loading older messages…")
             : view.count === 0 ? qsTr("No messages yet. Say hello!")
             : qsTr("This is the start of #%1").arg(root.roomState.currentRoom)
@@ -49,6 +58,8 @@ ColumnLayout {
         clip: true
         spacing: 2
         model: root.roomState.messages
+        Accessible.role: Accessible.List
+        Accessible.name: qsTr("Messages in %1").arg(root.roomState.currentRoom)
         bottomMargin: Theme.spacing
         ScrollBar.vertical: ScrollBar {}
         // A busy room scrolls a new message in and an old one out many times a second:

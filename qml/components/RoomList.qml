@@ -13,6 +13,10 @@ Rectangle {
     required property RoomState roomState
     color: Theme.sidePane
 
+    function focusRoomField() {
+        roomField.forceActiveFocus(Qt.ShortcutFocusReason)
+    }
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
@@ -20,6 +24,7 @@ Rectangle {
         Label {
             Layout.margins: 2 * Theme.spacing
             Layout.bottomMargin: Theme.spacing
+            Accessible.ignored: true // the list's name
             text: qsTr("ROOMS")
             color: Theme.mutedText
             font.bold: true
@@ -33,6 +38,8 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             model: pane.roomState.rooms
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Rooms")
 
             delegate: ItemDelegate {
                 id: row
@@ -45,6 +52,15 @@ Rectangle {
                 width: ListView.view.width
                 highlighted: current
                 onClicked: pane.roomState.joinRoom(name)
+                Keys.onReturnPressed: clicked()
+                Keys.onEnterPressed: clicked()
+                // One line for a screen reader: what the row shows, in words.
+                Accessible.name: [
+                    qsTr("Room %1").arg(row.name),
+                    row.current ? qsTr("current") : (row.joined ? qsTr("joined") : qsTr("not joined")),
+                    qsTr("%n member(s)", "", row.members),
+                    row.unread > 0 ? qsTr("%n unread", "", row.unread) : ""
+                ].filter(part => part.length > 0).join(qsTr(", ", "between the parts of a spoken row"))
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing
@@ -57,12 +73,14 @@ Rectangle {
                         elide: Text.ElideRight
                         font.bold: row.unread > 0 || row.current
                         opacity: row.joined ? 1 : 0.55
+                        Accessible.ignored: true // in the row's name
                     }
                     Label {
                         text: row.members
                         // On the selected row's highlight the muted colour would not read.
                         color: row.highlighted ? Theme.highlightedText : Theme.mutedText
                         visible: row.members > 0
+                        Accessible.ignored: true
                         font.pointSize: Qt.application.font.pointSize * Theme.smallFont
                     }
                     Rectangle {
@@ -76,6 +94,7 @@ Rectangle {
                             id: badgeText
                             anchors.centerIn: parent
                             text: row.unread > 99 ? "99+" : row.unread
+                            Accessible.ignored: true
                             color: Theme.accentText
                             font.bold: true
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
@@ -86,6 +105,10 @@ Rectangle {
                         visible: row.joined && (row.hovered || row.current)
                         text: "×"
                         implicitWidth: implicitHeight
+                        // Hidden, it leaves the tree; shown, it says what it does in words.
+                        Accessible.ignored: !visible
+                        Accessible.name: qsTr("Leave %1").arg(row.name)
+                        Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.leaveRoom)
                         onClicked: pane.roomState.leaveRoom(row.name)
                         // Not the attached ToolTip: its text is drawn as rich text, and the room
                         // name is not ours.
@@ -117,12 +140,15 @@ Rectangle {
                 objectName: "roomField"
                 Layout.fillWidth: true
                 placeholderText: qsTr("Room name")
+                Accessible.name: qsTr("Room to join")
                 maximumLength: 64
                 onAccepted: joinButton.clicked()
             }
             Button {
                 id: joinButton
+                objectName: "roomJoinButton"
                 text: qsTr("Join")
+                Accessible.name: qsTr("Join the room")
                 enabled: roomField.text.trim().length > 0
                 onClicked: {
                     pane.roomState.joinRoom(roomField.text)

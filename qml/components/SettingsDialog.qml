@@ -13,11 +13,15 @@ Dialog {
     objectName: "settingsDialog"
     //! The settings this dialog changes (the app's Preferences singleton).
     required property Preferences preferences
+    //! The "Keyboard shortcuts" button: the page opens its list.
+    signal shortcutsRequested()
+    // Keys go to the dialog while it is open; Esc closes it.
+    focus: true
 
     title: qsTr("Settings")
     modal: true
     anchors.centerIn: Overlay.overlay
-    width: Math.min(420, (parent ? parent.width : 420) - 4 * Theme.spacing)
+    width: Math.min(30 * Theme.em, (parent ? parent.width : 30 * Theme.em) - 4 * Theme.spacing)
     padding: 2 * Theme.spacing
 
     // Plain lists: labels that need translating are bound in the delegates, so that a language
@@ -63,6 +67,7 @@ Dialog {
                 Layout.leftMargin: Theme.spacing
                 palette.window: Theme.indicatorWindow
                 text: modelData.value === "" ? qsTr("System") : modelData.name
+                Accessible.name: modelData.value === "" ? qsTr("System language") : modelData.name
                 checked: dialog.preferences.language === modelData.value
                 ButtonGroup.group: languageGroup
                 onClicked: dialog.preferences.language = modelData.value
@@ -85,9 +90,22 @@ Dialog {
                 Layout.leftMargin: Theme.spacing
                 palette.window: Theme.indicatorWindow
                 text: dialog.themeName(modelData.value)
+                Accessible.name: qsTr("%1 theme").arg(text)
                 checked: dialog.preferences.theme === modelData.value
                 ButtonGroup.group: themeGroup
                 onClicked: dialog.preferences.theme = modelData.value
+            }
+        }
+
+        Button {
+            objectName: "shortcutsButton"
+            Layout.topMargin: Theme.spacing
+            text: qsTr("Keyboard shortcuts (%1)").arg(KeyMap.help)
+            Accessible.name: qsTr("Keyboard shortcuts")
+            Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.help)
+            onClicked: {
+                dialog.close()
+                dialog.shortcutsRequested()
             }
         }
     }
@@ -95,7 +113,7 @@ Dialog {
     header: Label {
         text: dialog.title
         font.bold: true
-        font.pixelSize: 18
+        font.pointSize: Qt.application.font.pointSize * Theme.headingFont
         padding: 2 * Theme.spacing
         bottomPadding: 0
     }
@@ -104,6 +122,7 @@ Dialog {
         Button {
             objectName: "settingsClose"
             text: qsTr("Close")
+            Accessible.name: qsTr("Close the settings")
             DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
         }
     }

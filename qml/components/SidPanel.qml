@@ -14,6 +14,7 @@ Pane {
     required property Session session
     required property SidListModel sids
     padding: 0
+    Accessible.name: qsTr("Connected sids")
 
     readonly property bool hosting: panel.session.mode === Session.Hosting
 
@@ -28,10 +29,12 @@ Pane {
                 Layout.fillWidth: true
                 text: qsTr("Connected sids (%1)").arg(panel.sids.count)
                 font.bold: true
-                font.pixelSize: 16
+                font.pointSize: Qt.application.font.pointSize * Theme.subheadingFont
             }
             ToolButton {
                 visible: !panel.hosting
+                Accessible.ignored: !visible
+                Accessible.name: qsTr("Refresh the list of sids")
                 text: qsTr("Refresh")
                 onClicked: panel.session.refreshSids()
             }
@@ -43,6 +46,8 @@ Pane {
             Layout.fillHeight: true
             clip: true
             model: panel.sids
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Connected sids")
             ScrollBar.vertical: ScrollBar {}
 
             delegate: ItemDelegate {
@@ -58,6 +63,18 @@ Pane {
 
                 width: ListView.view.width
                 hoverEnabled: true
+                // One line for a screen reader: name, transport, rooms, then the rest.
+                Accessible.name: [
+                    (entry.name.length > 0 ? entry.name : qsTr("(no name)"))
+                        + (entry.own ? qsTr(" (you)") : ""),
+                    entry.transport,
+                    entry.roomsText.length > 0 ? qsTr("in %1").arg(entry.roomsText) : qsTr("in no room")
+                ].filter(part => part.length > 0).join(qsTr(", ", "between the parts of a spoken row"))
+                Accessible.description: [
+                    qsTr("sid %1").arg(entry.nsp === "/" ? entry.sid : entry.nsp + " " + entry.sid),
+                    entry.address,
+                    qsTr("since %1").arg(entry.sinceText)
+                ].filter(part => part.length > 0).join(qsTr(", ", "between the parts of a spoken row"))
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing
@@ -71,6 +88,7 @@ Pane {
                             text: (entry.name.length > 0 ? entry.name : qsTr("(no name)"))
                                   + (entry.own ? qsTr("  · you") : "")
                             textFormat: Text.PlainText
+                            Accessible.ignored: true // in the row's name and description
                             elide: Text.ElideRight
                             font.bold: true
                         }
@@ -78,6 +96,7 @@ Pane {
                             Layout.fillWidth: true
                             text: entry.nsp === "/" ? entry.sid : entry.nsp + "  " + entry.sid
                             textFormat: Text.PlainText
+                            Accessible.ignored: true // in the row's name and description
                             font.family: Theme.monoFamily
                             color: Theme.mutedText
                             elide: Text.ElideRight
@@ -87,6 +106,7 @@ Pane {
                             text: [entry.address, entry.transport, qsTr("since %1").arg(entry.sinceText)]
                                   .filter(s => s.length > 0).join("  ·  ")
                             textFormat: Text.PlainText
+                            Accessible.ignored: true // in the row's name and description
                             elide: Text.ElideRight
                             color: Theme.mutedText
                             font.pointSize: Qt.application.font.pointSize * Theme.smallFont
@@ -96,6 +116,7 @@ Pane {
                             visible: entry.roomsText.length > 0
                             text: qsTr("in %1").arg(entry.roomsText)
                             textFormat: Text.PlainText
+                            Accessible.ignored: true // in the row's name and description
                             wrapMode: Text.Wrap
                             maximumLineCount: 3
                             elide: Text.ElideRight
@@ -106,6 +127,8 @@ Pane {
                         objectName: "disconnectButton"
                         visible: panel.hosting && !entry.own
                         text: qsTr("Disconnect")
+                        Accessible.ignored: !visible
+                        Accessible.name: qsTr("Disconnect %1").arg(entry.name.length > 0 ? entry.name : entry.sid)
                         onClicked: panel.session.disconnectSid(entry.sid, entry.nsp)
                     }
                 }

@@ -31,6 +31,7 @@ Page {
     background: Rectangle {
         color: Theme.window
     }
+    Accessible.name: qsTr("Start")
 
     ToolButton {
         objectName: "settingsButton"
@@ -38,13 +39,33 @@ Page {
         anchors.right: parent.right
         anchors.margins: Theme.spacing
         text: "⚙  " + qsTr("Settings")
+        // The gear is decoration: a screen reader says the word only.
+        Accessible.name: qsTr("Settings")
+        Accessible.description: qsTr("Shortcut: %1").arg(KeyMap.settings)
         onClicked: settingsDialog.open()
     }
 
     SettingsDialog {
         id: settingsDialog
         preferences: page.preferences
+        onShortcutsRequested: shortcutsDialog.open()
     }
+    ShortcutsDialog {
+        id: shortcutsDialog
+    }
+    Shortcut {
+        sequence: KeyMap.settings
+        enabled: !settingsDialog.opened && !shortcutsDialog.opened
+        onActivated: settingsDialog.open()
+    }
+    Shortcut {
+        sequence: KeyMap.help
+        enabled: !settingsDialog.opened && !shortcutsDialog.opened
+        onActivated: shortcutsDialog.open()
+    }
+    FocusRing {}
+    // Typing starts in the name field.
+    Component.onCompleted: nameField.forceActiveFocus()
 
     ColumnLayout {
         anchors.centerIn: parent
@@ -57,7 +78,7 @@ Page {
             Label {
                 Layout.alignment: Qt.AlignHCenter
                 text: "Confab"
-                font.pixelSize: 40
+                font.pointSize: Qt.application.font.pointSize * Theme.logoFont
                 font.weight: Font.DemiBold
                 color: Theme.accent
             }
@@ -72,12 +93,14 @@ Page {
             Layout.alignment: Qt.AlignHCenter
             spacing: Theme.spacing
             Label {
+                id: nameLabel
                 text: qsTr("Your name")
             }
             TextField {
                 id: nameField
                 objectName: "nameField"
-                Layout.preferredWidth: 260
+                Accessible.name: nameLabel.text
+                Layout.preferredWidth: 18.5 * Theme.em
                 text: page.preferences.userName
                 placeholderText: qsTr("e.g. Alice")
                 maximumLength: 32
@@ -93,15 +116,18 @@ Page {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.preferredWidth: 1
+                Accessible.role: Accessible.Grouping
+                Accessible.name: hostTitle.text
 
                 ColumnLayout {
                     anchors.fill: parent
                     spacing: Theme.spacing
 
                     Label {
+                        id: hostTitle
                         text: qsTr("Host a chat on this network")
                         font.bold: true
-                        font.pixelSize: 18
+                        font.pointSize: Qt.application.font.pointSize * Theme.headingFont
                     }
                     Label {
                         Layout.fillWidth: true
@@ -113,11 +139,13 @@ Page {
                         columns: 2
                         columnSpacing: Theme.spacing
                         Label {
+                            id: portLabel
                             text: qsTr("Port")
                         }
                         SpinBox {
                             id: portField
                             objectName: "portField"
+                            Accessible.name: portLabel.text
                             from: 0
                             to: 65535
                             value: 3000
@@ -126,11 +154,20 @@ Page {
                             valueFromText: (text) => parseInt(text)
                         }
                         Label {
+                            id: hostPasswordLabel
                             text: qsTr("Password")
                         }
                         TextField {
                             id: hostPassword
                             objectName: "hostPassword"
+                            // Qt 6.4 blanks a password field's name, so its label goes into the
+                            // description too, which screen readers say; again once Qt has set
+                            // its own (the placeholder) on activation. Two fields are labelled
+                            // "Password": it says which.
+                            Accessible.name: qsTr("%1 for hosting").arg(hostPasswordLabel.text)
+                            Accessible.description: AccessibilityState.active
+                                                    ? qsTr("%1 for hosting").arg(hostPasswordLabel.text)
+                                                    : qsTr("%1 for hosting").arg(hostPasswordLabel.text)
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("optional")
@@ -149,6 +186,7 @@ Page {
                         objectName: "hostButton"
                         Layout.alignment: Qt.AlignRight
                         text: qsTr("Host")
+                        Accessible.name: qsTr("Host a chat")
                         highlighted: true
                         onClicked: page.session.hostChat(portField.value, hostPassword.text)
                     }
@@ -159,16 +197,19 @@ Page {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.preferredWidth: 1
+                Accessible.role: Accessible.Grouping
+                Accessible.name: joinTitle.text
 
                 ColumnLayout {
                     anchors.fill: parent
                     spacing: Theme.spacing
 
                     Label {
+                        id: joinTitle
                         objectName: "joinTitle"
                         text: qsTr("Join a server")
                         font.bold: true
-                        font.pixelSize: 18
+                        font.pointSize: Qt.application.font.pointSize * Theme.headingFont
                     }
                     Label {
                         Layout.fillWidth: true
@@ -205,6 +246,7 @@ Page {
                         boundsBehavior: Flickable.StopAtBounds
                         Accessible.role: Accessible.List
                         Accessible.name: qsTr("Hosts on your network")
+                        Accessible.ignored: !visible
                         Keys.onReturnPressed: if (currentItem) currentItem.clicked()
                         Keys.onEnterPressed: if (currentItem) currentItem.clicked()
 
@@ -280,25 +322,37 @@ Page {
                         columns: 2
                         columnSpacing: Theme.spacing
                         Label {
+                            id: addressLabel
                             text: qsTr("Address")
                         }
                         ComboBox {
                             id: urlField
                             objectName: "urlField"
+                            Accessible.name: addressLabel.text
+                            Accessible.description: qsTr("The server's address, or one used before")
                             Layout.fillWidth: true
                             editable: true
                             model: page.preferences.recentServers
-                            Component.onCompleted: editText = page.preferences.recentServers.length > 0
+                            // The editable part is a text field of its own: named too.
+                            Component.onCompleted: {
+                                contentItem.Accessible.name = Qt.binding(() => addressLabel.text)
+                                editText = page.preferences.recentServers.length > 0
                                                    ? page.preferences.recentServers[0]
                                                    : "http://127.0.0.1:3000"
+                            }
                             onAccepted: joinButton.clicked()
                         }
                         Label {
+                            id: joinPasswordLabel
                             text: qsTr("Password")
                         }
                         TextField {
                             id: joinPassword
                             objectName: "joinPassword"
+                            Accessible.name: qsTr("%1 for joining").arg(joinPasswordLabel.text)
+                            Accessible.description: AccessibilityState.active
+                                                    ? qsTr("%1 for joining").arg(joinPasswordLabel.text)
+                                                    : qsTr("%1 for joining").arg(joinPasswordLabel.text)
                             Layout.fillWidth: true
                             echoMode: TextInput.Password
                             placeholderText: qsTr("if the host asks for one")
@@ -313,6 +367,7 @@ Page {
                         objectName: "joinButton"
                         Layout.alignment: Qt.AlignRight
                         text: qsTr("Join")
+                        Accessible.name: qsTr("Join the server")
                         highlighted: true
                         enabled: urlField.editText.trim().length > 0
                         onClicked: page.session.joinServer(urlField.editText, joinPassword.text)

@@ -2,6 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Announcer</name>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new messages, the last from %1: %2</source>
+        <translation>
+            <numerusform>%n new message, from %1: %2</numerusform>
+            <numerusform>%n new messages, the last from %1: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ChatPage</name>
     <message>
         <source>Hosting as %1</source>
@@ -39,6 +53,38 @@
         <source>No room</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected sids: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is connected (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language, theme and keyboard shortcuts (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rooms and messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -48,6 +94,10 @@
     </message>
     <message>
         <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -249,6 +299,14 @@
         <source>Dismiss</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss the error</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>InspectorView</name>
@@ -290,6 +348,46 @@
             <numerusform>%n event</numerusform>
             <numerusform>%n events</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear the event log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 at %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Emit the event</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -334,6 +432,10 @@
         <source>Scan with a phone on the same network</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Others join at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -368,6 +470,26 @@
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>You, %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(sending)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(not sent: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry sending</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -381,6 +503,10 @@
     </message>
     <message>
         <source>This is the start of #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages in %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -400,6 +526,57 @@
     </message>
     <message>
         <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>joined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not joined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n member</numerusform>
+            <numerusform>%n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n unread</numerusform>
+            <numerusform>%n unread</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room to join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the room</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -433,6 +610,113 @@
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write a message (focus the message field)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join a room by name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the current room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the connected sids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch between the chat and the inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter the inspector&apos;s events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next / previous control, also out of the message field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A tab character in the message field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new line in the message field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From the message field: scroll the messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the open panel or dialog; from the inspector, back to the chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the list of shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SidPanel</name>
@@ -462,6 +746,35 @@
     </message>
     <message>
         <source>Disconnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected sids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh the list of sids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in no room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sid %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disconnect %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -553,6 +866,34 @@
     </message>
     <message>
         <source>Announce it on this network, so that others find it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 for hosting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host a chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s address, or one used before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 for joining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the server</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Announcer</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new messages, the last from %1: %2</source>
+        <translation>
+            <numerusform>%n 条新消息，最后一条来自 %1：%2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ChatPage</name>
     <message>
         <source>Hosting as %1</source>
@@ -39,6 +52,38 @@
         <source>No room</source>
         <translation>未进入房间</translation>
     </message>
+    <message>
+        <source>Views</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation>快捷键：%1</translation>
+    </message>
+    <message>
+        <source>Connected sids: %1</source>
+        <translation>已连接的 sid：%1</translation>
+    </message>
+    <message>
+        <source>Who is connected (%1)</source>
+        <translation>谁已连接（%1）</translation>
+    </message>
+    <message>
+        <source>Language, theme and keyboard shortcuts (%1)</source>
+        <translation>语言、主题和键盘快捷键（%1）</translation>
+    </message>
+    <message>
+        <source>Rooms and messages</source>
+        <translation>房间和消息</translation>
+    </message>
+    <message>
+        <source>Message to %1</source>
+        <translation>发送到 %1 的消息</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -49,6 +94,10 @@
     <message>
         <source>Send</source>
         <translation>发送</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
     </message>
 </context>
 <context>
@@ -246,6 +295,14 @@
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Dismiss the error</source>
+        <translation>关闭错误提示</translation>
+    </message>
 </context>
 <context>
     <name>InspectorView</name>
@@ -286,6 +343,46 @@
         <translation>
             <numerusform>%n 个事件</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>事件检查器</translation>
+    </message>
+    <message>
+        <source>Filter events</source>
+        <translation>筛选事件</translation>
+    </message>
+    <message>
+        <source>Clear the event log</source>
+        <translation>清空事件日志</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>%1 %2 at %3: %4</source>
+        <translation>%3 %1 %2：%4</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>收到</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>发出</translation>
+    </message>
+    <message>
+        <source>Ack</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Reply: %1</source>
+        <translation>回复：%1</translation>
+    </message>
+    <message>
+        <source>Emit the event</source>
+        <translation>发送该事件</translation>
     </message>
 </context>
 <context>
@@ -330,6 +427,10 @@
         <source>Scan with a phone on the same network</source>
         <translation>用同一网络中的手机扫描</translation>
     </message>
+    <message>
+        <source>Others join at %1</source>
+        <translation>其他人可通过 %1 加入</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -364,6 +465,26 @@
         <source>Retry</source>
         <translation>重试</translation>
     </message>
+    <message>
+        <source>You, %1: %2</source>
+        <translation>我，%1：%2</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1，%2：%3</translation>
+    </message>
+    <message>
+        <source>(sending)</source>
+        <translation>（正在发送）</translation>
+    </message>
+    <message>
+        <source>(not sent: %1)</source>
+        <translation>（未发送：%1）</translation>
+    </message>
+    <message>
+        <source>Retry sending</source>
+        <translation>重新发送</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -378,6 +499,10 @@
     <message>
         <source>This is the start of #%1</source>
         <translation>这里是 #%1 的开头</translation>
+    </message>
+    <message>
+        <source>Messages in %1</source>
+        <translation>%1 中的消息</translation>
     </message>
 </context>
 <context>
@@ -397,6 +522,55 @@
     <message>
         <source>Join</source>
         <translation>加入</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>房间</translation>
+    </message>
+    <message>
+        <source>Room %1</source>
+        <translation>房间 %1</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>当前房间</translation>
+    </message>
+    <message>
+        <source>joined</source>
+        <translation>已加入</translation>
+    </message>
+    <message>
+        <source>not joined</source>
+        <translation>未加入</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n 位成员</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n 条未读</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation>快捷键：%1</translation>
+    </message>
+    <message>
+        <source>Room to join</source>
+        <translation>要加入的房间</translation>
+    </message>
+    <message>
+        <source>Join the room</source>
+        <translation>加入该房间</translation>
     </message>
 </context>
 <context>
@@ -429,6 +603,113 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统语言</translation>
+    </message>
+    <message>
+        <source>%1 theme</source>
+        <translation>%1主题</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (%1)</source>
+        <translation>键盘快捷键（%1）</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation>快捷键：%1</translation>
+    </message>
+    <message>
+        <source>Close the settings</source>
+        <translation>关闭设置</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Next room</source>
+        <translation>下一个房间</translation>
+    </message>
+    <message>
+        <source>Previous room</source>
+        <translation>上一个房间</translation>
+    </message>
+    <message>
+        <source>Write a message (focus the message field)</source>
+        <translation>写消息（聚焦到消息输入框）</translation>
+    </message>
+    <message>
+        <source>Join a room by name</source>
+        <translation>按名称加入房间</translation>
+    </message>
+    <message>
+        <source>Leave the current room</source>
+        <translation>离开当前房间</translation>
+    </message>
+    <message>
+        <source>Show the connected sids</source>
+        <translation>显示已连接的 sid</translation>
+    </message>
+    <message>
+        <source>Switch between the chat and the inspector</source>
+        <translation>在聊天和事件检查器之间切换</translation>
+    </message>
+    <message>
+        <source>Back to the chat</source>
+        <translation>回到聊天</translation>
+    </message>
+    <message>
+        <source>Filter the inspector&apos;s events</source>
+        <translation>筛选事件检查器中的事件</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Next / previous control, also out of the message field</source>
+        <translation>下一个 / 上一个控件，也可离开消息输入框</translation>
+    </message>
+    <message>
+        <source>A tab character in the message field</source>
+        <translation>在消息输入框中输入制表符</translation>
+    </message>
+    <message>
+        <source>A new line in the message field</source>
+        <translation>在消息输入框中换行</translation>
+    </message>
+    <message>
+        <source>From the message field: scroll the messages</source>
+        <translation>在消息输入框中：滚动消息列表</translation>
+    </message>
+    <message>
+        <source>Close the open panel or dialog; from the inspector, back to the chat</source>
+        <translation>关闭打开的面板或对话框；在事件检查器中则回到聊天</translation>
+    </message>
+    <message>
+        <source>This list</source>
+        <translation>本列表</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the list of shortcuts</source>
+        <translation>关闭快捷键列表</translation>
+    </message>
 </context>
 <context>
     <name>SidPanel</name>
@@ -459,6 +740,35 @@
     <message>
         <source>Disconnect</source>
         <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Connected sids</source>
+        <translation>已连接的 sid</translation>
+    </message>
+    <message>
+        <source>Refresh the list of sids</source>
+        <translation>刷新 sid 列表</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation>（我）</translation>
+    </message>
+    <message>
+        <source>in no room</source>
+        <translation>不在任何房间</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a spoken row</comment>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>sid %1</source>
+        <translation>sid %1</translation>
+    </message>
+    <message>
+        <source>Disconnect %1</source>
+        <translation>断开 %1 的连接</translation>
     </message>
 </context>
 <context>
@@ -550,6 +860,34 @@
     <message>
         <source>Announce it on this network, so that others find it</source>
         <translation>在本网络上公布，方便他人找到</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Shortcut: %1</source>
+        <translation>快捷键：%1</translation>
+    </message>
+    <message>
+        <source>%1 for hosting</source>
+        <translation>主持用的%1</translation>
+    </message>
+    <message>
+        <source>Host a chat</source>
+        <translation>主持聊天</translation>
+    </message>
+    <message>
+        <source>The server&apos;s address, or one used before</source>
+        <translation>服务器地址，或以前用过的地址</translation>
+    </message>
+    <message>
+        <source>%1 for joining</source>
+        <translation>加入用的%1</translation>
+    </message>
+    <message>
+        <source>Join the server</source>
+        <translation>加入该服务器</translation>
     </message>
 </context>
 <context>

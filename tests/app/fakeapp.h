@@ -317,6 +317,23 @@ public:
             message.id = ++m_lastId;
         m_roomState->messages()->append(message);
     }
+    //! \brief Merges a join's history, messages {name, text} oldest first, into the current
+    //! room's messages, as the chat client does when a room is shown.
+    Q_INVOKABLE void addHistory(const QVariantList &messages)
+    {
+        QList<Confab::Client::ChatMessage> history;
+        for (const QVariant &fields : messages) {
+            Confab::Client::ChatMessage message;
+            message.room = m_roomState->currentRoom();
+            message.name = fields.toMap().value(u"name"_s).toString();
+            message.sid = message.name;
+            message.text = fields.toMap().value(u"text"_s).toString();
+            message.timestamp = QDateTime::currentDateTimeUtc();
+            message.id = ++m_lastId;
+            history.append(message);
+        }
+        m_roomState->messages()->merge(history);
+    }
     //! \brief Moves our message in \a row to \a state (MessageListModel.Sending...).
     Q_INVOKABLE void setDeliveryState(int row, int state)
     {

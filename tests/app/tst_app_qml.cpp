@@ -10,11 +10,15 @@
 #include "hostsidsource.h"
 #include "preferences.h"
 
+#include <QtCore/QMetaEnum>
 #include <QtCore/QStandardPaths>
+#include <QtGui/QAccessible>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
 #include <QtQuickControls2/QQuickStyle>
 #include <QtQuickTest/quicktest.h>
 #include <QtTest/QTest>
@@ -70,7 +74,53 @@ public:
         return host && host->host() && AppTest::storeMessages(host->host(), room, count);
     }
 
+    //! \brief The accessibility tree of \a item's window, as a screen reader gets it through
+    //! the platform bridge (which reads the same QAccessibleInterfaces): one map per object,
+    //! parents before children, with name, description, role (and its name), whether Qt
+    //! reports it invisible or focusable, its objectName and class, and depth.
+    Q_INVOKABLE QVariantList accessibleTree(QQuickItem *item) const
+    {
+        // The platform's bridge (AT-SPI, on for tst_a11y by a11y_session.py) turns
+        // accessibility on once it has reached the accessibility bus; only then do controls
+        // give themselves roles and names, as they do when a screen reader starts.
+        if (!QTest::qWaitFor([] { return QAccessible::isActive(); }, 10000)) {
+            qWarning("accessibleTree: accessibility is off (no AT-SPI bridge?)");
+            return {};
+        }
+        QVariantList nodes;
+        if (item && item->window())
+            addAccessible(QAccessible::queryAccessibleInterface(item->window()), 0, nodes);
+        return nodes;
+    }
+
 private:
+    static void addAccessible(QAccessibleInterface *iface, int depth, QVariantList &nodes)
+    {
+        if (!iface || !iface->isValid() || depth > 100)
+            return;
+        const QAccessible::State state = iface->state();
+        QObject *object = iface->object();
+        nodes.append(QVariantMap{
+                {u"name"_s, iface->text(QAccessible::Name)},
+                {u"description"_s, iface->text(QAccessible::Description)},
+                {u"role"_s, int(iface->role())},
+                {u"roleName"_s,
+                 QString::fromLatin1(
+                         QMetaEnum::fromType<QAccessible::Role>().valueToKey(iface->role()))},
+                {u"invisible"_s, bool(state.invisible)},
+                {u"focusable"_s, bool(state.focusable)},
+                {u"passwordEdit"_s, bool(state.passwordEdit)},
+                {u"value"_s, iface->text(QAccessible::Value)},
+                {u"disabled"_s, bool(state.disabled)},
+                {u"objectName"_s, object ? object->objectName() : QString()},
+                {u"className"_s,
+                 object ? QString::fromLatin1(object->metaObject()->className()) : QString()},
+                {u"depth"_s, depth},
+        });
+        for (int i = 0; i < iface->childCount(); ++i)
+            addAccessible(iface->child(i), depth + 1, nodes);
+    }
+
     QTcpServer m_fetchServer;
     QHash<QString, int> m_fetches;
 };
@@ -86,9 +136,12 @@ public Q_SLOTS:
         QCoreApplication::setOrganizationName(u"ConfabTest"_s);
         QCoreApplication::setApplicationName(u"tst_app_qml"_s);
         QQuickStyle::setStyle(u"Fusion"_s);
-        // The pages are checked against their English texts, whatever the machine's locale.
+        // The pages are checked against their English texts, whatever the machine's locale;
+        // CONFAB_TEST_LANGUAGE runs the language-neutral tests (tst_a11y) in another.
         m_preferences = std::make_unique<Preferences>(nullptr);
-        m_preferences->setLanguage(u"en"_s);
+        m_preferences->setLanguage(qEnvironmentVariableIsSet("CONFAB_TEST_LANGUAGE")
+                                           ? qEnvironmentVariable("CONFAB_TEST_LANGUAGE")
+                                           : u"en"_s);
         m_preferences->setTheme(Preferences::Theme::System);
         Preferences::setInstance(m_preferences.get());
         m_controller = std::make_unique<Controller>(nullptr, m_preferences.get());
