@@ -2,6 +2,7 @@
 // confab: the desktop app. Parses the command line, creates the Controller, loads the UI;
 // everything else lives in ConfabApp and ConfabUi so that tests can link it.
 #include "controller.h"
+#include "passwordaccessibility.h"
 #include "preferences.h"
 #include "trayicon.h"
 #ifdef CONFAB_HAVE_DBUS
@@ -153,6 +154,8 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(u"Confab"_s);
     QApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
     QApplication::setDesktopFileName(u"confab"_s);
+    // Before any window: what is typed in password fields never reaches AT-SPI clients.
+    Confab::App::installPasswordAccessibility();
 
     // Before the command line, so that --help speaks the chosen language too.
     Preferences preferences(nullptr);
