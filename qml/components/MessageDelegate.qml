@@ -28,6 +28,8 @@ Item {
     required property int deliveryState
     required property string error
 
+    //! FocusRing draws around a message that has the focus from the keyboard.
+    readonly property bool visualFocus: activeFocus
     //! The bubble and the lines above and below it are at most this wide.
     readonly property real maxWidth: width * 0.72
     readonly property real sideMargin: 2 * Theme.spacing

@@ -66,9 +66,39 @@ ColumnLayout {
         // rebinding a pooled delegate costs a fraction of creating one.
         reuseItems: true
 
+        // From the keyboard (Tab or Shift+Tab from the message field), one message at a time:
+        // the focused one is what a screen reader reads; Up and Down move, Home and End go to
+        // the oldest and newest loaded, Up on the oldest loads older ones, Ctrl+C copies.
+        activeFocusOnTab: true
+        keyNavigationEnabled: true
+        currentIndex: -1
+        highlightMoveDuration: 0
+        onActiveFocusChanged: if (activeFocus && (currentIndex < 0 || currentIndex >= count)) currentIndex = count - 1
+        Keys.onUpPressed: event => {
+            if (currentIndex > 0)
+                decrementCurrentIndex()
+            else
+                root.roomState.loadOlder()
+        }
+        Keys.onPressed: event => {
+            if (event.key === Qt.Key_Home) {
+                currentIndex = 0
+                event.accepted = true
+            } else if (event.key === Qt.Key_End) {
+                currentIndex = count - 1
+                event.accepted = true
+            } else if (event.matches(StandardKey.Copy) && currentItem) {
+                Clipboard.setText(currentItem.text)
+                event.accepted = true
+            }
+        }
+
         delegate: MessageDelegate {
             roomState: root.roomState
             width: ListView.view.width
+            // The current message takes the focus while the list has it (for the ring and
+            // for screen readers, which read the focused item).
+            focus: ListView.isCurrentItem
         }
 
         onMovementEnded: followEnd = atYEnd

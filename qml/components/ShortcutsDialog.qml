@@ -31,6 +31,8 @@ Dialog {
         { keys: "Ctrl+Tab", action: "tabChar" },
         { keys: "Shift+Enter", action: "newline" },
         { keys: "Page Up, Page Down", action: "scroll" },
+        { keys: "Shift+Tab, ↑, ↓, Home, End", action: "messages" },
+        { keys: "Ctrl+C", action: "copyMessage" },
         { keys: "Esc", action: "escape" },
         { keys: KeyMap.help, action: "help" }
     ]
@@ -51,6 +53,8 @@ Dialog {
         case "tabChar": return qsTr("A tab character in the message field")
         case "newline": return qsTr("A new line in the message field")
         case "scroll": return qsTr("From the message field: scroll the messages")
+        case "messages": return qsTr("From the message field to the messages, then one message at a time")
+        case "copyMessage": return qsTr("On a message: copy its text")
         case "escape": return qsTr("Close the open panel or dialog; from the inspector, back to the chat")
         case "help": return qsTr("This list")
         }

@@ -717,6 +717,14 @@
         <source>Close the list of shortcuts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>From the message field to the messages, then one message at a time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On a message: copy its text</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SidPanel</name>

@@ -710,6 +710,14 @@
         <source>Close the list of shortcuts</source>
         <translation>关闭快捷键列表</translation>
     </message>
+    <message>
+        <source>From the message field to the messages, then one message at a time</source>
+        <translation>从消息输入框到消息列表，然后逐条浏览</translation>
+    </message>
+    <message>
+        <source>On a message: copy its text</source>
+        <translation>在消息上：复制其文字</translation>
+    </message>
 </context>
 <context>
     <name>SidPanel</name>

@@ -152,6 +152,42 @@ TestCase {
         tryVerify(() => !banner.visible)
     }
 
+    function test_messagesOneAtATimeFromTheKeyboard() {
+        const [page, fake] = setUp(chatPageComponent, {})
+        for (const text of ["first", "second", "third"])
+            fake.addMessage(message({text: text}))
+        const list = findChild(page, "messageList")
+        tryCompare(list, "count", 3)
+        // Shift+Tab from the message field reaches the messages, on the newest.
+        const area = findChild(page, "composerArea")
+        area.forceActiveFocus()
+        keyClick(Qt.Key_Tab, Qt.ShiftModifier)
+        tryVerify(() => list.activeFocus)
+        compare(list.currentIndex, 2)
+        tryVerify(() => list.currentItem && list.currentItem.activeFocus)
+        verify(list.currentItem.Accessible.name.indexOf("third") >= 0, list.currentItem.Accessible.name)
+        verify(findChild(page, "focusRing").visible)
+        keyClick(Qt.Key_Up)
+        compare(list.currentIndex, 1)
+        verify(list.currentItem.activeFocus)
+        keyClick(Qt.Key_C, Qt.ControlModifier)
+        compare(Clipboard.text(), "second")
+        keyClick(Qt.Key_Home)
+        compare(list.currentIndex, 0)
+        // Up on the oldest asks for older ones.
+        keyClick(Qt.Key_Up)
+        verify(callsNamed(fake, "loadOlder").length > 0)
+        keyClick(Qt.Key_End)
+        compare(list.currentIndex, 2)
+        // A new message does not move the one being read.
+        fake.addMessage(message({text: "fourth"}))
+        tryCompare(list, "count", 4)
+        compare(list.currentIndex, 2)
+        // Tab goes on to the message field.
+        keyClick(Qt.Key_Tab)
+        tryVerify(() => area.activeFocus)
+    }
+
     function test_messageSelectableUnderTheMouse() {
         const [page, fake] = setUp(chatPageComponent, {})
         fake.addMessage(message({text: "copy me please"}))
