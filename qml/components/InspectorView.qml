@@ -66,6 +66,26 @@ Pane {
                 ScrollBar.vertical: ScrollBar {}
                 // Rows scroll past many times a second while hosting: rebind, don't recreate.
                 reuseItems: true
+                // From the keyboard one event at a time, as the messages: Tab reaches the log,
+                // Up/Down/Home/End move, Ctrl+C copies the event's arguments.
+                activeFocusOnTab: true
+                keyNavigationEnabled: true
+                currentIndex: -1
+                highlightMoveDuration: 0
+                // Arriving at the live end (the log following new events): the newest event.
+                onActiveFocusChanged: if (activeFocus && (atYEnd || currentIndex < 0 || currentIndex >= count)) currentIndex = count - 1
+                Keys.onPressed: event => {
+                    if (event.key === Qt.Key_Home) {
+                        currentIndex = 0
+                        event.accepted = true
+                    } else if (event.key === Qt.Key_End) {
+                        currentIndex = count - 1
+                        event.accepted = true
+                    } else if (event.matches(StandardKey.Copy) && currentItem) {
+                        Clipboard.setText(currentItem.args)
+                        event.accepted = true
+                    }
+                }
                 onCountChanged: if (atYEnd || count < 3) Qt.callLater(log.positionViewAtEnd)
 
                 // Placed by hand rather than by a RowLayout: one row is made (or rebound) per
@@ -79,6 +99,9 @@ Pane {
                     required property string event
                     required property string args
 
+                    //! FocusRing draws around the row that has the focus from the keyboard.
+                    readonly property bool visualFocus: activeFocus
+                    focus: ListView.isCurrentItem
                     width: ListView.view.width
                     implicitHeight: Math.max(timeLabel.implicitHeight, eventLabel.implicitHeight,
                                              argsLabel.implicitHeight) + 6

@@ -73,7 +73,10 @@ ColumnLayout {
         keyNavigationEnabled: true
         currentIndex: -1
         highlightMoveDuration: 0
-        onActiveFocusChanged: if (activeFocus && (currentIndex < 0 || currentIndex >= count)) currentIndex = count - 1
+        // Arriving while the view follows new messages: the newest; else where the reader was.
+        onActiveFocusChanged: if (activeFocus && (followEnd || currentIndex < 0 || currentIndex >= count)) currentIndex = count - 1
+        // Reading an older message from the keyboard: new ones must not scroll it away.
+        onCurrentIndexChanged: if (activeFocus) followEnd = currentIndex === count - 1
         Keys.onUpPressed: event => {
             if (currentIndex > 0)
                 decrementCurrentIndex()

@@ -177,12 +177,16 @@ TestCase {
         // Up on the oldest asks for older ones.
         keyClick(Qt.Key_Up)
         verify(callsNamed(fake, "loadOlder").length > 0)
-        keyClick(Qt.Key_End)
-        compare(list.currentIndex, 2)
-        // A new message does not move the one being read.
+        // A new message does not move the one being read, nor scroll it away.
+        keyClick(Qt.Key_Down)
+        compare(list.currentIndex, 1)
         fake.addMessage(message({text: "fourth"}))
         tryCompare(list, "count", 4)
-        compare(list.currentIndex, 2)
+        compare(list.currentIndex, 1)
+        verify(!list.followEnd)
+        keyClick(Qt.Key_End)
+        compare(list.currentIndex, 3)
+        verify(list.followEnd)
         // Tab goes on to the message field.
         keyClick(Qt.Key_Tab)
         tryVerify(() => area.activeFocus)
@@ -309,6 +313,18 @@ TestCase {
         compare(callsNamed(fake, "emitRaw"), [["emitRaw", "ping", "[1, \"two\"]", true]])
         fake.set({lastReply: "[\"pong\"]"})
         tryCompare(findChild(inspector, "replyLabel"), "text", "[\"pong\"]")
+        // The log from the keyboard: one event at a time, its arguments copied.
+        fake.addEvent(EventLogModel.Outgoing, "/", "later", ["x"])
+        const log = findChild(inspector, "eventLogView")
+        tryCompare(log, "count", 2)
+        log.forceActiveFocus()
+        compare(log.currentIndex, 1)
+        tryVerify(() => log.currentItem && log.currentItem.activeFocus)
+        verify(log.currentItem.Accessible.name.indexOf("later") >= 0, log.currentItem.Accessible.name)
+        keyClick(Qt.Key_Up)
+        compare(log.currentIndex, 0)
+        keyClick(Qt.Key_C, Qt.ControlModifier)
+        compare(Clipboard.text(), "[{\"a\":1}]")
     }
 
     function test_startPage() {
