@@ -132,6 +132,20 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         member.messages.fill(m_options.rateBurst);
         member.events.fill(m_options.eventRateBurst);
         m_members.insert(sid, member);
+        if (environ.recovered) {
+            // Connection state recovery gave the socket back its rooms (and what it missed
+            // in them): the chat's side of them, rosters and `joined` notices, follows as a
+            // join. A room it may no longer join is left, so that it hears nothing of it.
+            const QStringList keys = m_server->rooms(sid);
+            for (const QString &key : keys) {
+                if (!key.startsWith(roomKey({})))
+                    continue;
+                const QVariantList reply
+                        = onJoin(sid, {QVariantMap{{Field::Room, key.mid(roomKey({}).size())}}});
+                if (!reply.value(0).toMap().value(Field::Ok).toBool())
+                    m_server->leaveRoom(sid, key);
+            }
+        }
         const auto [rooms, moreRooms] = roomList();
         // Sent after the CONNECT ack (the server holds it back until then).
         m_server->emitEvent(
