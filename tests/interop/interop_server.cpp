@@ -392,8 +392,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption recoveryOption(
             u"recovery"_s, u"Connection state recovery with this window (ms); off when 0."_s,
             u"ms"_s, u"0"_s);
+    const QCommandLineOption recoveryBufferOption(
+            u"recovery-buffer"_s, u"Bytes of events kept for recovery."_s, u"bytes"_s);
+    const QCommandLineOption recoverySessionsOption(
+            u"recovery-sessions"_s, u"Disconnected sockets kept for recovery."_s, u"n"_s);
     parser.addOptions({portOption, pingIntervalOption, pingTimeoutOption, eofOption, verboseOption,
-                       eio3Option, recoveryOption});
+                       eio3Option, recoveryOption, recoveryBufferOption, recoverySessionsOption});
     parser.process(app);
     if (parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
@@ -411,6 +415,10 @@ int main(int argc, char *argv[])
     if (const int window = parser.value(recoveryOption).toInt(); window > 0) {
         options.recovery.enabled = true;
         options.recovery.maxDisconnectionDuration = std::chrono::milliseconds(window);
+        if (parser.isSet(recoveryBufferOption))
+            options.recovery.maxBufferedBytes = parser.value(recoveryBufferOption).toLongLong();
+        if (parser.isSet(recoverySessionsOption))
+            options.recovery.maxSessions = parser.value(recoverySessionsOption).toInt();
     }
 
     SocketIoServer server(options);

@@ -293,9 +293,56 @@ async function scenarioStalePids(ctx) {
     equal(tag, 'with what it missed', a.got, ['room before', 'room missed']);
 }
 
-async function startServer(serverPath, engine, window) {
+// The memory bounds: past --recovery-buffer the oldest events go, and a client that missed
+// one of them gets a new connection; past --recovery-sessions the longest gone is forgotten.
+async function scenarioBounds(ctx) {
+    const tag = `${ctx.tag} bounds`;
+    const first = recordingClient(ctx.gateUrl, ctx.transports);
+    const second = recordingClient(ctx.gateUrl, ctx.transports);
+    const b = io(ctx.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    ctx.sockets.push(first, second, b);
+    await Promise.all([once(first, 'connect'), once(second, 'connect'), once(b, 'connect')]);
+    await first.emitWithAck('join', { room: 'r' });
+    await second.emitWithAck('join', { room: 'r' });
+    await b.emitWithAck('to_room', { room: 'r', text: 'before' });
+    await Promise.all([waitForCount(first, 1), waitForCount(second, 1)]);
+    const firstId = first.id;
+    const secondId = second.id;
+
+    // Sessions: at most one is kept, so the first one to go is forgotten when the second goes.
+    ctx.gate.refuse();
+    first.io.engine.close();
+    await b.emitWithAck('wait_reason', { sid: firstId, timeout: 5000 });
+    second.io.engine.close();
+    await b.emitWithAck('wait_reason', { sid: secondId, timeout: 5000 });
+    await b.emitWithAck('to_room', { room: 'r', text: 'missed' });
+    ctx.gate.accept();
+    await Promise.all([once(first, 'connect', 10000), once(second, 'connect', 10000)]);
+    check(tag, 'the session evicted over --recovery-sessions is not recovered',
+        first.recovered === false && first.id !== firstId, `${first.recovered} ${first.id}`);
+    check(tag, 'the one kept is', second.recovered === true && second.id === secondId);
+    equal(tag, 'with what it missed', second.got, ['room before', 'room missed']);
+
+    // Buffer: more than --recovery-buffer bytes of events while away.
+    await second.emitWithAck('session_get'); // a round trip: it is fully back
+    ctx.gate.refuse();
+    second.io.engine.close();
+    await b.emitWithAck('wait_reason', { sid: secondId, timeout: 5000 });
+    const sends = [];
+    for (let i = 0; i < 100; i++)
+        sends.push(b.emitWithAck('to_room', { room: 'r', text: `${i} ${'x'.repeat(200)}` }));
+    await Promise.all(sends);
+    ctx.gate.accept();
+    await once(second, 'connect', 10000);
+    check(tag, 'not recovered when what it missed no longer all fits in --recovery-buffer',
+        second.recovered === false && second.id !== secondId);
+    equal(tag, 'and nothing replayed', second.got, ['room before', 'room missed']);
+}
+
+async function startServer(serverPath, engine, window, extra = []) {
     const server = spawn(serverPath, ['--port', '0', '--ping-interval', '500', '--ping-timeout',
-        '500', '--quit-on-eof', '--recovery', String(window), ...(VERBOSE ? ['--verbose'] : [])],
+        '500', '--quit-on-eof', '--recovery', String(window), ...extra,
+        ...(VERBOSE ? ['--verbose'] : [])],
     { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, CONFAB_WEBSOCKET_ENGINE: engine } });
     const exited = new Promise((resolve) => server.once('exit', (code, signal) =>
         resolve({ code, signal })));
@@ -331,8 +378,11 @@ async function run(ctx, name, fn, ...extra) {
 async function main(serverPath) {
     const started = Date.now();
     for (const engine of ENGINES) {
-        for (const window of [WINDOW_MS, SHORT_WINDOW_MS]) {
-            const server = await startServer(serverPath, engine, window);
+        for (const window of [WINDOW_MS, SHORT_WINDOW_MS, 'bounds']) {
+            const server = window === 'bounds'
+                ? await startServer(serverPath, engine, WINDOW_MS,
+                    ['--recovery-buffer', '16384', '--recovery-sessions', '1'])
+                : await startServer(serverPath, engine, window);
             const gate = new Gate(server.port);
             await gate.listen();
             try {
@@ -346,8 +396,10 @@ async function main(serverPath) {
                         await run(ctx, 'recover after a killed connection', scenarioRecover, 'kill');
                         if (mode === 'websocket')
                             await run(ctx, 'stale pids', scenarioStalePids);
-                    } else {
+                    } else if (window === SHORT_WINDOW_MS) {
                         await run(ctx, 'expired', scenarioExpired);
+                    } else {
+                        await run(ctx, 'bounds', scenarioBounds);
                     }
                 }
             } finally {
