@@ -223,6 +223,12 @@ bool SocketIoClient::isConnected(const QString &nsp) const
     return it != m_namespaces.cend() && it->status == Namespace::Status::Connected;
 }
 
+bool SocketIoClient::recovered(const QString &nsp) const
+{
+    auto it = m_namespaces.constFind(nsp);
+    return it != m_namespaces.cend() && it->status == Namespace::Status::Connected && it->recovered;
+}
+
 QString SocketIoClient::socketId(const QString &nsp) const
 {
     return isConnected(nsp) ? m_namespaces.value(nsp).sid : QString();
@@ -350,6 +356,14 @@ void SocketIoClient::sendConnect(const QString &nsp)
             auth = {};
         }
     }
+    if (!it->pid.isEmpty() && !it->lastOffset.isEmpty()) {
+        // Merged into the auth as socket.io-client does: a server with recovery on gives the
+        // old sid back, with what was missed; any other ignores the two fields.
+        QVariantMap map = auth.toMap();
+        map.insert(u"pid"_s, it->pid);
+        map.insert(u"offset"_s, it->lastOffset);
+        auth = map;
+    }
     qCDebug(lcClient) << "joining" << nsp;
     sendPacket(SocketIo::Packet::connect(nsp, auth));
 }
@@ -408,7 +422,14 @@ void SocketIoClient::handlePacket(const SocketIo::Packet &packet)
             return;
         }
         it->status = Namespace::Status::Connected;
-        it->sid = packet.data.toMap().value(u"sid"_s).toString();
+        const QVariantMap data = packet.data.toMap();
+        it->sid = data.value(u"sid"_s).toString();
+        const QVariant pid = data.value(u"pid"_s);
+        const QString newPid = pid.typeId() == QMetaType::QString ? pid.toString() : QString();
+        it->recovered = !newPid.isEmpty() && newPid == it->pid;
+        if (newPid != it->pid)
+            it->lastOffset.clear();
+        it->pid = newPid;
         const QList<SocketIo::Packet> early = std::exchange(it->earlyEvents, {});
         const QString nsp = packet.nsp;
         qCDebug(lcClient) << "joined" << nsp;
@@ -498,7 +519,15 @@ void SocketIoClient::deliverEvent(const SocketIo::Packet &packet)
         ack.d->id = *packet.id;
         ack.d->session = m_session;
     }
-    Q_EMIT eventReceived(packet.nsp, packet.eventName(), packet.arguments(), ack);
+    QVariantList args = packet.arguments();
+    // A server with recovery on (its CONNECT ack had a pid) puts the event's offset last,
+    // unless the event asks for an ack: kept for the next CONNECT, and taken off, so that
+    // handlers get the same arguments with recovery as without.
+    const auto it = m_namespaces.find(packet.nsp);
+    if (it != m_namespaces.end() && !it->pid.isEmpty() && !packet.id && !args.isEmpty()
+        && args.constLast().typeId() == QMetaType::QString)
+        it->lastOffset = args.takeLast().toString();
+    Q_EMIT eventReceived(packet.nsp, packet.eventName(), args, ack);
 }
 
 bool SocketIoClient::hasActiveNamespace() const

@@ -162,6 +162,11 @@ public:
     void leaveNamespace(const QString &nsp);
     QStringList namespaces() const;
     bool isConnected(const QString &nsp = QStringLiteral("/")) const;
+    //! \brief Whether the last connect of \a nsp recovered the previous one: the server (with
+    //! socket.io's connection state recovery) gave back the same sid, its rooms and every
+    //! event missed meanwhile, which came before connected(). False on a first connect, and
+    //! against a server without recovery (python-socketio).
+    bool recovered(const QString &nsp = QStringLiteral("/")) const;
     //! The socket id the server gave the namespace, empty when not connected.
     QString socketId(const QString &nsp = QStringLiteral("/")) const;
 
@@ -229,6 +234,11 @@ private:
         bool refused = false; //!< refused or disconnected by the server: not rejoined
         QVariant auth; //!< overrides the client's auth when valid
         QString sid;
+        //! Connection state recovery (socket.io 4.6+): the pid of the last CONNECT ack and
+        //! the offset of the last event, sent back on the next CONNECT.
+        QString pid;
+        QString lastOffset;
+        bool recovered = false;
         QList<SocketIo::Packet> earlyEvents; //!< arrived before the CONNECT ack
         QList<SocketIo::Packet> sendBuffer; //!< emitted while not connected
     };

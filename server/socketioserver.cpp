@@ -27,6 +27,9 @@ struct SocketIoServer::Socket
     Client *client = nullptr;
     QDateTime connectedAt;
     QVariantMap session;
+    //! Its private session id for connection state recovery (empty when off).
+    QString pid;
+    bool recovered = false;
     //! While the connect handler runs: packets for this socket wait behind the CONNECT ack.
     bool connecting = true;
     //! disconnectClient() was called from the connect handler: done once the handler returns.
@@ -112,6 +115,24 @@ void Ack::operator()(const QVariantList &args) const
 
 namespace {
 
+//! Bookkeeping of one stored event beyond its bytes (deque slot, lists, frame headers).
+constexpr qint64 StoredPacketOverhead = 160;
+
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+}
+
+bool recoverable(SocketIoServer::DisconnectReason reason)
+{
+    // As socket.io: a lost connection, not a socket that was told (or asked) to leave.
+    using R = SocketIoServer::DisconnectReason;
+    return reason == R::TransportClose || reason == R::TransportError || reason == R::PingTimeout
+            || reason == R::ServerShutdown;
+}
+
 SocketIoServer::DisconnectReason reasonFor(EngineIoSession::CloseReason reason)
 {
     using R = EngineIoSession::CloseReason;
@@ -163,6 +184,16 @@ SocketIoServer::SocketIoServer(const SocketIoOptions &options, QObject *parent)
     qRegisterMetaType<ClientInfo>();
     ensureNamespace(u"/"_s);
     connect(m_engine.get(), &EngineIoServer::sessionOpened, this, &SocketIoServer::onSessionOpened);
+    if (m_options.recovery.enabled) {
+        // Expired sessions and events go without waiting for the next broadcast; a quarter of
+        // the window (at most a minute) keeps them at most that much past it.
+        m_recoveryTimer = new QTimer(this);
+        m_recoveryTimer->setInterval(std::clamp(m_options.recovery.maxDisconnectionDuration / 4,
+                                                std::chrono::milliseconds(100),
+                                                std::chrono::milliseconds(60000)));
+        connect(m_recoveryTimer, &QTimer::timeout, this, &SocketIoServer::pruneRecovery);
+        m_recoveryTimer->start();
+    }
 }
 
 SocketIoServer::~SocketIoServer()
@@ -462,19 +493,46 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
         return;
     }
 
+    // Connection state recovery: a socket.io 4.6+ client sends back the pid of its CONNECT
+    // ack and the offset of the last event it got, merged into its auth.
+    const bool recovery = m_options.recovery.enabled && !v3;
+    std::optional<PersistedSession> restored;
+    QList<EngineIo::Packet> missed;
+    QString pid;
+    if (recovery) {
+        const QVariantMap map = auth.toMap();
+        const QVariant givenPid = map.value(u"pid"_s);
+        const QVariant offset = map.value(u"offset"_s);
+        if (givenPid.typeId() == QMetaType::QString && offset.typeId() == QMetaType::QString)
+            restored = restoreSession(ns, givenPid.toString(), offset.toString(), missed);
+        pid = restored ? givenPid.toString() : randomId();
+    }
+
     auto owned = std::make_unique<Socket>();
     Socket *socket = owned.get();
-    socket->sid = randomId();
+    socket->sid = restored ? restored->sid : randomId();
     socket->nsp = ns->name;
     socket->client = client;
     socket->connectedAt = QDateTime::currentDateTimeUtc();
+    socket->pid = pid;
+    socket->recovered = restored.has_value();
     ns->sockets.insert(socket->sid, socket);
     client->sockets.emplace(ns->name, std::move(owned));
-    ns->adapter->addAll(socket->sid, {socket->sid});
+    if (restored) {
+        socket->session = restored->session;
+        QStringList rooms = restored->rooms;
+        if (!rooms.contains(socket->sid))
+            rooms.prepend(socket->sid);
+        ns->adapter->addAll(socket->sid, rooms);
+        qCDebug(lcSocketIo) << "recovered" << socket->sid << "in" << ns->name << "with"
+                            << missed.size() << "frames missed";
+    } else {
+        ns->adapter->addAll(socket->sid, {socket->sid});
+    }
 
     ConnectResult result;
-    if (ns->onConnect) {
-        Environ environ{session->handshakeRequest(), session->transportName()};
+    if (ns->onConnect && !(restored && m_options.recovery.skipMiddlewares)) {
+        Environ environ{session->handshakeRequest(), session->transportName(), socket->recovered};
         QPointer<EngineIoSession> guard(session);
         const QString sid = socket->sid;
         result = ns->onConnect(sid, environ, auth);
@@ -495,12 +553,16 @@ void SocketIoServer::handleConnect(Client *client, const QString &nspName, const
 
     client->connectTimer.stop();
     SocketIo::Packet ack = SocketIo::Packet::connect(ns->name);
-    if (!v3)
+    if (!v3 && socket->pid.isEmpty())
         ack.data = QVariantMap{{u"sid"_s, socket->sid}};
+    else if (!v3)
+        ack.data = QVariantMap{{u"sid"_s, socket->sid}, {u"pid"_s, socket->pid}};
     else if (ns->name == u"/")
         ack.nsp = u"/"_s; // v4 protocol: "40" for the main namespace
-    // The CONNECT ack goes first; what the handler emitted follows it.
-    QList<EngineIo::Packet> frames = SocketIo::toEngineIoPackets(ack);
+    // What a recovered socket missed comes first, as from socket.io (socket.io-client
+    // buffers it until the ack); then the CONNECT ack; then what the handler emitted.
+    QList<EngineIo::Packet> frames = std::move(missed);
+    frames.append(SocketIo::toEngineIoPackets(ack));
     frames.append(std::exchange(socket->heldBack, {}));
     socket->connecting = false;
     session->send(frames);
@@ -594,6 +656,8 @@ void SocketIoServer::removeSocket(Socket *socket, DisconnectReason reason)
     Namespace *ns = findNamespace(socket->nsp);
     const QString sid = socket->sid;
     const bool wasConnected = !socket->connecting;
+    if (wasConnected && !m_closing)
+        persistSession(socket, reason);
     const auto acks = std::exchange(socket->pendingAcks, {});
     detachSocket(socket); // the socket is gone with the returned owner
 
@@ -624,9 +688,20 @@ int SocketIoServer::emitEvent(const QString &event, const QVariantList &args,
     Namespace *ns = findNamespace(options.nsp);
     if (!ns)
         return 0;
-    // Encoded once: every recipient is handed the same (implicitly shared) packets.
+    if (!m_options.recovery.enabled) {
+        // Encoded once: every recipient is handed the same (implicitly shared) packets.
+        const QList<EngineIo::Packet> frames
+                = SocketIo::toEngineIoPackets(SocketIo::Packet::event(event, args, ns->name));
+        return ns->adapter->broadcast(frames, {options.to, options.skipSids});
+    }
+    // With recovery, the event's offset is its last argument (as socket.io puts it, so that
+    // the client knows the last one it got); still encoded once, and stored once.
+    const quint64 seq = m_nextSeq++;
+    QVariantList withOffset = args;
+    withOffset.append(QString::number(seq));
     const QList<EngineIo::Packet> frames
-            = SocketIo::toEngineIoPackets(SocketIo::Packet::event(event, args, ns->name));
+            = SocketIo::toEngineIoPackets(SocketIo::Packet::event(event, withOffset, ns->name));
+    storePacket(ns, frames, options, seq);
     return ns->adapter->broadcast(frames, {options.to, options.skipSids});
 }
 
@@ -766,6 +841,7 @@ ClientInfo SocketIoServer::infoOf(const Socket *socket) const
         info.userAgent = QString::fromUtf8(request.header("user-agent"));
     }
     info.rooms = findNamespace(socket->nsp)->adapter->socketRooms(socket->sid);
+    info.recovered = socket->recovered;
     return info;
 }
 
@@ -823,6 +899,131 @@ void SocketIoServer::noteStats()
         m_statsPending = false;
         Q_EMIT statsChanged();
     });
+}
+
+// ---- connection state recovery ----
+
+void SocketIoServer::storePacket(Namespace *ns, const QList<EngineIo::Packet> &frames,
+                                 const EmitOptions &options, quint64 seq)
+{
+    StoredPacket stored;
+    stored.seq = seq;
+    stored.emittedAt = steadyMs();
+    stored.ns = ns;
+    stored.rooms = options.to; // implicitly shared, as are the frames
+    stored.except = options.skipSids;
+    stored.frames = frames;
+    stored.cost = StoredPacketOverhead;
+    for (const EngineIo::Packet &frame : frames)
+        stored.cost += frame.data.size();
+    m_recoveryBytes += stored.cost;
+    m_recoveryLog.push_back(std::move(stored));
+    // The oldest go first: past the window, or past the memory bound.
+    const qint64 expired = m_recoveryLog.back().emittedAt
+            - qint64(m_options.recovery.maxDisconnectionDuration.count());
+    while (m_recoveryLog.size() > 1
+           && (m_recoveryBytes > m_options.recovery.maxBufferedBytes
+               || m_recoveryLog.front().emittedAt < expired)) {
+        m_recoveryBytes -= m_recoveryLog.front().cost;
+        m_recoveryLog.pop_front();
+    }
+}
+
+void SocketIoServer::persistSession(Socket *socket, DisconnectReason reason)
+{
+    if (socket->pid.isEmpty() || !recoverable(reason) || m_options.recovery.maxSessions <= 0)
+        return;
+    const Namespace *ns = findNamespace(socket->nsp);
+    PersistedSession persisted;
+    persisted.sid = socket->sid;
+    persisted.nsp = socket->nsp;
+    persisted.rooms = ns->adapter->socketRooms(socket->sid);
+    persisted.session = socket->session;
+    persisted.disconnectedAt = steadyMs();
+    m_persisted.insert(socket->pid, persisted);
+    m_persistedOrder.emplace_back(persisted.disconnectedAt, socket->pid);
+    // Over the bound, the longest gone goes (entries of sessions already recovered or
+    // expired are skipped).
+    while (m_persisted.size() > m_options.recovery.maxSessions && !m_persistedOrder.empty()) {
+        const auto [at, oldest] = m_persistedOrder.front();
+        m_persistedOrder.pop_front();
+        const auto it = m_persisted.constFind(oldest);
+        if (it != m_persisted.cend() && it->disconnectedAt == at)
+            m_persisted.erase(it);
+    }
+}
+
+std::optional<SocketIoServer::PersistedSession>
+SocketIoServer::restoreSession(Namespace *ns, const QString &pid, const QString &offset,
+                               QList<EngineIo::Packet> &missed)
+{
+    const auto it = m_persisted.find(pid);
+    if (it == m_persisted.end() || it->nsp != ns->name)
+        return std::nullopt;
+    const qint64 now = steadyMs();
+    if (now - it->disconnectedAt > qint64(m_options.recovery.maxDisconnectionDuration.count())) {
+        m_persisted.erase(it);
+        return std::nullopt;
+    }
+    if (ns->sockets.contains(it->sid))
+        return std::nullopt; // taken meanwhile (cannot happen with random sids; cheap to check)
+    // The offset is the sequence number of the last event the client got: every later one
+    // must still be stored, or what it missed is no longer whole.
+    bool ok = false;
+    const quint64 last = offset.toULongLong(&ok);
+    const quint64 first = m_recoveryLog.empty() ? m_nextSeq : m_recoveryLog.front().seq;
+    if (!ok || last >= m_nextSeq || last + 1 < first) {
+        qCDebug(lcSocketIo) << "cannot recover" << it->sid << "from offset" << offset;
+        return std::nullopt;
+    }
+    // A socket gets at most half of its send queue this way: more would overflow it, and is
+    // better fetched by the application (a chat's history) than pushed in one go.
+    const qint64 budget = m_options.engine.sendQueueLimit() / 2;
+    qint64 bytes = 0;
+    const QStringList &rooms = it->rooms;
+    for (auto packet = m_recoveryLog.cbegin() + qsizetype(last + 1 - first);
+         packet != m_recoveryLog.cend(); ++packet) {
+        if (packet->ns != ns)
+            continue;
+        const bool included = packet->rooms.isEmpty()
+                || std::any_of(packet->rooms.cbegin(), packet->rooms.cend(),
+                               [&](const QString &room) { return rooms.contains(room); });
+        if (!included)
+            continue;
+        const bool excluded
+                = std::any_of(packet->except.cbegin(), packet->except.cend(),
+                              [&](const QString &room) { return rooms.contains(room); });
+        if (excluded)
+            continue;
+        bytes += packet->cost;
+        if (bytes > budget) {
+            qCInfo(lcSocketIo) << "not recovering" << it->sid << ": it missed over" << budget
+                               << "bytes";
+            missed.clear();
+            return std::nullopt;
+        }
+        missed.append(packet->frames);
+    }
+    PersistedSession restored = std::move(*it);
+    m_persisted.erase(it);
+    return restored;
+}
+
+void SocketIoServer::pruneRecovery()
+{
+    const qint64 threshold
+            = steadyMs() - qint64(m_options.recovery.maxDisconnectionDuration.count());
+    while (!m_recoveryLog.empty() && m_recoveryLog.front().emittedAt < threshold) {
+        m_recoveryBytes -= m_recoveryLog.front().cost;
+        m_recoveryLog.pop_front();
+    }
+    while (!m_persistedOrder.empty() && m_persistedOrder.front().first < threshold) {
+        const auto [at, pid] = m_persistedOrder.front();
+        m_persistedOrder.pop_front();
+        const auto it = m_persisted.constFind(pid);
+        if (it != m_persisted.cend() && it->disconnectedAt == at)
+            m_persisted.erase(it);
+    }
 }
 
 } // namespace Confab

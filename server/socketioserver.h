@@ -9,11 +9,13 @@
 #include <QtCore/QObject>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSharedPointer>
+#include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtCore/QVariant>
 #include <QtNetwork/QHostAddress>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,9 +28,34 @@ class EngineIoSession;
 class SocketIoServer;
 
 //! \brief Settings of a Socket.IO host.
+//! \brief Connection state recovery, wire-compatible with socket.io 4.6+.
+//!
+//! A socket that loses its connection (transport close or error, ping timeout, server
+//! shutdown) and comes back within maxDisconnectionDuration with the `pid` of its CONNECT ack
+//! and the offset of the last event it got gets its old sid, rooms and session back, and
+//! every event it missed, before its new CONNECT ack. Memory is bounded server-wide: at most
+//! maxBufferedBytes of sent events (each stored once, whoever it reached) and maxSessions
+//! disconnected sockets awaiting their return; the oldest goes first, and a client whose
+//! missed events are no longer all there gets a new connection, as after the window.
+struct ConnectionStateRecovery
+{
+    bool enabled = false;
+    std::chrono::milliseconds maxDisconnectionDuration{120000};
+    //! Whether the connect handler is skipped for a recovered socket (socket.io's default);
+    //! otherwise it runs with Environ::recovered set, and may refuse.
+    bool skipMiddlewares = true;
+    //! Encoded events kept for recovery, in bytes, all namespaces together (each counted
+    //! with a fixed bookkeeping overhead, so this bounds their number too).
+    qint64 maxBufferedBytes = 32 * 1024 * 1024;
+    //! Disconnected sockets kept for recovery, all namespaces together.
+    int maxSessions = 10000;
+};
+
+//! \brief Settings of a Socket.IO host.
 struct SocketIoOptions
 {
     EngineIoOptions engine;
+    ConnectionStateRecovery recovery;
     //! A client that has joined no namespace this long after its handshake is disconnected.
     std::chrono::milliseconds connectTimeout{45000};
     //! Default wait for a client's answer to emitWithAck().
@@ -40,6 +67,8 @@ struct Environ
 {
     Http::HttpRequest request; //!< headers, query, path, remote address of the handshake
     QString transport; //!< "polling" or "websocket" at connect time
+    //! The socket got its old sid, rooms and session back (connection state recovery).
+    bool recovered = false;
     QHostAddress remoteAddress() const { return request.remoteAddress; }
     QByteArray header(QByteArrayView name) const { return request.header(name); }
 };
@@ -71,6 +100,7 @@ struct ClientInfo
     QString userAgent;
     QDateTime connectedAt;
     QStringList rooms;
+    bool recovered = false; //!< it came back with its old sid (connection state recovery)
 };
 
 //! \brief Whom SocketIoServer::emitEvent() reaches.
@@ -235,6 +265,26 @@ private:
     struct Namespace;
     struct Client;
     struct Socket;
+    //! An event kept for connection state recovery: encoded once, shared with what was sent.
+    struct StoredPacket
+    {
+        quint64 seq = 0; //!< its offset
+        qint64 emittedAt = 0; //!< steady clock, ms
+        Namespace *ns = nullptr;
+        QStringList rooms;
+        QStringList except;
+        QList<EngineIo::Packet> frames;
+        qint64 cost = 0; //!< bytes counted against maxBufferedBytes
+    };
+    //! A socket that lost its connection, awaiting its return.
+    struct PersistedSession
+    {
+        QString sid;
+        QString nsp;
+        QStringList rooms;
+        QVariantMap session;
+        qint64 disconnectedAt = 0; //!< steady clock, ms
+    };
     // Ack's one way back: answering is the handle's job only, so sendAck() stays private.
     friend class Ack;
 
@@ -257,6 +307,15 @@ private:
     void sendAck(const QString &sid, const QString &nsp, qint64 id, const QVariantList &args);
     ClientInfo infoOf(const Socket *socket) const;
     void noteStats();
+    // Connection state recovery.
+    void storePacket(Namespace *ns, const QList<EngineIo::Packet> &frames,
+                     const EmitOptions &options, quint64 seq);
+    void persistSession(Socket *socket, DisconnectReason reason);
+    //! Takes the session of \a pid if it can be recovered from \a offset; fills \a missed.
+    std::optional<PersistedSession> restoreSession(Namespace *ns, const QString &pid,
+                                                   const QString &offset,
+                                                   QList<EngineIo::Packet> &missed);
+    void pruneRecovery();
 
     SocketIoOptions m_options;
     std::unique_ptr<EngineIoServer> m_engine;
@@ -270,6 +329,15 @@ private:
     quint64 m_packetsOut = 0;
     bool m_statsPending = false;
     bool m_closing = false;
+    // Connection state recovery: every stored event in order, server-wide (offsets are
+    // sequence numbers, so a reconnect finds its place by index), and the sockets awaiting
+    // their return by pid, with their order of disconnection for eviction.
+    std::deque<StoredPacket> m_recoveryLog;
+    quint64 m_nextSeq = 1;
+    qint64 m_recoveryBytes = 0;
+    QHash<QString, PersistedSession> m_persisted;
+    std::deque<std::pair<qint64, QString>> m_persistedOrder; //!< (disconnectedAt, pid)
+    QTimer *m_recoveryTimer = nullptr;
 };
 
 } // namespace Confab

@@ -109,6 +109,9 @@ void ChatClient::connectToHost(const QUrl &url, const QString &name, const QStri
                                const QString &deviceScope)
 {
     disconnectFromHost();
+    // Another host (or a new session with this one): its ids mean nothing to what we hold.
+    m_lastIds.clear();
+    m_catchingUp.clear();
     m_deviceId = m_installId.isEmpty()
             ? QString()
             : deviceIdFor(m_installId, deviceScope.isEmpty() ? serverOrigin(url) : deviceScope);
@@ -272,6 +275,13 @@ void ChatClient::onMessage(const QVariantMap &payload)
         qCWarning(lcChatClient) << "ignoring a malformed message event";
         return;
     }
+    if (const auto held = m_catchingUp.find(message.room); held != m_catchingUp.end()) {
+        // After what the room's catch-up brings, so that the view stays in order.
+        if (held->size() < MaxCatchUp)
+            held->append(payload);
+        return;
+    }
+    noteLastId(message.room, message.id);
     // Ours only if the host says it came from one of our connections: anyone who saw one of
     // our client ids can send with it.
     if (m_ownSids.contains(message.sid) && !message.clientId.isEmpty()
@@ -327,14 +337,83 @@ void ChatClient::sendJoin(const QString &room)
                 }
                 QList<ChatMessage> history = messagesFrom(reply.value(Field::History));
                 markOwn(history, reply.value(Field::Own));
-                Q_EMIT roomJoined(room, members, history);
-
-                for (const QString &clientId : std::as_const(m_outgoingOrder)) {
-                    const auto it = m_outgoing.constFind(clientId);
-                    if (it != m_outgoing.cend() && !it->inFlight && it->message.room == room)
-                        sendOutgoing(clientId);
+                const qint64 last = m_lastIds.value(room, 0);
+                // A gap between what we hold and the latest history: fetch it first. (Ids
+                // at or below ours mean a host that lost its history: nothing to fetch.)
+                if (last > 0 && !history.isEmpty() && history.constFirst().id > last + 1) {
+                    m_catchingUp.insert(room, {});
+                    catchUp(room, members, last, {}, history);
+                    return;
                 }
+                finishJoin(room, members, history);
             });
+}
+
+void ChatClient::catchUp(const QString &room, const QList<ChatMember> &members, qint64 after,
+                         QList<ChatMessage> collected, const QList<ChatMessage> &latest)
+{
+    constexpr int Page = 200; // the host's largest page
+    const QVariantMap request{{Field::Room, room}, {Field::After, after}, {Field::Limit, Page}};
+    emitTrackedWithAck(
+            Event::History, {request},
+            [this, room, members, collected = std::move(collected), latest](const AckResult &r) {
+                QList<ChatMessage> all = collected;
+                QVariantMap reply;
+                QString error;
+                if (!replyOk(r, &reply, &error)) {
+                    if (r.status == AckStatus::Disconnected) {
+                        // The rejoin after the reconnection starts it again.
+                        m_catchingUp.remove(room);
+                        return;
+                    }
+                    // A host without `after` (older): at least the latest history.
+                    qCInfo(lcChatClient) << "catching up" << room << "failed:" << error;
+                    finishJoin(room, members, all + latest);
+                    return;
+                }
+                if (!m_rooms.contains(room)) {
+                    m_catchingUp.remove(room);
+                    return; // left meanwhile
+                }
+                QList<ChatMessage> page = messagesFrom(reply.value(Field::Messages));
+                markOwn(page, reply.value(Field::Own));
+                const qint64 firstLatest = latest.constFirst().id;
+                bool met = page.size() < Page;
+                for (const ChatMessage &message : std::as_const(page)) {
+                    if (message.id >= firstLatest) {
+                        met = true;
+                        break;
+                    }
+                    all.append(message);
+                }
+                if (met || page.isEmpty() || all.size() >= MaxCatchUp)
+                    finishJoin(room, members, all + latest);
+                else
+                    catchUp(room, members, all.constLast().id, all, latest);
+            });
+}
+
+void ChatClient::finishJoin(const QString &room, const QList<ChatMember> &members,
+                            const QList<ChatMessage> &history)
+{
+    const QList<QVariantMap> held = m_catchingUp.take(room);
+    for (const ChatMessage &message : history)
+        noteLastId(room, message.id);
+    Q_EMIT roomJoined(room, members, history);
+    for (const QVariantMap &payload : held)
+        onMessage(payload);
+
+    for (const QString &clientId : std::as_const(m_outgoingOrder)) {
+        const auto it = m_outgoing.constFind(clientId);
+        if (it != m_outgoing.cend() && !it->inFlight && it->message.room == room)
+            sendOutgoing(clientId);
+    }
+}
+
+void ChatClient::noteLastId(const QString &room, qint64 id)
+{
+    qint64 &last = m_lastIds[room];
+    last = qMax(last, id);
 }
 
 void ChatClient::leaveRoom(const QString &room)
@@ -343,6 +422,8 @@ void ChatClient::leaveRoom(const QString &room)
         return;
     m_joinedNow.remove(room);
     m_typing.remove(room);
+    m_lastIds.remove(room); // joined again later: its latest history, not all since
+    m_catchingUp.remove(room);
     if (isOnline()) {
         emitTrackedWithAck(
                 Event::Leave, {QVariantMap{{Field::Room, room}}}, [this, room](const AckResult &r) {
@@ -434,6 +515,7 @@ void ChatClient::finishOutgoing(const QString &clientId, const AckResult &result
     QString error;
     if (replyOk(result, &reply, &error)) {
         message.id = reply.value(Field::Id).toLongLong();
+        noteLastId(message.room, message.id);
         const qint64 ts = reply.value(Field::Ts).toLongLong();
         if (ts > 0)
             message.timestamp = QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC);

@@ -21,7 +21,10 @@ namespace Confab::Client {
 //!
 //! Rooms joined with joinRoom() are joined again after every reconnection (the host gives the
 //! new sid no rooms), and roomJoined() is emitted again with the latest history, so a view can
-//! merge what it missed. Messages sent while the connection is down wait here and leave, with
+//! merge what it missed. When the latest history does not reach back to the last message this
+//! client holds of a room (a host restart, a long absence), the rest is fetched first
+//! (`history` after that id, page by page, at most MaxCatchUp messages) and roomJoined() carries
+//! it all, oldest first, without a gap; messages arriving meanwhile follow it. Messages sent while the connection is down wait here and leave, with
 //! their original client id, once the rooms are joined again.
 //!
 //! Signal order for one of our messages: messageSent() (Sending) from inside sendMessage(),
@@ -141,6 +144,13 @@ private:
     void onWelcome(const QVariantMap &payload);
     void onMessage(const QVariantMap &payload);
     void sendJoin(const QString &room);
+    //! Pages `history` after \a after into \a collected until it meets \a latest (the join's
+    //! history), then emits roomJoined() with both and what arrived meanwhile.
+    void catchUp(const QString &room, const QList<ChatMember> &members, qint64 after,
+                 QList<ChatMessage> collected, const QList<ChatMessage> &latest);
+    void finishJoin(const QString &room, const QList<ChatMember> &members,
+                    const QList<ChatMessage> &history);
+    void noteLastId(const QString &room, qint64 id);
     void sendOutgoing(const QString &clientId);
     void finishOutgoing(const QString &clientId, const AckResult &result);
     void emitTracked(const QString &event, const QVariantList &args);
@@ -167,6 +177,14 @@ private:
     QHash<QString, ChatMessage> m_failed; //!< by client id, for retry()
     QSet<QString> m_ownClientIds; //!< what we sent, to tell our echoes from raw emits
     QHash<QString, bool> m_typing; //!< what we last told each room
+    //! The newest message id this client holds of each room: where a catch-up starts.
+    QHash<QString, qint64> m_lastIds;
+    //! Rooms catching up after a reconnection → the `message` events that arrived meanwhile.
+    QHash<QString, QList<QVariantMap>> m_catchingUp;
+
+public:
+    //! The most messages one catch-up fetches (the view keeps fewer anyway).
+    static constexpr int MaxCatchUp = 5000;
 };
 
 } // namespace Confab::Client

@@ -51,7 +51,8 @@ void CliSession::setupParser(QCommandLineParser &parser)
             "HTTP responses and WebSocket messages over 100 MB (64 KiB before the handshake) "
             "are refused.\n\n"
             "Exit codes: 0 clean end, 2 bad arguments, 3 connection refused by the server, "
-            "4 server unreachable, 5 bad JSON on stdin, 6 disconnected by the server, 7 no "
+            "4 server unreachable, 5 bad JSON on stdin (each bad line is reported on stderr and "
+            "skipped; the session goes on unless --strict), 6 disconnected by the server, 7 no "
             "discovery (--discover without an Avahi daemon).\n\n"
             "confab-cli --discover [--timeout S] lists the Confab hosts on the local network "
             "(DNS-SD / mDNS, _confab._tcp) instead: one JSON line per host and address, "
@@ -84,6 +85,9 @@ void CliSession::setupParser(QCommandLineParser &parser)
             {u"discover"_s,
              u"List the Confab hosts on the local network as JSON lines, then exit."_s},
             {u"timeout"_s, u"--discover: seconds to listen (default 3)."_s, u"seconds"_s, u"3"_s},
+            {u"strict"_s,
+             u"Stop at the first bad line on stdin (exit 5) instead of reporting it and going "
+             "on."_s},
     });
 }
 
@@ -162,6 +166,7 @@ std::optional<CliConfig> CliSession::configFromParser(const QCommandLineParser &
         }
     }
     config.verbose = parser.isSet(u"verbose"_s);
+    config.strict = parser.isSet(u"strict"_s);
     return config;
 }
 
@@ -222,7 +227,15 @@ void CliSession::onLine(const QByteArray &line)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
     auto bad = [this](const QString &why) {
-        fatal(ExitBadInput, u"stdin line %1: %2"_s.arg(m_lineNumber).arg(why));
+        const QString message = u"stdin line %1: %2"_s.arg(m_lineNumber).arg(why);
+        if (m_config.strict) {
+            fatal(ExitBadInput, message);
+            return;
+        }
+        // One typo must not cost the connection: reported, skipped, and the exit status
+        // says so at the end.
+        note(message + u" (skipped)"_s);
+        m_badInput = true;
     };
     if (parseError.error != QJsonParseError::NoError) {
         bad(u"invalid JSON: %1 at offset %2"_s.arg(parseError.errorString())
@@ -289,7 +302,7 @@ void CliSession::maybeFinishInput()
     // namespace is connected (so they have been handed over) and no ack is outstanding.
     if (!m_inputDone || m_shuttingDown || m_pendingAcks > 0 || !m_client->isConnected(m_config.nsp))
         return;
-    shutdown(ExitOk);
+    shutdown(m_badInput ? ExitBadInput : ExitOk);
 }
 
 void CliSession::onEvent(const QString &nsp, const QString &event, const QVariantList &args,

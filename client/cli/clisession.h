@@ -23,7 +23,8 @@ enum ExitCode {
     ExitUsage = 2, //!< bad arguments
     ExitRefused = 3, //!< the server refused the connection (CONNECT_ERROR, e.g. bad auth)
     ExitUnreachable = 4, //!< the server could not be reached (or its certificate not trusted)
-    ExitBadInput = 5, //!< a line on stdin is not a valid JSON command
+    //! a line on stdin was not a valid JSON command (reported, and skipped unless --strict)
+    ExitBadInput = 5,
     ExitDisconnected = 6, //!< the server disconnected the client, or reconnection gave up
     ExitNoDiscovery = 7, //!< --discover: no discovery on this machine (no Avahi daemon)
 };
@@ -35,6 +36,8 @@ struct CliConfig
     QString nsp = QStringLiteral("/");
     std::chrono::milliseconds ackTimeout{10000};
     bool verbose = false;
+    //! Stop at the first bad line on stdin instead of reporting it and going on.
+    bool strict = false;
 };
 
 //! \brief confab-cli's logic: a SocketIoClient wired to JSON lines on stdin and stdout.
@@ -86,6 +89,7 @@ private:
     qint64 m_nextServerAck = 0;
     int m_pendingAcks = 0;
     int m_lineNumber = 0;
+    bool m_badInput = false; //!< a line was skipped: exit 5 at the end
     bool m_inputDone = false;
     bool m_shuttingDown = false;
     int m_exitCode = ExitOk;

@@ -57,6 +57,7 @@ inline const QString ClientId = QStringLiteral("clientId");
 inline const QString Typing = QStringLiteral("typing");
 inline const QString Old = QStringLiteral("old");
 inline const QString Before = QStringLiteral("before");
+inline const QString After = QStringLiteral("after");
 inline const QString Limit = QStringLiteral("limit");
 // Answers.
 inline const QString Members = QStringLiteral("members");

@@ -132,6 +132,20 @@ ChatService::ChatService(SocketIoServer *server, ChatStore *store, const ChatOpt
         member.messages.fill(m_options.rateBurst);
         member.events.fill(m_options.eventRateBurst);
         m_members.insert(sid, member);
+        if (environ.recovered) {
+            // Connection state recovery gave the socket back its rooms (and what it missed
+            // in them): the chat's side of them, rosters and `joined` notices, follows as a
+            // join. A room it may no longer join is left, so that it hears nothing of it.
+            const QStringList keys = m_server->rooms(sid);
+            for (const QString &key : keys) {
+                if (!key.startsWith(roomKey({})))
+                    continue;
+                const QVariantList reply
+                        = onJoin(sid, {QVariantMap{{Field::Room, key.mid(roomKey({}).size())}}});
+                if (!reply.value(0).toMap().value(Field::Ok).toBool())
+                    m_server->leaveRoom(sid, key);
+            }
+        }
         const auto [rooms, moreRooms] = roomList();
         // Sent after the CONNECT ack (the server holds it back until then).
         m_server->emitEvent(
@@ -526,6 +540,17 @@ QVariantList ChatService::onHistory(const QString &sid, const QVariantList &args
         if (!ok || (type != QMetaType::LongLong && type != QMetaType::Double) || before < 0)
             return failure(u"before must be a message id"_s);
     }
+    qint64 after = -1;
+    if (request.map->contains(Field::After)
+        && request.map->value(Field::After).typeId() != QMetaType::Nullptr) {
+        bool ok = false;
+        after = request.map->value(Field::After).toLongLong(&ok);
+        const auto type = request.map->value(Field::After).typeId();
+        if (!ok || (type != QMetaType::LongLong && type != QMetaType::Double) || after < 0)
+            return failure(u"after must be a message id"_s);
+        if (before > 0)
+            return failure(u"give before or after, not both"_s);
+    }
     int limit = m_options.historyOnJoin;
     if (request.map->contains(Field::Limit)) {
         const QVariant value = request.map->value(Field::Limit);
@@ -536,7 +561,9 @@ QVariantList ChatService::onHistory(const QString &sid, const QVariantList &args
             return failure(u"limit must be at least 1"_s);
     }
     QVariantList messages;
-    const QList<ChatMessage> stored = m_store->history(request.room, before, limit);
+    // `after`: what a client that holds that id missed (it pages on from the last one).
+    const QList<ChatMessage> stored = after >= 0 ? m_store->historyAfter(request.room, after, limit)
+                                                 : m_store->history(request.room, before, limit);
     for (const ChatMessage &m : stored)
         messages.append(m.toVariant());
     return success({{Field::Messages, messages}, {Field::Own, ownIds(sid, stored)}});

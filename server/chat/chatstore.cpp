@@ -166,6 +166,11 @@ QList<ChatMessage> ChatStore::history(const QString &room, qint64 before, int li
     return m_backend ? m_backend->history(room, before, limit) : QList<ChatMessage>();
 }
 
+QList<ChatMessage> ChatStore::historyAfter(const QString &room, qint64 after, int limit) const
+{
+    return m_backend ? m_backend->historyAfter(room, after, limit) : QList<ChatMessage>();
+}
+
 QStringList ChatStore::rooms(int limit) const
 {
     return m_backend && limit != 0 ? m_backend->rooms(limit) : QStringList();

@@ -82,6 +82,9 @@ public:
     //! \brief Up to \a limit messages of \a room with ids below \a before (all when
     //! \a before is 0), oldest first.
     QList<ChatMessage> history(const QString &room, qint64 before, int limit) const;
+    //! \brief Up to \a limit messages of \a room with ids above \a after, oldest first: what
+    //! a client that holds \a after has not seen yet (it pages on from the last one).
+    QList<ChatMessage> historyAfter(const QString &room, qint64 after, int limit) const;
     //! \brief Rooms that have messages, by name: the first \a limit of them (all when -1).
     QStringList rooms(int limit = -1) const;
     qint64 messageCount() const;

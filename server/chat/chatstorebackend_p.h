@@ -21,6 +21,7 @@ public:
     //! Returns once every submitted group is committed and its callbacks ran.
     virtual void flush() = 0;
     virtual QList<ChatMessage> history(const QString &room, qint64 before, int limit) = 0;
+    virtual QList<ChatMessage> historyAfter(const QString &room, qint64 after, int limit) = 0;
     virtual QStringList rooms(int limit) = 0;
     virtual qint64 messageCount() = 0;
     virtual quint64 commitCount() const = 0;

@@ -95,6 +95,18 @@ const QCommandLineOption maxSendTotalOption(
         "total is within it (a broadcast counts once per recipient; default: 256M; 0: no "
         "limit)."_s,
         u"bytes"_s, u"256M"_s);
+const QCommandLineOption recoveryWindowOption(
+        u"recovery-window"_s,
+        u"Seconds a client that lost its connection has to come back with its old id, rooms "
+        "and every event it missed (Socket.IO connection state recovery, as socket.io 4.6+; "
+        "default: 120; 0: off)."_s,
+        u"seconds"_s, u"120"_s);
+const QCommandLineOption recoveryBufferOption(
+        u"recovery-buffer"_s,
+        u"Events kept for connection state recovery, all clients together, in bytes or with a "
+        "suffix K, M, G or T; each is stored once whoever it reached, the oldest go first "
+        "(default: 32M)."_s,
+        u"bytes"_s, u"32M"_s);
 const QCommandLineOption allowedHostOption(
         u"allowed-host"_s,
         u"A name clients may reach this host by, besides its addresses, localhost and its "
@@ -162,14 +174,31 @@ HostCommandLine::HostCommandLine()
             u"http://ADDRESS:PORT/, the web chat it serves."_s);
     m_parser.addHelpOption();
     m_parser.addVersionOption();
-    m_parser.addOptions({hostOption,        portOption,           dataOption,
-                         passwordOption,    passwordFileOption,   nameOption,
-                         rateOption,        eventRateOption,      maxStorageOption,
-                         addressesOption,   pathOption,           pingIntervalOption,
-                         pingTimeoutOption, maxPayloadOption,     corsOption,
-                         transportsOption,  eio3Option,           maxSessionsPerAddressOption,
-                         maxSessionsOption, maxSendQueueOption,   maxSendTotalOption,
-                         allowedHostOption, webSocketEngineOption});
+    m_parser.addOptions({hostOption,
+                         portOption,
+                         dataOption,
+                         passwordOption,
+                         passwordFileOption,
+                         nameOption,
+                         rateOption,
+                         eventRateOption,
+                         maxStorageOption,
+                         addressesOption,
+                         pathOption,
+                         pingIntervalOption,
+                         pingTimeoutOption,
+                         maxPayloadOption,
+                         corsOption,
+                         transportsOption,
+                         eio3Option,
+                         maxSessionsPerAddressOption,
+                         maxSessionsOption,
+                         maxSendQueueOption,
+                         maxSendTotalOption,
+                         allowedHostOption,
+                         webSocketEngineOption,
+                         recoveryWindowOption,
+                         recoveryBufferOption});
     m_parser.addOption(noAnnounceOption);
     m_parser.addOption(verboseOption);
 }
@@ -267,6 +296,17 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
         engine.maxSendQueue = value;
     }
     engine.maxSendTotal = toSize(m_parser.value(maxSendTotalOption));
+    ConnectionStateRecovery &recovery = m_config.socketIo.recovery;
+    if (!toNonNegative(m_parser.value(recoveryWindowOption), 86'400, value))
+        return {false, 2, u"--recovery-window: expected seconds (0: off, at most a day)"_s};
+    recovery.enabled = value > 0;
+    recovery.maxDisconnectionDuration = std::chrono::seconds(value);
+    // The chat hears of a recovered client (it rejoins its rooms), so its connect handler
+    // runs for it too, checking the password again.
+    recovery.skipMiddlewares = false;
+    recovery.maxBufferedBytes = toSize(m_parser.value(recoveryBufferOption));
+    if (recovery.maxBufferedBytes < 0)
+        return {false, 2, u"--recovery-buffer: expected a size such as 32M"_s};
     if (engine.maxSendTotal < 0)
         return {false, 2, u"--max-send-total: expected a size such as 256M or 1G (0: no limit)"_s};
     engine.allowedHosts = m_parser.values(allowedHostOption);

@@ -64,6 +64,18 @@ QList<ChatMessage> MemoryChatStore::history(const QString &room, qint64 before, 
     return end > start ? it->messages.mid(start, end - start) : QList<ChatMessage>();
 }
 
+QList<ChatMessage> MemoryChatStore::historyAfter(const QString &room, qint64 after, int limit)
+{
+    const auto it = m_rooms.constFind(room);
+    if (it == m_rooms.cend() || limit <= 0)
+        return {};
+    // Ids run from 1 without gaps (a full store refuses, it never drops): id n is at n - 1.
+    const qint64 size = it->messages.size();
+    const qint64 start = qBound<qint64>(0, after, size);
+    const qint64 end = qMin(size, start + limit);
+    return end > start ? it->messages.mid(start, end - start) : QList<ChatMessage>();
+}
+
 QStringList MemoryChatStore::rooms(int limit)
 {
     // A room is in m_rooms only with messages; the map keeps them by name.

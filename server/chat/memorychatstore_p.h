@@ -18,6 +18,7 @@ public:
     void submit(QList<ChatStore::Pending> group) override;
     void flush() override { }
     QList<ChatMessage> history(const QString &room, qint64 before, int limit) override;
+    QList<ChatMessage> historyAfter(const QString &room, qint64 after, int limit) override;
     QStringList rooms(int limit) override;
     qint64 messageCount() override { return m_count; }
     quint64 commitCount() const override { return m_commits; }

@@ -343,6 +343,10 @@ bool SqliteChatStore::open(const QString &path, QString *error)
     if (!m_r->history.prepare(m_reader,
                               "SELECT room, id, sid, name, text, ts, client_id, author "
                               "FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?")
+        || !m_r->historyAfter.prepare(
+                m_reader,
+                "SELECT room, id, sid, name, text, ts, client_id, author "
+                "FROM messages WHERE room = ? AND id > ? ORDER BY id ASC LIMIT ?")
         || !m_r->rooms.prepare(m_reader,
                                "SELECT name FROM rooms WHERE last_id > 0 ORDER BY name LIMIT ?")
         || !m_r->count.prepare(m_reader, "SELECT COUNT(*) FROM messages")) {
@@ -371,6 +375,22 @@ QList<ChatMessage> SqliteChatStore::history(const QString &room, qint64 before, 
         qCWarning(lcChat) << "history query failed:" << Sqlite::errorOf(m_reader);
     query.reset();
     std::reverse(messages.begin(), messages.end()); // oldest first
+    return messages;
+}
+
+QList<ChatMessage> SqliteChatStore::historyAfter(const QString &room, qint64 after, int limit)
+{
+    QList<ChatMessage> messages;
+    Sqlite::Statement &query = m_r->historyAfter;
+    query.bind(1, room);
+    query.bind(2, qMax<qint64>(0, after));
+    query.bind(3, qint64(limit));
+    int rc;
+    while ((rc = query.step()) == SQLITE_ROW)
+        messages.append(query.message());
+    if (rc != SQLITE_DONE)
+        qCWarning(lcChat) << "history query failed:" << Sqlite::errorOf(m_reader);
+    query.reset();
     return messages;
 }
 

@@ -96,6 +96,7 @@ public:
     void submit(QList<ChatStore::Pending> group) override;
     void flush() override;
     QList<ChatMessage> history(const QString &room, qint64 before, int limit) override;
+    QList<ChatMessage> historyAfter(const QString &room, qint64 after, int limit) override;
     QStringList rooms(int limit) override;
     qint64 messageCount() override;
     quint64 commitCount() const override { return m_writer->commitCount(); }
@@ -110,7 +111,7 @@ private:
 
     struct Statements
     {
-        Sqlite::Statement history, rooms, count;
+        Sqlite::Statement history, historyAfter, rooms, count;
     };
 
     SqliteWriteQueue m_queue;

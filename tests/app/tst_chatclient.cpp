@@ -4,6 +4,7 @@
 #include "chatclient.h"
 #include "chathost.h"
 
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -103,6 +104,7 @@ private Q_SLOTS:
     void ownAcrossConnections();
     void refusedWithoutPassword();
     void queuedWhileReconnecting();
+    void catchUpAfterHostRestart();
     void borrowedClientIdIsNotOurs();
     void deviceIdPerServer_data();
     void deviceIdPerServer();
@@ -434,6 +436,81 @@ void tst_ChatClient::queuedWhileReconnecting()
     QCOMPARE(delivered.clientId, clientId);
     QCOMPARE(delivered.deliveryState, ChatMessage::DeliveryState::Sent);
     QCOMPARE(m_host->store()->messageCount(), 1);
+}
+
+void tst_ChatClient::catchUpAfterHostRestart()
+{
+    // A SQLite host that alice loses; while she is away bob posts 300 messages to the same
+    // store through another host she cannot reach; then her host comes back on its port. The
+    // join's latest 50 do not reach back to her last message: she fetches the rest.
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    const auto startAt = [&data](quint16 port) {
+        HostConfig config;
+        config.address = QHostAddress::LocalHost;
+        config.port = port;
+        config.dataLocation = data.path();
+        config.chat.rateLimit = 10000;
+        config.chat.rateBurst = 10000;
+        auto host = std::make_unique<ChatHost>(config);
+        return host->start() ? std::move(host) : nullptr;
+    };
+    m_host.reset();
+    m_host = startAt(0);
+    QVERIFY(m_host);
+    const quint16 port = m_host->port();
+
+    Peer alice;
+    QVERIFY(welcome(alice, u"alice"_s));
+    QVERIFY(join(alice, u"lobby"_s));
+    QSignalSpy received(alice.chat.get(), &ChatClient::messageReceived);
+    QSignalSpy joined(alice.chat.get(), &ChatClient::roomJoined);
+    {
+        Peer bob;
+        QVERIFY(welcome(bob, u"bob"_s));
+        QVERIFY(join(bob, u"lobby"_s));
+        bob.chat->sendMessage(u"lobby"_s, u"before"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Timeout);
+    }
+    const qint64 lastHeld = received.first().at(0).value<ChatMessage>().id;
+
+    m_host->stop();
+    m_host.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(alice.socket->state(), SocketIoClient::State::Reconnecting, Timeout);
+    constexpr int Missed = 300;
+    {
+        auto other = startAt(0);
+        QVERIFY(other);
+        Peer bob;
+        QSignalSpy welcomed(bob.chat.get(), &ChatClient::welcomed);
+        bob.chat->connectToHost(urlOf(*other), u"bob"_s);
+        QVERIFY(welcomed.wait(Timeout));
+        QVERIFY(join(bob, u"lobby"_s));
+        QSignalSpy updated(bob.chat.get(), &ChatClient::messageUpdated);
+        for (int i = 0; i < Missed; ++i)
+            bob.chat->sendMessage(u"lobby"_s, u"m%1"_s.arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(updated.size(), Missed, Timeout);
+        other->stop();
+    }
+
+    m_host = startAt(port);
+    QVERIFY(m_host);
+    QVERIFY(joined.wait(Timeout));
+    const auto history = joined.last().at(2).value<QList<ChatMessage>>();
+    QCOMPARE(history.size(), Missed);
+    for (int i = 0; i < Missed; ++i) {
+        QCOMPARE(history.at(i).id, lastHeld + 1 + i); // no gap, none twice, in order
+        QCOMPARE(history.at(i).text, u"m%1"_s.arg(i));
+    }
+    QCOMPARE(received.size(), 1);
+
+    // A message after the catch-up arrives as usual.
+    Peer carol;
+    QVERIFY(welcome(carol, u"carol"_s));
+    QVERIFY(join(carol, u"lobby"_s));
+    carol.chat->sendMessage(u"lobby"_s, u"after"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, Timeout);
+    QCOMPARE(received.last().at(0).value<ChatMessage>().id, lastHeld + Missed + 1);
 }
 
 void tst_ChatClient::borrowedClientIdIsNotOurs()

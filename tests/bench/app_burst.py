@@ -115,7 +115,8 @@ async def client_burst(i, url, end_at, counts, joined, go):
     http = aiohttp.ClientSession()
     sio = socketio.AsyncClient(reconnection=False, http_session=http)
     received = [0]
-    sio.on('message', lambda data: received.__setitem__(0, received[0] + 1))
+    # *rest: confab-server appends a connection-state-recovery offset to each event.
+    sio.on('message', lambda data, *rest: received.__setitem__(0, received[0] + 1))
     try:
         await sio.connect(url, auth={'name': f'bench-{i}'}, transports=['websocket'],
                           wait_timeout=10)

@@ -686,6 +686,30 @@ async def scenario_history(ctx):
     ctx.equal('history before the first id: nothing', texts(r), [])
     r = await ctx.history(a, room, before=ids[-1] + 1000)
     ctx.equal('history before an id past the end: the last 50', texts(r), expect(210, 260))
+    # After an id: what a client holding it has not seen, oldest first.
+    r = await ctx.history(a, room, after=ids[100], limit=5)
+    ctx.equal('history after id #100, limit 5: the 5 after it', texts(r), expect(101, 106))
+    r = await ctx.history(a, room, after=ids[200])
+    ctx.equal('history after id #200: the next 50', texts(r), expect(201, 251))
+    r = await ctx.history(a, room, after=ids[-1])
+    ctx.equal('history after the last id: nothing (caught up)', texts(r), [])
+    r = await ctx.history(a, room, after=0, limit=3)
+    ctx.equal('history after 0: the first ones', texts(r), expect(0, 3))
+    for bad in (-1, 'x', True):
+        r = await ctx.history(a, room, after=bad)
+        ctx.check(f'history after {bad!r}: refused', err_ack(r), short(r))
+    r = await ctx.history(a, room, after=ids[10], before=ids[20])
+    ctx.check('history with both after and before: refused', err_ack(r), short(r))
+    pages, last, got = 0, 0, []
+    while pages < 10:
+        r = await ctx.history(a, room, after=last, limit=100)
+        if not ok_ack(r) or not r['messages']:
+            break
+        got += r['messages']
+        last = r['messages'][-1]['id']
+        pages += 1
+    ctx.equal('paging with after and limit 100 yields all 260, in order, in 3 pages',
+              ([m.get('text') for m in got], pages), (expect(0, 260), 3))
     # Paging back to the start.
     pages, before, got = 0, None, []
     while pages < 10:

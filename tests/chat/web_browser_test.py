@@ -46,7 +46,8 @@ class Peer:
             auth['password'] = password
         self.sio.connect(url, auth=auth, transports=list(transports), wait_timeout=10)
 
-    def _record(self, event, data=None):
+    def _record(self, event, data=None, *offset):
+        # *offset: the host's connection state recovery appends each event's offset.
         with self.cond:
             self.log.append((event, data))
             self.cond.notify_all()

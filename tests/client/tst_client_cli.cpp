@@ -291,8 +291,30 @@ private Q_SLOTS:
         QVERIFY(!cli.waitFor(u"event"_s, u"welcome"_s).isEmpty());
         cli.write(R"({"event":"message","args":["fine"]})");
         cli.write("{this is not json");
+        // A typo is reported and skipped: the next line still goes, and the exit status at
+        // the end says a line was bad.
+        cli.write(R"({"event":"message","args":["after the typo"]})");
+        QCOMPARE(cli.waitFor(u"event"_s, u"message-back"_s).value("args"_L1).toArray().first(),
+                 u"fine"_s);
+        QCOMPARE(cli.waitFor(u"event"_s, u"message-back"_s).value("args"_L1).toArray().first(),
+                 u"after the typo"_s);
+        cli.closeInput();
         QCOMPARE(cli.waitForExit(), int(ExitBadInput));
         QVERIFY2(cli.standardError().contains("line 2"), cli.standardError().constData());
+        QVERIFY2(cli.standardError().contains("invalid JSON"), cli.standardError().constData());
+    }
+
+    void badJsonStrict_data() { addRows(); }
+    void badJsonStrict()
+    {
+        requirePeer();
+        QFETCH(QString, transport);
+        Cli cli;
+        cli.start({url(), u"--transport"_s, transport, u"--strict"_s});
+        QVERIFY(!cli.waitFor(u"event"_s, u"welcome"_s).isEmpty());
+        cli.write("[1, 2]");
+        QCOMPARE(cli.waitForExit(), int(ExitBadInput));
+        QVERIFY2(cli.standardError().contains("line 1"), cli.standardError().constData());
     }
 
     void serverDisconnects_data() { addRows(); }

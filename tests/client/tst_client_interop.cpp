@@ -437,6 +437,9 @@ private Q_SLOTS:
         QVERIFY(reconnected.wait(Timeout));
         QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 4, Timeout);
         QVERIFY(client.isConnected(u"/"_s) && client.isConnected(u"/chat"_s));
+        // A restarted server knows nothing of the old sessions: a plain reconnect (Node
+        // recovers nothing it did not keep; python-socketio has no recovery at all).
+        QVERIFY(!client.recovered(u"/"_s) && !client.recovered(u"/chat"_s));
         QCOMPARE(authCalls, 4); // evaluated again for each namespace
         QTRY_COMPARE_WITH_TIMEOUT(recorder.count(u"welcome"_s), 2, Timeout);
         QCOMPARE(recorder.all(u"welcome"_s)
@@ -458,6 +461,52 @@ private Q_SLOTS:
         QCOMPARE(reply->result(), QVariantList{u"buffered-ack"_s});
         QCOMPARE(client.reconnectAttempt(), 0);
         QVERIFY(!client.nextReconnectAt().isValid());
+    }
+
+    void recovery_data() { addTransportRows(); }
+    void recovery()
+    {
+        if (kind() != PeerServer::Kind::Node)
+            QSKIP("the peer has no connection state recovery (python-socketio has none; see "
+                  "killAndRestart for its plain reconnect)");
+        ClientOptions o = options(*m_server);
+        Session s = connectedClient(o);
+        QVERIFY(s);
+        QVERIFY(!s.client->recovered());
+        const QString sid = s.client->socketId();
+        QTRY_COMPARE_WITH_TIMEOUT(s.recorder->count(u"welcome"_s), 1, Timeout);
+        // The offset the server appends is taken off: the handler sees its one argument.
+        QCOMPARE(s.recorder->first(u"welcome"_s).args.size(), 1);
+
+        QSignalSpy joined(s.client.get(), &SocketIoClient::connected);
+        QSignalSpy reconnected(s.client.get(), &SocketIoClient::reconnected);
+        constexpr int Missed = 25;
+        QVERIFY(s.client->emitEvent(u"drop-and-miss"_s, {Missed}));
+        QVERIFY(reconnected.wait(Timeout));
+        QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 1, Timeout);
+        QVERIFY(s.client->recovered());
+        QCOMPARE(s.client->socketId(), sid);
+        // Everything missed, once, in order, before what the server's connection handler
+        // sends on the recovered connection (Node runs it again: a second welcome).
+        QTRY_COMPARE_WITH_TIMEOUT(s.recorder->count(u"welcome"_s), 2, Timeout);
+        QList<int> sidEvents;
+        QList<int> roomEvents;
+        bool afterWelcome = false;
+        int welcomes = 0;
+        for (const Recorder::Event &e : std::as_const(s.recorder->events)) {
+            if (e.name == u"welcome")
+                afterWelcome = ++welcomes == 2;
+            if (e.name == u"missed" || e.name == u"missed-room") {
+                QVERIFY2(!afterWelcome, "a missed event came after the new welcome");
+                QCOMPARE(e.args.size(), 1);
+                (e.name == u"missed" ? sidEvents : roomEvents).append(e.args.value(0).toInt());
+            }
+        }
+        QList<int> expected;
+        for (int i = 0; i < Missed; ++i)
+            expected.append(i);
+        QCOMPARE(sidEvents, expected);
+        QCOMPARE(roomEvents, expected);
     }
 
     void pingTimeout_data() { addTransportRows(); }

@@ -35,7 +35,7 @@ url, password = sys.argv[1], sys.argv[2]
 welcomed = threading.Event()
 client = socketio.Client(reconnection=False)
 @client.on('welcome')
-def welcome(data):
+def welcome(data, *offset):  # confab-server appends a recovery offset (server/chat/README.md)
     print('welcome', data.get('server', {}).get('name'), flush=True)
     welcomed.set()
 client.connect(url, auth={'name': 'py-peer', 'password': password}, wait_timeout=10)

@@ -34,6 +34,9 @@ const io = new Server(httpServer, {
     pingInterval: Number(option('ping-interval', '1000')),
     pingTimeout: Number(option('ping-timeout', '2000')),
     maxHttpBufferSize: Number(option('max-payload', '1e7')),
+    // Every event carries its offset, which Confab's client takes off; a client that lost its
+    // connection gets its sid and what it missed back.
+    connectionStateRecovery: { maxDisconnectionDuration: 30000 },
 });
 
 function setup(nsp) {
@@ -73,6 +76,18 @@ function setup(nsp) {
             socket.emit('binary', Buffer.from([0, 1, 2, 3, 4]), { nested: Buffer.from([0, 255]) });
         });
         socket.on('disconnect-me', () => socket.disconnect(true));
+        // Joins room "r", drops the connection, and once the socket is gone sends `count`
+        // events to its sid and as many to the room: connection state recovery replays them.
+        socket.on('drop-and-miss', (count) => {
+            socket.join('r');
+            socket.once('disconnect', () => {
+                for (let i = 0; i < count; i++) {
+                    nsp.to(socket.id).emit('missed', i);
+                    nsp.to('r').emit('missed-room', i);
+                }
+            });
+            socket.conn.close();
+        });
     });
 }
 setup(io.of('/'));

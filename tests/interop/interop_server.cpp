@@ -22,8 +22,9 @@
 //   join {room}      enters the room; acks {"rooms": rooms(sid)}
 //   leave {room}     leaves it; acks {"rooms": rooms(sid)}
 //   participants {room}  acks with the sids in the room
-//   to_room {room, text} emits "room_msg" {room, text, from} to the room minus the sender;
-//                    acks {"delivered": N}
+//   to_room {room, text, except} emits "room_msg" {room, text, from} to the room minus the
+//                    sender and the rooms in the optional list `except`; acks {"delivered": N}
+//   to_sid {sid, text}  emits "sid_msg" {text, from} to that sid; acks {"delivered": N}
 //   ask [{q, timeout}]   emitWithAck("question", [q]) to the sender (timeout ms, default 1000);
 //                    then emits "answer" with the client's ack arguments, or ["timeout"], and
 //                    acks "ask" with the same
@@ -72,7 +73,9 @@ struct ReasonWaiter
 class InteropHost
 {
 public:
-    explicit InteropHost(SocketIoServer &server) : m_server(server) { }
+    explicit InteropHost(SocketIoServer &server)
+        : m_server(server)
+    { }
 
     void install(const QString &nsp);
 
@@ -179,9 +182,11 @@ void InteropHost::install(const QString &nsp)
             },
             nsp);
 
-    server.on(u"echo"_s, [](const QString &, const QVariantList &args) { return args; }, nsp);
+    server.on(
+            u"echo"_s, [](const QString &, const QVariantList &args) { return args; }, nsp);
 
-    server.onAsync(u"no_ack"_s, [](const QString &, const QVariantList &, const Ack &) { }, nsp);
+    server.onAsync(
+            u"no_ack"_s, [](const QString &, const QVariantList &, const Ack &) {}, nsp);
 
     server.on(
             u"join"_s,
@@ -215,6 +220,9 @@ void InteropHost::install(const QString &nsp)
                 EmitOptions options;
                 options.to = {room};
                 options.skipSids = {sid};
+                const QVariantList except = firstMap(args, u"except"_s).toList();
+                for (const QVariant &other : except)
+                    options.skipSids.append(other.toString());
                 options.nsp = nsp;
                 const int delivered = server.emitEvent(
                         u"room_msg"_s,
@@ -224,18 +232,30 @@ void InteropHost::install(const QString &nsp)
             },
             nsp);
 
+    server.on(
+            u"to_sid"_s,
+            [&server, nsp](const QString &sid, const QVariantList &args) {
+                const QString target = firstMap(args, u"sid"_s).toString();
+                const int delivered = server.emitEvent(
+                        u"sid_msg"_s,
+                        {QVariantMap{{u"text"_s, firstMap(args, u"text"_s)}, {u"from"_s, sid}}},
+                        {{target}, {}, nsp});
+                return QVariantList{QVariantMap{{u"delivered"_s, delivered}}};
+            },
+            nsp);
+
     server.onAsync(
             u"ask"_s,
             [this, &server, nsp](const QString &sid, const QVariantList &args, const Ack &ack) {
                 const QVariantMap options = args.value(0).toMap();
                 const QVariant question = options.value(u"q"_s, u"q"_s);
-                const auto timeout = std::chrono::milliseconds(
-                        options.value(u"timeout"_s, 1000).toLongLong());
+                const auto timeout
+                        = std::chrono::milliseconds(options.value(u"timeout"_s, 1000).toLongLong());
                 server.emitWithAck(
                         sid, u"question"_s, {question},
                         [this, sid, nsp, ack](bool timedOut, const QVariantList &reply) {
-                            const QVariantList answer =
-                                    timedOut ? QVariantList{u"timeout"_s} : reply;
+                            const QVariantList answer
+                                    = timedOut ? QVariantList{u"timeout"_s} : reply;
                             m_server.emitEvent(u"answer"_s, answer, toSid(sid, nsp));
                             ack(answer);
                         },
@@ -249,10 +269,10 @@ void InteropHost::install(const QString &nsp)
                 const QByteArray bytes = allBytes();
                 const QVariantList payload{
                         bytes,
-                        QVariantMap{{u"data"_s, bytes},
-                                    {u"nested"_s,
-                                     QVariantMap{{u"list"_s,
-                                                  QVariantList{bytes.left(4), 7, u"x"_s}}}}},
+                        QVariantMap{
+                                {u"data"_s, bytes},
+                                {u"nested"_s,
+                                 QVariantMap{{u"list"_s, QVariantList{bytes.left(4), 7, u"x"_s}}}}},
                         QVariantList{QByteArray("\x00\xff", 2), bytes.right(3)},
                 };
                 server.emitEvent(u"bin"_s, payload, {{sid}, {}, nsp});
@@ -369,14 +389,22 @@ int main(int argc, char *argv[])
     const QCommandLineOption eofOption(u"quit-on-eof"_s, u"Exit when stdin closes."_s);
     const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet."_s);
     const QCommandLineOption eio3Option(u"allow-eio3"_s, u"Serve Socket.IO 2 clients too."_s);
+    const QCommandLineOption recoveryOption(
+            u"recovery"_s, u"Connection state recovery with this window (ms); off when 0."_s,
+            u"ms"_s, u"0"_s);
+    const QCommandLineOption recoveryBufferOption(
+            u"recovery-buffer"_s, u"Bytes of events kept for recovery."_s, u"bytes"_s);
+    const QCommandLineOption recoverySessionsOption(
+            u"recovery-sessions"_s, u"Disconnected sockets kept for recovery."_s, u"n"_s);
     parser.addOptions({portOption, pingIntervalOption, pingTimeoutOption, eofOption, verboseOption,
-                       eio3Option});
+                       eio3Option, recoveryOption, recoveryBufferOption, recoverySessionsOption});
     parser.process(app);
     if (parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
 
     SocketIoOptions options;
-    options.engine.pingInterval = std::chrono::milliseconds(parser.value(pingIntervalOption).toInt());
+    options.engine.pingInterval
+            = std::chrono::milliseconds(parser.value(pingIntervalOption).toInt());
     options.engine.pingTimeout = std::chrono::milliseconds(parser.value(pingTimeoutOption).toInt());
     options.engine.maxPayload = 10'000'000;
     options.engine.allowEio3 = parser.isSet(eio3Option);
@@ -384,6 +412,14 @@ int main(int argc, char *argv[])
     options.engine.webSocketEngine = webSocketEngineFromEnvironment(options.engine.webSocketEngine);
     options.connectTimeout = 5s;
     options.ackTimeout = 2s;
+    if (const int window = parser.value(recoveryOption).toInt(); window > 0) {
+        options.recovery.enabled = true;
+        options.recovery.maxDisconnectionDuration = std::chrono::milliseconds(window);
+        if (parser.isSet(recoveryBufferOption))
+            options.recovery.maxBufferedBytes = parser.value(recoveryBufferOption).toLongLong();
+        if (parser.isSet(recoverySessionsOption))
+            options.recovery.maxSessions = parser.value(recoverySessionsOption).toInt();
+    }
 
     SocketIoServer server(options);
     InteropHost host(server);

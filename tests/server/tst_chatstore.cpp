@@ -207,6 +207,32 @@ void tst_ChatStore::historyPaging()
     QCOMPARE(store.history(u"r"_s, 1000, 3).first().id, 118); // past the end: the newest
     QVERIFY(store.history(u"r"_s, 1, 50).isEmpty());
     QVERIFY(store.history(u"nowhere"_s, 0, 50).isEmpty());
+
+    // After an id: the ones above it, oldest first, limit counted from there.
+    const auto next = store.historyAfter(u"r"_s, 70, 20);
+    QCOMPARE(next.size(), 20);
+    QCOMPARE(next.first().id, 71);
+    QCOMPARE(next.last().id, 90);
+    QCOMPARE(next.first().text, u"71"_s);
+    QCOMPARE(store.historyAfter(u"r"_s, 0, 3).first().id, 1);
+    QCOMPARE(store.historyAfter(u"r"_s, 110, 50).size(), 10); // the rest
+    QVERIFY(store.historyAfter(u"r"_s, 120, 50).isEmpty()); // caught up
+    QVERIFY(store.historyAfter(u"r"_s, 5000, 50).isEmpty());
+    QVERIFY(store.historyAfter(u"nowhere"_s, 0, 50).isEmpty());
+    // Paging forward yields every message once, in order.
+    QList<qint64> ids;
+    for (qint64 last = 0;;) {
+        const auto page = store.historyAfter(u"r"_s, last, 50);
+        if (page.isEmpty())
+            break;
+        for (const ChatMessage &m : page)
+            ids.append(m.id);
+        last = page.last().id;
+    }
+    QCOMPARE(ids.size(), 120);
+    QCOMPARE(ids.first(), 1);
+    QVERIFY(std::is_sorted(ids.cbegin(), ids.cend()));
+    QCOMPARE(QSet<qint64>(ids.cbegin(), ids.cend()).size(), 120);
 }
 
 void tst_ChatStore::unicodeText()

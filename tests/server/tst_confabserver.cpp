@@ -29,6 +29,7 @@ private Q_SLOTS:
     void versionAndHelp();
     void chatsAndStopsCleanly_data();
     void chatsAndStopsCleanly();
+    void recoveryOnByDefault();
     void portInUse();
     void listenAddress_data();
     void listenAddress();
@@ -257,6 +258,40 @@ void tst_ConfabServer::versionAndHelp()
     QVERIFY(help.contains("--no-announce"));
 }
 
+void tst_ConfabServer::recoveryOnByDefault()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    QProcess server;
+    server.start(binary(),
+                 {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port), u"--data"_s,
+                  u":memory:"_s});
+    QVERIFY(server.waitForStarted());
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (output += server.readAllStandardOutput()).contains("join at http://127.0.0.1:"),
+            10000);
+    RawSocket ws;
+    QVERIFY(ws.open(url(port, u"EIO=4&transport=websocket"_s, u"/socket.io/"_s, u"ws"_s)));
+    QVERIFY(ws.nextText().startsWith('0'));
+    ws.sendText(R"(40{"name":"r"})");
+    // The CONNECT ack carries a pid, and every event its offset as the last argument.
+    const QByteArray ack = ws.nextText();
+    QVERIFY2(QRegularExpression(uR"(^40\{"pid":"[\w-]{20}","sid":"[\w-]{20}"\}$)"_s)
+                     .match(QString::fromLatin1(ack))
+                     .hasMatch(),
+             ack.constData());
+    const QByteArray welcome = ws.nextText();
+    QVERIFY2(QRegularExpression(uR"(^42\["welcome",\{.*\},"\d+"\]$)"_s)
+                     .match(QString::fromUtf8(welcome))
+                     .hasMatch(),
+             welcome.constData());
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
 void tst_ConfabServer::chatsAndStopsCleanly_data()
 {
     // Every WebSocket engine, chosen the way a person does (--websocket-engine).
@@ -283,7 +318,10 @@ void tst_ConfabServer::chatsAndStopsCleanly()
     // --verbose: the host logs the engine of each WebSocket, so the row is known to run on it.
     server.start(binary(),
                  {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port), u"--data"_s,
-                  u":memory:"_s, u"--websocket-engine"_s, webSocketEngine, u"--verbose"_s});
+                  u":memory:"_s, u"--websocket-engine"_s, webSocketEngine, u"--verbose"_s,
+                  // Exact frames below: without the offsets recovery appends (see
+                  // recoveryOnByDefault()).
+                  u"--recovery-window"_s, u"0"_s});
     QVERIFY(server.waitForStarted());
     QByteArray output;
     QTRY_VERIFY_WITH_TIMEOUT(

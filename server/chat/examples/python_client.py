@@ -28,13 +28,17 @@ sio = socketio.Client()
 welcomed = threading.Event()
 
 
-def show(m):
-    """A message object: {"id", "room", "sid", "name", "text", "ts", "clientId"}."""
+def show(m, *offset):
+    """A message object: {"id", "room", "sid", "name", "text", "ts", "clientId"}.
+
+    Every event may carry one more argument, its offset (connection state recovery: the host
+    replays what a socket.io client missed). python-socketio has no use for it.
+    """
     say(f'[{m["room"]} #{m["id"]}] {m["name"]}: {m["text"]}')
 
 
 @sio.on('welcome')  # sent right after connecting; our name may differ from the one asked for
-def on_welcome(data):
+def on_welcome(data, *offset):
     rooms = ', '.join(f'{r["name"]} ({r["members"]})' for r in data['rooms']) or 'none yet'
     say(f'welcome to {data["server"]["name"]} {data["server"]["version"]}, '
           f'you are {data["name"]}; rooms: {rooms}')
@@ -43,11 +47,11 @@ def on_welcome(data):
 
 # Room events. `message` also comes back to its sender, after the ack.
 sio.on('message', show)
-sio.on('joined', lambda e: say(f'* {e["name"]} joined {e["room"]}'))
-sio.on('left', lambda e: say(f'* {e["name"]} left {e["room"]}'))
-sio.on('typing', lambda e: say(f'* {e["name"]} is {"" if e["typing"] else "no longer "}'
+sio.on('joined', lambda e, *offset: say(f'* {e["name"]} joined {e["room"]}'))
+sio.on('left', lambda e, *offset: say(f'* {e["name"]} left {e["room"]}'))
+sio.on('typing', lambda e, *offset: say(f'* {e["name"]} is {"" if e["typing"] else "no longer "}'
                                  f'typing in {e["room"]}'))
-sio.on('renamed', lambda e: say(f'* {e["old"]} is now {e["name"]}'))
+sio.on('renamed', lambda e, *offset: say(f'* {e["old"]} is now {e["name"]}'))
 sio.on('disconnect', lambda: say('* disconnected'))
 
 
