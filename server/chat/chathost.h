@@ -2,6 +2,8 @@
 #pragma once
 
 #include "chatservice.h"
+#include "hostcertificate.h"
+#include "http/httplistener.h"
 #include "socketioserver.h"
 
 #include <QtNetwork/QHostAddress>
@@ -21,6 +23,14 @@ struct HostConfig
     QString dataLocation;
     //! The message store's size limit in bytes (0: none); see ChatStore::setSizeLimit().
     qint64 maxStorage = qint64(1) << 30;
+    //! TLS on the host's port (plain HTTP alongside it with On).
+    Http::HttpListener::TlsMode tls = Http::HttpListener::TlsMode::On;
+    //! A certificate (PEM) and its key to serve instead of the self-signed one kept in
+    //! dataLocation; both or neither.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    //! Replace the kept self-signed certificate with a new one at start().
+    bool regenerateCertificate = false;
 };
 
 //! \brief A running chat host: the Socket.IO server, the chat service and its store.
@@ -48,6 +58,15 @@ public:
     static QString urlFor(const QHostAddress &address, quint16 port);
     static QString defaultDataLocation();
 
+    //! \brief SHA-256 fingerprint of the certificate served ("AB:CD:…"); empty with TLS off or
+    //! before start(). Joiners pin it (the join link's #fp=, discovery's TXT fp).
+    QString certificateFingerprint() const { return m_certificate.fingerprint(); }
+    const HostCertificate &certificate() const { return m_certificate; }
+    //! \brief Makes and keeps a new self-signed certificate and serves it to connections
+    //! from now on (joiners who pinned the old one are refused until they trust the new one).
+    //! False with errorString() if it cannot, or a certificate from files is served.
+    bool regenerateCertificate();
+
     const HostConfig &config() const { return m_config; }
     SocketIoServer *server() const { return m_server.get(); }
     ChatStore *store() const { return m_store.get(); }
@@ -58,6 +77,9 @@ private:
     std::unique_ptr<SocketIoServer> m_server;
     std::unique_ptr<ChatStore> m_store;
     std::unique_ptr<ChatService> m_service;
+    bool setUpTls(bool regenerate);
+
+    HostCertificate m_certificate;
     QString m_error;
 };
 

@@ -5,10 +5,98 @@
 #include "httplogging.h"
 
 #include <QtCore/QMetaMethod>
+#include <QtCore/QSocketNotifier>
+#include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
+#include <algorithm>
+#include <functional>
+
+#ifdef Q_OS_UNIX
+#    include <cerrno>
+#    include <sys/socket.h>
+#    include <unistd.h>
+#endif
+
+using namespace Qt::StringLiterals;
+
 namespace Confab::Http {
+
+namespace {
+
+//! The first byte of a TLS connection: the content type of a handshake record (RFC 8446
+//! §5.1). No HTTP method starts with it.
+constexpr char TlsHandshakeRecord = 0x16;
+
+//! \brief Waits for the first byte of a fresh connection and peeks at it (MSG_PEEK: the byte
+//! stays in the kernel for whichever socket reads the connection next). Then reports and
+//! deletes itself; the descriptor is not closed unless the peer went away or stayed silent.
+class FirstByteSniffer : public QObject
+{
+public:
+    FirstByteSniffer(qintptr descriptor, std::chrono::milliseconds timeout,
+                     std::function<void(qintptr, bool tls)> done, std::function<void()> gone,
+                     QObject *parent)
+        : QObject(parent)
+        , m_descriptor(descriptor)
+        , m_notifier(descriptor, QSocketNotifier::Read, this)
+        , m_done(std::move(done))
+        , m_gone(std::move(gone))
+    {
+        connect(&m_notifier, &QSocketNotifier::activated, this, &FirstByteSniffer::peek);
+        // Silent connections are dropped like HttpConnection drops them (its head timeout).
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, [this] { finish(Outcome::Gone); });
+        m_timer.start(timeout);
+    }
+
+private:
+    enum class Outcome { Plain, Tls, Gone };
+
+    void peek()
+    {
+#ifdef Q_OS_UNIX
+        char byte = 0;
+        ssize_t got;
+        do {
+            got = ::recv(int(m_descriptor), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        } while (got < 0 && errno == EINTR);
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        if (got <= 0)
+            finish(Outcome::Gone); // closed before a byte, or reset
+        else
+            finish(byte == TlsHandshakeRecord ? Outcome::Tls : Outcome::Plain);
+#else
+        finish(Outcome::Plain);
+#endif
+    }
+
+    void finish(Outcome outcome)
+    {
+        m_notifier.setEnabled(false);
+        m_timer.stop();
+        if (outcome == Outcome::Gone) {
+#ifdef Q_OS_UNIX
+            ::close(int(m_descriptor));
+#endif
+            m_gone();
+        } else {
+            m_done(m_descriptor, outcome == Outcome::Tls);
+        }
+        deleteLater();
+    }
+
+    qintptr m_descriptor;
+    QSocketNotifier m_notifier;
+    QTimer m_timer;
+    std::function<void(qintptr, bool)> m_done;
+    std::function<void()> m_gone;
+};
+
+} // namespace
 
 HttpListener::HttpListener(QObject *parent)
     : QObject(parent)
@@ -19,6 +107,8 @@ HttpListener::HttpListener(QObject *parent)
     // retransmission back-off, seconds each. The kernel caps this at net.core.somaxconn.
     m_server->setListenBacklogSize(4096);
     connect(m_server, &QTcpServer::newConnection, this, &HttpListener::acceptConnections);
+    connect(static_cast<DirectTcpServer *>(m_server), &DirectTcpServer::descriptorAccepted, this,
+            &HttpListener::acceptDescriptor);
 }
 
 HttpListener::~HttpListener() = default;
@@ -70,6 +160,30 @@ void HttpListener::setMaxConnections(int count)
     m_maxConnections = qMax(count, 1);
 }
 
+void HttpListener::setTls(TlsMode mode, const QSslConfiguration &configuration)
+{
+#ifndef Q_OS_UNIX
+    if (mode != TlsMode::Off) {
+        qCWarning(lcHttp) << "TLS on the HTTP port is not supported on this system";
+        mode = TlsMode::Off;
+    }
+#endif
+    if (mode != TlsMode::Off && !QSslSocket::supportsSsl()) {
+        qCWarning(lcHttp) << "TLS is not available (no TLS backend):"
+                          << QSslSocket::sslLibraryVersionString();
+        mode = TlsMode::Off;
+    }
+    m_tlsMode = mode;
+    m_tlsConfiguration = configuration;
+    if (mode != TlsMode::Off) {
+        // The host's own certificate, no client certificates asked for.
+        m_tlsConfiguration.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_tlsConfiguration.setProtocol(QSsl::TlsV1_2OrLater);
+    }
+    // With TLS off, connections are made into sockets at once, as before: no first-byte wait.
+    static_cast<DirectTcpServer *>(m_server)->setHandOffDescriptors(mode != TlsMode::Off);
+}
+
 void HttpListener::trackConnection(QObject *connection)
 {
     if (!connection)
@@ -95,15 +209,110 @@ void HttpListener::acceptConnections()
     }
 }
 
-void HttpListener::adopt(QTcpSocket *socket)
+void HttpListener::acceptDescriptor(qintptr descriptor)
 {
+    if (m_connectionCount >= m_maxConnections) {
+        // In clear even to a TLS client: it is closed at once either way.
+        if (QTcpSocket *socket = DirectTcpServer::makeSocket(descriptor)) {
+            ++m_statistics.connectionsRejected;
+            HttpConnection::respondAndClose(
+                    socket,
+                    HttpResponse::error(503, "too many connections").setHeader("Retry-After", "1"));
+        }
+        return;
+    }
+    // A connection waiting for its first byte (or its TLS handshake) counts toward the cap
+    // like any other: half-open connections cannot crowd served ones out beyond it.
     ++m_statistics.connectionsAccepted;
     ++m_connectionCount;
+    new FirstByteSniffer(
+            descriptor, m_settings.headTimeout, [this](qintptr fd, bool tls) { sniffed(fd, tls); },
+            [this] { --m_connectionCount; }, this);
+}
+
+void HttpListener::sniffed(qintptr descriptor, bool tls)
+{
+    if (tls) {
+        startTls(descriptor);
+        return;
+    }
+    QTcpSocket *socket = DirectTcpServer::makeSocket(descriptor);
+    if (!socket) {
+        --m_connectionCount;
+        return;
+    }
+    adopt(socket, true);
+}
+
+void HttpListener::startTls(qintptr descriptor)
+{
+    ++m_statistics.tlsConnections;
+    auto *socket = new QSslSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        ::close(int(descriptor));
+        --m_connectionCount;
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setSslConfiguration(m_tlsConfiguration);
+    // A handshake that breaks (garbage, a truncated ClientHello, an alert) or never ends is
+    // cut: the HttpConnection below then sees the socket gone and the count drops.
+    const auto fail = [this, socket](const char *why) {
+        if (socket->isEncrypted() || socket->state() == QAbstractSocket::UnconnectedState)
+            return;
+        ++m_statistics.tlsHandshakesFailed;
+        qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress() << "failed:" << why
+                        << socket->errorString();
+        socket->abort();
+    };
+    connect(socket, &QAbstractSocket::errorOccurred, socket, [fail] { fail("error"); });
+    connect(socket, &QSslSocket::handshakeInterruptedOnError, socket,
+            [fail] { fail("interrupted"); });
+    auto *deadline = new QTimer(socket);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, socket, [fail] { fail("timed out"); });
+    connect(socket, &QSslSocket::encrypted, deadline, &QObject::deleteLater);
+    deadline->start(m_handshakeTimeout);
+    adopt(socket, true);
+    socket->startServerEncryption();
+}
+
+bool HttpListener::refusePlain(HttpConnection *connection, const HttpRequest &request)
+{
+    if (m_tlsMode != TlsMode::Required || request.secure)
+        return false;
+    if ((request.method == HttpRequest::Method::Get || request.method == HttpRequest::Method::Head)
+        && request.path == u"/"_s && request.hasHeader("host")) {
+        // The Host header was already checked against the host's names by whoever serves
+        // requests, but not yet here: only allow a plain host[:port] through.
+        const QByteArray host = request.header("host");
+        static const auto valid = [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '%';
+        };
+        if (!host.isEmpty() && std::all_of(host.begin(), host.end(), valid)) {
+            connection->respond(HttpResponse(308).setHeader("Location", "https://" + host + "/"));
+            return true;
+        }
+    }
+    connection->respond(HttpResponse::error(403, "tls required"));
+    return true;
+}
+
+void HttpListener::adopt(QTcpSocket *socket, bool counted)
+{
+    if (!counted) {
+        ++m_statistics.connectionsAccepted;
+        ++m_connectionCount;
+    }
     auto *connection = new HttpConnection(socket, m_settings, this);
 
     connect(connection, &HttpConnection::requestReceived, this,
             [this, connection](const HttpRequest &request) {
                 ++m_statistics.requestsReceived;
+                if (refusePlain(connection, request))
+                    return;
                 Q_EMIT requestReceived(connection, request);
             });
     connect(connection, &HttpConnection::requestAborted, this, [this, connection] {
@@ -112,6 +321,11 @@ void HttpListener::adopt(QTcpSocket *socket)
     });
     connect(connection, &HttpConnection::webSocketUpgradeRequested, this,
             [this](QTcpSocket *upgraded, const HttpRequest &head) {
+                if (m_tlsMode == TlsMode::Required && !head.secure) {
+                    HttpConnection::respondAndClose(upgraded,
+                                                    HttpResponse::error(403, "tls required"));
+                    return;
+                }
                 static const QMetaMethod signal
                         = QMetaMethod::fromSignal(&HttpListener::webSocketUpgradeRequested);
                 if (!isSignalConnected(signal)) {
