@@ -292,11 +292,16 @@ bool HttpListener::refusePlain(HttpConnection *connection, const HttpRequest &re
                     || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '%';
         };
         if (!host.isEmpty() && std::all_of(host.begin(), host.end(), valid)) {
-            connection->respond(HttpResponse(308).setHeader("Location", "https://" + host + "/"));
+            HttpResponse redirect(308);
+            redirect.setHeader("Location", "https://" + host + "/");
+            redirect.closeConnection = true; // nothing more is served in clear
+            connection->respond(redirect);
             return true;
         }
     }
-    connection->respond(HttpResponse::error(403, "tls required"));
+    HttpResponse refusal = HttpResponse::error(403, "tls required");
+    refusal.closeConnection = true;
+    connection->respond(refusal);
     return true;
 }
 
