@@ -299,7 +299,8 @@ bool HttpListener::refusePlain(HttpConnection *connection, const HttpRequest &re
             return true;
         }
     }
-    HttpResponse refusal = HttpResponse::error(403, "tls required");
+    // The body Engine.IO clients understand (code 4: Forbidden), as the host's other refusals.
+    HttpResponse refusal = HttpResponse::json(403, R"({"code":4,"message":"tls required"})");
     refusal.closeConnection = true;
     connection->respond(refusal);
     return true;
@@ -327,8 +328,9 @@ void HttpListener::adopt(QTcpSocket *socket, bool counted)
     connect(connection, &HttpConnection::webSocketUpgradeRequested, this,
             [this](QTcpSocket *upgraded, const HttpRequest &head) {
                 if (m_tlsMode == TlsMode::Required && !head.secure) {
-                    HttpConnection::respondAndClose(upgraded,
-                                                    HttpResponse::error(403, "tls required"));
+                    HttpConnection::respondAndClose(
+                            upgraded,
+                            HttpResponse::json(403, R"({"code":4,"message":"tls required"})"));
                     return;
                 }
                 static const QMetaMethod signal
