@@ -144,7 +144,7 @@ QStringList ChatHost::joinUrls() const
     const bool v4 = any || address == QHostAddress::AnyIPv4;
     const bool v6 = any || address == QHostAddress::AnyIPv6;
     if (!v4 && !v6)
-        return {urlFor(address, port)};
+        return withPin({urlFor(address, port)});
 
     // Each address of each interface that is up, IPv4 first (what people type), then global
     // IPv6, then link-local IPv6; loopback last, for this machine.
@@ -177,6 +177,19 @@ QStringList ChatHost::joinUrls() const
         urls.append(urlFor(QHostAddress::LocalHost, port));
     if (v6)
         urls.append(urlFor(QHostAddress::LocalHostIPv6, port));
+    return withPin(urls);
+}
+
+QStringList ChatHost::withPin(QStringList urls) const
+{
+    // The link stays http: a browser opens it without a warning about the self-signed
+    // certificate (and could not pin it anyway); the Confab app and confab-cli read "#fp=",
+    // go https to the same port and accept only this certificate.
+    const QString fingerprint = m_certificate.fingerprint().remove(u':');
+    if (fingerprint.isEmpty())
+        return urls;
+    for (QString &url : urls)
+        url += u"#fp="_s + fingerprint;
     return urls;
 }
 

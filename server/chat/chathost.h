@@ -53,6 +53,8 @@ public:
     //! \brief URLs a person can join at. Listening on every address: one per address of each
     //! interface that is up, IPv4 first, then IPv6 (link-local ones with their zone), and
     //! loopback last (127.0.0.1, [::1]). Listening on one address: that one.
+    //! With TLS, each ends in "#fp=" and the certificate's SHA-256 (64 hex digits): the app
+    //! and confab-cli then connect over TLS and pin it (Client::parseJoinLink()).
     QStringList joinUrls() const;
     //! \brief "http://ADDRESS:PORT/", IPv6 in brackets with its zone as "%25zone" (RFC 6874).
     static QString urlFor(const QHostAddress &address, quint16 port);
@@ -78,6 +80,7 @@ private:
     std::unique_ptr<ChatStore> m_store;
     std::unique_ptr<ChatService> m_service;
     bool setUpTls(bool regenerate);
+    QStringList withPin(QStringList urls) const;
 
     HostCertificate m_certificate;
     QString m_error;

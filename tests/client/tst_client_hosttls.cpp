@@ -6,6 +6,7 @@
 // still works.
 #include "chathost.h"
 #include "clientoptions.h"
+#include "engineioserver.h"
 #include "socketioclient.h"
 
 #include <QtCore/QProcess>
@@ -125,6 +126,8 @@ private Q_SLOTS:
 
     void cliPins()
     {
+        const quint64 tlsBefore
+                = m_host->server()->engine()->httpListener()->statistics().tlsConnections;
         QProcess cli;
         cli.start(QStringLiteral(CONFAB_CLI_PATH),
                   {u"https://127.0.0.1:%1"_s.arg(m_port), u"--trust-sha256"_s,
@@ -139,10 +142,32 @@ private Q_SLOTS:
         QVERIFY2(cli.readAllStandardOutput().contains(R"("ok":true)"),
                  cli.readAllStandardError().constData());
 
+        // The join link the host shows pins the same way: http in the link, TLS on the wire.
+        const quint64 tlsAfterPin
+                = m_host->server()->engine()->httpListener()->statistics().tlsConnections;
+        QVERIFY(tlsAfterPin > tlsBefore);
+        QProcess linked;
+        linked.start(QStringLiteral(CONFAB_CLI_PATH), {m_host->joinUrls().constFirst()});
+        QVERIFY(linked.waitForStarted());
+        linked.write(R"({"event":"who","ack":true})"
+                     "\n");
+        linked.closeWriteChannel();
+        QTRY_VERIFY_WITH_TIMEOUT(linked.state() == QProcess::NotRunning, Timeout);
+        QCOMPARE(linked.exitCode(), 0);
+        QVERIFY2(linked.readAllStandardOutput().contains(R"("ok":true)"),
+                 linked.readAllStandardError().constData());
+        QVERIFY(m_host->server()->engine()->httpListener()->statistics().tlsConnections
+                > tlsAfterPin);
+
         const QString pinned = m_host->certificateFingerprint();
+        const QString oldLink = m_host->joinUrls().constFirst();
         m_host.reset();
         m_host = startHost(m_port);
         QVERIFY(m_host);
+        QProcess refusedLink;
+        refusedLink.start(QStringLiteral(CONFAB_CLI_PATH), {oldLink});
+        QTRY_VERIFY_WITH_TIMEOUT(refusedLink.state() == QProcess::NotRunning, Timeout);
+        QCOMPARE(refusedLink.exitCode(), 4);
         QProcess refused;
         refused.start(QStringLiteral(CONFAB_CLI_PATH),
                       {u"https://127.0.0.1:%1"_s.arg(m_port), u"--trust-sha256"_s, pinned});
