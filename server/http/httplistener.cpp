@@ -51,6 +51,15 @@ public:
         connect(&m_timer, &QTimer::timeout, this, [this] { finish(Outcome::Gone); });
         m_timer.start(timeout);
     }
+    ~FirstByteSniffer() override
+    {
+        // The listener went away first: the connection is not handed to anyone.
+        if (!m_finished) {
+#ifdef Q_OS_UNIX
+            ::close(int(m_descriptor));
+#endif
+        }
+    }
 
 private:
     enum class Outcome { Plain, Tls, Gone };
@@ -76,6 +85,7 @@ private:
 
     void finish(Outcome outcome)
     {
+        m_finished = true;
         m_notifier.setEnabled(false);
         m_timer.stop();
         if (outcome == Outcome::Gone) {
@@ -94,6 +104,71 @@ private:
     QTimer m_timer;
     std::function<void(qintptr, bool)> m_done;
     std::function<void()> m_gone;
+    bool m_finished = false;
+};
+
+//! \brief The server end of a TLS connection: what is written in one event-loop pass is
+//! encrypted and handed to the kernel together, once, and never after the TLS is gone.
+//!
+//! Why: Qt 6.4's QSslSocket encrypts a write later, from a call it queues; when the peer went
+//! away in between (OpenSSL's state freed with the connection), that queued call crashed the
+//! host in BIO_ctrl (python-socketio upgrading polling to WebSocket over TLS, then leaving).
+//! Here the bytes of a pass wait in our buffer and go through QSslSocket and flush() in one
+//! synchronous step, so Qt's queued flush finds nothing to do; and the writes of one pass
+//! (a WebSocket frame's header and payload, several frames) make one TLS record, not one each.
+class HostSslSocket : public QSslSocket
+{
+public:
+    HostSslSocket()
+    {
+        // Qt frees the connection's OpenSSL state on an error (the peer's close_notify is
+        // RemoteHostClosedError) or a disconnect, and state() may still say connected then.
+        const auto gone = [this] {
+            m_gone = true;
+            m_pending.clear();
+        };
+        connect(this, &QAbstractSocket::errorOccurred, this, gone);
+        connect(this, &QAbstractSocket::disconnected, this, gone);
+    }
+
+    qint64 bytesToWrite() const override { return QSslSocket::bytesToWrite() + m_pending.size(); }
+    void disconnectFromHost() override
+    {
+        sendPending(); // what was written goes first
+        QSslSocket::disconnectFromHost();
+    }
+
+protected:
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        if (m_gone || state() != ConnectedState || !isEncrypted()) {
+            setErrorString(u"the TLS connection is closed"_s);
+            return -1;
+        }
+        m_pending.append(data, size);
+        if (!m_sendQueued) {
+            m_sendQueued = true;
+            QMetaObject::invokeMethod(this, &HostSslSocket::sendPending, Qt::QueuedConnection);
+        }
+        return size;
+    }
+
+private:
+    void sendPending()
+    {
+        m_sendQueued = false;
+        if (m_pending.isEmpty())
+            return;
+        const QByteArray bytes = std::exchange(m_pending, {});
+        if (m_gone || state() != ConnectedState || !isEncrypted())
+            return;
+        QSslSocket::writeData(bytes.constData(), bytes.size());
+        flush();
+    }
+
+    QByteArray m_pending;
+    bool m_sendQueued = false;
+    bool m_gone = false;
 };
 
 } // namespace
@@ -178,6 +253,8 @@ void HttpListener::setTls(TlsMode mode, const QSslConfiguration &configuration)
     if (mode != TlsMode::Off) {
         // The host's own certificate, no client certificates asked for.
         m_tlsConfiguration.setPeerVerifyMode(QSslSocket::VerifyNone);
+        // Nothing is verified here: no CA store to load into each connection's context.
+        m_tlsConfiguration.setCaCertificates({});
         m_tlsConfiguration.setProtocol(QSsl::TlsV1_2OrLater);
     }
     // With TLS off, connections are made into sockets at once, as before: no first-byte wait.
@@ -247,7 +324,7 @@ void HttpListener::sniffed(qintptr descriptor, bool tls)
 void HttpListener::startTls(qintptr descriptor)
 {
     ++m_statistics.tlsConnections;
-    auto *socket = new QSslSocket;
+    auto *socket = new HostSslSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         ::close(int(descriptor));

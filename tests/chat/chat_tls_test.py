@@ -194,6 +194,33 @@ def polling_handshake(url, timeout=3):
         return repr(e)
 
 
+async def upgrade_and_leave(server):
+    """Pairs of peers (TLS and plain) upgrade from polling to WebSocket, talk and leave, again
+    and again: a write the host made just as a TLS peer left used to crash it (Qt flushed it
+    after freeing the connection's OpenSSL state)."""
+    tag = f'upgrade and leave/{ENGINE}'
+    for i in range(20):
+        secure = socketio.AsyncClient(reconnection=False, ssl_verify=False)
+        plain = socketio.AsyncClient(reconnection=False)
+        try:
+            await secure.connect(https(server), transports=['polling', 'websocket'],
+                                 wait_timeout=5)
+            await plain.connect(server.url, transports=['polling', 'websocket'], wait_timeout=5)
+            await secure.call('join', {'room': 'churn'})
+            await plain.call('join', {'room': 'churn'})
+            await secure.call('message', {'room': 'churn', 'text': f'round {i}'})
+        except Exception as e:
+            R.check(tag, f'round {i}', False, repr(e))
+            return
+        finally:
+            for peer in (secure, plain):
+                try:
+                    await peer.disconnect()
+                except Exception:
+                    pass
+    R.check(tag, '20 rounds, host alive', server.alive())
+
+
 async def hostile(server):
     tag = f'hostile/{ENGINE}'
     port = server.port
@@ -287,6 +314,7 @@ async def main_async(binary, node):
                     R.check(tag, 'socket.io-client over plain http on the same port',
                             got.get('joined') and got.get('sent'), repr(got))
 
+            await upgrade_and_leave(server)
             await hostile(server)
             R.check(f'hostile/{ENGINE}', 'host still running', server.alive())
         finally:

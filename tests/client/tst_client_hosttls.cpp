@@ -124,6 +124,26 @@ private Q_SLOTS:
         QCOMPARE(joined.size(), 0);
     }
 
+    void regeneratedWhileRunning()
+    {
+        const QString old = m_host->certificateFingerprint();
+        QVERIFY2(m_host->regenerateCertificate(), qPrintable(m_host->errorString()));
+        const QString renewed = m_host->certificateFingerprint();
+        QVERIFY(renewed != old);
+        QVERIFY(m_host->joinUrls().constFirst().endsWith(QString(renewed).remove(u':')));
+        // New connections get the new certificate: pinned to it they connect, to the old one not.
+        SocketIoClient current(options(TransportMode::WebSocket, u"https"_s, renewed));
+        QSignalSpy joined(&current, &SocketIoClient::connected);
+        current.open();
+        QVERIFY2(joined.wait(Timeout), qPrintable(current.lastError()));
+        SocketIoClient stale(options(TransportMode::WebSocket, u"https"_s, old));
+        QSignalSpy errors(&stale, &SocketIoClient::errorOccurred);
+        stale.open();
+        QVERIFY(errors.wait(Timeout));
+        QVERIFY2(errors.first().at(1).toString().contains(renewed),
+                 qPrintable(errors.first().at(1).toString()));
+    }
+
     void cliPins()
     {
         const quint64 tlsBefore
