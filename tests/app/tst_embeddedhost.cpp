@@ -126,6 +126,8 @@ void tst_EmbeddedHost::hostLivesOnItsThread()
     const QUrl link(host.joinUrls().constFirst());
     QCOMPARE(link.adjusted(QUrl::RemoveFragment), urlOf(host));
     QVERIFY2(link.fragment().startsWith(u"fp="_s), qPrintable(link.toString()));
+    QCOMPARE(host.certificateFingerprint().size(), 95);
+    QCOMPARE(link.fragment(), u"fp="_s + QString(host.certificateFingerprint()).remove(u':'));
     QCOMPARE(host.databasePath(), u":memory:"_s);
     QVERIFY(host.hostThread());
     QVERIFY(host.hostThread() != QThread::currentThread());
