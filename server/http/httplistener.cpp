@@ -327,7 +327,9 @@ void HttpListener::startTls(qintptr descriptor)
     auto *socket = new HostSslSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
+#ifdef Q_OS_UNIX
         ::close(int(descriptor));
+#endif
         --m_connectionCount;
         return;
     }
@@ -361,8 +363,8 @@ bool HttpListener::refusePlain(HttpConnection *connection, const HttpRequest &re
         return false;
     if ((request.method == HttpRequest::Method::Get || request.method == HttpRequest::Method::Head)
         && request.path == u"/"_s && request.hasHeader("host")) {
-        // The Host header was already checked against the host's names by whoever serves
-        // requests, but not yet here: only allow a plain host[:port] through.
+        // The Host header is checked against the host's names only later, by whoever serves
+        // requests; here it goes into Location, so only the characters of a host[:port] pass.
         const QByteArray host = request.header("host");
         static const auto valid = [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')

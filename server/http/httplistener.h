@@ -80,8 +80,9 @@ public:
     //! ignored with TlsMode::Off.
     void setTls(TlsMode mode, const QSslConfiguration &configuration = {});
     TlsMode tlsMode() const { return m_tlsMode; }
-    //! \brief How long a TLS handshake may take from accept (default 10 s); a connection
-    //! that has not finished it by then is closed.
+    //! \brief How long a TLS handshake may take from the connection's first byte (default
+    //! 10 s); a connection that has not finished it by then is closed. Before its first byte a
+    //! connection has the head timeout of connectionSettings().
     void setTlsHandshakeTimeout(std::chrono::milliseconds timeout) { m_handshakeTimeout = timeout; }
 
     const Statistics &statistics() const { return m_statistics; }
