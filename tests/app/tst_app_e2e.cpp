@@ -211,6 +211,24 @@ void tst_AppEndToEnd::guestJoinsFromTheLinkOverTls()
                              Timeout);
     // The pin is remembered with the server.
     QCOMPARE(guest->preferences()->recentServers().value(0), link);
+
+    // A link whose fingerprint is not the certificate served (the host's changed, or another
+    // machine answers): refused, and the error names both.
+    const QString served = host->session()->hostSource()->host()->call(
+            [](Confab::ChatHost &h) { return h.certificateFingerprint(); });
+    QString wrongHex = QString(served).remove(u':');
+    wrongHex[0] = wrongHex[0] == u'0' ? u'1' : u'0';
+    QString wrongLink = link;
+    wrongLink.replace(QString(served).remove(u':'), wrongHex);
+    auto stranger = makeController(u"Eve"_s);
+    QVERIFY(stranger->session()->joinServer(wrongLink));
+    QTRY_VERIFY_WITH_TIMEOUT(stranger->session()->lastError().contains(served), Timeout);
+    const QString error = stranger->session()->lastError();
+    QString wrongPin;
+    for (qsizetype i = 0; i < wrongHex.size(); i += 2)
+        wrongPin += (i ? u":"_s : QString()) + wrongHex.mid(i, 2);
+    QVERIFY2(error.contains(wrongPin), qPrintable(error));
+    QVERIFY(!stranger->session()->isConnected());
 }
 
 void tst_AppEndToEnd::joinedControllerSeesHost()
