@@ -48,6 +48,7 @@ EmbeddedHostStart EmbeddedHostWorker::start(const Confab::HostConfig &config)
     result.ok = true;
     result.port = host->port();
     result.joinUrls = host->joinUrls();
+    result.certificateFingerprint = host->certificateFingerprint();
     result.databasePath = host->store()->databasePath();
     m_host = std::move(host);
     return result;
@@ -106,6 +107,7 @@ bool EmbeddedHost::start(const Confab::HostConfig &config)
     m_config = config;
     m_port = started.port;
     m_joinUrls = started.joinUrls;
+    m_certificateFingerprint = started.certificateFingerprint;
     m_databasePath = started.databasePath;
     qCDebug(lcApp) << "host thread serving port" << m_port;
     return true;
@@ -159,6 +161,7 @@ void EmbeddedHost::stop()
     m_running = false;
     m_port = 0;
     m_joinUrls.clear();
+    m_certificateFingerprint.clear();
     m_databasePath.clear();
     m_names.clear();
     qCDebug(lcApp) << "host thread stopped";

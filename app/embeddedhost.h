@@ -23,7 +23,8 @@ class EmbeddedHostWorker;
 //! The thread that created the EmbeddedHost (the GUI thread) never touches the host's
 //! objects. It gets a narrow API instead:
 //! - start() and stop(), which wait for the host thread (see each for why that is short);
-//! - values cached when start() succeeded: port(), joinUrls(), databasePath(), config();
+//! - values cached when start() succeeded: port(), joinUrls(), certificateFingerprint(),
+//!   databasePath(), config();
 //! - disconnectClient(), queued to the host thread;
 //! - signals re-emitted on this object's thread through queued connections, in the order the
 //!   host emitted them, and nameOf(), a copy of the names fed by those same signals;
@@ -61,6 +62,8 @@ public:
     quint16 port() const { return m_port; }
     //! See ChatHost::joinUrls().
     QStringList joinUrls() const { return m_joinUrls; }
+    //! See ChatHost::certificateFingerprint(): what joiners pin (discovery's TXT fp).
+    QString certificateFingerprint() const { return m_certificateFingerprint; }
     //! The message store's file (or ":memory:"); see ChatStore::databasePath().
     QString databasePath() const { return m_databasePath; }
     //! The configuration start() last succeeded with.
@@ -113,6 +116,7 @@ private:
     QString m_error;
     quint16 m_port = 0;
     QStringList m_joinUrls;
+    QString m_certificateFingerprint;
     QString m_databasePath;
     Confab::HostConfig m_config;
     QHash<QString, QString> m_names; //!< sid → name, namespace "/"

@@ -17,6 +17,7 @@ struct EmbeddedHostStart
     QString error;
     quint16 port = 0;
     QStringList joinUrls;
+    QString certificateFingerprint;
     QString databasePath;
 };
 

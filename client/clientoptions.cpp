@@ -74,6 +74,31 @@ ResolvedEndpoint resolveEndpoint(const ClientOptions &options)
     return r;
 }
 
+JoinLink parseJoinLink(const QUrl &link)
+{
+    JoinLink result;
+    result.url = link;
+    const QString fragment = link.fragment(QUrl::FullyDecoded);
+    result.url.setFragment({});
+    if (!fragment.startsWith(u"fp="_s))
+        return result;
+    result.pin = parseSha256Fingerprint(QStringView(fragment).sliced(3));
+    if (result.pin.isEmpty()) {
+        result.malformedPin = true;
+        return result;
+    }
+    // The link may say http (what a browser opens without a warning about the self-signed
+    // certificate); a pinned client goes encrypted to the same port.
+    const QString scheme = link.scheme().toLower();
+    if (scheme == u"http"_s)
+        result.url.setScheme(u"https"_s);
+    else if (scheme == u"ws"_s)
+        result.url.setScheme(u"wss"_s);
+    if (result.url.port() < 0 && (scheme == u"http"_s || scheme == u"ws"_s))
+        result.url.setPort(80); // the port the link meant, not https's 443
+    return result;
+}
+
 QByteArray parseSha256Fingerprint(QStringView text)
 {
     QByteArray hex;

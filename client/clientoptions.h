@@ -104,4 +104,15 @@ ResolvedEndpoint resolveEndpoint(const ClientOptions &options);
 //! Parses "AB:CD:..." or "abcd..." (64 hex digits, colons optional) into 32 bytes; empty on error.
 QByteArray parseSha256Fingerprint(QStringView text);
 
+//! \brief A join link's pin: a Confab host's link ends in "#fp=" and the SHA-256 fingerprint of
+//! its certificate (what the host shows, its QR code carries, discovery announces).
+struct JoinLink
+{
+    QUrl url; //!< to connect to: https/wss when pinned (the host speaks TLS on the same port)
+    QByteArray pin; //!< 32 bytes, or empty when the link has no (valid) fingerprint
+    bool malformedPin = false; //!< "#fp=" was there but is not 64 hex digits
+};
+//! \brief Splits \a link into the URL to connect to and its pin; the fragment is dropped.
+JoinLink parseJoinLink(const QUrl &link);
+
 } // namespace Confab::Client

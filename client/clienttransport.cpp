@@ -83,6 +83,29 @@ bool ClientTransport::certificateTrusted(const QSslCertificate &peer,
 #endif
 }
 
+QString ClientTransport::pinRefusal(const QSslCertificate &peer) const
+{
+#if QT_CONFIG(ssl)
+    const auto text = [](const QByteArray &digest) {
+        return QString::fromLatin1(digest.toHex(':').toUpper());
+    };
+    const QString served
+            = peer.isNull() ? u"none"_s : text(peer.digest(QCryptographicHash::Sha256));
+    return u"the server's certificate (SHA-256 %1) is not the pinned one (SHA-256 %2): the "
+           u"host made a new certificate, or another machine answers at this address"_s.arg(
+                   served, text(m_options.trustedCertificateSha256));
+#else
+    Q_UNUSED(peer);
+    return {};
+#endif
+}
+
+void ClientTransport::notePinRefusal(const QSslCertificate &peer)
+{
+    if (!m_options.trustedCertificateSha256.isEmpty())
+        m_pinRefusal = pinRefusal(peer);
+}
+
 bool ClientTransport::pinHolds(const QSslCertificate &peer) const
 {
 #if QT_CONFIG(ssl)

@@ -69,11 +69,17 @@ protected:
     bool certificateTrusted(const QSslCertificate &peer, const QList<QSslError> &errors) const;
     //! No pin, or \a peer is the pinned certificate.
     bool pinHolds(const QSslCertificate &peer) const;
+    //! Why \a peer is refused under the pin, naming both SHA-256 fingerprints.
+    QString pinRefusal(const QSslCertificate &peer) const;
+    //! Remembers pinRefusal() when certificateTrusted() refused \a peer for the pin, so that
+    //! the failure that follows says so instead of Qt's generic handshake error.
+    void notePinRefusal(const QSslCertificate &peer);
 
     const Options m_options;
     EngineIo::Handshake m_handshake;
     qsizetype m_receiveLimit = 0;
     bool m_shutDown = false;
+    QString m_pinRefusal; //!< set when a certificate other than the pinned one was served
 
 private:
     quint64 m_cacheBuster = 0;

@@ -134,13 +134,14 @@ void PollingTransport::watchReply(QNetworkReply *reply)
             reply->ignoreSslErrors();
         } else {
             qCInfo(lcClientTransport) << "TLS errors:" << errors;
+            notePinRefusal(reply->sslConfiguration().peerCertificate());
         }
     });
     // Emitted before any request byte is sent: the place Qt documents for pinning checks.
     connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
         if (!pinHolds(reply->sslConfiguration().peerCertificate()))
             Q_EMIT failed(CloseReason::TlsError,
-                          u"the server's certificate is not the pinned one"_s);
+                          pinRefusal(reply->sslConfiguration().peerCertificate()));
     });
 #endif
 }
@@ -159,7 +160,9 @@ QNetworkReply *PollingTransport::takeFinished(QPointer<QNetworkReply> &slot, QBy
 void PollingTransport::reportFailure(QNetworkReply *reply, const QByteArray &body, const char *what,
                                      CloseReason reason)
 {
-    const QString detail = replyError(reply, body);
+    if (!m_pinRefusal.isEmpty())
+        reason = CloseReason::TlsError;
+    const QString detail = m_pinRefusal.isEmpty() ? replyError(reply, body) : m_pinRefusal;
     qCInfo(lcClientTransport).nospace() << what << " failed: " << detail;
     Q_EMIT failed(reason, detail);
 }

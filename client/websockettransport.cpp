@@ -75,6 +75,7 @@ void WebSocketTransport::open()
             m_ws->ignoreSslErrors();
         } else {
             qCInfo(lcClientTransport) << "TLS errors:" << errors;
+            notePinRefusal(m_ws->sslConfiguration().peerCertificate());
         }
     });
 #endif
@@ -104,7 +105,8 @@ void WebSocketTransport::onConnected()
 #if QT_CONFIG(ssl)
     if (m_options.wsUrl.scheme() == "wss"_L1
         && !pinHolds(m_ws->sslConfiguration().peerCertificate())) {
-        Q_EMIT failed(CloseReason::TlsError, u"the server's certificate is not the pinned one"_s);
+        Q_EMIT failed(CloseReason::TlsError,
+                      pinRefusal(m_ws->sslConfiguration().peerCertificate()));
         return;
     }
 #endif
@@ -152,7 +154,10 @@ void WebSocketTransport::onGone()
     const QAbstractSocket::SocketError error = m_ws->error();
     QString why;
     CloseReason reason = CloseReason::TransportError;
-    if (error != QAbstractSocket::UnknownSocketError) {
+    if (!m_pinRefusal.isEmpty()) {
+        why = m_pinRefusal;
+        reason = CloseReason::TlsError;
+    } else if (error != QAbstractSocket::UnknownSocketError) {
         why = m_ws->errorString();
         if (error == QAbstractSocket::SslHandshakeFailedError)
             reason = CloseReason::TlsError;

@@ -19,7 +19,7 @@ JOBS=${CONFAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
 APT_PACKAGES=(
     ca-certificates git openssl cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools
-    libsqlite3-dev libhttp-parser-dev libgl-dev libqrencode-dev dbus-daemon
+    libsqlite3-dev libhttp-parser-dev libgl-dev libqrencode-dev libssl-dev dbus-daemon
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
     qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform

@@ -56,6 +56,8 @@ public:
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     void close();
     bool isListening() const;
+    //! \brief The HTTP front end: its TLS (HttpListener::setTls()) and counters.
+    Http::HttpListener *httpListener() const { return m_listener.get(); }
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
     QString errorString() const { return m_errorString; }

@@ -123,7 +123,11 @@ void ChatClient::connectToHost(const QUrl &url, const QString &name, const QStri
     m_password = password;
 
     ClientOptions options = m_socket->options();
-    options.url = url;
+    // A join link's "#fp=" pins the host's certificate and makes the connection TLS; without
+    // it no pin is kept from an earlier host.
+    const JoinLink link = parseJoinLink(url);
+    options.url = link.url;
+    options.trustedCertificateSha256 = link.pin;
     options.namespaces = {ChatProtocol::Namespace};
     // Evaluated for every CONNECT: after a rename, a reconnection asks for the new name.
     options.authProvider = [self = QPointer<ChatClient>(this)](const QString &) -> QVariant {

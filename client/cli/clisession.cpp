@@ -100,7 +100,14 @@ std::optional<CliConfig> CliSession::configFromParser(const QCommandLineParser &
         *error = u"expected exactly one URL"_s;
         return std::nullopt;
     }
-    config.options.url = QUrl(positional.first());
+    // A join link's "#fp=" pins the certificate like --trust-sha256 (which wins if given).
+    const Client::JoinLink link = Client::parseJoinLink(QUrl(positional.first()));
+    if (link.malformedPin) {
+        *error = u"the URL's #fp= must be 64 hex digits (colons allowed)"_s;
+        return std::nullopt;
+    }
+    config.options.url = link.url;
+    config.options.trustedCertificateSha256 = link.pin;
     const auto endpoint = Client::resolveEndpoint(config.options);
     if (!endpoint.error.isEmpty()) {
         *error = endpoint.error;

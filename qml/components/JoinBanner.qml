@@ -65,12 +65,17 @@ Rectangle {
                     required property string modelData
                     required property int index
                     objectName: "hostUrl" + index
+                    Layout.fillWidth: true
                     spacing: Theme.spacing
 
                     TextEdit {
                         objectName: "hostUrlText"
                         text: urlRow.modelData
                         textFormat: TextEdit.PlainText
+                        // A link with the certificate's fingerprint (#fp=…) is long: it wraps
+                        // rather than push the QR code out of the window.
+                        Layout.fillWidth: true
+                        wrapMode: TextEdit.WrapAnywhere
                         readOnly: true
                         selectByMouse: true
                         color: Theme.text

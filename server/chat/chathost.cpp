@@ -54,6 +54,8 @@ bool ChatHost::start()
         return false;
     }
     m_store->setSizeLimit(m_config.maxStorage);
+    if (!setUpTls(std::exchange(m_config.regenerateCertificate, false)))
+        return false;
     if (!m_service)
         m_service = std::make_unique<ChatService>(m_server.get(), m_store.get(), m_config.chat);
     if (!m_server->listen(m_config.address, m_config.port)) {
@@ -61,6 +63,53 @@ bool ChatHost::start()
         return false;
     }
     return true;
+}
+
+bool ChatHost::setUpTls(bool regenerate)
+{
+    Http::HttpListener *listener = m_server->engine()->httpListener();
+    if (m_config.tls == Http::HttpListener::TlsMode::Off) {
+        m_certificate = {};
+        listener->setTls(Http::HttpListener::TlsMode::Off);
+        return true;
+    }
+    QString error;
+    HostCertificate certificate;
+    if (!m_config.tlsCertificateFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()) {
+        if (regenerate) {
+            m_error = u"the certificate comes from --tls-cert and --tls-key: it is not "
+                      u"regenerated"_s;
+            return false;
+        }
+        certificate
+                = HostCertificate::load(m_config.tlsCertificateFile, m_config.tlsKeyFile, &error);
+    } else {
+        certificate = HostCertificate::loadOrCreate(m_config.dataLocation, regenerate, &error);
+    }
+    if (certificate.isNull()) {
+        m_error = error;
+        return false;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificate(certificate.certificate);
+    configuration.setPrivateKey(certificate.key);
+    listener->setTls(m_config.tls, configuration);
+    if (listener->tlsMode() == Http::HttpListener::TlsMode::Off) {
+        m_error = u"TLS is not available on this system (Qt has no TLS backend)"_s;
+        return false;
+    }
+    m_certificate = certificate;
+    qCInfo(lcChat) << "TLS certificate SHA-256" << m_certificate.fingerprint();
+    return true;
+}
+
+bool ChatHost::regenerateCertificate()
+{
+    if (m_config.tls == Http::HttpListener::TlsMode::Off) {
+        m_error = u"TLS is off"_s;
+        return false;
+    }
+    return setUpTls(true);
 }
 
 void ChatHost::stop()
@@ -95,7 +144,7 @@ QStringList ChatHost::joinUrls() const
     const bool v4 = any || address == QHostAddress::AnyIPv4;
     const bool v6 = any || address == QHostAddress::AnyIPv6;
     if (!v4 && !v6)
-        return {urlFor(address, port)};
+        return withPin({urlFor(address, port)});
 
     // Each address of each interface that is up, IPv4 first (what people type), then global
     // IPv6, then link-local IPv6; loopback last, for this machine.
@@ -128,6 +177,19 @@ QStringList ChatHost::joinUrls() const
         urls.append(urlFor(QHostAddress::LocalHost, port));
     if (v6)
         urls.append(urlFor(QHostAddress::LocalHostIPv6, port));
+    return withPin(urls);
+}
+
+QStringList ChatHost::withPin(QStringList urls) const
+{
+    // The link stays http: a browser opens it without a warning about the self-signed
+    // certificate (and could not pin it anyway); the Confab app and confab-cli read "#fp=",
+    // go https to the same port and accept only this certificate.
+    const QString fingerprint = m_certificate.fingerprint().remove(u':');
+    if (fingerprint.isEmpty())
+        return urls;
+    for (QString &url : urls)
+        url += u"#fp="_s + fingerprint;
     return urls;
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "chatservice.h"
+#include "hostcertificate.h"
+#include "http/httplistener.h"
 #include "socketioserver.h"
 
 #include <QtNetwork/QHostAddress>
@@ -23,6 +25,14 @@ struct HostConfig
     qint64 maxStorage = qint64(1) << 30;
     //! confab-server: announce the host on the local network over DNS-SD (--no-announce).
     bool announce = true;
+    //! TLS on the host's port (plain HTTP alongside it with On).
+    Http::HttpListener::TlsMode tls = Http::HttpListener::TlsMode::On;
+    //! A certificate (PEM) and its key to serve instead of the self-signed one kept in
+    //! dataLocation; both or neither.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    //! Replace the kept self-signed certificate with a new one at start().
+    bool regenerateCertificate = false;
 };
 
 //! \brief A running chat host: the Socket.IO server, the chat service and its store.
@@ -45,10 +55,21 @@ public:
     //! \brief URLs a person can join at. Listening on every address: one per address of each
     //! interface that is up, IPv4 first, then IPv6 (link-local ones with their zone), and
     //! loopback last (127.0.0.1, [::1]). Listening on one address: that one.
+    //! With TLS, each ends in "#fp=" and the certificate's SHA-256 (64 hex digits): the app
+    //! and confab-cli then connect over TLS and pin it (Client::parseJoinLink()).
     QStringList joinUrls() const;
     //! \brief "http://ADDRESS:PORT/", IPv6 in brackets with its zone as "%25zone" (RFC 6874).
     static QString urlFor(const QHostAddress &address, quint16 port);
     static QString defaultDataLocation();
+
+    //! \brief SHA-256 fingerprint of the certificate served ("AB:CD:…"); empty with TLS off or
+    //! before start(). Joiners pin it (the join link's #fp=, discovery's TXT fp).
+    QString certificateFingerprint() const { return m_certificate.fingerprint(); }
+    const HostCertificate &certificate() const { return m_certificate; }
+    //! \brief Makes and keeps a new self-signed certificate and serves it to connections
+    //! from now on (joiners who pinned the old one are refused until they trust the new one).
+    //! False with errorString() if it cannot, or a certificate from files is served.
+    bool regenerateCertificate();
 
     const HostConfig &config() const { return m_config; }
     SocketIoServer *server() const { return m_server.get(); }
@@ -60,6 +81,10 @@ private:
     std::unique_ptr<SocketIoServer> m_server;
     std::unique_ptr<ChatStore> m_store;
     std::unique_ptr<ChatService> m_service;
+    bool setUpTls(bool regenerate);
+    QStringList withPin(QStringList urls) const;
+
+    HostCertificate m_certificate;
     QString m_error;
 };
 

@@ -127,6 +127,25 @@ const QCommandLineOption noAnnounceOption(
         "DNS-SD / mDNS as _confab._tcp (through the Avahi daemon on Linux; without one it is "
         "simply not announced), so that Confab and any mDNS browser find it. Never announced "
         "when listening on a loopback address."_s);
+const QCommandLineOption tlsOption(
+        u"tls"_s,
+        u"TLS on the host's port: on (the default: each connection picks TLS or plain HTTP, "
+        "on the same port), required (plain requests are refused with 403 'tls required', "
+        "except GET / which is redirected to https) or off (plain HTTP only)."_s,
+        u"mode"_s, u"on"_s);
+const QCommandLineOption tlsCertOption(
+        u"tls-cert"_s,
+        u"Serve this PEM certificate (e.g. from your own CA; the first of the file is the "
+        "host's) instead of the self-signed one the host makes and keeps in its data folder "
+        "(host-certificate.pem, host-key.pem). Needs --tls-key."_s,
+        u"file"_s);
+const QCommandLineOption tlsKeyOption(u"tls-key"_s,
+                                      u"The PEM private key (unencrypted) of --tls-cert."_s,
+                                      u"file"_s);
+const QCommandLineOption regenerateCertificateOption(
+        u"regenerate-certificate"_s,
+        u"Replace the kept self-signed certificate with a new one (a new SHA-256 fingerprint: "
+        "joiners who pinned the old one are refused until they trust the new one)."_s);
 const QCommandLineOption verboseOption(u"verbose"_s, u"Log every packet (confab.*.debug=true)."_s);
 
 //! "512M", "2G", "1048576", "0": bytes, or -1 when \a text is none of those.
@@ -198,7 +217,11 @@ HostCommandLine::HostCommandLine()
                          allowedHostOption,
                          webSocketEngineOption,
                          recoveryWindowOption,
-                         recoveryBufferOption});
+                         recoveryBufferOption,
+                         tlsOption,
+                         tlsCertOption,
+                         tlsKeyOption,
+                         regenerateCertificateOption});
     m_parser.addOption(noAnnounceOption);
     m_parser.addOption(verboseOption);
 }
@@ -322,6 +345,25 @@ HostCommandLine::Parsed HostCommandLine::parse(const QStringList &arguments)
         engine.webSocketEngine = *chosen;
     }
     m_config.announce = !m_parser.isSet(noAnnounceOption);
+    const QString tls = m_parser.value(tlsOption);
+    if (tls == u"on"_s)
+        m_config.tls = Http::HttpListener::TlsMode::On;
+    else if (tls == u"required"_s)
+        m_config.tls = Http::HttpListener::TlsMode::Required;
+    else if (tls == u"off"_s)
+        m_config.tls = Http::HttpListener::TlsMode::Off;
+    else
+        return {false, 2, u"--tls: expected on, required or off"_s};
+    m_config.tlsCertificateFile = m_parser.value(tlsCertOption);
+    m_config.tlsKeyFile = m_parser.value(tlsKeyOption);
+    if (m_config.tlsCertificateFile.isEmpty() != m_config.tlsKeyFile.isEmpty())
+        return {false, 2, u"--tls-cert and --tls-key go together"_s};
+    m_config.regenerateCertificate = m_parser.isSet(regenerateCertificateOption);
+    if (m_config.regenerateCertificate && !m_config.tlsCertificateFile.isEmpty())
+        return {false, 2, u"--regenerate-certificate: the certificate comes from --tls-cert"_s};
+    if (m_config.tls == Http::HttpListener::TlsMode::Off
+        && (!m_config.tlsCertificateFile.isEmpty() || m_config.regenerateCertificate))
+        return {false, 2, u"--tls off: no certificate is served"_s};
     if (m_parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(u"confab.*.debug=true"_s);
     return {};

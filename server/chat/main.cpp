@@ -52,6 +52,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "confab-server: %s\n", qPrintable(host.errorString()));
         return 3;
     }
+    if (const QString fingerprint = host.certificateFingerprint(); !fingerprint.isEmpty())
+        std::printf("TLS certificate SHA-256 fingerprint: %s\n", qPrintable(fingerprint));
     const QStringList urls = host.joinUrls();
     for (const QString &url : urls)
         std::printf("Confab host ready: join at %s\n", qPrintable(url));

@@ -5,6 +5,9 @@
 #    include <cerrno>
 #    include <sys/socket.h>
 #endif
+#ifdef Q_OS_UNIX
+#    include <unistd.h>
+#endif
 
 namespace Confab::Http {
 
@@ -48,18 +51,31 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
     return QTcpSocket::writeData(data, size);
 }
 
-void DirectTcpServer::incomingConnection(qintptr socketDescriptor)
+DirectTcpSocket *DirectTcpServer::makeSocket(qintptr socketDescriptor, QObject *parent)
 {
     // As QTcpServer does, with our socket type.
-    auto *socket = new DirectTcpSocket(this);
+    auto *socket = new DirectTcpSocket(parent);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
-        return;
+#ifdef Q_OS_UNIX
+        ::close(int(socketDescriptor));
+#endif
+        return nullptr;
     }
     // Frames go out as they are written; without this, Nagle would hold a second small
     // frame back until the first is acknowledged.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    addPendingConnection(socket);
+    return socket;
+}
+
+void DirectTcpServer::incomingConnection(qintptr socketDescriptor)
+{
+    if (m_handOff) {
+        Q_EMIT descriptorAccepted(socketDescriptor);
+        return;
+    }
+    if (auto *socket = makeSocket(socketDescriptor, this))
+        addPendingConnection(socket);
 }
 
 } // namespace Confab::Http

@@ -46,8 +46,23 @@ class DirectTcpServer : public QTcpServer
 public:
     using QTcpServer::QTcpServer;
 
+    //! \brief Instead of making sockets, hand each accepted descriptor to
+    //! descriptorAccepted() (whose receiver owns it): the listener looks at its first byte
+    //! before deciding what kind of socket it becomes.
+    void setHandOffDescriptors(bool on) { m_handOff = on; }
+
+    //! \brief A connection as DirectTcpSocket with TCP_NODELAY (nullptr, descriptor closed, on
+    //! failure).
+    static DirectTcpSocket *makeSocket(qintptr socketDescriptor, QObject *parent = nullptr);
+
+Q_SIGNALS:
+    void descriptorAccepted(qintptr socketDescriptor);
+
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    bool m_handOff = false;
 };
 
 } // namespace Confab::Http

@@ -4,6 +4,7 @@
 #include "httplogging.h"
 
 #include <QtCore/QMetaMethod>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
 using namespace std::chrono_literals;
@@ -51,6 +52,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings 
     socket->setParent(this);
     m_peerAddress = socket->peerAddress();
     m_peerPort = socket->peerPort();
+    m_secure = qobject_cast<QSslSocket *>(socket) != nullptr;
 
     // Bound what Qt buffers on our behalf. While a request is pending nothing is read, and
     // without a limit a client could pipeline gigabytes into our memory; with it, TCP flow
@@ -262,6 +264,7 @@ void HttpConnection::deliverRequest()
     HttpRequest request = m_parser.takeRequest();
     request.remoteAddress = m_peerAddress;
     request.remotePort = m_peerPort;
+    request.secure = m_secure;
     m_state = State::AwaitingResponse;
     // No timeout while the owner holds the request: a long-poll GET waits for data, and the
     // owner (Engine.IO) has its own deadlines.
@@ -281,6 +284,7 @@ void HttpConnection::handOver(const HttpRequest &head)
     HttpRequest request = head;
     request.remoteAddress = m_peerAddress;
     request.remotePort = m_peerPort;
+    request.secure = m_secure;
     request.headSize = m_parser.headSize(); // m_headPeeked stops before the final LF
 
     armTimer(TimerPurpose::None, {});

@@ -141,6 +141,7 @@ private:
     State m_state = State::ReadingHead;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
+    bool m_secure = false; // a QSslSocket: TLS from the first byte (HttpListener)
     qint64 m_originalReadBufferSize = 0;
     qsizetype m_headPeeked = 0; // head bytes the parser has seen but the socket still holds
     bool m_processingScheduled = false;

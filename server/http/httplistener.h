@@ -6,13 +6,17 @@
 
 #include <QtCore/QObject>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslConfiguration>
+
+#include <chrono>
 
 class QTcpServer;
 class QTcpSocket;
 
 namespace Confab::Http {
 
-//! \brief Accepts TCP connections on one port and serves HTTP/1.1 on each (HttpConnection).
+//! \brief Accepts TCP connections on one port and serves HTTP/1.1 on each (HttpConnection),
+//! in clear or over TLS on the same port (setTls()).
 //!
 //! Plain requests are reported with the connection to answer them on; WebSocket upgrade
 //! requests are handed over with their socket, untouched, typically to
@@ -30,6 +34,19 @@ public:
         quint64 requestsReceived = 0;
         quint64 requestsAborted = 0;
         quint64 webSocketUpgrades = 0;
+        quint64 tlsConnections = 0; //!< connections whose first byte began a TLS handshake
+        quint64 tlsHandshakesFailed = 0; //!< of those, broken or not finished in time
+    };
+
+    //! \brief Whether the port speaks TLS.
+    enum class TlsMode {
+        Off, //!< plain HTTP only
+        //! Each connection's first byte decides: 0x16 (a TLS handshake record) starts TLS,
+        //! anything else is plain HTTP.
+        On,
+        //! As On, but a plain request is refused (403 "tls required"), except GET and HEAD
+        //! of "/", which are redirected (308) to the same URL over https.
+        Required,
     };
 
     explicit HttpListener(QObject *parent = nullptr);
@@ -58,6 +75,16 @@ public:
     //! toward maxConnections() until it is destroyed: a TCP connection is one whoever serves it.
     void trackConnection(QObject *connection);
 
+    //! \brief TLS on this port for connections accepted from now on. \a configuration holds
+    //! the certificate and private key (and whatever else the server end should use); it is
+    //! ignored with TlsMode::Off.
+    void setTls(TlsMode mode, const QSslConfiguration &configuration = {});
+    TlsMode tlsMode() const { return m_tlsMode; }
+    //! \brief How long a TLS handshake may take from the connection's first byte (default
+    //! 10 s); a connection that has not finished it by then is closed. Before its first byte a
+    //! connection has the head timeout of connectionSettings().
+    void setTlsHandshakeTimeout(std::chrono::milliseconds timeout) { m_handshakeTimeout = timeout; }
+
     const Statistics &statistics() const { return m_statistics; }
 
 Q_SIGNALS:
@@ -72,9 +99,16 @@ Q_SIGNALS:
 
 private:
     void acceptConnections();
-    void adopt(QTcpSocket *socket);
+    void acceptDescriptor(qintptr descriptor);
+    void sniffed(qintptr descriptor, bool tls);
+    void startTls(qintptr descriptor);
+    void adopt(QTcpSocket *socket, bool counted = false);
+    bool refusePlain(HttpConnection *connection, const HttpRequest &request);
 
-    QTcpServer *m_server = nullptr; // child
+    QTcpServer *m_server = nullptr; // child (a DirectTcpServer)
+    TlsMode m_tlsMode = TlsMode::Off;
+    QSslConfiguration m_tlsConfiguration;
+    std::chrono::milliseconds m_handshakeTimeout{10'000};
     HttpConnectionSettings m_settings;
     int m_maxConnections = 1024;
     int m_connectionCount = 0;

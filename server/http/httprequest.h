@@ -38,6 +38,7 @@ public:
     bool keepAlive = true; //!< whether the client lets the connection persist after this request
     QHostAddress remoteAddress;
     quint16 remotePort = 0;
+    bool secure = false; //!< whether it came over TLS
     //! Bytes of the request line and header fields on the wire (set on a handed-over upgrade).
     qsizetype headSize = 0;
 

@@ -4,6 +4,7 @@
 #include "httplogging.h"
 
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 
@@ -66,6 +67,11 @@ QtWebSocketConnection::QtWebSocketConnection(QWebSocket *socket, QTcpSocket *tcp
             Q_EMIT binaryMessageReceived(bytes);
     });
     connect(socket, &QWebSocket::bytesWritten, this, &QtWebSocketConnection::syncOwed);
+    if (auto *tls = qobject_cast<QSslSocket *>(tcpSocket)) {
+        // Over TLS what is owed includes the encrypted records waiting underneath.
+        m_tls = tls;
+        connect(tls, &QSslSocket::encryptedBytesWritten, this, &QtWebSocketConnection::syncOwed);
+    }
     // QWebSocket closes itself (and says so with aboutToClose()) when the peer sends Close
     // or breaks the protocol (a frame over the limits: 1009; invalid UTF-8: 1007), with the
     // code in closeCode(); a connection that just breaks only emits disconnected().
@@ -102,7 +108,9 @@ void QtWebSocketConnection::queueMessage(bool binary, QByteArrayView head, const
 
 qint64 QtWebSocketConnection::bytesToWrite() const
 {
-    return m_socket ? m_socket->bytesToWrite() : 0;
+    if (!m_socket)
+        return 0;
+    return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0);
 }
 
 void QtWebSocketConnection::syncOwed()

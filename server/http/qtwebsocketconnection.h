@@ -6,6 +6,7 @@
 #include <QtCore/QPointer>
 
 QT_BEGIN_NAMESPACE
+class QSslSocket;
 class QTcpSocket;
 class QTimer;
 class QWebSocket;
@@ -52,6 +53,7 @@ private:
     void armCloseDeadline();
 
     QPointer<QWebSocket> m_socket;
+    QPointer<QSslSocket> m_tls; //!< the socket under it, over TLS
     QTimer *m_closeDeadline = nullptr;
     State m_state = State::Open;
     bool m_overflowed = false;

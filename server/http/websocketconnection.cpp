@@ -8,6 +8,7 @@
 #include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
 #include <cstring>
@@ -97,8 +98,9 @@ WebSocketConnection *WebSocketConnection::accept(QTcpSocket *socket, const HttpR
 std::unique_ptr<WebSocketTransport> WebSocketConnection::takeOver(QTcpSocket *socket)
 {
 #ifdef Q_OS_LINUX
-    // Where a descriptor can be taken over from Qt, the connection runs on its own.
-    if (useDescriptors) {
+    // Where a descriptor can be taken over from Qt, the connection runs on its own; over TLS
+    // the bytes on the descriptor are records only QSslSocket can read.
+    if (useDescriptors && !qobject_cast<QSslSocket *>(socket)) {
         if (auto transport = DescriptorTransport::adopt(socket, *this, m_partial))
             return transport;
     }

@@ -3,6 +3,7 @@
 
 #include "websocketconnection.h"
 
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -34,6 +35,13 @@ QTcpSocketTransport::QTcpSocketTransport(QTcpSocket *socket, WebSocketConnection
     QObject::connect(socket, &QTcpSocket::disconnected, &connection,
                      [this] { lost(u"connection closed"_s); });
     QObject::connect(socket, &QTcpSocket::bytesWritten, &connection, [this] { writable(); });
+    if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
+        // Over TLS, bytesWritten() says the plaintext went into the encryption; the records it
+        // became wait in the socket underneath, and encryptedBytesWritten() says when they left.
+        m_tls = tls;
+        QObject::connect(tls, &QSslSocket::encryptedBytesWritten, &connection,
+                         [this] { writable(); });
+    }
 }
 
 qint64 QTcpSocketTransport::write(const Slice *slices, int count, QString &)
@@ -50,7 +58,9 @@ qint64 QTcpSocketTransport::write(const Slice *slices, int count, QString &)
 
 qint64 QTcpSocketTransport::bytesBuffered() const
 {
-    return m_socket ? m_socket->bytesToWrite() : 0;
+    if (!m_socket)
+        return 0;
+    return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0);
 }
 
 bool QTcpSocketTransport::hasUnreadInput() const

@@ -7,6 +7,7 @@
 #include <QtCore/QString>
 
 QT_BEGIN_NAMESPACE
+class QSslSocket;
 class QTcpSocket;
 QT_END_NAMESPACE
 
@@ -71,6 +72,7 @@ protected:
 };
 
 //! \brief The transport on the QTcpSocket itself: Qt reads, and buffers what it cannot send.
+//! Also the one over TLS (a QSslSocket), whose records only Qt can read and write.
 class QTcpSocketTransport final : public WebSocketTransport
 {
 public:
@@ -87,6 +89,7 @@ public:
 
 private:
     QPointer<QTcpSocket> m_socket;
+    QSslSocket *m_tls = nullptr; //!< m_socket, when it is one
 };
 
 } // namespace Confab::Http

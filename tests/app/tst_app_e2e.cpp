@@ -5,6 +5,7 @@
 #include "chathost.h"
 #include "controller.h"
 #include "embeddedhost.h"
+#include "engineioserver.h"
 #include "hostsidsource.h"
 
 #include <QtCore/QJsonArray>
@@ -68,6 +69,7 @@ private Q_SLOTS:
 
     void hostWithPythonPeer();
     void joinedControllerSeesHost();
+    void guestJoinsFromTheLinkOverTls();
     void hostPortTakenMovesOn();
     void joinRefusedShowsReason();
 };
@@ -87,8 +89,13 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     QCOMPARE(app->session()->mode(), Session::Mode::Hosting);
     QCOMPARE(modeChanged.size(), 1);
     QVERIFY(app->session()->hostPort() > 0);
+    // TLS is on by default: the link carries the certificate's fingerprint for joiners to pin.
+    const QString fingerprint = app->session()->hostSource()->host()->call(
+            [](Confab::ChatHost &host) { return host.certificateFingerprint(); });
+    QCOMPARE(fingerprint.size(), 95);
     QCOMPARE(app->session()->hostUrls(),
-             QStringList{u"http://127.0.0.1:%1/"_s.arg(app->session()->hostPort())});
+             QStringList{u"http://127.0.0.1:%1/#fp=%2"_s.arg(app->session()->hostPort())
+                                 .arg(QString(fingerprint).remove(u':'))});
     // A room on a LAN runs on Qt's WebSocket engine (confab-server on the native one); the
     // python peer below upgrades to a WebSocket served by it.
     if (qEnvironmentVariableIsEmpty("CONFAB_WEBSOCKET_ENGINE")) {
@@ -177,6 +184,51 @@ void tst_AppEndToEnd::hostWithPythonPeer()
     QVERIFY(!app->session()->hostSource());
     QCOMPARE(app->sids()->rowCount(), 0);
     QCOMPARE(app->roomState()->rooms()->rowCount(), 0);
+}
+
+void tst_AppEndToEnd::guestJoinsFromTheLinkOverTls()
+{
+    auto host = makeController(u"Alice"_s);
+    QVERIFY(host->session()->hostChat(0));
+    const auto tlsConnections = [&host] {
+        return host->session()->hostSource()->host()->call([](Confab::ChatHost &h) {
+            return h.server()->engine()->httpListener()->statistics().tlsConnections;
+        });
+    };
+    // The host's own client joins over loopback in clear.
+    QTRY_COMPARE_WITH_TIMEOUT(host->roomState()->currentRoom(), u"lobby"_s, Timeout);
+    QCOMPARE(tlsConnections(), 0u);
+
+    // The link shown to others (and in the QR code) carries "#fp=": the guest goes TLS and pins.
+    const QString link = host->session()->hostUrls().value(0);
+    QVERIFY2(link.contains(u"#fp="_s), qPrintable(link));
+    auto guest = makeController(u"Bob"_s);
+    QVERIFY(guest->session()->joinServer(link));
+    QTRY_COMPARE_WITH_TIMEOUT(guest->roomState()->currentRoom(), u"lobby"_s, Timeout);
+    QVERIFY(tlsConnections() > 0);
+    host->roomState()->sendMessage(u"encrypted"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guest->roomState()->messages(), u"encrypted"_s) >= 0,
+                             Timeout);
+    // The pin is remembered with the server.
+    QCOMPARE(guest->preferences()->recentServers().value(0), link);
+
+    // A link whose fingerprint is not the certificate served (the host's changed, or another
+    // machine answers): refused, and the error names both.
+    const QString served = host->session()->hostSource()->host()->call(
+            [](Confab::ChatHost &h) { return h.certificateFingerprint(); });
+    QString wrongHex = QString(served).remove(u':');
+    wrongHex[0] = wrongHex[0] == u'0' ? u'1' : u'0';
+    QString wrongLink = link;
+    wrongLink.replace(QString(served).remove(u':'), wrongHex);
+    auto stranger = makeController(u"Eve"_s);
+    QVERIFY(stranger->session()->joinServer(wrongLink));
+    QTRY_VERIFY_WITH_TIMEOUT(stranger->session()->lastError().contains(served), Timeout);
+    const QString error = stranger->session()->lastError();
+    QString wrongPin;
+    for (qsizetype i = 0; i < wrongHex.size(); i += 2)
+        wrongPin += (i ? u":"_s : QString()) + wrongHex.mid(i, 2);
+    QVERIFY2(error.contains(wrongPin), qPrintable(error));
+    QVERIFY(!stranger->session()->isConnected());
 }
 
 void tst_AppEndToEnd::joinedControllerSeesHost()

@@ -122,7 +122,12 @@ void tst_EmbeddedHost::hostLivesOnItsThread()
     QVERIFY(host.start(loopbackConfig()));
     QVERIFY(host.isRunning());
     QVERIFY(host.port() > 0);
-    QCOMPARE(host.joinUrls(), QStringList{urlOf(host).toString()});
+    QCOMPARE(host.joinUrls().size(), 1);
+    const QUrl link(host.joinUrls().constFirst());
+    QCOMPARE(link.adjusted(QUrl::RemoveFragment), urlOf(host));
+    QVERIFY2(link.fragment().startsWith(u"fp="_s), qPrintable(link.toString()));
+    QCOMPARE(host.certificateFingerprint().size(), 95);
+    QCOMPARE(link.fragment(), u"fp="_s + QString(host.certificateFingerprint()).remove(u':'));
     QCOMPARE(host.databasePath(), u":memory:"_s);
     QVERIFY(host.hostThread());
     QVERIFY(host.hostThread() != QThread::currentThread());

@@ -413,10 +413,13 @@ int main(int argc, char *argv[])
                                         u"ms"_s, u"5000"_s);
     const QCommandLineOption labelOption(u"label"_s, u"Server label for the result."_s, u"s"_s);
     const QCommandLineOption outOption(u"out"_s, u"Write the JSON result here."_s, u"file"_s);
+    const QCommandLineOption tlsOption(u"tls"_s, u"Connect over TLS (wss)."_s);
+    parser.addOption(tlsOption);
     parser.addOptions({hostOption, portOption, pidOption, scenarioOption, clientsOption,
                        messagesOption, holdOption, rateOption, windowOption, pingOption,
                        labelOption, outOption});
     parser.process(app);
+    Worker::useTls = parser.isSet(tlsOption);
 
     const quint16 port = quint16(parser.value(portOption).toUInt());
     const qint64 pid = parser.value(pidOption).toLongLong();

@@ -10,6 +10,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
 #include <atomic>
@@ -44,6 +45,8 @@ class Worker : public QObject
 {
 public:
     Worker(int index, QByteArray host, quint16 port);
+    //! Connect over TLS (wss), set before the workers start (--tls).
+    static inline bool useTls = false;
     ~Worker() override;
 
     //! Runs \a fn in the worker's thread; blocks until it returned when \a wait is set.

@@ -6,6 +6,8 @@
 //   conformance_server --engineio --eio3   Engine.IO v3 suite
 // Once listening it prints "PORT <n>" (--port 0 picks a free one, as conformance_test.js does).
 #include "engineioserver.h"
+#include "hostcertificate.h"
+#include "http/httplistener.h"
 #include "socketioserver.h"
 
 #include <QtCore/QCommandLineParser>
@@ -64,11 +66,26 @@ int main(int argc, char *argv[])
     // The suites connect to "localhost", which may resolve to ::1 or 127.0.0.1: any address
     // by default.
     const QCommandLineOption hostOption(u"host"_s, u"Address to listen on (any)."_s, u"address"_s);
-    parser.addOptions({engineOption, eio3Option, portOption, hostOption});
+    const QCommandLineOption tlsOption(u"tls"_s,
+                                       u"TLS on the same port, with a self-signed certificate."_s);
+    parser.addOptions({engineOption, eio3Option, portOption, hostOption, tlsOption});
     parser.process(app);
     const quint16 port = quint16(parser.value(portOption).toUInt());
     const QHostAddress address = parser.isSet(hostOption) ? QHostAddress(parser.value(hostOption))
                                                           : QHostAddress(QHostAddress::Any);
+    const auto setUpTls = [&parser, &tlsOption](EngineIoServer *engine) {
+        if (!parser.isSet(tlsOption))
+            return true;
+        const HostCertificate certificate
+                = HostCertificate::generate({u"localhost"_s}, {u"127.0.0.1"_s, u"::1"_s});
+        if (certificate.isNull())
+            return false;
+        QSslConfiguration configuration;
+        configuration.setLocalCertificate(certificate.certificate);
+        configuration.setPrivateKey(certificate.key);
+        engine->httpListener()->setTls(Http::HttpListener::TlsMode::On, configuration);
+        return engine->httpListener()->tlsMode() == Http::HttpListener::TlsMode::On;
+    };
     const auto listening = [](quint16 boundPort) {
         std::printf("PORT %u\n", unsigned(boundPort));
         std::fflush(stdout);
@@ -85,7 +102,7 @@ int main(int argc, char *argv[])
                                                   session->send(packet);
                                               });
                          });
-        if (!server->listen(address, port))
+        if (!setUpTls(server) || !server->listen(address, port))
             return 1;
         listening(server->serverPort());
     } else {
@@ -94,7 +111,7 @@ int main(int argc, char *argv[])
         options.connectTimeout = 1000ms;
         auto *server = new SocketIoServer(options, &app);
         installSuiteHandlers(*server);
-        if (!server->listen(address, port))
+        if (!setUpTls(server->engine()) || !server->listen(address, port))
             return 1;
         listening(server->serverPort());
     }

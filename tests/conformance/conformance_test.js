@@ -17,6 +17,14 @@ const { spawn } = require('child_process');
 const WebSocket = require(path.join(__dirname, '../interop/node_modules/ws'));
 
 const [BINARY, MODE] = process.argv.slice(2);
+// CONFAB_CONFORMANCE_TLS=1: the same checks over https/wss on the server's one port, with a
+// certificate it makes at start (self-signed: Node is told not to verify it, this is about
+// the protocol over TLS, not trust).
+const TLS = process.env.CONFAB_CONFORMANCE_TLS === '1';
+if (TLS)
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+const HTTP = TLS ? 'https' : 'http';
+const WS = TLS ? 'wss' : 'ws';
 if (!BINARY || !['socketio', 'engineio', 'eio3'].includes(MODE)) {
     console.error('usage: conformance_test.js <conformance_server> socketio|engineio|eio3');
     process.exit(2);
@@ -35,6 +43,8 @@ function startServer() {
         args.push('--engineio');
     if (MODE === 'eio3')
         args.push('--eio3');
+    if (TLS)
+        args.push('--tls');
     server = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     return new Promise((resolve, reject) => {
         server.once('exit', (code) => reject(new Error(`conformance_server exited (${code})`)));
@@ -116,7 +126,7 @@ class Peer {
 }
 
 function wsUrl(query, pathName) {
-    return `ws://127.0.0.1:${base.port}${pathName}?${query}`;
+    return `${WS}://127.0.0.1:${base.port}${pathName}?${query}`;
 }
 
 function checkHandshake(open, { upgrades, eio3 = false }) {
@@ -136,7 +146,8 @@ function checkHandshake(open, { upgrades, eio3 = false }) {
 // ---- Engine.IO v4 (bare echo on /engine.io/) ----
 
 async function pollingHandshake(query = 'EIO=4&transport=polling', headers = {}) {
-    const response = await fetch(`http://127.0.0.1:${base.port}/engine.io/?${query}`, { headers });
+    const response = await fetch(`${HTTP}://127.0.0.1:${base.port}/engine.io/?${query}`,
+        { headers });
     expectEqual(response.status, 200, 'handshake status');
     return { response, body: await response.text() };
 }

@@ -100,8 +100,10 @@ expect "$work/server.files" /usr/bin/confab-server /usr/share/man/man1/confab-se
     /usr/lib/systemd/system/confab-server.service /usr/share/doc/confab-server/copyright
 for deb in "$app_deb" "$server_deb"; do
     # Both binaries embed socket.io-client's browser bundle (MIT): its notice must ship.
-    dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/share/doc/*/copyright' \
-        | grep -q 'Socket.IO contributors' \
+    # Read whole before grep: grep -q would stop reading early, and tar's SIGPIPE then fails
+    # the pipeline (pipefail) now and then.
+    copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/share/doc/*/copyright')
+    grep -q 'Socket.IO contributors' <<<"$copyright" \
         && ok "$(basename "$deb"): copyright names socket.io-client" \
         || fail "$(basename "$deb"): copyright lacks socket.io-client's notice"
 done

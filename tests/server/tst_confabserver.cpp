@@ -452,13 +452,21 @@ void tst_ConfabServer::defaultListensOnIPv4AndIPv6()
         QVERIFY2(reply.body.startsWith("0{"),
                  qPrintable(host + u": "_s + QString::fromUtf8(reply.body)));
     }
+    int fingerprints = 0;
     for (const QByteArray &line : output.split('\n')) {
         if (line.isEmpty())
             continue;
+        // TLS is on by default: the certificate's fingerprint comes first, once.
+        if (line.startsWith("TLS certificate SHA-256 fingerprint: ")) {
+            ++fingerprints;
+            QCOMPARE(line.size(), qsizetype(37 + 95));
+            continue;
+        }
         QVERIFY2(line.startsWith("Confab host ready: join at http://"), line.constData());
         QVERIFY2(QUrl(QString::fromUtf8(line.mid(line.indexOf("http://")))).isValid(),
                  line.constData());
     }
+    QCOMPARE(fingerprints, 1);
     server.terminate();
     QVERIFY(server.waitForFinished(5000));
     QCOMPARE(server.exitCode(), 0);
