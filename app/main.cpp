@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // confab: the desktop app. Parses the command line, creates the Controller, loads the UI;
 // everything else lives in ConfabApp and ConfabUi so that tests can link it.
+#include "chatroomstate.h"
 #include "controller.h"
 #include "passwordaccessibility.h"
 #include "preferences.h"
@@ -93,11 +94,23 @@ public:
     FrameStats(const FrameStats &) = delete;
     FrameStats &operator=(const FrameStats &) = delete;
 
+    //! \brief A message arrived: the next frame's latency is counted from the first arrival
+    //! after the previous frame (how long a message waits to be seen).
+    //! The context of connections that call this: they end with it.
+    QObject *context() { return &m_context; }
+    void contentChanged()
+    {
+        const std::scoped_lock lock(m_mutex);
+        if (m_clock.isValid() && m_changeNs < 0)
+            m_changeNs = m_clock.nsecsElapsed();
+    }
+
 private:
     struct Frame
     {
         qint64 atNs;
         qint64 intervalNs;
+        qint64 latencyNs; //!< since the first change it shows; -1 when it shows none
     };
 
     void frameSwapped()
@@ -108,8 +121,9 @@ private:
             return;
         }
         const qint64 now = m_clock.nsecsElapsed();
-        m_frames.push_back({now, now - m_lastNs});
+        m_frames.push_back({now, now - m_lastNs, m_changeNs < 0 ? -1 : now - m_changeNs});
         m_lastNs = now;
+        m_changeNs = -1;
     }
 
     void flush()
@@ -128,18 +142,23 @@ private:
         QByteArray out;
         for (const Frame &frame : frames) {
             out += QByteArray::number(double(referenceNs + frame.atNs) / 1e6, 'f', 3) + ' '
-                    + QByteArray::number(double(frame.intervalNs) / 1e6, 'f', 3) + '\n';
+                    + QByteArray::number(double(frame.intervalNs) / 1e6, 'f', 3) + ' '
+                    + QByteArray::number(frame.latencyNs < 0 ? -1.0 : double(frame.latencyNs) / 1e6,
+                                         'f', 3)
+                    + '\n';
         }
         m_file.write(out);
         m_file.flush();
     }
 
+    QObject m_context;
     QFile m_file;
     QMetaObject::Connection m_connection;
     QTimer m_flushTimer;
     std::mutex m_mutex;
     QElapsedTimer m_clock;
     qint64 m_lastNs = 0;
+    qint64 m_changeNs = -1;
     std::vector<Frame> m_frames;
 };
 } // namespace
@@ -243,6 +262,13 @@ int main(int argc, char *argv[])
     if (mainWindow && qEnvironmentVariableIsSet("CONFAB_FRAME_STATS"))
         frameStats = std::make_unique<FrameStats>(mainWindow,
                                                   qEnvironmentVariable("CONFAB_FRAME_STATS"));
+    if (frameStats) {
+        // A message's latency runs from its arrival (before the list batches it) to the frame
+        // that shows it.
+        FrameStats *stats = frameStats.get();
+        QObject::connect(controller.roomState(), &ChatRoomState::messageArrived, stats->context(),
+                         [stats] { stats->contentChanged(); });
+    }
     QIcon icon;
     for (const char *size : {"22x22", "32x32", "64x64"})
         icon.addFile(u":/icons/%1/confab.png"_s.arg(QLatin1StringView(size)));

@@ -222,21 +222,29 @@ def read_frames(path, t0, t1, wait_until):
             pass
         time.sleep(0.1)
     intervals = []
+    latencies = []
     try:
         with open(path) as f:
             for line in f:
                 parts = line.split()
                 # Both ends inside: the first frame of the burst follows the idle settle time,
                 # an interval that says nothing about the burst.
-                if len(parts) == 2:
+                if len(parts) >= 2:
                     at, interval = float(parts[0]), float(parts[1])
                     if t0 * 1000 <= at - interval and at <= t1 * 1000:
                         intervals.append(interval)
+                        # The third column: ms from the arrival of the first message the frame
+                        # shows to the frame (-1: it shows none).
+                        if len(parts) >= 3 and float(parts[2]) >= 0:
+                            latencies.append(float(parts[2]))
     except OSError:
         pass
     s = sorted(intervals)
+    lat = sorted(latencies)
     return {'frames': len(s), 'frame_p50_ms': percentile(s, 50), 'frame_p99_ms': percentile(s, 99),
-            'frame_max_ms': s[-1] if s else None}
+            'frame_max_ms': s[-1] if s else None,
+            'latency_p50_ms': percentile(lat, 50), 'latency_p99_ms': percentile(lat, 99),
+            'latency_max_ms': lat[-1] if lat else None}
 
 
 def main():
@@ -309,6 +317,9 @@ def main():
     row('frame interval p50 ms', 'frame_p50_ms')
     row('frame interval p99 ms', 'frame_p99_ms')
     row('frame interval max ms', 'frame_max_ms')
+    row('message to screen p50 ms', 'latency_p50_ms')
+    row('message to screen p99 ms', 'latency_p99_ms')
+    row('message to screen max ms', 'latency_max_ms')
     a = result['app']
     checks = [('app CPU ms/msg', a['cpu_ms_per_msg'], TARGETS['app_cpu_ms_per_msg'], '<='),
               ('throughput app/server', result.get('throughput_ratio'), TARGETS['throughput_ratio'], '>='),
