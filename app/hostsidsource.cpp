@@ -56,6 +56,11 @@ void HostSidSource::announce(const QString &name, const Confab::HostConfig &conf
     info.version = Confab::ChatProtocol::ProtocolVersion;
     info.path = config.socketIo.engine.path;
     info.passwordRequired = !config.chat.password.isEmpty();
+    // Joiners pin what discovery says, as with the join links' #fp=.
+    if (m_host) {
+        info.fingerprint = m_host->certificateFingerprint().remove(u':').toLower();
+        info.tls = !info.fingerprint.isEmpty();
+    }
     m_announcer->announce(name, quint16(port()), info);
 }
 

@@ -21,10 +21,16 @@ QString DiscoveredService::displayName() const
 QUrl DiscoveredService::url() const
 {
     QUrl url;
-    url.setScheme(info.tls ? u"https"_s : u"http"_s);
+    // A pinned TLS host is joined like its join links: "http://…#fp=<hex>" (a browser opens the
+    // http page; the Confab app and confab-cli read the pin and go https to the same port).
+    // TLS without a fingerprint is a certificate from a CA: https.
+    const bool pinned = info.tls && !info.fingerprint.isEmpty();
+    url.setScheme(info.tls && !pinned ? u"https"_s : u"http"_s);
     // "fe80::1%eth0": QUrl adds the brackets and writes the zone as "%25eth0" (RFC 6874).
     url.setHost(address.toString());
     url.setPort(port);
+    if (pinned)
+        url.setFragment(u"fp="_s + info.fingerprint);
     return url;
 }
 

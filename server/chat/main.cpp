@@ -85,6 +85,9 @@ int main(int argc, char *argv[])
         info.version = Confab::ChatProtocol::ProtocolVersion;
         info.path = config.socketIo.engine.path;
         info.passwordRequired = !config.chat.password.isEmpty();
+        // Joiners pin what discovery says, as with the printed links' #fp=.
+        info.fingerprint = host.certificateFingerprint().remove(u':').toLower();
+        info.tls = !info.fingerprint.isEmpty();
         announcer->announce(info.name, host.port(), info);
     }
 

@@ -76,6 +76,11 @@ def test_server_found_joined_and_gone(link, args):
                                      '--name', 'Lab host', '--password', 's3cret'])
     server.wait_line(lambda l: 'announced Lab host as _confab._tcp' in l, 20, stream='stderr',
                      what='its announcement')
+    # What joiners pin: the host's TLS certificate, announced in the TXT record (fp).
+    printed = [l for l in server.stdout_log if l.startswith('TLS certificate SHA-256 fingerprint: ')]
+    if not printed:
+        raise Failure('confab-server printed no certificate fingerprint:\n' + server.tail())
+    fp = printed[0].split(': ', 1)[1].replace(':', '').lower()
 
     # The app's model in B, which joins the host once it lists it (by its IPv4 address:
     # confab-server listens on 0.0.0.0 here).
@@ -86,12 +91,12 @@ def test_server_found_joined_and_gone(link, args):
     cli = b.check('confab-cli --discover', [args.cli, '--discover', '--timeout', '3'],
                   timeout=20)
     found = json_lines(cli.stdout_log)
-    ipv4 = {'name': 'Lab host', 'url': 'http://198.51.100.1:3000', 'pw': True, 'tls': False,
-            'fp': None}
+    ipv4 = {'name': 'Lab host', 'url': 'http://198.51.100.1:3000#fp=' + fp, 'pw': True,
+            'tls': True, 'fp': fp}
     if ipv4 not in found:
         raise Failure(f'confab-cli --discover did not list {ipv4}:\n' + cli.tail())
     ipv6 = [h for h in found if h['url'].startswith('http://[fe80:')]
-    if not ipv6 or not ipv6[0]['url'].endswith('%25veth-b]:3000'):
+    if not ipv6 or not ipv6[0]['url'].endswith('%25veth-b]:3000#fp=' + fp):
         raise Failure('confab-cli --discover: no link-local IPv6 URL with its zone (%25veth-b):\n'
                       + cli.tail())
 
@@ -101,7 +106,8 @@ def test_server_found_joined_and_gone(link, args):
         resolved = [l for l in browse.stdout_log if l.startswith('=') and ';IPv4;' in l]
         if not resolved or ';198.51.100.1;3000;' not in resolved[0] \
                 or '"pw=1"' not in resolved[0] or '"name=Lab host"' not in resolved[0] \
-                or '"v=1"' not in resolved[0] or '"path=/socket.io/"' not in resolved[0]:
+                or '"v=1"' not in resolved[0] or '"path=/socket.io/"' not in resolved[0] \
+                or '"tls=1"' not in resolved[0] or f'"fp={fp}"' not in resolved[0]:
             raise Failure('avahi-browse did not resolve Lab host with its TXT record:\n'
                           + browse.tail())
 
@@ -110,12 +116,14 @@ def test_server_found_joined_and_gone(link, args):
     row = probe.wait_line(lambda l: '"event":"found"' in l and '"Lab host"' in l
                           and '"url":"http://198.51.' in l, 20, what='the row of Lab host')
     row = json.loads(row)
-    if row['url'] != 'http://198.51.100.1:3000' or row['address'] != '198.51.100.1:3000' \
+    if row['url'] != ipv4['url'] or row['address'] != '198.51.100.1:3000' \
             or row['pw'] is not True:
         raise Failure(f'the app\'s row is {row}')
     joined = json.loads(probe.wait_line(lambda l: '"event":"joined"' in l, 20,
                                         what='joining Lab host'))
-    if joined['myName'] != 'bob' or not joined['url'].startswith('http://198.51.100.1:3000'):
+    # By the link with its pin: the app goes https to the same port and accepts only the
+    # announced certificate (tst_app_e2e checks that such a link is joined over TLS).
+    if joined['myName'] != 'bob' or joined['url'] != ipv4['url']:
         raise Failure(f'the app joined as {joined}')
 
     # A python-socketio client joins the URL confab-cli printed.
@@ -152,12 +160,13 @@ def test_app_host_found_and_joined(link, args):
     # a link-local one through its zone.
     row = json.loads(probe.wait_line(lambda l: '"event":"found"' in l, 20,
                                      what='the row of the app\'s host'))
-    if row['pw'] is not False or row['url'] not in ('http://198.51.100.1:3000', ) \
-            and not row['url'].endswith('%25veth-b]:3000'):
+    base, _, pin = row['url'].partition('#fp=')
+    if row['pw'] is not False or len(pin) != 64 \
+            or base not in ('http://198.51.100.1:3000', ) and not base.endswith('%25veth-b]:3000'):
         raise Failure(f'the app\'s row is {row}')
     joined = json.loads(probe.wait_line(lambda l: '"event":"joined"' in l, 20,
                                         what='joining the app\'s host'))
-    if joined['url'].rstrip('/') != row['url']:
+    if joined['url'] != row['url']:
         raise Failure(f'the app joined {joined}, its row said {row}')
     # The app ends: its announcement goes with its bus connection, and the row goes.
     host.kill(signal.SIGTERM)

@@ -214,10 +214,11 @@ void tst_DiscoveryTxt::cliLine()
     QCOMPARE(
             Confab::Cli::DiscoveryCommand::line(service),
             R"({"name":"Lab \"one\"","url":"http://192.0.2.1:3000","pw":true,"tls":false,"fp":null})"_ba);
+    // Pinned, the URL is the host's join link: a browser opens it, Confab reads the pin.
     service.info = info(u"x\u009by"_s, false, true, Fp);
     QCOMPARE(Confab::Cli::DiscoveryCommand::line(service),
-             R"({"name":"x\u009by","url":"https://192.0.2.1:3000","pw":false,"tls":true,"fp":")"
-                     + Fp.toLatin1() + R"("})"_ba);
+             R"({"name":"x\u009by","url":"http://192.0.2.1:3000#fp=)" + Fp.toLatin1()
+                     + R"(","pw":false,"tls":true,"fp":")" + Fp.toLatin1() + R"("})"_ba);
 }
 
 QTEST_GUILESS_MAIN(tst_DiscoveryTxt)
