@@ -35,6 +35,9 @@ bool HostSidSource::start(const Options &options)
         // the native engine confab-server uses for thousands of clients).
         config.socketIo.engine.webSocketEngine
                 = Confab::webSocketEngineFromEnvironment(Confab::WebSocketEngine::Qt);
+        // As confab-server: a laptop that drops off the Wi-Fi for a minute gets back its sid,
+        // rooms and every event it missed (socket.io 4.6+ connection state recovery).
+        config.socketIo.recovery.enabled = true;
         if (host->start(config)) {
             m_host = std::move(host);
             watchHost();

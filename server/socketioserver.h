@@ -27,7 +27,6 @@ class EngineIoServer;
 class EngineIoSession;
 class SocketIoServer;
 
-//! \brief Settings of a Socket.IO host.
 //! \brief Connection state recovery, wire-compatible with socket.io 4.6+.
 //!
 //! A socket that loses its connection (transport close or error, ping timeout, server

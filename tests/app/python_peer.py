@@ -22,12 +22,12 @@ def say(kind, **fields):
 
 
 @sio.on("welcome")
-def on_welcome(data):
+def on_welcome(data, *offset):  # the host appends a recovery offset
     say("welcome", sid=data["sid"], name=data["name"])
 
 
 @sio.on("message")
-def on_message(data):
+def on_message(data, *offset):
     say("message", text=data["text"], name=data["name"], room=data["room"])
 
 

@@ -104,6 +104,10 @@ void tst_AppEndToEnd::hostWithPythonPeer()
         });
         QCOMPARE(engine, Confab::WebSocketEngine::Qt);
     }
+    // As confab-server: a client that drops off for a while gets its session back, with what it
+    // missed (python_peer.py takes the offsets this appends to events).
+    QVERIFY(app->session()->hostSource()->host()->call(
+            [](Confab::ChatHost &host) { return host.server()->options().recovery.enabled; }));
 
     // The app's own client joins its host and lands in the lobby.
     QTRY_COMPARE_WITH_TIMEOUT(app->roomState()->currentRoom(), u"lobby"_s, Timeout);

@@ -121,7 +121,7 @@ def main(confab):
             alice_in_lobby = threading.Event()
 
             @peer.on("joined")
-            def on_joined(data):
+            def on_joined(data, *offset):  # the host appends a recovery offset
                 if data.get("room") == "lobby" and data.get("name") == "Alice":
                     alice_in_lobby.set()
             peer.connect(f"http://127.0.0.1:{port[0]}", auth={"name": "Bob"},
