@@ -16,22 +16,16 @@ import re
 import subprocess
 import sys
 import threading
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from a11y_session import A11ySession, SessionError  # noqa: E402
+from atspi_reader import Checks, Reader  # noqa: E402
 
 TEXT = "Hello Alice, can you hear me?"
 TIMEOUT = 20.0
 LANGUAGE = os.environ.get("CONFAB_TEST_LANGUAGE", "en")
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
-    return condition
+checks = Checks()
+check = checks.check
 
 
 def main(confab):
@@ -46,21 +40,9 @@ def main(confab):
                          "(scripts/dev.sh deps), and run this with /usr/bin/python3")
             return
 
-        context = GLib.MainContext.default()
-
-        def pump_until(what, predicate, timeout=TIMEOUT):
-            """Runs the event loop (AT-SPI events arrive through it) until predicate() holds."""
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                while context.pending():
-                    context.iteration(False)
-                value = predicate()
-                if value:
-                    return value
-                context.iteration(False)
-                time.sleep(0.02)
-            check(False, f"timed out waiting for {what}")
-            return None
+        reader = Reader(pyatspi, GLib, checks, TIMEOUT)
+        pump_until = reader.pump_until
+        walk = reader.walk
 
         shown = []  # (role, name) of every object that started showing
 
@@ -98,25 +80,9 @@ def main(confab):
                 print("".join(log), file=sys.stderr)
                 return
 
-            def find_app():
-                desktop = pyatspi.Registry.getDesktop(0)
-                for i in range(desktop.childCount):
-                    child = desktop.getChildAtIndex(i)
-                    if child is not None and child.name.lower() == "confab":
-                        return child
-                return None
-            confab_app = pump_until("the app on the accessibility bus", find_app)
+            confab_app = reader.app()
             if not confab_app:
                 return
-
-            def walk(root):
-                stack = [root]
-                while stack:
-                    node = stack.pop()
-                    if node is None:
-                        continue
-                    yield node
-                    stack.extend(node.getChildAtIndex(i) for i in range(node.childCount))
 
             alice_in_lobby = threading.Event()
 
@@ -201,6 +167,6 @@ if __name__ == "__main__":
         main(sys.argv[1])
     except SessionError as error:
         check(False, f"no accessibility session: {error}")
-    print("PASS" if not failures else f"{len(failures)} failure(s)", flush=True)
+    verdict = checks.verdict()
     # python-socketio's threads may linger for a ping interval; nothing is left to do.
-    os._exit(0 if not failures else 1)
+    os._exit(verdict)

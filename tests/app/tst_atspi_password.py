@@ -13,21 +13,15 @@ password. Exit status 0 when everything holds; each failure is printed.
 import os
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from a11y_session import A11ySession, SessionError  # noqa: E402
+from atspi_reader import Checks, Reader  # noqa: E402
 
 SECRET = "hunter2xyz"
 TIMEOUT = 20.0
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
-    return condition
+checks = Checks()
+check = checks.check
 
 
 def main(confab):
@@ -39,19 +33,8 @@ def main(confab):
             check(False, f"{error}: install python3-pyatspi (scripts/dev.sh deps), and run "
                          "this with /usr/bin/python3")
             return
-        context = GLib.MainContext.default()
-
-        def pump_until(what, predicate, timeout=TIMEOUT):
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                while context.pending():
-                    context.iteration(False)
-                value = predicate()
-                if value:
-                    return value
-                time.sleep(0.02)
-            check(False, f"timed out waiting for {what}")
-            return None
+        reader = Reader(pyatspi, GLib, checks, TIMEOUT)
+        pump_until = reader.pump_until
 
         heard = []  # every text an event of the app carried
 
@@ -68,28 +51,14 @@ def main(confab):
                     "QT_LOGGING_RULES": "confab.*.info=false"})
         app = subprocess.Popen([confab, "--data", ":memory:", "--name", "Alice"], env=env)
         try:
-            def find_app():
-                desktop = pyatspi.Registry.getDesktop(0)
-                for i in range(desktop.childCount):
-                    child = desktop.getChildAtIndex(i)
-                    if child is not None and child.name.lower() == "confab":
-                        return child
-                return None
-            confab_app = pump_until("the app on the accessibility bus", find_app)
+            confab_app = reader.app()
             if not confab_app:
                 return
 
             def password_fields():
-                found, stack = [], [confab_app]
-                while stack:
-                    node = stack.pop()
-                    if node is None:
-                        continue
-                    if node.getRole() == pyatspi.ROLE_PASSWORD_TEXT \
-                            and node.getState().contains(pyatspi.STATE_SHOWING):
-                        found.append(node)
-                    stack.extend(node.getChildAtIndex(i) for i in range(node.childCount))
-                return found
+                return [node for node in reader.walk(confab_app)
+                        if node.getRole() == pyatspi.ROLE_PASSWORD_TEXT
+                        and node.getState().contains(pyatspi.STATE_SHOWING)]
             fields = pump_until("the start page's password fields", password_fields)
             if not fields:
                 return
@@ -116,11 +85,7 @@ def main(confab):
                   f"the field is named in words: {field.name!r} / {field.description!r}")
             # Let every event of the typing arrive, then look for any piece of the password.
             pump_until("the events of the typing", lambda: len(heard) > 0)
-            deadline = time.monotonic() + 1.0
-            while time.monotonic() < deadline:
-                while context.pending():
-                    context.iteration(False)
-                time.sleep(0.02)
+            reader.settle(1.0)
             leaked = [value for value in heard if any(ch in value for ch in SECRET[:7])]
             check(not leaked, f"events carried the password: {leaked[:5]!r}")
             print(f"{len(heard)} events, none with the password" if not leaked else "", flush=True)
@@ -141,5 +106,4 @@ if __name__ == "__main__":
         main(sys.argv[1])
     except SessionError as error:
         check(False, f"no accessibility session: {error}")
-    print("PASS" if not failures else f"{len(failures)} failure(s)", flush=True)
-    os._exit(0 if not failures else 1)
+    os._exit(checks.verdict())
