@@ -53,11 +53,7 @@ QString EventLogModel::bounded(const QString &text, qsizetype max)
 
 EventLogModel::EventLogModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-    m_batchTimer.setSingleShot(true);
-    m_batchTimer.setInterval(0);
-    connect(&m_batchTimer, &QTimer::timeout, this, &EventLogModel::flush);
-}
+{ }
 
 int EventLogModel::rowCount(const QModelIndex &parent) const
 {
@@ -158,29 +154,25 @@ void EventLogModel::append(Direction direction, const QString &nsp, const QStrin
               intern(bounded(escapeInvisible(event), MaxNameLength)),
               bounded(toJson(args), MaxArgsLength).toUtf8()};
     entry.args.squeeze(); // toUtf8() allocates for three bytes per character
-    if (m_batchTimer.interval() == 0) {
+    if (m_batch.immediate()) {
         insert({std::move(entry)});
         return;
     }
-    m_queued.append(std::move(entry));
-    if (m_queued.size() >= m_maxEntries)
+    if (m_batch.add(std::move(entry), m_maxEntries))
         flush(); // bounded like the rows: what is beyond would be trimmed anyway
-    else if (!m_batchTimer.isActive())
-        m_batchTimer.start();
 }
 
 void EventLogModel::setBatchInterval(std::chrono::milliseconds interval)
 {
     if (interval.count() <= 0)
         flush();
-    m_batchTimer.setInterval(interval);
+    m_batch.setInterval(interval);
 }
 
 void EventLogModel::flush()
 {
-    m_batchTimer.stop();
-    if (!m_queued.isEmpty())
-        insert(std::exchange(m_queued, {}));
+    if (QList<Row> queued = m_batch.take(); !queued.isEmpty())
+        insert(std::move(queued));
 }
 
 EventLogModel::Entry EventLogModel::entry(int row) const
@@ -211,8 +203,7 @@ void EventLogModel::insert(QList<Row> entries)
 
 void EventLogModel::clear()
 {
-    m_batchTimer.stop();
-    m_queued.clear();
+    m_batch.clear();
     if (m_entries.isEmpty())
         return;
     beginRemoveRows({}, 0, int(m_entries.size()) - 1);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "framebatch.h"
+
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QDateTime>
 #include <QtCore/QSet>
 #include <QtCore/QSortFilterProxyModel>
-#include <QtCore/QTimer>
 #include <QtQml/QQmlEngine>
 
 #include <chrono>
@@ -67,7 +68,7 @@ public:
     int count() const { return int(m_entries.size()); }
     Entry entry(int row) const;
     //! Entries appended but not yet rows.
-    int queuedCount() const { return int(m_queued.size()); }
+    int queuedCount() const { return int(m_batch.size()); }
 
     int maxEntries() const { return m_maxEntries; }
     void setMaxEntries(int max);
@@ -114,11 +115,10 @@ private:
 
     QList<Row> m_entries;
     //! Appended, waiting for the batch to end; never more than m_maxEntries.
-    QList<Row> m_queued;
+    FrameBatch<Row> m_batch{this, [this] { flush(); }};
     //! The names intern() shares, at most MaxInterned (then names are kept as they come).
     QSet<QString> m_names;
     static constexpr qsizetype MaxInterned = 256;
-    QTimer m_batchTimer;
     int m_maxEntries = 5000;
 };
 

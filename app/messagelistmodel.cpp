@@ -10,11 +10,7 @@ using Confab::Client::ChatMessage;
 MessageListModel::MessageListModel(const QString &room, QObject *parent)
     : QAbstractListModel(parent)
     , m_room(room)
-{
-    m_batchTimer.setSingleShot(true);
-    m_batchTimer.setInterval(0);
-    connect(&m_batchTimer, &QTimer::timeout, this, &MessageListModel::flush);
-}
+{ }
 
 int MessageListModel::rowCount(const QModelIndex &parent) const
 {
@@ -187,7 +183,7 @@ bool MessageListModel::append(const ChatMessage &message)
     if (message.id > 0 && m_ids.contains(message.id))
         return false;
     // Ours show at once: they are typed here, one at a time, and the person waits to see them.
-    if (m_batchTimer.interval() == 0 || message.own) {
+    if (m_batch.immediate() || message.own) {
         flush();
         insertAt(int(m_messages.size()), {message});
         trim();
@@ -195,11 +191,8 @@ bool MessageListModel::append(const ChatMessage &message)
     }
     if (message.id > 0)
         m_ids.insert(message.id); // a copy arriving before the batch ends is a duplicate too
-    m_queued.append(message);
-    if (m_queued.size() >= MaxMessages)
+    if (m_batch.add(message, MaxMessages))
         flush(); // the queue is bounded like the rows: it would all be trimmed anyway
-    else if (!m_batchTimer.isActive())
-        m_batchTimer.start();
     return true;
 }
 
@@ -207,15 +200,14 @@ void MessageListModel::setBatchInterval(std::chrono::milliseconds interval)
 {
     if (interval.count() <= 0)
         flush();
-    m_batchTimer.setInterval(interval);
+    m_batch.setInterval(interval);
 }
 
 void MessageListModel::flush()
 {
-    m_batchTimer.stop();
-    if (m_queued.isEmpty())
+    const QList<ChatMessage> queued = m_batch.take();
+    if (queued.isEmpty())
         return;
-    const QList<ChatMessage> queued = std::exchange(m_queued, {});
     insertAt(int(m_messages.size()), queued);
     trim();
 }

@@ -2,10 +2,10 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "framebatch.h"
 
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QLocale>
-#include <QtCore/QTimer>
 #include <QtQml/QQmlEngine>
 
 #include <chrono>
@@ -89,7 +89,7 @@ public:
     //! \brief Makes append() queue for up to \a interval; zero (the default) appends at once.
     void setBatchInterval(std::chrono::milliseconds interval);
     //! Messages appended but not yet rows.
-    int queuedCount() const { return int(m_queued.size()); }
+    int queuedCount() const { return int(m_batch.size()); }
     //! \brief Inserts the queued messages now, as one block.
     void flush();
     //! \brief Adds the messages of a join's history (oldest first): those newer than what is
@@ -122,8 +122,7 @@ private:
     QList<Confab::Client::ChatMessage> m_messages;
     //! Appended, waiting for the batch to end (their ids are in m_ids already). Never more
     //! than MaxMessages: a longer queue is flushed at once.
-    QList<Confab::Client::ChatMessage> m_queued;
-    QTimer m_batchTimer;
+    FrameBatch<Confab::Client::ChatMessage> m_batch{this, [this] { flush(); }};
     QSet<qint64> m_ids;
     //! Our messages by client id → their position. A position is the row plus m_firstPosition,
     //! which moves as rows come and go at the top, so that those keep every position valid.
