@@ -13,12 +13,12 @@
 'use strict';
 const fs = require('fs');
 const os = require('os');
-const net = require('net');
 const path = require('path');
 const util = require('util');
 const readline = require('readline');
 const { spawn } = require('child_process');
 const { io } = require(path.join(__dirname, '../interop/node_modules/socket.io-client'));
+const Gate = require(path.join(__dirname, '../interop/tcp_gate.js'));
 
 const BINARY = process.argv[2];
 const MESSAGES = 100;
@@ -70,44 +70,6 @@ function startServer(engine, dataDir) {
         });
         child.on('error', reject);
     });
-}
-
-// A TCP relay to the host that can refuse new connections and kill the ones it relays.
-class Gate {
-    constructor(targetPort) {
-        this.targetPort = targetPort;
-        this.accepting = true;
-        this.pairs = new Set();
-        this.server = net.createServer((client) => {
-            if (!this.accepting) {
-                client.destroy();
-                return;
-            }
-            const upstream = net.connect(this.targetPort, '127.0.0.1');
-            const pair = [client, upstream];
-            this.pairs.add(pair);
-            const end = () => {
-                client.destroy();
-                upstream.destroy();
-                this.pairs.delete(pair);
-            };
-            client.on('error', end).on('close', end);
-            upstream.on('error', end).on('close', end);
-            client.pipe(upstream);
-            upstream.pipe(client);
-        });
-    }
-    listen() {
-        return new Promise((resolve) => this.server.listen(0, '127.0.0.1',
-            () => resolve(this.server.address().port)));
-    }
-    kill() {
-        for (const [client, upstream] of this.pairs) {
-            client.destroy();
-            upstream.destroy();
-        }
-        this.pairs.clear();
-    }
 }
 
 async function scenario(tag, port, transports) {
@@ -162,8 +124,7 @@ async function scenario(tag, port, transports) {
     } finally {
         alice.close();
         bob.close();
-        gate.kill();
-        gate.server.close();
+        gate.close();
     }
 }
 

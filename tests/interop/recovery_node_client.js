@@ -15,11 +15,11 @@
 'use strict';
 const path = require('path');
 const util = require('util');
-const net = require('net');
 const crypto = require('crypto');
 const { spawn } = require('child_process');
 const readline = require('readline');
 const { io } = require(path.join(__dirname, 'node_modules', 'socket.io-client'));
+const Gate = require(path.join(__dirname, 'tcp_gate.js'));
 
 const MODES = [
     ['websocket', ['websocket']],
@@ -69,53 +69,6 @@ function withTimeout(promise, ms, what) {
 const once = (emitter, event, ms = 5000) =>
     withTimeout(new Promise((resolve) => emitter.once(event, (...args) => resolve(args))), ms,
         `event ${event}`);
-
-// A TCP relay to the host that can refuse new connections and kill the ones it relays.
-class Gate {
-    constructor(targetPort) {
-        this.targetPort = targetPort;
-        this.accepting = true;
-        this.pairs = new Set();
-        this.server = net.createServer((client) => this.relay(client));
-    }
-    listen() {
-        return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => {
-            this.port = this.server.address().port;
-            resolve(this.port);
-        }));
-    }
-    relay(client) {
-        if (!this.accepting) {
-            client.destroy();
-            return;
-        }
-        const upstream = net.connect(this.targetPort, '127.0.0.1');
-        const pair = [client, upstream];
-        this.pairs.add(pair);
-        const end = () => {
-            client.destroy();
-            upstream.destroy();
-            this.pairs.delete(pair);
-        };
-        client.on('error', end).on('close', end);
-        upstream.on('error', end).on('close', end);
-        client.pipe(upstream);
-        upstream.pipe(client);
-    }
-    refuse() { this.accepting = false; }
-    accept() { this.accepting = true; }
-    kill() {
-        for (const [client, upstream] of this.pairs) {
-            client.resetAndDestroy ? client.resetAndDestroy() : client.destroy();
-            upstream.resetAndDestroy ? upstream.resetAndDestroy() : upstream.destroy();
-        }
-        this.pairs.clear();
-    }
-    close() {
-        this.kill();
-        this.server.close();
-    }
-}
 
 // A client that records room_msg and sid_msg as "room <text>" / "sid <text>", in order.
 function recordingClient(url, transports, extra = {}) {
